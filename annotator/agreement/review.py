@@ -1,0 +1,240 @@
+"""What a reviewer needs on one paragraph: whether its annotations agree, and where they differ.
+
+``normalise`` gives labels a canonical form (ids dropped, claim links resolved to the linked attribution,
+spans reduced to offsets, lists order-insensitive) so that equal labels compare equal; ``diff_fields``
+aligns attributions, claims and framing spans across annotators by overlapping spans and lists every field
+with each annotator's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .spans import overlap, span_key
+
+__all__ = ["FREE_TEXT", "align", "diff_fields", "is_unanimous", "normalise"]
+
+# free-text fields: annotators' own words, never equal by chance, so left out of "unanimous"
+FREE_TEXT = ("notes", "decontextualized")
+
+_EMPTY = (None, [], {}, "")
+
+
+def _is_span(x: Any) -> bool:
+    return isinstance(x, Mapping) and "start" in x and "end" in x and isinstance(x.get("start"), int)
+
+
+def _norm(x: Any, ignore: tuple = ()) -> Any:
+    """Return a hashable canonical form: spans as offsets, dicts as sorted items, lists as sorted tuples."""
+    if _is_span(x):
+        return ("span", x["start"], x["end"])
+    if isinstance(x, Mapping):
+        return tuple(sorted((k, _norm(v, ignore)) for k, v in x.items() if k not in ignore and not _empty(v)))
+    if isinstance(x, list | tuple | set | frozenset):
+        return tuple(sorted((_norm(v, ignore) for v in x), key=repr))
+    return x
+
+
+def _empty(v: Any) -> bool:
+    return v is None or (isinstance(v, list | dict | str) and len(v) == 0)
+
+
+def normalise(labels: Mapping, ignore: Iterable[str] = FREE_TEXT) -> tuple:
+    """Return ``labels`` in canonical form; equal forms mean the same labels whatever the ids and order."""
+    ignore = tuple(ignore)
+    attrs = labels.get("attributions") or []
+    by_id = {}
+    norm_attrs = []
+    for a in attrs:
+        n = _norm(a, ignore + ("id",))
+        norm_attrs.append(n)
+        by_id[a.get("id")] = n
+    claims = []
+    for c in labels.get("claims") or []:
+        n = _norm(c, ignore + ("id", "attribution_id"))
+        aid = c.get("attribution_id")
+        link = None if aid is None else by_id.get(aid, ("dangling", aid))
+        claims.append(n + (("attribution", link),))
+    rest = {k: v for k, v in labels.items() if k not in ("attributions", "claims")}
+    return (
+        ("attributions", tuple(sorted(norm_attrs, key=repr))),
+        ("claims", tuple(sorted(claims, key=repr))),
+        ("rest", _norm(rest, ignore)),
+    )
+
+
+def is_unanimous(annotations: Mapping[str, Mapping], ignore: Iterable[str] = FREE_TEXT) -> bool:
+    """Return whether two or more annotators gave the same labels (free-text fields ignored)."""
+    if len(annotations) < 2:
+        return False
+    ignore = tuple(ignore)
+    it = iter(annotations.values())
+    first = next(it)
+    # identical documents are the common case; skip normalising them
+    rest = [labels for labels in it if labels != first]
+    if not rest:
+        return True
+    ref = normalise(first, ignore)
+    return all(normalise(labels, ignore) == ref for labels in rest)
+
+
+def align(keys: Mapping[str, list]) -> list[dict[str, int]]:
+    """Align items across annotators by overlapping key spans; return rows ``{annotator: item index}``.
+
+    :param keys: ``{annotator: [(start, end) or None per item]}``. Each annotator's items are matched
+        one-to-one, greedily by overlap size, against the rows built so far (an item overlaps a row when it
+        overlaps any member); unmatched items open new rows. Rows come in text order.
+    """
+    rows: list[dict[str, int]] = []
+    row_spans: list[list] = []
+    for name, spans in keys.items():
+        cands = []
+        for r, members in enumerate(row_spans):
+            for i, s in enumerate(spans):
+                if s is None:
+                    continue
+                best = None
+                for t in members:
+                    if t is None:
+                        continue
+                    ov = overlap(s, t)
+                    if ov > 0:
+                        score = (-ov, abs(s[0] - t[0]) + abs(s[1] - t[1]))
+                        best = score if best is None or score < best else best
+                if best is not None:
+                    cands.append((*best, r, i))
+        cands.sort()
+        used_r, used_i = set(), set()
+        for _, _, r, i in cands:
+            if r in used_r or i in used_i:
+                continue
+            used_r.add(r)
+            used_i.add(i)
+            rows[r][name] = i
+            row_spans[r].append(spans[i])
+        for i, s in enumerate(spans):
+            if i not in used_i:
+                rows.append({name: i})
+                row_spans.append([s])
+    order = sorted(
+        range(len(rows)),
+        key=lambda r: min((s[0], s[1]) for s in row_spans[r] if s is not None) if any(row_spans[r]) else (1 << 62, 0),
+    )
+    return [rows[r] for r in order]
+
+
+_ATTRIBUTION_ORDER = (
+    "sources",
+    "cue",
+    "contents",
+    "source_form",
+    "source_interest",
+    "record_status",
+    "cue_stance",
+    "source_role",
+    "attribution_type",
+    "quote_type",
+    "supplement",
+    "embedded_source",
+)
+_CLAIM_ORDER = (
+    "span",
+    "attribution_id",
+    "checkworthiness",
+    "sourcing_strength",
+    "claim_category",
+    "source_commitment",
+    "decontextualized",
+)
+_FSPAN_ORDER = ("span", "technique", "voice", "alternative")
+
+
+def _field(values: dict[str, Any], free_text: bool = False) -> dict:
+    forms = {_norm(v) if not _empty(v) else None for v in values.values()}
+    return {"values": values, "differ": len(forms) > 1, **({"free_text": True} if free_text else {})}
+
+
+def _rows(names: list[str], items: Mapping[str, list], key: str, order: tuple, links: Mapping | None = None) -> list:
+    """Align one kind of item and list each field's values per annotator."""
+    keyed = {n: [span_key(it.get(key)) if key != "span_itself" else span_key(it) for it in items[n]] for n in names}
+    rows = []
+    for members in align(keyed):
+        present = {n: members.get(n) is not None for n in names}
+        fields: dict[str, dict] = {}
+        seen = set()
+        for n in names:
+            if n in members:
+                seen.update(items[n][members[n]])
+        seen.discard("id")
+        if key == "span_itself":
+            seen -= {"start", "end", "text"}
+            seen.add("span")
+        keys = [f for f in order if f in seen] + sorted(seen - set(order))
+        for f in keys:
+            values = {}
+            for n in names:
+                i = members.get(n)
+                if i is None:
+                    values[n] = None
+                    continue
+                it = items[n][i]
+                if f == "span" and key == "span_itself":
+                    values[n] = {"start": it.get("start"), "end": it.get("end"), "text": it.get("text")}
+                elif f == "attribution_id" and links is not None:
+                    values[n] = links[n].get(it.get(f))
+                else:
+                    values[n] = it.get(f)
+            fields[f] = _field(values, free_text=f in FREE_TEXT)
+        ids = {n: items[n][members[n]].get("id") for n in names if n in members and key != "span_itself"}
+        differ = not all(present.values()) or any(v["differ"] and not v.get("free_text") for v in fields.values())
+        rows.append({"present": present, "ids": ids, "index": dict(members), "differ": differ, "fields": fields})
+    return rows
+
+
+def diff_fields(annotations: Mapping[str, Mapping]) -> dict:
+    """Return, for a review page, every field of one paragraph with each annotator's value and whether they differ.
+
+    Shape::
+
+        {"annotators": [name, ...], "differ": bool,
+         "fields": {"kind": {"values": {name: value}, "differ": bool}, "framing.frames": ..., ...},
+         "attributions": [row, ...], "claims": [row, ...], "framing_spans": [row, ...]}
+
+    where each row (one attribution, claim or framing span aligned across annotators, in text order) is
+    ``{"present": {name: bool}, "ids": {name: id}, "index": {name: position in that annotator's list},
+    "differ": bool, "fields": {field: {"values": {name: value or None}, "differ": bool}}}``. A claim's
+    ``attribution_id`` value is the index of the linked row in ``attributions`` (None for the outlet's own
+    voice), so links compare across annotators whose ids differ. Free-text fields carry ``"free_text": True``
+    and do not make a row differ.
+    """
+    names = list(annotations)
+    attrs = {n: list(annotations[n].get("attributions") or []) for n in names}
+    claims = {n: list(annotations[n].get("claims") or []) for n in names}
+    fspans = {n: list((annotations[n].get("framing") or {}).get("framing_spans") or []) for n in names}
+    attribution_rows = _rows(names, attrs, "cue", _ATTRIBUTION_ORDER)
+    links = {n: {} for n in names}
+    for r, row in enumerate(attribution_rows):
+        for n, i in row["index"].items():
+            links[n][attrs[n][i].get("id")] = r
+    claim_rows = _rows(names, claims, "span", _CLAIM_ORDER, links)
+    fspan_rows = _rows(names, fspans, "span_itself", _FSPAN_ORDER)
+
+    fields: dict[str, dict] = {}
+    top = [k for n in names for k in annotations[n] if k not in ("attributions", "claims", "framing")]
+    framing = [k for n in names for k in (annotations[n].get("framing") or {}) if k != "framing_spans"]
+    for k in dict.fromkeys(top):
+        fields[k] = _field({n: annotations[n].get(k) for n in names}, free_text=k in FREE_TEXT)
+    for k in dict.fromkeys(framing):
+        fields[f"framing.{k}"] = _field({n: (annotations[n].get("framing") or {}).get(k) for n in names})
+    differ = any(v["differ"] and not v.get("free_text") for v in fields.values()) or any(
+        row["differ"] for rows in (attribution_rows, claim_rows, fspan_rows) for row in rows
+    )
+    return {
+        "annotators": names,
+        "differ": differ,
+        "fields": fields,
+        "attributions": attribution_rows,
+        "claims": claim_rows,
+        "framing_spans": fspan_rows,
+    }
