@@ -1,0 +1,83 @@
+"""Export labels as datasets: pure generators over rows, stdlib only.
+
+The store streams rows as plain dicts (never a list of them); this package turns
+them into records, splits them by article and writes them atomically.
+
+Rows it takes
+-------------
+paragraph row (every view)::
+
+    article_id      str   stable id (outlet + text hash)
+    paragraph_id    str   "<article_id>#p<position>"
+    position        int   0-based order in the article
+    kind            str   headline, standfirst, caption, body …
+    text            str   exact paragraph text
+    text_sha256     str
+    doc_char_start  int   offset of the paragraph in the article text
+    outlet, url, published (ISO 8601), title   str or None
+
+view ``all`` (sorted by article, position, annotator): paragraph row plus
+``annotator`` (user name), ``labels`` (labels document), ``seconds`` (float),
+``updated_at`` (ISO 8601).
+
+views ``gold`` and ``spans`` (sorted by article, position): paragraph row plus
+``labels`` (gold), ``decision`` ``{source: unanimous|adjudicated, reviewer,
+annotators: [names], note, decided_at}`` and ``agreement`` (per-paragraph figures,
+possibly ``{}``; see ``records.normalise_agreement``).
+
+Records it writes
+-----------------
+Every ``all``/``gold`` record carries the envelope ``schema, article_id, paragraph_id,
+position, kind, text, text_sha256, doc_char_start, outlet, url, published, title``
+(strings, ``""`` when unknown; never null).  ``all`` adds ``annotator, labels,
+seconds, updated_at``; ``gold`` adds ``labels, decision, agreement``.  ``spans`` is
+``{"text", "spans": [{"start", "end", "label", "text"}], "meta": {envelope without
+text, source, reviewer, annotators}}``.  ``labels`` always has every key of
+``records.LABELS`` (null, or ``[]`` for lists, when absent), so pyarrow sees one
+schema; ``records.RECORD_SPECS`` is the exact shape of each view.
+
+Entry points: ``records``, ``split_for``, ``write_export``, ``iter_jsonl``,
+``to_brat``, ``write_brat``, ``read_all_export``.
+"""
+
+from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
+from .records import (
+    EXPORT_VERSION,
+    LABELS,
+    RECORD_SPECS,
+    VIEWS,
+    RecordError,
+    hf_features,
+    normalise_agreement,
+    normalise_labels,
+    records,
+    spans_of,
+)
+from .roundtrip import ExportFormatError, read_all_export, validate_all_record
+from .splits import SPLITS, split_for
+from .writer import dumps_record, iter_jsonl, write_export
+
+__all__ = [
+    "EXPORT_VERSION",
+    "LABELS",
+    "RECORD_SPECS",
+    "SPLITS",
+    "VIEWS",
+    "ExportFormatError",
+    "RecordError",
+    "annotation_conf",
+    "dumps_record",
+    "hf_features",
+    "iter_jsonl",
+    "normalise_agreement",
+    "normalise_labels",
+    "read_all_export",
+    "records",
+    "safe_file_stem",
+    "spans_of",
+    "split_for",
+    "to_brat",
+    "validate_all_record",
+    "write_brat",
+    "write_export",
+]

@@ -1,0 +1,247 @@
+"""Write an export directory: JSONL per split, ``manifest.json`` and a ``README.md`` card.
+
+Crash safety: every file is streamed to a hidden temporary name in the target
+directory; only when all of them are complete and fsynced are they renamed into
+place, data files first and ``manifest.json`` last.  ``manifest.json`` is the
+commit marker: an existing one is removed before the first rename, so a kill in
+the short rename window leaves a directory without a manifest rather than a
+manifest describing files that are not there.  An exception while streaming
+removes the temporaries and leaves the directory as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import card
+from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features, record_article_id, record_label_names
+from .splits import SPLITS, check_ratios, split_for
+
+MANIFEST = "manifest.json"
+README = "README.md"
+_FLUSH_LINES = 512  # lines joined per write and hash update: fewer calls, bounded memory
+
+
+def dumps_record(record: Mapping) -> str:
+    """Return one record as a JSONL line (UTF-8 text, not ASCII-escaped, with its newline)."""
+    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def iter_jsonl(records: Iterable[Mapping]) -> Iterator[str]:
+    """Yield each record as a JSONL line, for a streamed web download."""
+    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for rec in records:
+        yield dumps(rec) + "\n"
+
+
+class _Part:
+    """One output file being streamed to its temporary name."""
+
+    def __init__(self, out_dir: Path, name: str, split: str | None):
+        self.name = name
+        self.split = split
+        self.final = out_dir / name
+        self.tmp = out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+        self.fh = open(self.tmp, "wb")  # noqa: SIM115 - closed in finish()/abort()
+        self.sha = hashlib.sha256()
+        self.buf: list[str] = []
+        self.records = 0
+        self.articles = 0
+        self.bytes = 0
+        self.last_article: str | None = None
+        self.labels: Counter[str] = Counter()
+
+    def add(self, line: str, article_id: str) -> None:
+        self.buf.append(line)
+        self.records += 1
+        if article_id != self.last_article:
+            # Rows arrive sorted by article, so counting changes counts articles in O(1) memory.
+            self.articles += 1
+            self.last_article = article_id
+        if len(self.buf) >= _FLUSH_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buf:
+            data = "".join(self.buf).encode("utf-8")
+            self.buf.clear()
+            self.sha.update(data)
+            self.fh.write(data)
+            self.bytes += len(data)
+
+    def finish(self, fsync: bool) -> None:
+        self.flush()
+        self.fh.flush()
+        if fsync:
+            os.fsync(self.fh.fileno())
+        self.fh.close()
+
+    def abort(self) -> None:
+        try:
+            self.fh.close()
+        finally:
+            self.tmp.unlink(missing_ok=True)
+
+    def describe(self) -> dict:
+        return {
+            "path": self.name,
+            "split": self.split,
+            "records": self.records,
+            "articles": self.articles,
+            "bytes": self.bytes,
+            "sha256": self.sha.hexdigest(),
+        }
+
+
+def _write_tmp(out_dir: Path, name: str, text: str, fsync: bool) -> tuple[Path, Path]:
+    final = out_dir / name
+    tmp = out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)
+        fh.flush()
+        if fsync:
+            os.fsync(fh.fileno())
+    return tmp, final
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _previous_files(out_dir: Path) -> set[str]:
+    try:
+        old = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        return {f["path"] for f in old.get("files", ()) if "/" not in f["path"] and f["path"].endswith(".jsonl")}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return set()
+
+
+def write_export(
+    out_dir: str | os.PathLike,
+    view: str,
+    records_iter: Iterable[Mapping],
+    *,
+    split: Sequence[float] | None = (80, 10, 10),
+    seed: int = 0,
+    params: Mapping | None = None,
+    scheme: Mapping | None = None,
+    agreement_summary: Mapping | None = None,
+    label_definitions: Mapping | None = None,
+    fsync: bool = True,
+) -> dict:
+    """Stream ``records_iter`` into ``out_dir`` and return the manifest written beside it.
+
+    With ``split`` the records go to ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` by
+    ``split_for(article_id, seed, split)``; with ``split=None`` to ``<view>.jsonl``.
+    Memory is constant: records are serialised, hashed and written as they come.
+    Raises whatever ``records_iter`` raises, after removing every temporary file.
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
+    ratios = check_ratios(split) if split is not None else None
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    previous = _previous_files(out)
+
+    parts: dict[str | None, _Part] = {}
+    extra_tmps: list[tuple[Path, Path]] = []
+    try:
+        if ratios is None:
+            parts[None] = _Part(out, f"{view}.jsonl", None)
+        else:
+            for s in SPLITS:
+                parts[s] = _Part(out, f"{s}.jsonl", s)
+        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+        last_article: str | None = None
+        part = parts.get(None)
+        for rec in records_iter:
+            article_id = record_article_id(rec)
+            if ratios is not None and article_id != last_article:
+                part = parts[split_for(article_id, seed, ratios)]
+                last_article = article_id
+            part.add(dumps(rec) + "\n", article_id)  # type: ignore[union-attr]
+            part.labels.update(record_label_names(view, rec))  # type: ignore[union-attr]
+        for p in parts.values():
+            p.finish(fsync)
+
+        manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
+        readme = card.render(manifest, label_definitions)
+        extra_tmps.append(_write_tmp(out, README, readme, fsync))
+        manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        extra_tmps.append(_write_tmp(out, MANIFEST, manifest_text, fsync))
+    except BaseException:
+        for p in parts.values():
+            p.abort()
+        for tmp, _final in extra_tmps:
+            tmp.unlink(missing_ok=True)
+        raise
+
+    # Commit: drop the old marker, move the data and the card, then the new marker.
+    (out / MANIFEST).unlink(missing_ok=True)
+    for p in parts.values():
+        os.replace(p.tmp, p.final)
+    for tmp, final in extra_tmps:
+        os.replace(tmp, final)
+    if fsync:
+        _fsync_dir(out)
+    for stale in previous - {p.name for p in parts.values()}:
+        (out / stale).unlink(missing_ok=True)
+    return manifest
+
+
+def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary) -> dict:
+    parts = list(parts)
+    key = [p.split or view for p in parts]
+    total_labels: Counter[str] = Counter()
+    for p in parts:
+        total_labels.update(p.labels)
+    return {
+        "export_version": EXPORT_VERSION,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "view": view,
+        "scheme": dict(scheme) if scheme is not None else None,
+        "parameters": dict(params or {}),
+        "split": None
+        if ratios is None
+        else {
+            "ratios": list(ratios),
+            "seed": seed,
+            "by": "article",
+            "method": "sha256(f'{seed}:{article_id}'): first 8 bytes as a fraction of 2**64, cut at the ratios",
+        },
+        "files": [p.describe() for p in parts],
+        "counts": {
+            "records": {**{k: p.records for k, p in zip(key, parts, strict=True)},
+                        "total": sum(p.records for p in parts)},
+            "articles": {**{k: p.articles for k, p in zip(key, parts, strict=True)},
+                         "total": sum(p.articles for p in parts)},
+            "labels": {**{k: dict(sorted(p.labels.items())) for k, p in zip(key, parts, strict=True)},
+                       "total": dict(sorted(total_labels.items()))},
+        },
+        "agreement_summary": _jsonable(agreement_summary),
+        "features": hf_features(RECORD_SPECS[view]),
+    }
+
+
+def _jsonable(value: Any) -> Any:
+    # Round-trip through JSON so the manifest holds plain data (NaN is kept as null-safe text).
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, default=str))
