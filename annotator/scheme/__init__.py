@@ -1,0 +1,38 @@
+"""Label schemes: load a scheme (TOML), and validate labels documents against it. Pure: stdlib only.
+
+    scheme = load_scheme("newsattr-1", extended="all")
+    errors = validate(labels, paragraph_text, scheme)   # [] = valid
+"""
+
+from .model import (
+    DEFAULT_SCHEME,
+    Choice,
+    Condition,
+    Field,
+    ScaleLevel,
+    Scheme,
+    SchemeError,
+    SpanRole,
+    build_scheme,
+    list_schemes,
+    load_scheme,
+)
+from .validate import FieldError, empty_labels, normalize, validate
+
+__all__ = [
+    "DEFAULT_SCHEME",
+    "Choice",
+    "Condition",
+    "Field",
+    "FieldError",
+    "ScaleLevel",
+    "Scheme",
+    "SchemeError",
+    "SpanRole",
+    "build_scheme",
+    "empty_labels",
+    "list_schemes",
+    "load_scheme",
+    "normalize",
+    "validate",
+]
