@@ -1,0 +1,134 @@
+"""Read articles from scraped page text, HTML or JSONL into metadata and ordered, labelled units.
+
+Pure: imports the standard library, trafilatura, charset_normalizer and lxml only.
+
+``read_document(data, name=..., format="auto")`` returns a list of :class:`Document`
+(one per JSONL record, otherwise one) or raises :class:`IngestError` with a human
+reason and, for JSONL, the 1-based ``line``.
+
+Unit kinds, in reading order:
+
+- ``headline``: the article's title.
+- ``standfirst``: the summary line under the headline (scraped text).
+- ``caption``: an image caption; ``credit`` holds the photo credit ("Reuters") when one is given.
+- ``subheading``: a short heading inside the body.
+- ``body``: a body paragraph, however short.
+- ``quote``: a block quotation (HTML ``<blockquote>``).
+
+Formats:
+
+- ``text``: a whole page as copied or scraped; the cleaner keeps the article and drops
+  navigation, teasers, share buttons, footers (listed in ``Document.dropped``).
+- ``html``: extracted by trafilatura in a single pass.
+- ``jsonl``: one article per line; ``paragraphs`` (a list of strings) become body units
+  exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
+  line breaks when there are none), ``html`` is extracted as above. ``url``, ``outlet``,
+  ``title``, ``published``, ``section``, ``byline``, ``language`` and any other keys are kept
+  in ``meta``.
+
+Every unit's text occurs in the input once whitespace is collapsed: text is selected,
+never rewritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from . import meta as _meta
+from .decode import decode_bytes
+from .detect import FORMATS, binary_kind, detect_format
+from .html import extract_html
+from .jsonl import CONTENT_FIELDS, iter_records
+from .models import KINDS, META_KEYS, Document, IngestError, Unit
+from .text import clean_text
+
+__all__ = ["read_document", "Document", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
+
+_BODY_KINDS = {"body", "quote", "subheading"}
+
+
+def read_document(data: bytes, *, name: str | None = None, format: str = "auto",
+                  reference_date: dt.date | None = None, max_bytes: int = 20_000_000) -> list[Document]:
+    """Return the documents in ``data`` (one per JSONL record, otherwise one).
+
+    Raises IngestError for an unknown format, a file over ``max_bytes``, undecodable
+    bytes, no text, invalid JSON (with its line), or nothing left after cleaning.
+    """
+    if format not in ("auto", *FORMATS):
+        raise IngestError(f"unknown format {format!r} (expected auto, text, html or jsonl)")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > max_bytes:
+        raise IngestError(f"file over the size limit ({len(data) / 1e6:.1f} MB > {max_bytes / 1e6:g} MB)")
+    kind = binary_kind(data)
+    if kind:
+        raise IngestError(f"unknown format: {kind}, not text, HTML or JSONL")
+    text = decode_bytes(data)
+    if not text.strip():
+        raise IngestError("no text")
+    fmt = detect_format(text, name) if format == "auto" else format
+    if fmt == "jsonl":
+        return [_from_record(record, number, reference_date) for number, record in iter_records(text)]
+    return [_build(text, fmt, data, reference_date)]
+
+
+def _build(text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | None = None,
+           line: int | None = None) -> Document:
+    if fmt == "html":
+        meta, units, dropped = extract_html(text, url=url)
+    else:
+        meta, units, dropped = clean_text(text, reference_date=ref)
+    if not any(u.kind in _BODY_KINDS for u in units):
+        raise IngestError("nothing left after cleaning", line=line)
+    return Document(meta=meta, units=units, dropped=dropped, source_format=fmt, raw=raw, line=line)
+
+
+def _from_record(record: dict, number: int, ref: dt.date | None) -> Document:
+    raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
+    given = {k: v for k, v in record.items() if k not in CONTENT_FIELDS}
+    if record.get("paragraphs"):
+        units = [Unit("body", p) for p in record["paragraphs"] if p.strip()]
+        doc = Document(meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number)
+        if not units:
+            raise IngestError("no text: every paragraph is empty", line=number, field="paragraphs")
+    elif record.get("html"):
+        doc = _build(record["html"], "html", raw, ref, url=record.get("url"), line=number)
+        doc.source_format = "jsonl"
+    else:
+        body = record["text"]
+        if not body.strip():
+            raise IngestError("no text", line=number, field="text")
+        units = [Unit("body", p) for p in _split_paragraphs(body)]
+        doc = Document(meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number)
+    for key, value in given.items():
+        if key == "published" and isinstance(value, str):
+            found = _meta.iso_from_meta_value(value) or (_meta.find_date(value) or ("",))[0]
+            value = found or value
+        doc.meta[key] = value
+    title = doc.meta.get("title")
+    if isinstance(title, str) and title.strip() and not any(u.kind == "headline" for u in doc.units):
+        doc.units.insert(0, Unit("headline", " ".join(title.split())))
+    return doc
+
+
+def _blank_meta() -> dict:
+    return dict.fromkeys(META_KEYS, "")
+
+
+def _split_paragraphs(text: str) -> list[str]:
+    lines = text.splitlines()
+    if any(not ln.strip() for ln in lines):
+        chunks, cur = [], []
+        for ln in lines:
+            if ln.strip():
+                cur.append(ln)
+            elif cur:
+                chunks.append(cur)
+                cur = []
+        if cur:
+            chunks.append(cur)
+        paras = [" ".join(" ".join(c).split()) for c in chunks]
+    else:
+        paras = [" ".join(ln.split()) for ln in lines]
+    return [p for p in paras if p]

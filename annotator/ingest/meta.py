@@ -1,0 +1,203 @@
+"""Metadata found in page text: publication dates, outlet, section (breadcrumbs) and bylines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_TIME = (r"(?:(?:\s*[,|;]\s*|\s+)(?:at\s+|-\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<mi>[0-5]\d)"
+         r"(?::[0-5]\d)?\s*(?P<ap>[ap]\.?\s?m\.?)?(?![\d]))?")
+_DATE_RES = [
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?"),
+    re.compile(r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME, re.I),
+    re.compile(r"(?<![\w])" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME, re.I),
+    re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I),
+]
+_RELATIVE = re.compile(
+    r"\b(?:(?P<n>\d+|an?|one)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+ago|(?P<word>yesterday|today|just now))\b", re.I)
+
+
+def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bool] | None:
+    """Return ``(iso, has_time)`` for the first date in ``text``, or None.
+
+    Relative dates ("2 hours ago") count only when ``reference_date`` is given.
+    """
+    best = None
+    for rx in _DATE_RES:
+        for m in rx.finditer(text):
+            iso = _iso_from_match(m)
+            if iso:
+                if best is None or m.start() < best[0]:
+                    best = (m.start(), iso)
+                break
+    if best:
+        return best[1], "T" in best[1]
+    if reference_date is not None:
+        m = _RELATIVE.search(text)
+        if m:
+            return _relative(m, reference_date), False
+    return None
+
+
+def _iso_from_match(m: re.Match) -> str | None:
+    g = m.groupdict()
+    try:
+        year = int(g["y"])
+        if g.get("mon"):
+            month = _MONTHS[g["mon"].lower().rstrip(".")[:4].rstrip("t") if g["mon"].lower().startswith("sept")
+                            else g["mon"].lower()[:3]]
+            day = int(g["d"])
+        elif g.get("a"):
+            a, b = int(g["a"]), int(g["b"])
+            # Month first unless that cannot be (13.01.2024); "." usually means day first.
+            sep_dot = "." in m.group(0)[:6]
+            month, day = (b, a) if (a > 12 or sep_dot) and b <= 12 else (a, b)
+        else:
+            month, day = int(g["m"]), int(g["d"])
+        date = dt.date(year, month, day)
+    except (KeyError, ValueError):
+        return None
+    if g.get("h") is None:
+        return date.isoformat()
+    hour, minute = int(g["h"]), int(g["mi"])
+    ap = (g.get("ap") or "").lower().replace(".", "").replace(" ", "")
+    if ap:
+        if hour > 12 or hour == 0:
+            return date.isoformat()
+        hour = hour % 12 + (12 if ap == "pm" else 0)
+    return f"{date.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+def _relative(m: re.Match, ref: dt.date) -> str:
+    word = (m.group("word") or "").lower()
+    if word == "yesterday":
+        return (_as_date(ref) - dt.timedelta(days=1)).isoformat()
+    if word:
+        return _as_date(ref).isoformat()
+    n = m.group("n").lower()
+    n = 1 if n in ("a", "an", "one") else int(n)
+    unit = m.group("unit").lower()
+    delta = {"minute": dt.timedelta(minutes=n), "min": dt.timedelta(minutes=n), "hour": dt.timedelta(hours=n),
+             "hr": dt.timedelta(hours=n), "day": dt.timedelta(days=n), "week": dt.timedelta(weeks=n)}[unit]
+    if isinstance(ref, dt.datetime):
+        return (ref - delta).strftime("%Y-%m-%dT%H:%M")
+    return (ref - dt.timedelta(days=delta.days)).isoformat()
+
+
+def _as_date(ref: dt.date) -> dt.date:
+    return ref.date() if isinstance(ref, dt.datetime) else ref
+
+
+def iso_from_meta_value(value: str) -> str:
+    """Return "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" from a machine date ("2019-11-14T09:00:00+00:00"), or ""."""
+    m = _DATE_RES[0].search(value or "")
+    return (_iso_from_match(m) or "") if m else ""
+
+
+# -- bylines -------------------------------------------------------------------------------------
+_NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|la|le|al|bin))*"
+_BYLINE = re.compile(r"(?:^|\s)[Bb][Yy]:?\s+(" + _NAME + r"(?:\s*,\s*" + _NAME + r")*)")
+
+
+def find_byline(line: str, next_line: str | None = None) -> str | None:
+    """Return the author named by a byline line ("By Jane Doe | May 2"), or None."""
+    if len(line) > 160:
+        return None
+    if line.strip().lower().rstrip(":") in ("by", "written by", "words by") and next_line:
+        if len(next_line.split()) <= 8 and next_line[:1].isupper():
+            return next_line.strip()
+        return None
+    m = _BYLINE.search(line)
+    if not m:
+        return None
+    # "By" must open the line or follow a date/separator, not sit inside a sentence.
+    before = line[: m.start(1)].strip()
+    if len(before.split()) > 8 and not re.search(r"\d|[|•·]", before):
+        return None
+    name = m.group(1).strip(" ,")
+    words = name.split()
+    if not words or len(words) > 12:
+        return None
+    return name
+
+
+# -- outlet ------------------------------------------------------------------------------------
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?P<y1>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)[,.]?\s+)?"
+    r"(?P<holder>[^\d©|]{2,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
+    r"\s*(?:[.,;|](?=\s|$)|\ball rights\b|$)", re.I)
+_BRAND = re.compile(
+    r"(?:^|\s)(?:[Rr]ead\s+|[Tt]he\s+|[Dd]ownload\s+(?:the\s+)?)?(?P<b>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,2})"
+    r"\s+(?:[Pp]rivacy [Pp]olicy|News [Aa]pp|[Mm]obile [Aa]pp)\b")
+_NOT_BRAND = {"our", "your", "the", "this", "read", "view", "see", "privacy", "cookie", "terms", "a", "download",
+              "get", "about", "and", "or", "updated", "new"}
+_TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
+
+
+def outlet_from_title(title_line: str, headline: str) -> str | None:
+    """Return the site name of a ``<title>``-like line "Headline - Site", or None."""
+    parts = _TITLE_SEP.split(title_line)
+    if len(parts) < 2:
+        return None
+    head, site = " - ".join(parts[:-1]), parts[-1].strip()
+    if headline and not (headline.startswith(head[:30]) or head.startswith(headline[:30])):
+        if not (parts[0].strip() and headline.startswith(parts[-1][:30])):
+            return None
+        site = parts[0].strip()
+    if 0 < len(site.split()) <= 5 and not site.endswith((".", "?", "!")):
+        return site
+    return None
+
+
+def outlet_from_brand(line: str) -> str | None:
+    """Return X from "Read X Privacy policy" or "X News App", or None."""
+    m = _BRAND.search(line)
+    if not m:
+        return None
+    brand = m.group("b").strip()
+    if brand.split()[0].lower() in _NOT_BRAND:
+        return None
+    return brand
+
+
+def outlet_from_copyright(line: str) -> str | None:
+    """Return the holder of a copyright line ("© 2019 Cleveland.com. All rights reserved" → "Cleveland.com")."""
+    if len(line) > 300:
+        return None
+    m = _COPYRIGHT.search(line)
+    if not m:
+        return None
+    holder = m.group("holder").strip(" .,;:–-“”\"")
+    holder = re.sub(r"^(?:by|the)\s+", "", holder, flags=re.I)
+    if not holder or holder.lower().startswith(("all rights", "reserved")) or len(holder.split()) > 8:
+        return None
+    return holder
+
+
+# -- section -----------------------------------------------------------------------------------
+_CRUMB_SEP = re.compile(r"\s*(?:>|›|»|/|\\|→|·|\|)\s*")
+
+
+def section_from_breadcrumb(line: str, headline: str = "") -> str | None:
+    """Return the last section of a breadcrumb line ("HomeRussia & FSU", "Home > News > World"), or None."""
+    s = line.strip()
+    if len(s) > 120 or not s.lower().startswith("home"):
+        return None
+    rest = s[4:]
+    if rest[:1].isupper() and not rest[:1].isspace():
+        crumbs = [rest]
+    else:
+        crumbs = [c for c in _CRUMB_SEP.split(rest) if c.strip()]
+        if not crumbs or not _CRUMB_SEP.match(rest):
+            return None
+    crumbs = [c.strip() for c in crumbs if c.strip() and c.strip() != headline]
+    if not crumbs:
+        return None
+    last = crumbs[-1]
+    return last if len(last.split()) <= 6 else None

@@ -1,0 +1,46 @@
+"""Data types returned by :func:`annotator.ingest.read_document`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Unit kinds, in the order they usually appear in an article.
+KINDS = ("headline", "standfirst", "byline", "caption", "subheading", "body", "quote")
+
+#: Metadata keys every document carries (empty string when unknown).
+META_KEYS = ("title", "outlet", "published", "section", "byline", "url", "language")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One labelled piece of an article: its kind, its exact text, and a credit for captions."""
+
+    kind: str
+    text: str
+    credit: str | None = None
+
+
+@dataclass
+class Document:
+    """An article: metadata, ordered units, and the lines dropped as boilerplate."""
+
+    meta: dict
+    units: list[Unit]
+    dropped: list[str] = field(default_factory=list)
+    source_format: str = "text"
+    raw: bytes = b""
+    line: int | None = None
+
+
+class IngestError(ValueError):
+    """Raised when an input cannot become documents; ``str(e)`` is the human reason.
+
+    :param line: 1-based line of a JSONL file, when the problem is on one line.
+    :param field: the JSONL field at fault, when there is one.
+    """
+
+    def __init__(self, reason: str, *, line: int | None = None, field: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.field = field

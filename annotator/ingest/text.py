@@ -1,0 +1,371 @@
+"""Clean text copied or scraped from a whole web page into headline, standfirst, captions and body.
+
+The page arrives as lines: paragraphs surrounded by blank lines, menus and
+lists as runs of short lines, teasers, share buttons and footers around the
+article.  Each line gets cheap features (length, sentence punctuation,
+function words, boilerplate patterns, repetition); the body core is the
+contiguous run of lines with the highest prose score (a maximum-sum
+subarray), and the header before it yields headline, standfirst, captions,
+byline and date.  Lines are selected, never rewritten: a unit's text is a
+line of the input with its whitespace collapsed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from . import meta as m
+from .models import Unit
+
+# Lines that are page furniture wherever they appear.
+_BOILER = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad choices|adchoices|skip to (?:main )?(?:content|article)"
+    r"|read (?:more|next|full (?:story|article))|continue reading|more on (?:this|that)\b.*|see (?:all|more)"
+    r"|(?:share|tweet|email|print|pin|save|copy link|comment|comments|reply|like|follow)(?: (?:this|on|us|via).*)?"
+    r"|share this(?: article| story| page)?:?|sign (?:in|up|out)|log ?in|log ?out|register|subscribe(?: now| today)?"
+    r"|menu|close|search|home|back to top|toggle .*|open navigation menu|show (?:more|less)|load more"
+    r"|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences|settings)|cookie settings"
+    r"|(?:related|recommended|popular|trending|most (?:read|popular|viewed|shared)|top stories|latest(?: news)?"
+    r"|more (?:stories|from .*|news|in .*)|you (?:may|might) also like|read next|up next|editor'?s picks"
+    r"|don'?t miss|what to read next|further reading|also read|see also)(?:\s*(?:stories|articles|posts|now|\.\.\.|…))?:?"
+    r"|(?:\d+\s+)?comments?|view comments|post a comment|leave a (?:comment|reply)|add a comment|join the (?:conversation|discussion)"
+    r"|\d+(?:[.,]\d+)?k?\s+(?:shares?|views?|comments?)|image|photo|video|gallery|listen|watch|play|pause"
+    r"|\d{1,2}:\d\d(?::\d\d)?|min read|\d+\s+min(?:ute)?s?\s+read|•?\s*\d+\s+min(?:ute)? read)\.?$",
+    re.I)
+# Patterns that mark a line as furniture when found anywhere in a short line.
+_BOILER_IN = re.compile(
+    r"cookie|privacy policy|terms of (?:use|service)|all rights reserved|©|\bcopyright\b|newsletter|sign up for"
+    r"|subscribe to|follow us|download (?:the|our) app|app store|google play|javascript|your browser"
+    r"|click here|tap here|\bunsubscribe\b|affiliate|commission|terms and conditions|we use cookies"
+    r"|already a subscriber|create (?:an |your )?account|log in to|sign in to|the author\b|author archive"
+    r"|rss feed|contact us|about us|advertise with us|back to main menu|filed under|tags?:|related tags"
+    r"|shared \d|this story has been shared|opt-in|email address|\bad\s*choices\b",
+    re.I)
+# Section headers after which teasers, comments or footers follow.
+_STOP = re.compile(
+    r"^(?:related(?: articles| stories| posts| coverage.*| content| reading)?|more (?:stories|from .*|news)"
+    r"|you (?:may|might) also like.*|recommended(?: for you| stories| reading)?|read next|up next|most (?:read|popular|viewed)"
+    r"|popular(?: on .*| now| stories)?|trending(?: now| stories)?|top stories|comments?|\d+ comments?|top rated comments"
+    r"|leave a (?:comment|reply)|about the author|more great .* stories|latest(?: news| headlines| stories)?"
+    r"|sponsored(?: stories| content)?|around the web|from our partners|editor'?s picks|don'?t miss)\s*:?$",
+    re.I)
+_READ_MORE = re.compile(r"^(?:read more|read next|more|continue reading|see more|read the full story)\s*[:»›>…]*$", re.I)
+_CREDIT = re.compile(
+    r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
+    r"|\b(?:getty images|reuters|associated press|ap photo|afp|shutterstock|epa|alamy|istock(?:photo)?|file photo"
+    r"|courtesy of|via getty)\b)", re.I)
+_CREDIT_SPLIT = re.compile(
+    r"\s*(?:©|\((?:photo|image|credit)[^)]*\)|\b(?:photo(?:graph)?|image|picture|credit|illustration)s?"
+    r"\s*(?:by|:|credit:?)\s*)", re.I)
+_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”’»]$")
+_STOPWORDS = frozenset(
+    "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
+    "be been has have had not but or which who will would said says could should also than more after over into "
+    "about there when we our you i".split())
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+_HEADER_WINDOW = 40
+
+
+@dataclass
+class _Line:
+    text: str
+    words: int
+    stops: int
+    terminal: bool
+    gap: bool  # a blank line or the start of the text precedes it
+    after_gap: bool = False  # a blank line or the end of the text follows it
+    boiler: bool = False
+    stop: bool = False
+    credit: bool = False
+    prose: bool = False
+    dup: int = 1
+    lower_ratio: float = 0.0
+
+
+def split_lines(text: str) -> list[_Line]:
+    """Return the non-empty lines of ``text`` with whitespace collapsed and short broken lines rejoined."""
+    blocks: list[list[str]] = [[]]
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    out: list[_Line] = []
+    for block in blocks:
+        if not block:
+            continue
+        block = _rejoin(block)
+        for i, t in enumerate(block):
+            out.append(_features(t, gap=i == 0, after_gap=i == len(block) - 1))
+    return out
+
+
+def _rejoin(block: list[str]) -> list[str]:
+    # Inline elements rendered on their own line ("giant\nHome Depot\nare dropping") break a
+    # paragraph; a line that starts in lower case, or with closing punctuation, continues the one before.
+    if len(block) == 1:
+        return block
+    out = [block[0]]
+    i = 1
+    while i < len(block):
+        cur = block[i]
+        prev = out[-1]
+        nxt = block[i + 1] if i + 1 < len(block) else ""
+        open_end = not _TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
+        if _continues(cur) and not _TERMINAL.search(prev) and len(prev.split()) > 2:
+            out[-1] = prev + " " + cur
+        elif open_end and len(cur.split()) <= 4 and nxt and _continues(nxt) and len(prev.split()) > 2:
+            out[-1] = prev + " " + cur + " " + nxt
+            i += 1
+        else:
+            out.append(cur)
+        i += 1
+    return out
+
+
+def _continues(line: str) -> bool:
+    c = line[:1]
+    return (c.islower() and not line[:2].startswith(("i", "e")) or c in ",.;:)!?") if c else False
+
+
+def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
+    words = _WORD.findall(text)
+    n = len(words)
+    stops = sum(1 for w in words if w.lower() in _STOPWORDS)
+    lower = sum(1 for w in words if w[:1].islower())
+    ln = _Line(text=text, words=n, stops=stops, terminal=bool(_TERMINAL.search(text)), gap=gap,
+               after_gap=after_gap, lower_ratio=lower / n if n else 0.0)
+    short = n <= 12
+    ln.boiler = bool(_BOILER.match(text)) or (short and bool(_BOILER_IN.search(text))) or n == 0
+    ln.stop = bool(_STOP.match(text))
+    ln.credit = n <= 40 and bool(_CREDIT.search(text))
+    ln.prose = (not ln.boiler and n >= 6 and ln.terminal and (stops >= 2 or ln.lower_ratio >= 0.5)
+                and not (n < 25 and _BOILER_IN.search(text)))
+    return ln
+
+
+def _score(ln: _Line) -> float:
+    if ln.prose:
+        return min(ln.words, 80) + 5
+    if ln.stop:
+        return -40
+    if ln.boiler:
+        return -8
+    if ln.credit:
+        return -12
+    if ln.words >= 12 and ln.stops >= 3 and ln.lower_ratio >= 0.5:
+        return 2
+    return -4
+
+
+def _core(lines: list[_Line]) -> tuple[int, int]:
+    """Return [start, end) of the maximum-score run of lines (the body core)."""
+    best, best_span = 0.0, (0, 0)
+    cur, start = 0.0, 0
+    for i, ln in enumerate(lines):
+        s = _score(ln)
+        if cur <= 0:
+            cur, start = s, i
+        else:
+            cur += s
+        if cur > best:
+            best, best_span = cur, (start, i + 1)
+    return best_span
+
+
+def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[str]]:
+    """Return ``(meta, units, dropped)`` for scraped page text."""
+    lines = split_lines(text)
+    if not lines:
+        return _empty_meta(), [], []
+    counts = Counter(ln.text for ln in lines)
+    for ln in lines:
+        ln.dup = counts[ln.text]
+    start, end = _core(lines)
+    if end <= start:
+        return _empty_meta(), [], [ln.text for ln in lines]
+
+    used: set[int] = set()
+    body = _select_body(lines, start, end, used)
+    header, meta = _header(lines, start, used, reference_date)
+    _footer_meta(lines, end, meta, reference_date)
+    units = header + body
+    dropped = [ln.text for i, ln in enumerate(lines) if i not in used]
+    return meta, units, dropped
+
+
+def _empty_meta() -> dict:
+    return {"title": "", "outlet": "", "published": "", "section": "", "byline": "", "url": "", "language": ""}
+
+
+def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> list[Unit]:
+    seen: set[str] = set()
+    units: list[Unit] = []
+    # Lines next to a "Read more" link are the teaser it belongs to.
+    teaser = set()
+    for i in range(start, end):
+        if _READ_MORE.match(lines[i].text):
+            for j in (i - 2, i - 1, i + 1, i + 2):
+                if start <= j < end and not lines[j].prose:
+                    teaser.add(j)
+            teaser.discard(i - 2) if i - 2 >= start and lines[i - 2].text != lines[i - 1].text else None
+            teaser.discard(i + 2) if i + 2 < end and lines[i + 2].text != lines[i + 1].text else None
+    i = start
+    while i < end:
+        ln = lines[i]
+        if ln.prose:
+            if ln.text not in seen:
+                seen.add(ln.text)
+                used.add(i)
+                units.append(Unit("body", ln.text))
+            i += 1
+            continue
+        # A run of non-prose lines: short furniture, teasers, menus, or a subheading.
+        j = i
+        while j < end and not lines[j].prose:
+            j += 1
+        run = list(range(i, j))
+        keep = [k for k in run if not lines[k].boiler and k not in teaser and not lines[k].stop]
+        if len(keep) <= 2 and not any(lines[k].stop for k in run):
+            for k in keep:
+                kl = lines[k]
+                if kl.text in seen or kl.dup > 1 or kl.words == 0 or kl.words > 40:
+                    continue
+                if kl.credit:
+                    units.append(_caption(kl.text))
+                    used.add(k)
+                    seen.add(kl.text)
+                    continue
+                if not (kl.gap and kl.after_gap) or kl.text.endswith(":"):
+                    continue
+                kind = "body" if kl.terminal and kl.words >= 2 else "subheading"
+                if kind == "subheading" and (kl.words > 14 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"):
+                    continue
+                seen.add(kl.text)
+                used.add(k)
+                units.append(Unit(kind, kl.text))
+        i = j
+    while units and units[-1].kind == "subheading":
+        units.pop()
+    return units
+
+
+def _caption(text: str) -> Unit:
+    """Return a caption unit, its credit split off after "©", "Photo:" and the like."""
+    parts = _CREDIT_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return Unit("caption", parts[0].strip(), credit=parts[1].strip())
+    if len(parts) == 2 and parts[1].strip():
+        return Unit("caption", text, credit=parts[1].strip())
+    return Unit("caption", text)
+
+
+def _is_headline(ln: _Line) -> bool:
+    return (3 <= ln.words <= 30 and not ln.boiler and not ln.credit and not ln.stop
+            and not (ln.text.endswith(".") and not ln.text.endswith("..."))
+            and len(ln.text) <= 250 and m.find_date(ln.text) is None)
+
+
+def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None) -> tuple[list[Unit], dict]:
+    meta = _empty_meta()
+    lo = max(0, start - _HEADER_WINDOW)
+    first = lines[0].text
+    # Headline: a title-like line shortly before the body, preferably the one the page
+    # title starts with or the one repeated (image alt text, breadcrumb).
+    best, best_score = None, float("-inf")
+    for i in range(lo, start):
+        ln = lines[i]
+        if not _is_headline(ln) or m.section_from_breadcrumb(ln.text):
+            continue
+        score = min(ln.words, 12) / 4 - (start - i) * 0.05
+        if i > 0 and (first.startswith(ln.text) or ln.text in first):
+            score += 3
+        if ln.dup > 1:
+            score += 2
+        if ln.gap and ln.after_gap:
+            score += 1
+        if ln.lower_ratio > 0.6:
+            score -= 2
+        if score > best_score:
+            best, best_score = i, score
+    units: list[Unit] = []
+    if best is not None:
+        head = lines[best].text
+        meta["title"] = head
+        units.append(Unit("headline", head))
+        used.add(best)
+        standfirst_done = False
+        for i in range(best + 1, start):
+            ln = lines[i]
+            if ln.text == head:
+                continue
+            if ln.credit and not ln.boiler or (ln.credit and "©" in ln.text and ln.words <= 30):
+                units.append(_caption_with_previous(lines, i, best, used, units))
+                used.add(i)
+                standfirst_done = True
+                continue
+            if (not standfirst_done and not ln.boiler and ln.words >= 6 and ln.stops >= 1
+                    and m.find_date(ln.text) is None and not m.find_byline(ln.text)
+                    and (i + 1 >= start or not lines[i + 1].credit or lines[i + 1].text.lower().startswith(("photo", "image", "credit")))):
+                units.append(Unit("standfirst", ln.text))
+                used.add(i)
+                standfirst_done = True
+    # Dates, bylines and breadcrumbs: search the header, nearest the top first.
+    dated = None
+    for i in range(lo if best is None else max(0, min(lo, best - 10)), start):
+        t = lines[i].text
+        if not meta["section"]:
+            sec = m.section_from_breadcrumb(t, meta["title"])
+            if sec:
+                meta["section"] = sec
+        if not meta["byline"]:
+            by = m.find_byline(t, lines[i + 1].text if i + 1 < len(lines) else None)
+            if by and by != meta["title"]:
+                meta["byline"] = by
+        if len(t) <= 200:
+            found = m.find_date(t, ref)
+            if found and (dated is None or (found[1] and not dated[1])):
+                dated = found
+    if dated:
+        meta["published"] = dated[0]
+    meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
+    return units, meta
+
+
+def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
+    # "Photograph by X/Getty Images" on its own line credits the short line just before it.
+    cap = _caption(lines[i].text)
+    prev = i - 1
+    if (cap.text == lines[i].text and prev > head_idx and prev not in used and not lines[prev].boiler
+            and 2 <= lines[prev].words <= 40 and cap.credit):
+        used.add(prev)
+        return Unit("caption", lines[prev].text, credit=cap.credit)
+    return cap
+
+
+def _footer_meta(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -> None:
+    brand = holder = None
+    for ln in lines:
+        if ln.words > 40:
+            continue
+        if brand is None:
+            brand = m.outlet_from_brand(ln.text)
+        if holder is None and ("©" in ln.text or "opyright" in ln.text):
+            holder = m.outlet_from_copyright(ln.text)
+    if not meta["outlet"]:
+        meta["outlet"] = brand or holder or ""
+    if not meta["published"]:
+        for ln in lines[end:end + 30]:
+            if len(ln.text) <= 200:
+                found = m.find_date(ln.text, ref)
+                if found:
+                    meta["published"] = found[0]
+                    break
+    words = [w.lower() for ln in lines for w in _WORD.findall(ln.text)[:50]][:3000]
+    if words and sum(1 for w in words if w in _STOPWORDS) / len(words) > 0.12:
+        meta["language"] = "en"

@@ -1,0 +1,29 @@
+"""Print one {"text": ...} line per body unit and a {"meta": ...} line, for the dev set's score.py."""
+
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from annotator.ingest import read_document  # noqa: E402
+
+BODY = {"body", "subheading", "quote"}
+
+
+def main(path: str) -> None:
+    """Run the ingest on ``path`` and print its body units and metadata as score.py reads them."""
+    data = Path(path).read_bytes()
+    doc = read_document(data, name=path)[0]
+    out = sys.stdout
+    for unit in doc.units:
+        if unit.kind in BODY:
+            out.write(json.dumps({"text": unit.text}, ensure_ascii=False) + "\n")
+    meta = {"headline": doc.meta.get("title", ""), "date": doc.meta.get("published", ""),
+            "byline": doc.meta.get("byline", ""), "outlet": doc.meta.get("outlet", ""),
+            "section": doc.meta.get("section", "")}
+    out.write(json.dumps({"meta": meta}, ensure_ascii=False) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
