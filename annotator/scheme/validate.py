@@ -84,7 +84,8 @@ class _Validator:
             if not on:
                 self.error(path, f"extended field {f.name!r} is not enabled in this project", "disabled")
                 continue
-            if f.allowed_if is not None and not _empty(value) and not f.allowed_if.holds(obj):
+            if f.allowed_if is not None and not _empty(value) and not f.allowed_if.holds(obj) \
+                    and self.known(f, f.allowed_if.field, obj):
                 cond = f.allowed_if
                 self.error(path, f"{f.label} is allowed only when {cond.field} is {cond.equals}", "not_allowed")
                 continue
@@ -93,6 +94,11 @@ class _Validator:
                     self.error(path, self.required_message(f), "required")
                 continue
             self.value(f, value, path, obj)
+
+    def known(self, f: Field, sibling: str, obj: dict) -> bool:
+        """Return whether ``sibling`` of ``f`` holds one of its allowed values (else it has its own error)."""
+        other = self.scheme.field(f.path[: -len(f.name)] + sibling)
+        return obj.get(sibling) in {c.value for c in other.values}
 
     @staticmethod
     def required(f: Field, obj: dict) -> bool:
@@ -112,7 +118,7 @@ class _Validator:
     def empty_ok(f: Field, value: Any) -> bool:
         """Return whether an empty ``value`` has the right type for ``f`` (else it is a type error)."""
         if value is None:
-            return f.type not in LIST_TYPES and (f.type != "object" or f.nullable)
+            return f.type not in LIST_TYPES and f.type != "text" and (f.type != "object" or f.nullable)
         if value == "":
             return f.type in ("text", "single", "ref", "id")
         if value == []:
@@ -170,8 +176,10 @@ class _Validator:
         if not isinstance(value, str):
             self.error(path, f"{f.label} must be an id string or null", "type")
             return
-        items = self.root.get(f.refers_to)
-        ids = {x.get("id") for x in items if isinstance(x, dict)} if isinstance(items, list) else set()
+        items = self.root.get(f.refers_to, [])
+        if not isinstance(items, list):
+            return  # that list has its own type error; every reference would repeat it
+        ids = {x.get("id") for x in items if isinstance(x, dict)}
         if value not in ids:
             self.error(path, f"{value!r} is not the id of any of the {f.refers_to}", "ref")
 
