@@ -1,0 +1,106 @@
+"""Projects: creating them, their settings and members."""
+
+import sqlite_utils
+
+from . import accounts
+from .errors import Invalid
+from .store import events, projects, users
+
+ORDERS = ("article", "shuffle")
+DEFAULT_KINDS = ["headline", "standfirst", "caption", "body"]
+DEFAULT_SETTINGS = {
+    "kinds": DEFAULT_KINDS,
+    "order": "article",
+    "seed": 0,
+    "lease_minutes": 30,
+    "extended": [],
+    "auto_gold_unanimous": True,
+    "feedback": False,
+}
+
+
+def create_project(
+    db: sqlite_utils.Database,
+    name: str,
+    *,
+    scheme: str = "newsattr-1",
+    overlap: int = 1,
+    kinds: list[str] | None = None,
+    order: str = "article",
+    seed: int = 0,
+    extended: list[str] | str | None = None,
+    actor_id: int | None = None,
+) -> dict:
+    """Create and return a project. Raises ``Invalid`` for a bad name, scheme, overlap or order."""
+    from .scheme import load_scheme
+
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise Invalid("a project needs a name of 1 to 100 characters", field="name")
+    if not isinstance(overlap, int) or not 1 <= overlap <= 20:
+        raise Invalid("overlap must be a whole number from 1 to 20", field="overlap")
+    if order not in ORDERS:
+        raise Invalid(f"order must be one of {', '.join(ORDERS)}", field="order")
+    try:
+        loaded = load_scheme(scheme, extended=extended)
+    except (FileNotFoundError, ValueError, KeyError) as e:
+        raise Invalid(f"cannot load scheme {scheme!r}: {e}", field="scheme") from e
+    settings = {
+        **DEFAULT_SETTINGS,
+        "kinds": list(kinds or DEFAULT_KINDS),
+        "order": order,
+        "seed": seed,
+        "extended": extended if isinstance(extended, str) else list(extended or []),
+    }
+    project = projects.insert_project(
+        db, name=name, scheme=loaded.name, scheme_version=str(loaded.version), overlap=overlap, settings=settings
+    )
+    events.log_event(db, "project.created", user_id=actor_id, project_id=project["id"], name=name)
+    return project
+
+
+def get_project(db: sqlite_utils.Database, project_id: int) -> dict:
+    return projects.get_project(db, project_id)
+
+
+def get_project_by_name(db: sqlite_utils.Database, name: str) -> dict:
+    return projects.get_project_by_name(db, name)
+
+
+def list_projects(db: sqlite_utils.Database) -> list[dict]:
+    return projects.list_projects(db)
+
+
+def list_projects_for(db: sqlite_utils.Database, user: dict) -> list[dict]:
+    """Return the projects ``user`` works in: every project for an admin, memberships otherwise."""
+    if accounts.has_role(user, "admin"):
+        return projects.list_projects(db)
+    return projects.list_user_projects(db, user["id"])
+
+
+def add_member(db: sqlite_utils.Database, project_id: int, name: str, *, role: str | None = None, actor_id=None) -> None:
+    user = users.get_user_by_name(db, name)
+    role = accounts.check_role(role or user["role"])
+    projects.set_member(db, project_id, user["id"], role)
+    events.log_event(db, "project.member", user_id=actor_id, project_id=project_id, name=name, role=role)
+
+
+def remove_member(db: sqlite_utils.Database, project_id: int, name: str, *, actor_id=None) -> None:
+    user = users.get_user_by_name(db, name)
+    projects.remove_member(db, project_id, user["id"])
+    events.log_event(db, "project.member_removed", user_id=actor_id, project_id=project_id, name=name)
+
+
+def list_members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
+    return projects.list_members(db, project_id)
+
+
+def member_role(db: sqlite_utils.Database, project: dict, user: dict) -> str | None:
+    """Return the role ``user`` has in ``project`` (admins have admin everywhere), or ``None``."""
+    if accounts.has_role(user, "admin"):
+        return "admin"
+    return projects.find_member_role(db, project["id"], user["id"])
+
+
+def find_project_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
+    return projects.find_project_by_name(db, name)

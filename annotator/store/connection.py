@@ -1,0 +1,58 @@
+"""Opening the database and running write transactions."""
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def connect(path: str, *, migrate: bool = True) -> sqlite_utils.Database:
+    """Open ``path`` in WAL mode with foreign keys on and a busy timeout, migrated to the current schema."""
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    # NORMAL is durable across application crashes in WAL mode; only a power cut can lose the last commits.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = sqlite_utils.Database(conn)
+    if migrate:
+        from .migrations import migrate as run_migrations
+
+        run_migrations(db)
+    return db
+
+
+@contextlib.contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block in one ``BEGIN IMMEDIATE`` transaction (nested blocks become savepoints).
+
+    IMMEDIATE takes the write lock up front, so concurrent writers queue on the busy
+    timeout instead of failing when a read transaction tries to upgrade.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    else:
+        db.conn.execute("COMMIT")
+
+
+def now() -> str:
+    """Return the current UTC time as ISO 8601 text, to the microsecond."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def iso_in(**delta) -> str:
+    """Return the UTC time ``delta`` from now, formatted like :func:`now`."""
+    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

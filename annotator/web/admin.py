@@ -1,0 +1,100 @@
+"""Administration of users and the audit log."""
+
+from flask import Blueprint, flash, g, redirect, request, url_for
+
+from .. import accounts
+from ..errors import AnnotatorError
+from .access import role_required
+from .db import get_db
+from .forms import ActiveForm, ConfirmForm, NewUserForm, PasswordForm, RoleForm
+from .htmx import render
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _users_page(form=None, *, new_password=None, status=200):
+    return render(
+        "admin/users.html",
+        users=accounts.list_users(get_db()),
+        form=form or NewUserForm(),
+        role_form=RoleForm(),
+        confirm=ConfirmForm(),
+        new_password=new_password,
+        status=status,
+    )
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    return _users_page()
+
+
+@bp.post("/users")
+@role_required("admin")
+def add_user():
+    form = NewUserForm()
+    if not form.validate_on_submit():
+        return _users_page(form, status=400)
+    password = form.password.data or accounts.generate_password()
+    try:
+        user = accounts.create_user(
+            get_db(), form.name.data.strip(), role=form.role.data, password=password, actor_id=g.user["id"]
+        )
+    except AnnotatorError as e:
+        form.form_errors.append(e.message)
+        return _users_page(form, status=e.status)
+    shown = None if form.password.data else (user["name"], password)
+    flash(f"User {user['name']} added as {user['role']}.")
+    return _users_page(new_password=shown)
+
+
+@bp.post("/users/<name>/role")
+@role_required("admin")
+def set_role(name):
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _users_page(status=400)
+    accounts.set_role(get_db(), name, form.role.data, actor_id=g.user["id"])
+    flash(f"{name} is now {form.role.data}.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<name>/active")
+@role_required("admin")
+def set_active(name):
+    form = ActiveForm()
+    if not form.validate_on_submit():
+        return _users_page(status=400)
+    accounts.set_active(get_db(), name, form.active.data, actor_id=g.user["id"])
+    flash(f"{name} is {'active' if form.active.data else 'deactivated'}.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/users/<name>/password")
+@role_required("admin")
+def reset_password(name):
+    form = PasswordForm()
+    if not form.validate_on_submit():
+        return _users_page(status=400)
+    password = form.password.data or accounts.generate_password()
+    accounts.set_password(get_db(), name, password, actor_id=g.user["id"])
+    flash(f"The password of {name} is reset.")
+    return _users_page(new_password=None if form.password.data else (name, password))
+
+
+@bp.post("/users/<name>/unlock")
+@role_required("admin")
+def unlock(name):
+    if not ConfirmForm().validate_on_submit():
+        return _users_page(status=400)
+    accounts.unlock(get_db(), name, actor_id=g.user["id"])
+    flash(f"{name} is unlocked.")
+    return redirect(url_for("admin.users"))
+
+
+@bp.get("/events")
+@role_required("admin")
+def events():
+    kind = request.args.get("kind") or None
+    return render("admin/events.html", events=accounts.list_events(get_db(), kind=kind), kind=kind)

@@ -1,0 +1,61 @@
+"""Every route, every role: built from the app's URL map, so a new route without a rule fails here."""
+
+import re
+
+import pytest
+
+from annotator import accounts
+from annotator.web import access
+
+VISITORS = [None, "annotator1", "reviewer", "admin"]
+ROLE_OF = {None: None, "annotator1": "annotator", "reviewer": "reviewer", "admin": "admin"}
+# Routes that end the session or otherwise change who is asking; checked for access only.
+SKIP_EFFECTS = {"auth.logout"}
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) & {"GET", "POST"}):
+            yield rule, method
+
+
+def _url(rule):
+    url = rule.rule
+    for argument in rule.arguments:
+        url = re.sub(rf"<(?:[^:<>]+:)?{argument}>", "1" if "id" in argument else "x", url)
+    return url
+
+
+def test_every_view_declares_an_access_rule(app):
+    for endpoint, view in app.view_functions.items():
+        assert hasattr(view, "required_role"), endpoint
+    with pytest.raises(RuntimeError, match="without an access rule"):
+        app.view_functions["new.view"] = lambda: "open"
+        access.check_rules(app)
+    del app.view_functions["new.view"]
+
+
+def test_matrix(app, project, client_as):
+    clients = {None: app.test_client(), **{name: client_as(name) for name in VISITORS if name}}
+    checked = 0
+    for rule, method in _routes(app):
+        required = getattr(app.view_functions[rule.endpoint], "required_role")
+        url = _url(rule)
+        for visitor in VISITORS:
+            if rule.endpoint in SKIP_EFFECTS and visitor:
+                continue
+            response = clients[visitor].open(url, method=method)
+            where = f"{method} {url} as {visitor or 'anonymous'}"
+            if required is None:
+                assert response.status_code != 403, where
+            elif visitor is None:
+                assert response.status_code == 302 and "/login" in response.headers["Location"], where
+            elif accounts.has_role({"role": ROLE_OF[visitor]}, required):
+                assert response.status_code != 403, where
+                assert response.status_code < 500, where
+            else:
+                assert response.status_code == 403, where
+            checked += 1
+    assert checked > 20
