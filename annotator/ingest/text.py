@@ -42,7 +42,8 @@ _BOILER_IN = re.compile(
     r"|click here|tap here|\bunsubscribe\b|affiliate|commission|terms and conditions|we use cookies"
     r"|already a subscriber|create (?:an |your )?account|log in to|sign in to|the author\b|author archive"
     r"|rss feed|contact us|about us|advertise with us|back to main menu|filed under|tags?:|related tags"
-    r"|shared \d|this story has been shared|opt-in|email address|\bad\s*choices\b",
+    r"|shared \d|this story has been shared|opt-in|email address|\bad\s*choices\b|read more\s*[»›>…]|your inbox"
+    r"|your subscription|thanks for (?:signing up|subscribing)|sign(?:ing)? up (?:for|to|now)",
     re.I)
 # Section headers after which teasers, comments or footers follow.
 _STOP = re.compile(
@@ -52,6 +53,11 @@ _STOP = re.compile(
     r"|leave a (?:comment|reply)|about the author|more great .* stories|latest(?: news| headlines| stories)?"
     r"|sponsored(?: stories| content)?|around the web|from our partners|editor'?s picks|don'?t miss)\s*:?$",
     re.I)
+# Comment sections end an article: nothing after them is body.
+_COMMENTS = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?$|^(?:top rated|view|show|read|load|all|post a|add a|"
+    r"leave a|write a|join the)\s+(?:\d+\s+)?(?:comments?|reply|discussion|conversation)|^(?:what do you think|"
+    r"have your say|conversation)\??$", re.I)
 _READ_MORE = re.compile(r"^(?:read more|read next|more|continue reading|see more|read the full story)\s*[:»›>…]*$", re.I)
 _CREDIT = re.compile(
     r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
@@ -65,6 +71,11 @@ _STOPWORDS = frozenset(
     "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
     "be been has have had not but or which who will would said says could should also than more after over into "
     "about there when we our you i".split())
+# A teaser card rendered without a separator: a Title Case headline glued to its summary
+# ("Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was ...").
+_GLUED = re.compile(
+    r"^(?:(?:[A-Z0-9‘'\"“$(][^\s]*|of|in|a|an|the|to|for|and|on|at|with|vs\.?|from|by|is|as|or)\s+){3,}"
+    r"[^\s]*[a-z][A-Z][a-z]")
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _HEADER_WINDOW = 40
@@ -80,6 +91,9 @@ class _Line:
     after_gap: bool = False  # a blank line or the end of the text follows it
     boiler: bool = False
     stop: bool = False
+    comments: bool = False
+    glued: bool = False
+    block: int = 1  # lines in its block (a run without blank lines)
     credit: bool = False
     prose: bool = False
     dup: int = 1
@@ -101,7 +115,9 @@ def split_lines(text: str) -> list[_Line]:
             continue
         block = _rejoin(block)
         for i, t in enumerate(block):
-            out.append(_features(t, gap=i == 0, after_gap=i == len(block) - 1))
+            ln = _features(t, gap=i == 0, after_gap=i == len(block) - 1)
+            ln.block = len(block)
+            out.append(ln)
     return out
 
 
@@ -141,17 +157,24 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     ln = _Line(text=text, words=n, stops=stops, terminal=bool(_TERMINAL.search(text)), gap=gap,
                after_gap=after_gap, lower_ratio=lower / n if n else 0.0)
     short = n <= 12
-    ln.boiler = bool(_BOILER.match(text)) or (short and bool(_BOILER_IN.search(text))) or n == 0
-    ln.stop = bool(_STOP.match(text))
+    key = text.strip(" []()|:-–—•·»›>…*#")
+    ln.boiler = bool(_BOILER.match(key)) or (short and bool(_BOILER_IN.search(text))) or n == 0
+    ln.stop = bool(_STOP.match(key))
+    ln.comments = n <= 8 and bool(_COMMENTS.match(key))
     ln.credit = n <= 40 and bool(_CREDIT.search(text))
-    ln.prose = (not ln.boiler and n >= 6 and ln.terminal and (stops >= 2 or ln.lower_ratio >= 0.5)
+    ln.glued = bool(_GLUED.match(text))
+    ln.prose = (not ln.boiler and not ln.glued and n >= 6 and ln.terminal and (stops >= 2 or ln.lower_ratio >= 0.5)
+                and (ln.lower_ratio >= 0.3 or n >= 20)
                 and not (n < 25 and _BOILER_IN.search(text)))
     return ln
 
 
 def _score(ln: _Line) -> float:
     if ln.prose:
-        return min(ln.words, 80) + 5
+        # Paragraphs stand alone between blank lines; prose inside a list of lines is
+        # usually a teaser card (headline run into its summary).
+        weight = 1.0 if ln.block == 1 else 0.6 if ln.block == 2 else 0.25
+        return (min(ln.words, 80) + 5) * weight
     if ln.stop:
         return -40
     if ln.boiler:
@@ -164,10 +187,28 @@ def _score(ln: _Line) -> float:
 
 
 def _core(lines: list[_Line]) -> tuple[int, int]:
-    """Return [start, end) of the maximum-score run of lines (the body core)."""
-    best, best_span = 0.0, (0, 0)
-    cur, start = 0.0, 0
-    for i, ln in enumerate(lines):
+    """Return [start, end) of the body core: the best run of lines before a comment section.
+
+    Comment headings split the page into segments; reader comments can outweigh a short
+    article, so the first segment that scores close to the best one wins.
+    """
+    cuts = [i for i, ln in enumerate(lines) if ln.comments]
+    bounds = list(zip([0] + [c + 1 for c in cuts], cuts + [len(lines)]))
+    found = [_best_run(lines, lo, hi) for lo, hi in bounds if hi > lo]
+    if not found:
+        return 0, 0
+    top = max(score for score, _ in found)
+    for score, span in found:
+        if score >= min(0.4 * top, max(100.0, 0.2 * top)):
+            return _trim(lines, *span)
+    return 0, 0
+
+
+def _best_run(lines: list[_Line], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
+    best, best_span = 0.0, (lo, lo)
+    cur, start = 0.0, lo
+    for i in range(lo, hi):
+        ln = lines[i]
         s = _score(ln)
         if cur <= 0:
             cur, start = s, i
@@ -175,7 +216,37 @@ def _core(lines: list[_Line]) -> tuple[int, int]:
             cur += s
         if cur > best:
             best, best_span = cur, (start, i + 1)
-    return best_span
+    return best, best_span
+
+
+def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
+    """Drop a lone prose line cut off from the core by furniture (a standfirst, an author's bio)."""
+    clusters: list[list[int]] = []
+    run: list[int] = []
+    for i in range(start, end):
+        if lines[i].prose:
+            if clusters and run and (len(run) >= 3 or (len(run) >= 2 and any(
+                    lines[k].boiler or lines[k].stop or lines[k].credit for k in run))):
+                clusters.append([])
+            if not clusters:
+                clusters.append([])
+            clusters[-1].append(i)
+            run = []
+        else:
+            run.append(i)
+    if len(clusters) < 2:
+        return start, end
+    total = sum(lines[i].words for c in clusters for i in c)
+
+    def small(c: list[int]) -> bool:
+        words = sum(lines[i].words for i in c)
+        return len(c) == 1 and words < 60 and words < total * 0.15
+
+    while len(clusters) > 1 and small(clusters[0]):
+        clusters.pop(0)
+    while len(clusters) > 1 and small(clusters[-1]):
+        clusters.pop()
+    return clusters[0][0], clusters[-1][-1] + 1
 
 
 def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[str]]:
@@ -237,7 +308,12 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                 if kl.text in seen or kl.dup > 1 or kl.words == 0 or kl.words > 40:
                     continue
                 if kl.credit:
-                    units.append(_caption(kl.text))
+                    cap = _caption(kl.text)
+                    if (cap.text == kl.text and cap.credit and k == i and units and units[-1].kind == "body"
+                            and i - 1 in used and lines[i - 1].text == units[-1].text and lines[i - 1].words <= 40):
+                        units[-1] = Unit("caption", units[-1].text, credit=cap.credit)
+                    else:
+                        units.append(cap)
                     used.add(k)
                     seen.add(kl.text)
                     continue
@@ -266,7 +342,7 @@ def _caption(text: str) -> Unit:
 
 
 def _is_headline(ln: _Line) -> bool:
-    return (3 <= ln.words <= 30 and not ln.boiler and not ln.credit and not ln.stop
+    return (3 <= ln.words <= 30 and not ln.boiler and not ln.glued and not ln.credit and not ln.stop
             and not (ln.text.endswith(".") and not ln.text.endswith("..."))
             and len(ln.text) <= 250 and m.find_date(ln.text) is None)
 
