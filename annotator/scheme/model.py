@@ -163,9 +163,20 @@ class Scheme:
     extended: frozenset[str]
     source: str = ""
     _by_path: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _children: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
+    _enabled: dict = field(default=None, init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_by_path", {f.path: f for f in self.fields})
+        by_path = {f.path: f for f in self.fields}
+        children: dict[str | None, list[Field]] = {}
+        enabled: dict[str, bool] = {}
+        for f in self.fields:  # parents come first (build_scheme checks), so their flag is known
+            children.setdefault(f.parent, []).append(f)
+            own = not _is_extended_root(f, by_path) or f.path in self.extended
+            enabled[f.path] = own and (f.parent is None or enabled[f.parent])
+        object.__setattr__(self, "_by_path", by_path)
+        object.__setattr__(self, "_children", children)
+        object.__setattr__(self, "_enabled", enabled)
 
     def field(self, path: str) -> Field:
         """Return the field at ``path``; indices are ignored (``claims[1].span`` = ``claims[].span``).
@@ -182,7 +193,7 @@ class Scheme:
 
     def children(self, parent: str | None) -> list[Field]:
         """Return the fields directly inside ``parent`` (``None``: the top level), in order."""
-        return [f for f in self.fields if f.parent == parent]
+        return list(self._children.get(parent, ()))
 
     @property
     def extended_fields(self) -> tuple[str, ...]:
@@ -191,12 +202,7 @@ class Scheme:
 
     def enabled(self, path: str) -> bool:
         """Return whether the field at ``path`` is on: core, or extended and turned on (with its parents)."""
-        f: Field | None = self.field(path)
-        while f is not None:
-            if _is_extended_root(f, self._by_path) and f.path not in self.extended:
-                return False
-            f = self._by_path.get(f.parent) if f.parent else None
-        return True
+        return self._enabled[self.field(path).path]
 
     def choices(self, path: str) -> list[Choice]:
         """Return the allowed values of a field as (value, key, label, help) tuples."""

@@ -75,7 +75,7 @@ class _Validator:
                 self.error(_join(prefix, str(key)), f"unknown field {key!r}", "unknown")
         for f in children:
             path = _join(prefix, f.name)
-            on = self.scheme.enabled(f.path)
+            on = self.scheme._enabled[f.path]
             if f.name not in obj:
                 if on and self.required(f, obj):
                     self.error(path, f"{f.label} is required", "required")
