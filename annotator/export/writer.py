@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import card
-from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features, record_article_id, record_label_names
+from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, count_labels, hf_features, record_article_id
 from .splits import SPLITS, check_ratios, split_for
 
 MANIFEST = "manifest.json"
@@ -57,7 +57,7 @@ class _Part:
         self.articles = 0
         self.bytes = 0
         self.last_article: str | None = None
-        self.labels: Counter[str] = Counter()
+        self.labels: dict[str, int] = {}
 
     def add(self, line: str, article_id: str) -> None:
         self.buf.append(line)
@@ -177,7 +177,7 @@ def write_export(
                 part = parts[split_for(article_id, seed, ratios)]
                 last_article = article_id
             part.add(dumps(rec) + "\n", article_id)  # type: ignore[union-attr]
-            part.labels.update(record_label_names(view, rec))  # type: ignore[union-attr]
+            count_labels(view, rec, part.labels)  # type: ignore[union-attr]
         for p in parts.values():
             p.finish(fsync)
 
