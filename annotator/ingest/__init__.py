@@ -19,7 +19,8 @@ Formats:
 
 - ``text``: a whole page as copied or scraped; the cleaner keeps the article and drops
   navigation, teasers, share buttons, footers (listed in ``Document.dropped``).
-- ``html``: extracted by trafilatura in a single pass.
+- ``html``: parsed by trafilatura, which also reads the metadata; the visible text goes
+  through the same cleaner (trafilatura's extractor is the fallback).
 - ``jsonl``: one article per line; ``paragraphs`` (a list of strings) become body units
   exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
   line breaks when there are none), ``html`` is extracted as above. ``url``, ``outlet``,
@@ -76,7 +77,7 @@ def read_document(data: bytes, *, name: str | None = None, format: str = "auto",
 def _build(text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | None = None,
            line: int | None = None) -> Document:
     if fmt == "html":
-        meta, units, dropped = extract_html(text, url=url)
+        meta, units, dropped = extract_html(text, url=url, reference_date=ref)
     else:
         meta, units, dropped = clean_text(text, reference_date=ref)
     if not any(u.kind in _BODY_KINDS for u in units):

@@ -1,4 +1,12 @@
-"""Extract an article from HTML with one trafilatura pass: paragraphs, subheadings, quotes, captions, metadata."""
+"""Extract an article from HTML: trafilatura parses the page and reads its metadata; the body is
+cleaned from the page's visible text, with trafilatura's extractor as the fallback.
+
+Why not trafilatura's body alone: on the development pages its extraction scores about 0.95
+body F1, while the page rendered to text the way a browser shows it and run through the
+scraped-text cleaner scores about 0.97, and one cleaner for both inputs keeps their units
+alike.  trafilatura's main extractor (``bare_extraction``) still runs when the cleaner finds
+no body, so pages without a clear prose run are not lost.
+"""
 
 from __future__ import annotations
 
@@ -6,49 +14,134 @@ import re
 
 import trafilatura
 from lxml import etree
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
 
 from . import meta as m
 from .models import Unit
+from .text import clean_text, split_credit
 
 # Machine-readable publication times, which trafilatura reduces to a date.
 _PUBLISHED_TIME = re.compile(
     r"""(?:article:published_time|datePublished|"dateCreated"|itemprop=["']datePublished)["']?\s*"""
     r"""(?:content\s*=\s*|:\s*)["']((?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d)""", re.I)
+
+# What a browser does not show, plus page regions that never hold an article's text.
+_SKIP = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "select", "iframe",
+                   "object", "canvas", "math", "datalist", "nav", "button", "aside", "footer", "form", "option"})
+_BLOCK = frozenset({
+    "address", "article", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu",
+    "ol", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "caption", "video",
+    "audio", "picture", "label"})
+_PARA = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TEXT_TAGS = {"p": "body", "head": "subheading", "quote": "quote", "item": "body", "cell": "body"}
 
 
-def extract_html(html: str, *, url: str | None = None) -> tuple[dict, list[Unit], list[str]]:
+def extract_html(html: str, *, url: str | None = None,
+                 reference_date=None) -> tuple[dict, list[Unit], list[str]]:
     """Return ``(meta, units, dropped)`` for an HTML page; units are empty when nothing was found."""
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_images=True,
-        include_tables=True, include_formatting=False)
     meta = {"title": "", "outlet": "", "published": "", "section": "", "byline": "", "url": url or "",
             "language": ""}
-    if doc is None:
+    tree = load_html(html)
+    if tree is None:
         return meta, [], []
+    rendered, captions, quotes = render(tree)
+    text_meta, units, dropped = clean_text(rendered, reference_date=reference_date)
+    units = [_retag(u, captions, quotes) for u in units]
+
+    doc = extract_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
     meta["url"] = _clean(doc.url) or (url or "")
-    meta["language"] = _clean(doc.language)
+    meta["language"] = _clean(getattr(doc, "language", None)) or _html_lang(tree)
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     published = _clean(doc.date)
-    timed = _PUBLISHED_TIME.search(html[:200_000])
-    if timed and published and timed.group(1)[:10] == published[:10]:
+    timed = _PUBLISHED_TIME.search(html[:300_000])
+    if timed and (not published or timed.group(1)[:10] == published[:10]):
         published = m.iso_from_meta_value(timed.group(1))
     meta["published"] = published
-    units: list[Unit] = []
-    if meta["title"]:
-        units.append(Unit("headline", meta["title"]))
-    if doc.body is not None:
-        units.extend(_walk(doc.body))
-    return meta, units, []
+    for key, value in text_meta.items():
+        if not meta.get(key) and value:
+            meta[key] = value
+
+    if not any(u.kind in ("body", "quote", "subheading") for u in units):
+        units = _trafilatura_units(html, url)
+        dropped = []
+    headline = text_meta.get("title") or ""
+    if not any(u.kind == "headline" for u in units) and meta["title"]:
+        units.insert(0, Unit("headline", meta["title"]))
+    elif headline and not meta["title"]:
+        meta["title"] = headline
+    return meta, units, dropped
 
 
-def _walk(body: etree._Element) -> list[Unit]:
+def _retag(unit: Unit, captions: set[str], quotes: set[str]) -> Unit:
+    if unit.kind in ("body", "subheading") and unit.text in captions:
+        text, credit = split_credit(unit.text)
+        return Unit("caption", text, credit=credit)
+    if unit.kind == "body" and unit.text in quotes:
+        return Unit("quote", unit.text)
+    return unit
+
+
+def render(tree: etree._Element) -> tuple[str, set[str], set[str]]:
+    """Return the visible text of a page (blank lines around paragraphs), its figure captions and block quotes."""
+    out: list = []
+    captions: set[str] = set()
+    quotes: set[str] = set()
+    body = tree.find(".//body")
+    _render(body if body is not None else tree, out, captions, quotes)
+    pieces: list[str] = []
+    pending = 0
+    for x in out:
+        if isinstance(x, int):
+            pending = max(pending, x)
+            continue
+        if pending:
+            pieces.append("\n" * pending)
+            pending = 0
+        pieces.append(x)
+    return "".join(pieces), captions, quotes
+
+
+def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
+    tag = el.tag if isinstance(el.tag, str) else ""
+    tag = tag.lower()
+    if not tag or tag in _SKIP or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return
+    if tag == "br":
+        out.append("\n")
+        return
+    brk = 2 if tag in _PARA else 1 if tag in _BLOCK else 0
+    if tag in ("td", "th"):
+        out.append(" ")
+    if brk:
+        out.append(brk)
+    if tag in ("figcaption", "blockquote"):
+        text = " ".join(" ".join(el.itertext()).split())
+        if text:
+            (captions if tag == "figcaption" else quotes).add(text)
+    if el.text:
+        out.append(el.text.replace("\n", " "))
+    for child in el:
+        _render(child, out, captions, quotes)
+        if child.tail:
+            out.append(child.tail.replace("\n", " "))
+    if brk:
+        out.append(brk)
+
+
+def _trafilatura_units(html: str, url: str | None) -> list[Unit]:
+    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, include_images=True,
+                                      include_tables=True, include_formatting=False)
+    if doc is None or doc.body is None:
+        return []
     units: list[Unit] = []
-    for el in body.iter():
+    for el in doc.body.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "graphic":
             caption = _clean(el.get("title") or el.get("alt") or "")
@@ -58,21 +151,19 @@ def _walk(body: etree._Element) -> list[Unit]:
         kind = _TEXT_TAGS.get(tag)
         if kind is None:
             continue
-        # Nested text elements (a <p> inside a <quote>, an <item> inside a <cell>) are emitted once, by the outer one.
-        if any(isinstance(a.tag, str) and a.tag in _TEXT_TAGS for a in el.iterancestors()):
-            continue
-        if tag in ("quote", "cell", "item") and any(
-                isinstance(c.tag, str) and c.tag in _TEXT_TAGS for c in el.iterdescendants()):
-            for child in el.iterdescendants():
-                if isinstance(child.tag, str) and child.tag in ("p", "head", "item"):
-                    text = _clean("".join(child.itertext()))
-                    if text:
-                        units.append(Unit(kind if tag == "quote" else "body", text))
+        # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
+        if any(isinstance(c.tag, str) and c.tag in _TEXT_TAGS for c in el.iterdescendants()):
             continue
         text = _clean("".join(el.itertext()))
         if text:
-            units.append(Unit(kind, text))
+            inside_quote = any(a.tag == "quote" for a in el.iterancestors())
+            units.append(Unit("quote" if inside_quote else kind, text))
     return units
+
+
+def _html_lang(tree) -> str:
+    lang = tree.get("lang") or ""
+    return lang.split("-")[0].lower() if lang else ""
 
 
 def _clean(value: str | None) -> str:

@@ -331,14 +331,19 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
     return units
 
 
-def _caption(text: str) -> Unit:
-    """Return a caption unit, its credit split off after "©", "Photo:" and the like."""
+def split_credit(text: str) -> tuple[str, str | None]:
+    """Return ``(caption, credit)``: the credit split off after "©", "Photo:" and the like, or None."""
     parts = _CREDIT_SPLIT.split(text, maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-        return Unit("caption", parts[0].strip(), credit=parts[1].strip())
+        return parts[0].strip(), parts[1].strip()
     if len(parts) == 2 and parts[1].strip():
-        return Unit("caption", text, credit=parts[1].strip())
-    return Unit("caption", text)
+        return text, parts[1].strip()
+    return text, None
+
+
+def _caption(text: str) -> Unit:
+    caption, credit = split_credit(text)
+    return Unit("caption", caption, credit=credit)
 
 
 def _is_headline(ln: _Line) -> bool:
