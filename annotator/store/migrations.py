@@ -193,7 +193,23 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [m001_initial]
+def m002_queue_filled(db: sqlite_utils.Database) -> None:
+    # ``filled`` caches ``n_taken >= projects.overlap`` so the queue's partial index holds only
+    # paragraphs that still want annotations: finding work never walks past full ones.
+    run_script(
+        db,
+        """
+        alter table paragraphs add column filled integer not null default 0;
+        update paragraphs set filled = 1
+            where n_taken >= (select overlap from projects where projects.id = paragraphs.project_id);
+        create index paragraphs_unfilled on paragraphs (project_id, rank) where queued = 1 and filled = 0;
+        -- An annotator's latest assignment (to continue their article) and their history, newest first.
+        create index assignments_user_recent on assignments (user_id, project_id, updated_at);
+        """,
+    )
+
+
+MIGRATIONS = [m001_initial, m002_queue_filled]
 
 
 def current_version(db: sqlite_utils.Database) -> int:
