@@ -170,6 +170,8 @@ class Coincidences:
         if level == "nominal":
             observed = n - sum(c for (v, w), c in o.items() if v == w)
             expected = n * n - sum(c * c for c in nv.values())
+        elif level == "masi":
+            observed, expected = _masi_sums(o, nv)
         else:
             dist = self._ordinal_distances(nv) if level == "ordinal" else _distance(level)
             observed = 0.0
@@ -202,6 +204,52 @@ class Coincidences:
             return d * d
 
         return ordinal
+
+
+def _masi_sums(o: Mapping[tuple, float], nv: Mapping[Any, float]) -> tuple[float, float]:
+    """Return the observed and expected MASI disagreement sums, with label sets held as bit masks.
+
+    The expected sum runs over every pair of distinct sets seen, so it is the costly part; bit masks make
+    each distance a few integer operations. The arithmetic follows ``masi_distance`` exactly.
+    """
+    bits: dict = {}
+    mask: dict = {}
+    for v in nv:
+        m = 0
+        for label in v:
+            b = bits.get(label)
+            if b is None:
+                b = bits[label] = 1 << len(bits)
+            m |= b
+        mask[v] = m
+
+    def dist(ma: int, mb: int, la: int, lb: int) -> float:
+        inter = (ma & mb).bit_count()
+        if inter == 0:
+            return 1.0
+        union = la + lb - inter
+        if la == lb == inter:
+            return 0.0
+        m = 2 / 3 if inter == (la if la < lb else lb) else 1 / 3
+        return 1 - inter / union * m
+
+    observed = 0.0
+    for (v, w), c in o.items():
+        if v != w:
+            observed += c * dist(mask[v], mask[w], len(v), len(w))
+    entries = [(mask[v], len(v), c) for v, c in nv.items()]
+    expected = 0.0
+    for i, (ma, la, ca) in enumerate(entries):
+        row = 0.0
+        for mb, lb, cb in entries[i + 1 :]:
+            inter = (ma & mb).bit_count()
+            if inter == 0:
+                row += cb
+            else:
+                m = 2 / 3 if inter == (la if la < lb else lb) else 1 / 3
+                row += cb * (1 - inter / (la + lb - inter) * m)
+        expected += 2 * ca * row
+    return observed, expected
 
 
 def _distance(level: str | Distance) -> Distance:

@@ -56,21 +56,78 @@ _CUE, _SOURCES, _CONTENTS, _CLAIMS, _FSPANS = range(5)
 _LEVELS = {"claims.sourcing_strength": "ordinal", "framing.frames": "masi"}
 
 
+def _set(keys: Iterable) -> frozenset:
+    s = frozenset(keys)
+    return s - {None} if None in s else s
+
+
 def _view(labels: Mapping) -> tuple:
-    """Reduce one labels document to what the comparisons need, all hashable."""
+    """Reduce one labels document to what the comparisons need: offsets, sets and attribute tuples."""
+    try:
+        return _view_fast(labels)
+    except (KeyError, TypeError, AttributeError):
+        return _view_robust(labels)
+
+
+def _view_fast(labels: Mapping) -> tuple:
+    """``_view`` for well-formed labels (what the server stores); raises on anything malformed."""
     get = labels.get
     attrs = get("attributions") or ()
-    cues, avals, sources, contents, ids = [], [], set(), set(), {}
-    for k, a in enumerate(attrs):
+    if attrs:
+        cues = [(c["start"], c["end"]) if (c := a.get("cue")) is not None else None for a in attrs]
+        avals = [tuple(map(a.get, ATTRIBUTION_FIELDS)) for a in attrs]
+        sources = frozenset([(s["start"], s["end"]) for a in attrs for s in (a.get("sources") or ())])
+        contents = frozenset([(s["start"], s["end"]) for a in attrs for s in (a.get("contents") or ())])
+        ids = {a.get("id"): k for k, a in enumerate(attrs)}
+    else:
+        cues, avals, sources, contents, ids = [], [], _NOTHING, _NOTHING, {}
+    claims = get("claims") or ()
+    if claims:
+        cspans = [(c["start"], c["end"]) if (c := x.get("span")) is not None else None for x in claims]
+        cvals = [tuple(map(x.get, CLAIM_FIELDS)) for x in claims]
+        clinks = [None if (aid := x.get("attribution_id")) is None else ids.get(aid, -1) for x in claims]
+    else:
+        cspans, cvals, clinks = [], [], []
+    framing = get("framing") or _EMPTY
+    fs = framing.get("framing_spans")
+    if fs:
+        fspans = [(s["start"], s["end"]) for s in fs]
+        fvals = [(s.get("technique"), s.get("voice")) for s in fs]
+    else:
+        fspans, fvals = [], []
+    return (
+        get("kind"),
+        cues,
+        _set(cues),
+        avals,
+        sources,
+        contents,
+        cspans,
+        _set(cspans),
+        cvals,
+        clinks,
+        frozenset(framing.get("frames") or ()),
+        framing.get("primary_frame"),
+        fspans,
+        frozenset(fspans),
+        fvals,
+    )
+
+
+_NOTHING: frozenset = frozenset()
+_EMPTY: dict = {}
+
+
+def _view_robust(labels: Mapping) -> tuple:
+    """``_view`` that tolerates malformed spans (they become ``None`` and match nothing)."""
+    get = labels.get
+    cues, avals, sources, contents, ids = [], [], [], [], {}
+    for k, a in enumerate(get("attributions") or ()):
         cues.append(span_key(a.get("cue")))
         avals.append(tuple(map(a.get, ATTRIBUTION_FIELDS)))
-        for s in a.get("sources") or ():
-            sources.add(span_key(s))
-        for s in a.get("contents") or ():
-            contents.add(span_key(s))
+        sources += [span_key(s) for s in a.get("sources") or ()]
+        contents += [span_key(s) for s in a.get("contents") or ()]
         ids[a.get("id")] = k
-    sources.discard(None)
-    contents.discard(None)
     cspans, cvals, clinks = [], [], []
     for c in get("claims") or ():
         cspans.append(span_key(c.get("span")))
@@ -78,225 +135,314 @@ def _view(labels: Mapping) -> tuple:
         aid = c.get("attribution_id")
         clinks.append(None if aid is None else ids.get(aid, -1))
     framing = get("framing") or {}
-    frames = frozenset(framing.get("frames") or ())
-    primary = framing.get("primary_frame")
     fspans, fvals = [], []
     for s in framing.get("framing_spans") or ():
         fspans.append(span_key(s))
-        fvals.append((s.get("technique"), s.get("voice")))
-    return (get("kind"), cues, avals, sources, contents, cspans, cvals, clinks, frames, primary, fspans, fvals)
+        fvals.append((s.get("technique"), s.get("voice")) if isinstance(s, Mapping) else (None, None))
+    return (
+        get("kind"),
+        cues,
+        _set(cues),
+        avals,
+        _set(sources),
+        _set(contents),
+        cspans,
+        _set(cspans),
+        cvals,
+        clinks,
+        frozenset(framing.get("frames") or ()),
+        framing.get("primary_frame"),
+        fspans,
+        _set(fspans),
+        fvals,
+    )
 
 
-def _count(d: dict, key: tuple) -> None:
-    d[key] = d.get(key, 0) + 1
+def _differing_spans(acc: list, base: int, sa: frozenset, sb: frozenset, la: list | None, lb: list | None, matched: int):
+    """Add exact/overlap/total counts for two different span sets to ``acc[base:base+3]``.
 
-
-def _spans_f1_counts(acc: list, base: int, la: list, lb: list, matched: int | None) -> bool:
-    """Add exact/overlap/total counts of two span lists to ``acc[base:base+3]``; return whether they differ.
-
-    ``matched`` is the number of one-to-one overlap matches already computed for these lists, valid when
-    neither list has duplicates or missing spans; otherwise it is recomputed on the deduplicated sets.
+    ``matched`` (one-to-one overlap matches of the lists ``la``/``lb``) is reused when the lists had no
+    duplicate or missing spans; otherwise the sets are matched here.
     """
-    sa, sb = set(la), set(lb)
-    sa.discard(None)
-    sb.discard(None)
     na, nb = len(sa), len(sb)
     acc[base + 2] += na + nb
-    if sa == sb:
-        acc[base] += na
-        acc[base + 1] += na
-        return False
     if na and nb:
         acc[base] += len(sa & sb)
-        if matched is None or na != len(la) or nb != len(lb):
+        if la is None or na != len(la) or nb != len(lb):
             matched = len(match_spans(sorted(sa), sorted(sb)))
         acc[base + 1] += matched
-    return True
+
+
+class _Pair:
+    """Counts for one annotator pair (names in sorted order: ``a`` is the first)."""
+
+    __slots__ = ("kind", "frames", "primary", "attrs", "claims", "fspans", "spans", "links")
+
+    def __init__(self) -> None:
+        self.kind: dict = {}  # (a, b, m) -> count, m = values in the unit
+        self.frames: dict = {}
+        self.primary: dict = {}
+        self.attrs: dict = {}  # (attribute tuple a, attribute tuple b) -> matched attributions
+        self.claims: dict = {}
+        self.fspans: dict = {}
+        self.spans = [0] * (3 * len(SPAN_FIELDS))  # [exact, overlap, total] per span field
+        self.links = [0, 0]  # matched claims whose links agree, matched claims
+
+    def merge(self, other: _Pair) -> None:
+        for name in ("kind", "frames", "primary", "attrs", "claims", "fspans"):
+            mine = getattr(self, name)
+            for k, c in getattr(other, name).items():
+                mine[k] = mine.get(k, 0) + c
+        for k, c in enumerate(other.spans):
+            self.spans[k] += c
+        self.links[0] += other.links[0]
+        self.links[1] += other.links[1]
+
+
+def _identity(n: int) -> list[tuple[int, int]]:
+    return [(i, i) for i in range(n)]
+
+
+def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, width: int) -> float:
+    """Count matched items' attribute tuples; return the summed agreement share of the matched pairs."""
+    agree = 0
+    for i, j in match:
+        ta = va[i]
+        tb = vb[j]
+        key = (ta, tb)
+        counts[key] = counts.get(key, 0) + 1
+        same = width if ta == tb else sum(1 for x, y in zip(ta, tb, strict=True) if x == y)
+        agree += same + (ka[i] == kb[j])
+    return agree / (width + 1)
+
+
+_NA, _NC, _NF = len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS)
+
+
+def _compare(st: _Pair, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: int, masi_cache: dict) -> float:
+    """Count one annotator pair's comparisons on one paragraph; return the pair's disagreement in [0, 1].
+
+    The disagreement is the mean of six components: kind, frames (MASI distance), primary frame, and for
+    attributions, claims and framing spans ``1 - 2 * agreement / (items of a + items of b)``, where each
+    matched pair agrees by the share of its attributes and key-span boundaries that are equal.
+    """
+    ka, cues_a, cset_a, av_a, src_a, con_a, cs_a, csset_a, cv_a, cl_a, fr_a, pr_a, fs_a, fsset_a, fv_a = va
+    kb, cues_b, cset_b, av_b, src_b, con_b, cs_b, csset_b, cv_b, cl_b, fr_b, pr_b, fs_b, fsset_b, fv_b = vb
+    spans = st.spans
+
+    # paragraph-level fields
+    d = 0.0
+    if ka is not None and kb is not None:
+        key = (ka, kb, m_kind)
+        st.kind[key] = st.kind.get(key, 0) + 1
+        if ka != kb:
+            d += 1.0
+    elif ka != kb:
+        d += 1.0
+    key = (fr_a, fr_b, m)
+    st.frames[key] = st.frames.get(key, 0) + 1
+    if fr_a != fr_b:
+        dist = masi_cache.get(key)
+        if dist is None:
+            dist = masi_cache[key] = masi_distance(fr_a, fr_b)
+        d += dist
+    if pr_a is not None and pr_b is not None:
+        key = (pr_a, pr_b, m_primary)
+        st.primary[key] = st.primary.get(key, 0) + 1
+        if pr_a != pr_b:
+            d += 1.0
+    elif pr_a != pr_b:
+        d += 1.0
+
+    # attributions, matched by cues; their source and content spans pooled per paragraph
+    na, nb = len(cues_a), len(cues_b)
+    amatch = ()
+    if na or nb:
+        amatch = _identity(na) if cues_a == cues_b else match_spans(cues_a, cues_b)
+        agree = _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA)
+        d_attr = 1.0 - 2 * agree / (na + nb)
+        if cset_a == cset_b:
+            k = len(cset_a)
+            spans[0] += k
+            spans[1] += k
+            spans[2] += 2 * k
+        else:
+            _differing_spans(spans, 0, cset_a, cset_b, cues_a, cues_b, len(amatch))
+        differ = False
+        if src_a == src_b:
+            k = len(src_a)
+            spans[3] += k
+            spans[4] += k
+            spans[5] += 2 * k
+        else:
+            _differing_spans(spans, 3, src_a, src_b, None, None, 0)
+            differ = True
+        if con_a == con_b:
+            k = len(con_a)
+            spans[6] += k
+            spans[7] += k
+            spans[8] += 2 * k
+        else:
+            _differing_spans(spans, 6, con_a, con_b, None, None, 0)
+            differ = True
+        # differing source or content spans count for a tenth of the attribution component
+        d += min(1.0, d_attr + 0.1) if differ else d_attr
+
+    # claims, matched by spans, and whether matched claims link to matched attributions
+    na, nb = len(cs_a), len(cs_b)
+    if na or nb:
+        cmatch = _identity(na) if cs_a == cs_b else match_spans(cs_a, cs_b)
+        agree = _matched(st.claims, cmatch, cv_a, cv_b, cs_a, cs_b, _NC)
+        if csset_a == csset_b:
+            k = len(csset_a)
+            spans[9] += k
+            spans[10] += k
+            spans[11] += 2 * k
+        else:
+            _differing_spans(spans, 9, csset_a, csset_b, cs_a, cs_b, len(cmatch))
+        d_claims = 1.0 - 2 * agree / (na + nb)
+        if cmatch:
+            amap = dict(amatch)
+            bad = 0
+            for i, j in cmatch:
+                x, y = cl_a[i], cl_b[j]
+                if x != y or x is not None:
+                    if x is None or y is None or x < 0 or amap.get(x) != y:
+                        bad += 1
+            st.links[0] += len(cmatch) - bad
+            st.links[1] += len(cmatch)
+            if bad:
+                d_claims = min(1.0, d_claims + bad / (na + nb))
+        d += d_claims
+
+    # framing spans, matched by spans
+    na, nb = len(fs_a), len(fs_b)
+    if na or nb:
+        fmatch = _identity(na) if fs_a == fs_b else match_spans(fs_a, fs_b)
+        agree = _matched(st.fspans, fmatch, fv_a, fv_b, fs_a, fs_b, _NF)
+        if fsset_a == fsset_b:
+            k = len(fsset_a)
+            spans[12] += k
+            spans[13] += k
+            spans[14] += 2 * k
+        else:
+            _differing_spans(spans, 12, fsset_a, fsset_b, fs_a, fs_b, len(fmatch))
+        d += 1.0 - 2 * agree / (na + nb)
+    return d / 6
 
 
 class FieldAccumulator:
     """Agreement counts over a stream of paragraphs; ``add`` one paragraph at a time, then ``report``.
 
-    Partial accumulators over chunks of the data can be combined with ``merge``.
+    Memory grows with the number of distinct values and paragraphs, not with the annotations: each
+    annotation is reduced, compared and dropped. Partial accumulators over different chunks of the data
+    combine with ``merge``.
     """
 
     def __init__(self) -> None:
         self.annotators: set[str] = set()
-        # categorical path -> {(pair, a, b, m): count}
-        self.cat: dict[str, dict] = {}
-        # categorical path -> number of units with two or more values
-        self.units: dict[str, int] = {}
-        # pair -> [exact, overlap, total] * len(SPAN_FIELDS)
-        self.spans: dict[str, list[int]] = {}
-        # pair -> [claims whose attribution links agree, matched claims compared]
-        self.links: dict[str, list[int]] = {}
+        self.pairs: dict[str, _Pair] = {}
+        self.units = {"kind": 0, "framing.primary_frame": 0, "framing.frames": 0}
         self.paragraphs: dict[str, dict] = {}
         self.multi = 0  # paragraphs with two or more annotators
+        self._combos: dict[tuple, list] = {}
         self._masi: dict = {}
-
-    # -- one paragraph ----------------------------------------------------------------------------------
 
     def add(self, item: Mapping) -> float:
         """Add one paragraph ``{"paragraph_id", "annotations": {name: labels}}``; return its disagreement."""
         annotations = item["annotations"]
-        names = sorted(annotations)
-        self.annotators.update(names)
+        names = tuple(sorted(annotations))
         n = len(names)
         disagreement = 0.0
         if n >= 2:
+            combos = self._combos.get(names)
+            if combos is None:
+                self.annotators.update(names)
+                combos = []
+                for i, j in combinations(range(n), 2):
+                    st = self.pairs.get(f"{names[i]}|{names[j]}")
+                    if st is None:
+                        st = self.pairs[f"{names[i]}|{names[j]}"] = _Pair()
+                    combos.append((i, j, st))
+                self._combos[names] = combos
             self.multi += 1
             views = [_view(annotations[name]) for name in names]
             units = self.units
             m_kind = sum(1 for v in views if v[0] is not None)
-            m_primary = sum(1 for v in views if v[9] is not None)
+            m_primary = sum(1 for v in views if v[11] is not None)
             if m_kind >= 2:
-                units["kind"] = units.get("kind", 0) + 1
+                units["kind"] += 1
             if m_primary >= 2:
-                units["framing.primary_frame"] = units.get("framing.primary_frame", 0) + 1
-            units["framing.frames"] = units.get("framing.frames", 0) + 1
+                units["framing.primary_frame"] += 1
+            units["framing.frames"] += 1
             total = 0.0
-            for i, j in combinations(range(n), 2):
-                total += self._pair(f"{names[i]}|{names[j]}", views[i], views[j], n, m_kind, m_primary)
-            disagreement = total / (n * (n - 1) / 2)
+            masi = self._masi
+            for i, j, st in combos:
+                total += _compare(st, views[i], views[j], n, m_kind, m_primary, masi)
+            disagreement = total / len(combos)
+        else:
+            self.annotators.update(names)
         pid = item.get("paragraph_id")
         if pid is not None:
             self.paragraphs[str(pid)] = {"disagreement": disagreement, "n_annotators": n}
         return disagreement
 
-    def _cat(self, path: str) -> dict:
-        d = self.cat.get(path)
-        if d is None:
-            d = self.cat[path] = {}
-        return d
-
-    def _pair(self, pair: str, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: int) -> float:
-        """Count one annotator pair's comparisons on one paragraph; return the pair's disagreement in [0, 1]."""
-        cat = self._cat
-        ka, cues_a, av_a, src_a, con_a, cs_a, cv_a, cl_a, fr_a, pr_a, fs_a, fv_a = va
-        kb, cues_b, av_b, src_b, con_b, cs_b, cv_b, cl_b, fr_b, pr_b, fs_b, fv_b = vb
-        spans = self.spans.get(pair)
-        if spans is None:
-            spans = self.spans[pair] = [0] * (3 * len(SPAN_FIELDS))
-            self.links[pair] = [0, 0]
-
-        # paragraph-level fields
-        d_kind = 0.0
-        if ka is not None and kb is not None:
-            _count(cat("kind"), (pair, ka, kb, m_kind))
-            d_kind = 0.0 if ka == kb else 1.0
-        elif ka != kb:
-            d_kind = 1.0
-        _count(cat("framing.frames"), (pair, fr_a, fr_b, m))
-        if fr_a == fr_b:
-            d_frames = 0.0
-        else:
-            key = (fr_a, fr_b)
-            d_frames = self._masi.get(key)
-            if d_frames is None:
-                d_frames = self._masi[key] = masi_distance(fr_a, fr_b)
-        d_primary = 0.0
-        if pr_a is not None and pr_b is not None:
-            _count(cat("framing.primary_frame"), (pair, pr_a, pr_b, m_primary))
-            d_primary = 0.0 if pr_a == pr_b else 1.0
-        elif pr_a != pr_b:
-            d_primary = 1.0
-
-        # attributions, matched by cues
-        amatch = match_spans(cues_a, cues_b)
-        d_attr = self._matched(
-            pair, "attributions", ATTRIBUTION_FIELDS, amatch, av_a, av_b, cues_a, cues_b, len(cues_a), len(cues_b)
-        )
-        _spans_f1_counts(spans, 3 * _CUE, cues_a, cues_b, len(amatch))
-        differ = _spans_f1_counts(spans, 3 * _SOURCES, src_a, src_b, None)
-        differ = _spans_f1_counts(spans, 3 * _CONTENTS, con_a, con_b, None) or differ
-        if differ:
-            # differing source or content spans count for a tenth of the attribution component
-            d_attr = min(1.0, d_attr + 0.1)
-
-        # claims, matched by spans, with their links to matched attributions
-        cmatch = match_spans(cs_a, cs_b)
-        d_claims = self._matched(pair, "claims", CLAIM_FIELDS, cmatch, cv_a, cv_b, cs_a, cs_b, len(cs_a), len(cs_b))
-        _spans_f1_counts(spans, 3 * _CLAIMS, cs_a, cs_b, len(cmatch))
-        if cmatch:
-            amap = dict(amatch)
-            links = self.links[pair]
-            bad = 0
-            for i, j in cmatch:
-                x, y = cl_a[i], cl_b[j]
-                if (x is None and y is None) or (x is not None and x >= 0 and amap.get(x) == y):
-                    links[0] += 1
-                else:
-                    bad += 1
-            links[1] += len(cmatch)
-            if bad:
-                d_claims = min(1.0, d_claims + bad / (len(cs_a) + len(cs_b)))
-
-        # framing spans, matched by spans
-        fmatch = match_spans(fs_a, fs_b)
-        d_fspans = self._matched(
-            pair, "framing.framing_spans", FRAMING_SPAN_FIELDS, fmatch, fv_a, fv_b, fs_a, fs_b, len(fs_a), len(fs_b)
-        )
-        _spans_f1_counts(spans, 3 * _FSPANS, fs_a, fs_b, len(fmatch))
-
-        return (d_kind + d_frames + d_primary + d_attr + d_claims + d_fspans) / 6
-
-    def _matched(
-        self, pair: str, prefix: str, fields: tuple, match: list, va: list, vb: list, ka: list, kb: list, na: int, nb: int
-    ) -> float:
-        """Count attribute comparisons on matched items; return the component's disagreement in [0, 1].
-
-        An unmatched item counts as full disagreement; a matched pair as the share of its attributes (and
-        its key span's exact boundaries) that differ.
-        """
-        if na + nb == 0:
-            return 0.0
-        cat = self.cat
-        nf = len(fields)
-        agree = 0.0
-        for i, j in match:
-            ta, tb = va[i], vb[j]
-            same = 1 if ka[i] == kb[j] else 0
-            for k in range(nf):
-                x = ta[k]
-                y = tb[k]
-                if x is not None and y is not None:
-                    path = f"{prefix}.{fields[k]}"
-                    d = cat.get(path)
-                    if d is None:
-                        d = cat[path] = {}
-                    key = (pair, x, y, 2)
-                    d[key] = d.get(key, 0) + 1
-                    if x == y:
-                        same += 1
-                elif x is None and y is None:
-                    same += 1
-            agree += same / (nf + 1)
-        return 1.0 - 2 * agree / (na + nb)
-
-    # -- combining and reporting --------------------------------------------------------------------------
-
     def merge(self, other: FieldAccumulator) -> None:
         """Add another accumulator's counts (over different paragraphs) to this one."""
         self.annotators |= other.annotators
-        for path, counts in other.cat.items():
-            mine = self._cat(path)
-            for k, c in counts.items():
-                mine[k] = mine.get(k, 0) + c
+        for pair, st in other.pairs.items():
+            mine = self.pairs.get(pair)
+            if mine is None:
+                mine = self.pairs[pair] = _Pair()
+            mine.merge(st)
         for path, u in other.units.items():
-            self.units[path] = self.units.get(path, 0) + u
-        for pair, counts in other.spans.items():
-            mine = self.spans.setdefault(pair, [0] * len(counts))
-            for k, c in enumerate(counts):
-                mine[k] += c
-        for pair, (ok, total) in other.links.items():
-            mine = self.links.setdefault(pair, [0, 0])
-            mine[0] += ok
-            mine[1] += total
+            self.units[path] += u
         self.paragraphs.update(other.paragraphs)
         self.multi += other.multi
 
-    def _paths(self) -> list[str]:
-        """Return the categorical field paths to report: core fields always, extended ones when seen."""
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_combos"] = {}
+        state["_masi"] = {}
+        return state
+
+    # -- reporting ----------------------------------------------------------------------------------------
+
+    def _undefined(self, statistic: str, what: str) -> dict:
+        if len(self.annotators) < 2:
+            return result(statistic, None, 0, "only one annotator")
+        if self.multi == 0:
+            return result(statistic, None, 0, "no paragraph has two or more annotators")
+        return result(statistic, None, 0, f"no {what}")
+
+    def _tables(self) -> dict[str, dict[str, dict]]:
+        """Return ``{path: {pair: {(a, b, m): count}}}`` for every categorical field, attribute tuples expanded."""
+        tables: dict[str, dict[str, dict]] = {}
+
+        def table(path: str, pair: str) -> dict:
+            return tables.setdefault(path, {}).setdefault(pair, {})
+
+        for pair, st in self.pairs.items():
+            table("kind", pair).update(st.kind)
+            table("framing.frames", pair).update(st.frames)
+            table("framing.primary_frame", pair).update(st.primary)
+            for prefix, fields, counts in (
+                ("attributions", ATTRIBUTION_FIELDS, st.attrs),
+                ("claims", CLAIM_FIELDS, st.claims),
+                ("framing.framing_spans", FRAMING_SPAN_FIELDS, st.fspans),
+            ):
+                per_field = [table(f"{prefix}.{f}", pair) for f in fields]
+                for (ta, tb), c in counts.items():
+                    for k, t in enumerate(per_field):
+                        x = ta[k]
+                        y = tb[k]
+                        if x is not None and y is not None:
+                            key = (x, y, 2)
+                            t[key] = t.get(key, 0) + c
+        return tables
+
+    def _paths(self, tables: Mapping) -> list[str]:
+        """Return the categorical paths to report: core fields always, extended ones when seen."""
         paths = ["kind"]
         for prefix, fields, core in (
             ("attributions", ATTRIBUTION_FIELDS, ATTRIBUTION_CORE),
@@ -305,74 +451,66 @@ class FieldAccumulator:
         ):
             for k, f in enumerate(fields):
                 path = f"{prefix}.{f}"
-                if k < core or path in self.cat:
+                if k < core or any(tables.get(path, {}).values()):
                     paths.append(path)
         return paths + ["framing.frames", "framing.primary_frame"]
 
-    def _undefined(self, statistic: str, unit_word: str) -> dict:
-        if len(self.annotators) < 2:
-            return result(statistic, None, 0, "only one annotator")
-        if self.multi == 0:
-            return result(statistic, None, 0, "no paragraph has two or more annotators")
-        return result(statistic, None, 0, f"no {unit_word}")
-
     def report(self) -> dict:
         """Return ``{"fields", "pairs", "annotators", "paragraphs"}`` (see ``field_report``)."""
+        tables = self._tables()
         fields: dict[str, dict] = {}
-        pairs: dict[str, dict] = {pair: {} for pair in sorted(self.spans)}
-        for path in self._paths():
+        pairs: dict[str, dict] = {pair: {} for pair in sorted(self.pairs)}
+        for path in self._paths(tables):
             level = _LEVELS.get(path, "nominal")
             statistic = f"krippendorff_alpha_{level}"
-            counts = self.cat.get(path, {})
             matched = path.startswith(("attributions.", "claims.", "framing.framing_spans."))
-            what = f"matched pairs of {path.rsplit('.', 1)[0].split('.')[-1]} with values to compare"
+            what = f"matched {path.rsplit('.', 1)[0].split('.')[-1]} with values to compare" if matched else "values in common"
+            per_pair = tables.get(path, {})
             co = Coincidences()
-            tables: dict[str, Contingency] = {}
-            for (pair, a, b, m), c in counts.items():
-                w = c / (m - 1)
-                o = co.o
-                o[a, b] = o.get((a, b), 0.0) + w
-                o[b, a] = o.get((b, a), 0.0) + w
-                t = tables.get(pair)
-                if t is None:
-                    t = tables[pair] = Contingency()
-                t.counts[a, b] = t.counts.get((a, b), 0) + c
-            co.units = sum(counts.values()) if matched else self.units.get(path, 0)
+            o = co.o
+            for counts in per_pair.values():
+                for (a, b, m), c in counts.items():
+                    w = c / (m - 1)
+                    o[a, b] = o.get((a, b), 0.0) + w
+                    o[b, a] = o.get((b, a), 0.0) + w
+            co.units = sum(sum(t.values()) for t in per_pair.values()) if matched else self.units[path]
             if co.units:
-                res = co.alpha(level, statistic)
-                res["n"] = co.units
+                fields[path] = co.alpha(level, statistic)
+                fields[path]["n"] = co.units
             else:
-                res = self._undefined(statistic, what if matched else "paragraph with two or more values")
-            fields[path] = res
+                fields[path] = self._undefined(statistic, what if matched else "paragraph with two or more values")
             for pair in pairs:
-                t = tables.get(pair)
+                counts = per_pair.get(pair, {})
                 if path == "framing.frames":
                     pco = Coincidences()
-                    for (a, b), c in (t.counts.items() if t else ()):
+                    for (a, b, _), c in counts.items():
                         pco.o[a, b] = pco.o.get((a, b), 0.0) + c
                         pco.o[b, a] = pco.o.get((b, a), 0.0) + c
-                    pco.units = sum(t.counts.values()) if t else 0
+                    pco.units = sum(counts.values())
                     pres = pco.alpha("masi") if pco.units else result(statistic, None, 0, "no paragraphs in common")
                     pres["n"] = pco.units
                     pairs[pair][path] = pres
-                elif t is None:
-                    pairs[pair][path] = result("cohen_kappa", None, 0, f"no {what if matched else 'values in common'}")
+                elif not counts:
+                    pairs[pair][path] = result("cohen_kappa", None, 0, f"no {what}")
                 else:
+                    t = Contingency()
+                    for (a, b, _), c in counts.items():
+                        t.counts[a, b] = t.counts.get((a, b), 0) + c
                     pairs[pair][path] = t.kappa()
             if path == "claims.sourcing_strength":
-                fields[path + ".within_1"] = _within_1(counts)
+                fields[path + ".within_1"] = _within_1([c for t in per_pair.values() for c in t.items()])
                 for pair in pairs:
-                    pairs[pair][path + ".within_1"] = _within_1({k: c for k, c in counts.items() if k[0] == pair})
+                    pairs[pair][path + ".within_1"] = _within_1(list(per_pair.get(pair, {}).items()))
             if path == "framing.frames":
-                fields.update(_per_frame(counts, self))
+                fields.update(_per_frame(per_pair, self.units["framing.frames"]))
 
-        # spans: F1 per pair, and the unweighted mean over pairs with a defined value
+        # spans: F1 per pair, and the unweighted mean over the pairs where it is defined
         for k, path in enumerate(SPAN_FIELDS):
             for mode in ("exact", "overlap"):
                 key = path if mode == "exact" else f"{path}.overlap"
                 values, total = [], 0
                 for pair in pairs:
-                    e, o, t = self.spans[pair][3 * k : 3 * k + 3]
+                    e, o, t = self.pairs[pair].spans[3 * k : 3 * k + 3]
                     res = SpanCounts(e, o, t).f1(mode)
                     pairs[pair][key] = res
                     total += t
@@ -385,16 +523,17 @@ class FieldAccumulator:
                 else:
                     fields[key] = self._undefined(f"span_f1_{mode}", "spans")
 
-        # claims.attribution_link: matched claims whose attributions are matched too (or both own voice)
-        ok = sum(v[0] for v in self.links.values())
-        total = sum(v[1] for v in self.links.values())
+        # claims.attribution_link: matched claims that both give to the outlet or to matched attributions
+        ok = sum(st.links[0] for st in self.pairs.values())
+        total = sum(st.links[1] for st in self.pairs.values())
+        statistic = "percent_agreement"
         fields["claims.attribution_link"] = (
-            result("percent_agreement", ok / total, total) if total else self._undefined("percent_agreement", "matched claims")
+            result(statistic, ok / total, total) if total else self._undefined(statistic, "matched claims")
         )
         for pair in pairs:
-            a, t = self.links[pair]
+            a, t = self.pairs[pair].links
             pairs[pair]["claims.attribution_link"] = (
-                result("percent_agreement", a / t, t) if t else result("percent_agreement", None, 0, "no matched claims")
+                result(statistic, a / t, t) if t else result(statistic, None, 0, "no matched claims")
             )
         return {
             "fields": dict(sorted(fields.items())),
@@ -404,12 +543,10 @@ class FieldAccumulator:
         }
 
 
-def _within_1(counts: Mapping) -> dict:
+def _within_1(counts: list) -> dict:
     """Return the share of compared (ordinal) value pairs that differ by at most 1."""
     near = total = 0
-    for (_, a, b, m), c in counts.items():
-        if m != 2:
-            continue
+    for (a, b, _), c in counts:
         total += c
         try:
             if abs(a - b) <= 1:
@@ -417,20 +554,19 @@ def _within_1(counts: Mapping) -> dict:
         except TypeError:
             pass
     if total == 0:
-        return result("share_within_1", None, 0, "no matched pairs of claims with values to compare")
+        return result("share_within_1", None, 0, "no matched claims with values to compare")
     return result("share_within_1", near / total, total)
 
 
-def _per_frame(counts: Mapping, acc: FieldAccumulator) -> dict:
+def _per_frame(per_pair: Mapping[str, dict], units: int) -> dict:
     """Return nominal (binary) alpha for each frame seen, derived from the frame-set coincidences."""
     collapsed: dict[tuple, float] = {}
-    for (_, a, b, m), c in counts.items():
-        k = (a, b)
-        collapsed[k] = collapsed.get(k, 0.0) + c / (m - 1)
-    frames = sorted({f for a, b in collapsed for f in a | b})
+    for counts in per_pair.values():
+        for (a, b, m), c in counts.items():
+            k = (a, b)
+            collapsed[k] = collapsed.get(k, 0.0) + c / (m - 1)
     out = {}
-    units = acc.units.get("framing.frames", 0)
-    for frame in frames:
+    for frame in sorted({f for a, b in collapsed for f in a | b}):
         co = Coincidences()
         o = co.o
         for (a, b), w in collapsed.items():
@@ -447,7 +583,8 @@ def _per_frame(counts: Mapping, acc: FieldAccumulator) -> dict:
 def field_report(items: Iterable[Mapping]) -> dict:
     """Return agreement per field, per annotator pair and per paragraph over ``items``.
 
-    :param items: ``{"paragraph_id": str, "text": str, "annotations": {annotator: labels}}`` per paragraph.
+    :param items: ``{"paragraph_id": str, "text": str, "annotations": {annotator: labels}}`` per paragraph;
+        any iterable, consumed once.
     :returns: ``{"fields": {path: res}, "pairs": {"a|b": {path: res}}, "annotators": [...],
         "paragraphs": {paragraph_id: {"disagreement": float, "n_annotators": int}}}`` where each ``res`` is
         ``{"statistic", "value", "n", "reason"}``.
