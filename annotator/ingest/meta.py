@@ -32,6 +32,10 @@ def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bo
     for rx in _DATE_RES:
         for m in rx.finditer(text):
             iso = _iso_from_match(m)
+            if iso and "T" not in iso:
+                before = _TIME_BEFORE.search(text[max(0, m.start() - 24):m.start()])
+                if before:
+                    iso = _with_time(iso, before)
             if iso:
                 if best is None or m.start() < best[0]:
                     best = (m.start(), iso)
@@ -72,6 +76,20 @@ def _iso_from_match(m: re.Match) -> str | None:
             return date.isoformat()
         hour = hour % 12 + (12 if ap == "pm" else 0)
     return f"{date.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+_TIME_BEFORE = re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.?\s?m\.?)?"
+                          r"(?:\s*[A-Z]{2,4})?\s*[,|·•-]?\s*(?:on\s+)?(?:[A-Za-z]{3,9},?\s+)?$")
+
+
+def _with_time(iso: str, t: re.Match) -> str:
+    hour, minute = int(t.group("h")), int(t.group("mi"))
+    ap = (t.group("ap") or "").lower().replace(".", "").replace(" ", "")
+    if ap:
+        if hour > 12 or hour == 0:
+            return iso
+        hour = hour % 12 + (12 if ap == "pm" else 0)
+    return f"{iso}T{hour:02d}:{minute:02d}"
 
 
 def _relative(m: re.Match, ref: dt.date) -> str:
@@ -174,7 +192,7 @@ def outlet_from_copyright(line: str) -> str | None:
     if not m:
         return None
     holder = m.group("holder").strip(" .,;:–-“”\"")
-    holder = re.sub(r"^(?:by|the)\s+", "", holder, flags=re.I)
+    holder = re.sub(r"^by\s+", "", holder, flags=re.I)
     if not holder or holder.lower().startswith(("all rights", "reserved")) or len(holder.split()) > 8:
         return None
     return holder

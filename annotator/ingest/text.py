@@ -147,7 +147,7 @@ def _rejoin(block: list[str]) -> list[str]:
         open_end = not _TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
         if _continues(cur) and not _TERMINAL.search(prev) and len(prev.split()) > 2:
             out[-1] = prev + " " + cur
-        elif open_end and len(cur.split()) <= 4 and nxt and _continues(nxt) and len(prev.split()) > 2:
+        elif open_end and len(cur.split()) <= 4 and nxt and (_continues(nxt) or nxt[:1] == "(") and len(nxt.split()) > 2:
             out[-1] = prev + " " + cur + " " + nxt
             i += 1
         else:
@@ -158,7 +158,8 @@ def _rejoin(block: list[str]) -> list[str]:
 
 def _continues(line: str) -> bool:
     c = line[:1]
-    return (c.islower() and not line[:2].startswith(("i", "e")) or c in ",.;:)!?") if c else False
+    # "iPhone" and "eBay" start in lower case but begin a new item.
+    return (c.islower() and not (len(line) > 1 and line[1].isupper())) or (c != "" and c in ",.;:)!?")
 
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
@@ -238,8 +239,8 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     run: list[int] = []
     for i in range(start, end):
         if lines[i].prose:
-            if clusters and run and (len(run) >= 3 or (len(run) >= 2 and any(
-                    lines[k].boiler or lines[k].stop or lines[k].credit for k in run))):
+            if clusters and run and (len(run) >= 3 or any(lines[k].credit for k in run) or (len(run) >= 2 and any(
+                    lines[k].boiler or lines[k].stop for k in run))):
                 clusters.append([])
             if not clusters:
                 clusters.append([])
@@ -247,7 +248,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             run = []
         else:
             run.append(i)
-    if len(clusters) < 2:
+    if not clusters:
         return start, end
     total = sum(lines[i].words for c in clusters for i in c)
 
@@ -257,9 +258,26 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
 
     while len(clusters) > 1 and small(clusters[0]):
         clusters.pop(0)
+    first = clusters[0][0]
+    # A byline or dateline after the first prose line means that line was the standfirst.
+    for k in range(first + 1, min(first + 4, clusters[-1][-1])):
+        if not lines[k].prose and lines[k].words <= 20 and (m.find_byline(lines[k].text) or m.find_date(lines[k].text)):
+            rest = [i for c in clusters for i in c if i > k]
+            if rest:
+                clusters = [[i for i in c if i > k] for c in clusters]
+                clusters = [c for c in clusters if c]
+            break
     while len(clusters) > 1 and small(clusters[-1]):
         clusters.pop()
-    return clusters[0][0], clusters[-1][-1] + 1
+    end = clusters[-1][-1] + 1
+    # Short closing paragraphs ("Tickets are free.") are not prose by length, but belong to it.
+    while end < len(lines) and end - clusters[-1][-1] <= 2:
+        ln = lines[end]
+        if not (ln.terminal and ln.gap and ln.after_gap and 2 <= ln.words and not ln.boiler and not ln.credit
+                and ln.lower_ratio >= 0.3):
+            break
+        end += 1
+    return clusters[0][0], end
 
 
 def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[str]]:
@@ -362,7 +380,7 @@ def _caption(text: str) -> Unit:
 def _is_headline(ln: _Line) -> bool:
     return (3 <= ln.words <= 30 and not ln.boiler and not ln.glued and not ln.credit and not ln.stop
             and not (ln.text.endswith(".") and not ln.text.endswith("..."))
-            and len(ln.text) <= 250 and m.find_date(ln.text) is None)
+            and len(ln.text) <= 250 and m.find_date(ln.text) is None and not m.find_byline(ln.text))
 
 
 def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None) -> tuple[list[Unit], dict]:
