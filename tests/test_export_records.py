@@ -40,10 +40,10 @@ def test_every_record_has_the_fixed_shape_of_its_view(view, rows):
         assert len({tuple(r["labels"]) for r in out}) == 1
 
 
-def test_envelope_strings_are_never_null_and_numbers_have_one_type():
+def test_envelope_strings_are_never_null_dates_never_empty_and_numbers_have_one_type():
     out = list(records("all", all_rows(), scheme_name="newsattr-1"))
     p1 = [r for r in out if r["position"] == 1]
-    assert {r["published"] for r in p1} == {""} and {r["outlet"] for r in p1} == {""}
+    assert {r["published"] for r in p1} == {None} and {r["outlet"] for r in p1} == {""}
     assert all(r["published"] == "2024-01-30T13:45" for r in out if r["position"] != 1)
     assert all(type(r["seconds"]) is float for r in out)  # rows gave the int 42
     assert out[0]["schema"] == "newsattr-1"

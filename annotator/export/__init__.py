@@ -29,7 +29,9 @@ Records it writes
 -----------------
 Every ``all``/``gold`` record carries the envelope ``schema, article_id, paragraph_id,
 position, kind, text, text_sha256, doc_char_start, outlet, url, published, title``
-(strings, ``""`` when unknown; never null).  ``all`` adds ``annotator, labels,
+(``outlet``, ``url``, ``title`` are ``""`` when unknown, never null; dates —
+``published``, ``updated_at``, ``decided_at`` — are ISO 8601 or null, never ``""``,
+because pyarrow reads ISO strings as timestamps and cannot cast ``""`` to one).  ``all`` adds ``annotator, labels,
 seconds, updated_at``; ``gold`` adds ``labels, decision, agreement``.  ``spans`` is
 ``{"text", "spans": [{"start", "end", "label", "text"}], "meta": {envelope without
 text, source, reviewer, annotators}}``.  ``labels`` always has every key of

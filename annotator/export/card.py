@@ -62,7 +62,8 @@ def _scalar(v: Any) -> str:
 def front_matter(manifest: Mapping) -> dict:
     """Return the dataset card's YAML metadata for an export manifest."""
     files = [f for f in manifest["files"] if f["records"] > 0]
-    data_files = [{"split": f["split"] or manifest["view"], "path": f["path"]} for f in files]
+    # An unsplit export is one "train" split to datasets ("all" is a reserved split name there).
+    data_files = [{"split": f["split"] or "train", "path": f["path"]} for f in files]
     meta: dict = {
         "license": "unknown",
         "language": ["en"],
@@ -72,7 +73,7 @@ def front_matter(manifest: Mapping) -> dict:
         meta["configs"] = [{"config_name": "default", "data_files": data_files}]
     meta["dataset_info"] = {
         "features": manifest["features"],
-        "splits": [{"name": f["split"] or manifest["view"], "num_bytes": f["bytes"], "num_examples": f["records"]}
+        "splits": [{"name": f["split"] or "train", "num_bytes": f["bytes"], "num_examples": f["records"]}
                    for f in files],
     }
     return meta

@@ -126,8 +126,11 @@ SPANS_RECORD: dict = {
 
 RECORD_SPECS: dict[str, dict] = {"all": ALL_RECORD, "gold": GOLD_RECORD, "spans": SPANS_RECORD}
 
-# Envelope strings that are "" rather than null when the store has nothing.
-_NEVER_NULL = ("outlet", "url", "published", "title")
+# Envelope strings that are "" rather than null when the store has nothing.  Dates go the
+# other way: "" is never a date, and pyarrow infers ISO 8601 strings as timestamp[s], so one
+# "" in a later block breaks the cast while null does not.  Unknown dates are null.
+_NEVER_NULL = ("outlet", "url", "title")
+_DATES = ("published",)
 
 
 class RecordError(ValueError):
@@ -340,6 +343,9 @@ def _envelope(row: Mapping, scheme_name: str, cache: list | None = None) -> dict
     for k in _NEVER_NULL:
         if out[k] is None:
             out[k] = ""
+    for k in _DATES:
+        if out[k] == "":
+            out[k] = None
     env = _normalise_envelope(out)
     if cache is not None:
         cache[0], cache[1] = env["paragraph_id"], env
@@ -397,7 +403,8 @@ def _all_record(row: Mapping, scheme_name: str, cache: list | None = None) -> di
     rec["labels"] = normalise_labels(row.get("labels"))
     seconds = row.get("seconds")
     rec["seconds"] = None if seconds is None else _coerce_float(seconds, "seconds")
-    rec["updated_at"] = _coerce_str(row.get("updated_at") or "", "updated_at")
+    updated = row.get("updated_at")
+    rec["updated_at"] = None if updated is None or updated == "" else _coerce_str(updated, "updated_at")
     return rec
 
 
@@ -407,6 +414,8 @@ def _decision(row: Mapping) -> dict:
     if d["note"] is None:
         d["note"] = ""
     d["annotators"] = sorted(d.get("annotators") or ())
+    if d.get("decided_at") == "":
+        d["decided_at"] = None
     return normalise_decision(d)
 
 

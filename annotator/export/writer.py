@@ -27,7 +27,7 @@ from .splits import SPLITS, check_ratios, split_for
 
 MANIFEST = "manifest.json"
 README = "README.md"
-_FLUSH_LINES = 512  # lines joined per write and hash update: fewer calls, bounded memory
+_FLUSH_CHARS = 1 << 18  # characters joined per write and hash update: fewer calls, bounded memory
 
 
 def dumps_record(record: Mapping) -> str:
@@ -53,6 +53,7 @@ class _Part:
         self.fh = open(self.tmp, "wb")  # noqa: SIM115 - closed in finish()/abort()
         self.sha = hashlib.sha256()
         self.buf: list[str] = []
+        self.buffered = 0
         self.records = 0
         self.articles = 0
         self.bytes = 0
@@ -61,18 +62,20 @@ class _Part:
 
     def add(self, line: str, article_id: str) -> None:
         self.buf.append(line)
+        self.buffered += len(line)
         self.records += 1
         if article_id != self.last_article:
             # Rows arrive sorted by article, so counting changes counts articles in O(1) memory.
             self.articles += 1
             self.last_article = article_id
-        if len(self.buf) >= _FLUSH_LINES:
+        if self.buffered >= _FLUSH_CHARS:
             self.flush()
 
     def flush(self) -> None:
         if self.buf:
             data = "".join(self.buf).encode("utf-8")
             self.buf.clear()
+            self.buffered = 0
             self.sha.update(data)
             self.fh.write(data)
             self.bytes += len(data)
