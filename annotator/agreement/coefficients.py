@@ -160,7 +160,7 @@ class Coincidences:
         statistic = statistic or f"krippendorff_alpha_{name}"
         nv = self.marginals()
         n = sum(nv.values())
-        n_int = round(n)
+        n_int = self.units  # reported n: pairable units (Krippendorff's n, the pairable values, is larger)
         if self.units == 0 or n < 2:
             return result(statistic, None, n_int, "fewer than 2 pairable values: no unit has two or more values")
         if len(nv) == 1:
