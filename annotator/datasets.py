@@ -1,0 +1,201 @@
+"""Datasets out and annotations back in: the store streams rows, ``export`` (pure) shapes and writes them."""
+
+import itertools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import sqlite_utils
+
+from . import agreement, export, store
+from .errors import Invalid, NotFound
+from .export.records import record_article_id
+from .scheme import load_scheme, normalize, validate
+from .store import datasets as rows_store
+from .store import events
+
+ONLY = ("all", "adjudicated", "unanimous")
+
+
+def _scheme_for(project: dict):
+    return load_scheme(project["scheme"], extended=project["settings"].get("extended") or None)
+
+
+def _rows(db, project: dict, view: str, *, only: str, min_annotators: int) -> Iterator[dict]:
+    if view == "all":
+        if only != "all":
+            raise Invalid("--only applies to the gold and spans views", field="only")
+        return rows_store.iter_annotation_rows(db, project["id"], min_annotators=min_annotators)
+    source = None if only == "all" else only
+    return rows_store.iter_decision_rows(db, project["id"], source=source, min_annotators=min_annotators)
+
+
+def _check(view: str, only: str, min_annotators: int) -> None:
+    if view not in export.VIEWS:
+        raise Invalid(f"unknown view {view!r}: choose one of {', '.join(export.VIEWS)}", field="view")
+    if only not in ONLY:
+        raise Invalid(f"unknown filter {only!r}: choose one of {', '.join(ONLY)}", field="only")
+    if min_annotators < 1:
+        raise Invalid("the minimum number of annotators is at least 1", field="min_annotators")
+
+
+def agreement_summary(db: sqlite_utils.Database, project: dict) -> dict:
+    """Return the project's agreement per field, streamed paragraph by paragraph."""
+    rows = rows_store.iter_annotation_rows(db, project["id"], min_annotators=2)
+    accumulator = agreement.FieldAccumulator()
+    for _pid, group in itertools.groupby(rows, key=lambda row: row["paragraph_id"]):
+        # No paragraph_id: the summary needs the fields only, not a dict entry per paragraph.
+        accumulator.add({"annotations": {row["annotator"]: row["labels"] for row in group}})
+    report = accumulator.report()
+    return {"fields": report["fields"], "annotators": report["annotators"]}
+
+
+def label_definitions(scheme) -> dict:
+    """Return {field path: help text} and value definitions, for the dataset card."""
+    definitions = {}
+    for field in scheme.fields:
+        if not scheme.enabled(field.path):
+            continue
+        definitions[field.path] = field.help or ""
+        for choice in scheme.choices(field.path) if getattr(field, "values", None) else []:
+            definitions[f"{field.path} = {choice[0]}"] = choice[3] or ""
+    return definitions
+
+
+def export_dataset(
+    db: sqlite_utils.Database,
+    project: dict,
+    *,
+    view: str,
+    out_dir: str | Path,
+    split: tuple[int, int, int] | None = (80, 10, 10),
+    seed: int = 0,
+    only: str = "all",
+    min_annotators: int = 1,
+    actor_id: int | None = None,
+) -> dict:
+    """Write the project's ``view`` to ``out_dir`` (atomically, in constant memory); return the manifest."""
+    _check(view, only, min_annotators)
+    scheme = _scheme_for(project)
+    rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+    params = {
+        "project": project["name"],
+        "view": view,
+        "only": only,
+        "min_annotators": min_annotators,
+        "split": list(split) if split else None,
+        "seed": seed,
+    }
+    manifest = export.write_export(
+        out_dir,
+        view,
+        export.records(view, rows, scheme_name=scheme.name),
+        split=split,
+        seed=seed,
+        params=params,
+        scheme={"name": scheme.name, "version": scheme.version, "extended": sorted(scheme.extended)},
+        agreement_summary=agreement_summary(db, project),
+        label_definitions=label_definitions(scheme),
+    )
+    events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir))
+    return manifest
+
+
+def import_annotations(
+    db: sqlite_utils.Database, project: dict, lines: Iterable[str | bytes], *, actor_id: int | None = None
+) -> dict:
+    """Read an ``all`` export back into ``project``: every line or none.
+
+    Raises ``Invalid`` naming the line and field of the first problem: a malformed record,
+    an unknown paragraph or user, text that differs from the stored paragraph, labels the
+    project's scheme rejects.
+    """
+    scheme = _scheme_for(project)
+    counts = {"added": 0, "updated": 0, "unchanged": 0}
+    try:
+        with store.write(db):
+            for line_no, record in enumerate(export.read_all_export(lines), start=1):
+                _import_record(db, project, scheme, record, line_no, counts)
+    except export.ExportFormatError as e:
+        raise Invalid(str(e)) from e
+    events.log_event(db, "import-annotations", user_id=actor_id, project_id=project["id"], **counts)
+    return counts
+
+
+def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict) -> None:
+    where = f"line {line_no}"
+    article_uid, _, position = record["paragraph_id"].rpartition("#p")
+    if not position.isdigit():
+        raise Invalid(f"{where}, field paragraph_id: {record['paragraph_id']!r} is not <article_id>#p<position>")
+    paragraph = rows_store.find_paragraph_for_export_id(db, project["id"], article_uid, int(position))
+    if paragraph is None:
+        raise Invalid(f"{where}, field paragraph_id: no paragraph {record['paragraph_id']!r} in project {project['name']!r}")
+    if paragraph["text"] != record["text"]:
+        raise Invalid(f"{where}, field text: differs from the stored text of {record['paragraph_id']}")
+    try:
+        user_id = rows_store.get_user_id(db, record["annotator"])
+    except NotFound as e:
+        raise Invalid(f"{where}, field annotator: {e.message}; add the user first") from e
+    labels = _strip_absent(record["labels"], scheme)
+    errors = validate(labels, paragraph["text"], scheme)
+    if errors:
+        first = errors[0]
+        raise Invalid(f"{where}, field labels.{first.path}: {first.message}")
+    outcome = rows_store.upsert_imported_annotation(
+        db,
+        project_id=project["id"],
+        paragraph_id=paragraph["id"],
+        user_id=user_id,
+        labels=labels,
+        scheme_version=str(scheme.version),
+        seconds=float(record.get("seconds") or 0),
+    )
+    counts[outcome] += 1
+
+
+def _strip_absent(labels: dict, scheme) -> dict:
+    """Undo the export's padding (every key present, null when absent) so the scheme sees the labels as saved.
+
+    Dropping every null and letting ``normalize`` fill in the enabled fields again gives back
+    exactly what ``normalize`` makes of the labels that were exported.
+    """
+    return normalize(_drop_nulls(labels), scheme)
+
+
+def _drop_nulls(value):
+    if isinstance(value, dict):
+        return {key: _drop_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(item) for item in value]
+    return value
+
+
+def iter_split(lines_and_records, split: str, *, seed: int, ratios=(80, 10, 10)):
+    """Keep the records of one split; ``split='all'`` keeps everything."""
+    for record in lines_and_records:
+        if split == "all" or export.split_for(record_article_id(record), seed, ratios) == split:
+            yield record
+
+
+def check_download(*, view: str, only: str, min_annotators: int, split: str) -> None:
+    """Raise ``Invalid`` for bad download parameters, before anything is streamed."""
+    _check(view, only, min_annotators)
+    if split not in ("all", *export.SPLITS):
+        raise Invalid(f"unknown split {split!r}", field="split")
+
+
+def iter_download_split(
+    db: sqlite_utils.Database,
+    project: dict,
+    *,
+    view: str,
+    only: str = "all",
+    min_annotators: int = 1,
+    split: str = "all",
+    seed: int = 0,
+) -> Iterator[str]:
+    """Yield one split of the view as JSONL lines, for a streamed download."""
+    check_download(view=view, only=only, min_annotators=min_annotators, split=split)
+    scheme = _scheme_for(project)
+    rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+    records = export.records(view, rows, scheme_name=scheme.name)
+    return export.iter_jsonl(iter_split(records, split, seed=seed))

@@ -1,0 +1,155 @@
+"""Rows for exports, streamed from SQLite cursors, and annotations read back from an export."""
+
+import json
+from collections.abc import Iterator
+
+import sqlite_utils
+
+from ..errors import NotFound
+from .connection import now
+
+_PARAGRAPH_COLUMNS = """
+    a.uid as article_id, a.uid || '#p' || p.position as paragraph_id, p.position, p.kind, p.text,
+    p.text_sha256, p.doc_char_start, coalesce(a.outlet, '') as outlet, coalesce(a.url, '') as url,
+    coalesce(a.published, '') as published, coalesce(a.title, '') as title"""
+
+
+def iter_annotation_rows(
+    db: sqlite_utils.Database, project_id: int, *, min_annotators: int = 1
+) -> Iterator[dict]:
+    """Yield one row per (paragraph, annotator), sorted by article, position and annotator.
+
+    A cursor, not a list: memory stays flat however large the project.
+    """
+    cursor = db.execute(
+        f"""select {_PARAGRAPH_COLUMNS}, u.name as annotator, n.labels, n.seconds, n.updated_at
+        from paragraphs p
+        join articles a on a.id = p.article_id
+        join annotations n on n.paragraph_id = p.id
+        join users u on u.id = n.user_id
+        where p.project_id = :project_id
+          and (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators
+        order by a.rank, a.id, p.position, u.name""",
+        {"project_id": project_id, "min_annotators": min_annotators},
+    )
+    columns = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(columns, values, strict=True))
+        row["labels"] = json.loads(row["labels"])
+        yield row
+
+
+def iter_decision_rows(
+    db: sqlite_utils.Database, project_id: int, *, source: str | None = None, min_annotators: int = 1
+) -> Iterator[dict]:
+    """Yield one row per decided paragraph with its gold labels, provenance and agreement."""
+    cursor = db.execute(
+        f"""select {_PARAGRAPH_COLUMNS}, d.labels, d.source, coalesce(r.name, '') as reviewer, d.annotators,
+            d.note, d.updated_at as decided_at, d.agreement
+        from paragraphs p
+        join articles a on a.id = p.article_id
+        join decisions d on d.paragraph_id = p.id
+        left join users r on r.id = d.reviewer_id
+        where p.project_id = :project_id
+          and (:source is null or d.source = :source)
+          and (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators
+        order by a.rank, a.id, p.position""",
+        {"project_id": project_id, "source": source, "min_annotators": min_annotators},
+    )
+    columns = [d[0] for d in cursor.description]
+    for values in cursor:
+        row = dict(zip(columns, values, strict=True))
+        row["labels"] = json.loads(row["labels"])
+        row["decision"] = {
+            "source": row.pop("source"),
+            "reviewer": row.pop("reviewer"),
+            "annotators": json.loads(row.pop("annotators")),
+            "note": row.pop("note"),
+            "decided_at": row.pop("decided_at"),
+        }
+        row["agreement"] = json.loads(row["agreement"])
+        yield row
+
+
+def find_paragraph_for_export_id(db: sqlite_utils.Database, project_id: int, article_uid: str, position: int) -> dict | None:
+    rows = list(
+        db.query(
+            """select p.id, p.text, p.text_sha256, p.queued from paragraphs p join articles a on a.id = p.article_id
+            where a.project_id = ? and a.uid = ? and p.position = ?""",
+            [project_id, article_uid, position],
+        )
+    )
+    return rows[0] if rows else None
+
+
+def get_user_id(db: sqlite_utils.Database, name: str) -> int:
+    row = db.execute("select id from users where name = ?", [name]).fetchone()
+    if row is None:
+        raise NotFound(f"no user named {name!r}")
+    return row[0]
+
+
+def upsert_imported_annotation(
+    db: sqlite_utils.Database,
+    *,
+    project_id: int,
+    paragraph_id: int,
+    user_id: int,
+    labels: dict,
+    scheme_version: str,
+    seconds: float,
+) -> str:
+    """Store an annotation read from an export as the user's current labels; return added|updated|unchanged.
+
+    The queue's bookkeeping follows: the paragraph counts as done by that user.
+    Call inside ``write``; every change is a new revision, so nothing saved before is lost.
+    """
+    text = json.dumps(labels, ensure_ascii=False, sort_keys=True)
+    stamp = now()
+    existing = db.execute(
+        "select id, labels, version from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
+    ).fetchone()
+    if existing:
+        annotation_id, old, version = existing
+        if json.loads(old) == labels:
+            return "unchanged"
+        version += 1
+        db.execute(
+            "update annotations set labels = ?, version = ?, updated_at = ? where id = ?",
+            [text, version, stamp, annotation_id],
+        )
+        outcome = "updated"
+    else:
+        version = 1
+        annotation_id = db.execute(
+            """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
+                created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?, ?)""",
+            [paragraph_id, user_id, text, scheme_version, seconds, stamp, stamp],
+        ).lastrowid
+        outcome = "added"
+    db.execute(
+        "insert into annotation_revisions (annotation_id, version, labels, seconds, saved_at) values (?, ?, ?, ?, ?)",
+        [annotation_id, version, text, seconds, stamp],
+    )
+    state = db.execute(
+        "select state, leased_until from assignments where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
+    ).fetchone()
+    if state is None:
+        db.execute(
+            """insert into assignments (project_id, paragraph_id, user_id, state, created_at, updated_at)
+            values (?, ?, ?, 'done', ?, ?)""",
+            [project_id, paragraph_id, user_id, stamp, stamp],
+        )
+        db.execute("update paragraphs set n_taken = n_taken + 1, n_done = n_done + 1 where id = ?", [paragraph_id])
+    elif state[0] != "done":
+        # A lease counts in n_taken until the queue reclaims it (deleting the row); a skip does not.
+        counted = state[0] == "leased"
+        db.execute(
+            "update assignments set state = 'done', leased_until = null, updated_at = ? where paragraph_id = ? and user_id = ?",
+            [stamp, paragraph_id, user_id],
+        )
+        db.execute(
+            "update paragraphs set n_taken = n_taken + ?, n_done = n_done + 1 where id = ?",
+            [0 if counted else 1, paragraph_id],
+        )
+    return outcome
