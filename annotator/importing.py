@@ -1,7 +1,17 @@
-"""Importing articles: ingest (pure) turns bytes into units, the store keeps them, one file per transaction."""
+"""Importing articles: ingest (pure) turns bytes into units, the store keeps them, one file per transaction.
 
+What a run reports, per article: ``added``, ``duplicates`` (the same text is already in the
+project: nothing happens), ``changed`` (a known URL with different text: reported, never merged);
+per file: ``failed`` (nothing from that file is imported) and ``skipped`` (a path that is no file
+to import, such as a directory reached twice through a symbolic link).
+"""
+
+import errno
 import hashlib
+import os
 import re
+import stat
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,10 +20,12 @@ import sqlite_utils
 
 from . import ingest
 from .errors import Conflict
-from .store import write
-from .store import articles, events
+from .store import articles, events, write
 
-UNIT_SEPARATOR = "\n\n"
+UNIT_SEPARATOR = articles.UNIT_SEPARATOR
+MAX_BYTES = 20 * 1024 * 1024
+STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 
 @dataclass
@@ -24,6 +36,7 @@ class ImportReport:
     duplicates: list[dict] = field(default_factory=list)
     changed: list[dict] = field(default_factory=list)
     failed: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
     files: int = 0
 
     def to_dict(self) -> dict:
@@ -33,7 +46,22 @@ class ImportReport:
             "duplicates": self.duplicates,
             "changed": self.changed,
             "failed": self.failed,
+            "skipped": self.skipped,
         }
+
+    def fail(self, name: str, reason: str, *, line: int | None = None) -> None:
+        """Record that file ``name`` imported nothing, and why."""
+        place = f"{name}, line {line}" if line else name
+        self.failed.append({"file": name, "line": line, "reason": reason, "message": f"{place}: {reason}"})
+
+    def summary(self) -> str:
+        """Return the one-line summary that the CLI and the import page show."""
+        line = (
+            f"{self.files} file{'' if self.files == 1 else 's'}: {len(self.added)} added, "
+            f"{len(self.duplicates)} skipped as duplicates, {len(self.changed)} changed versions not imported, "
+            f"{len(self.failed)} failed"
+        )
+        return line + (f", {len(self.skipped)} paths skipped" if self.skipped else "")
 
 
 def article_uid(outlet: str | None, text_sha256: str) -> str:
@@ -56,7 +84,11 @@ def _rank(project: dict, uid: str, db: sqlite_utils.Database) -> int:
 
 
 def store_document(db: sqlite_utils.Database, project: dict, doc, *, source_name: str, user_id=None) -> dict:
-    """Store one ingested document. Return ``{"status": "added"|"duplicate"|"changed", ...}``."""
+    """Store one ingested document. Return ``{"status": "added"|"duplicate"|"changed", ...}``.
+
+    The article's ``text_sha256`` is the hash of its units as imported, joined by blank lines:
+    the key that makes re-importing the same article a no-op, even after its units are edited.
+    """
     units = doc.units
     full_text = UNIT_SEPARATOR.join(unit.text for unit in units)
     text_sha = _sha256(full_text)
@@ -64,7 +96,7 @@ def store_document(db: sqlite_utils.Database, project: dict, doc, *, source_name
     where = {"file": source_name, "line": doc.line, "title": meta.get("title") or ""}
     existing = articles.find_article_by_text(db, project["id"], text_sha)
     if existing:
-        return {**where, "status": "duplicate", "article_id": existing["id"]}
+        return {**where, "status": "duplicate", "article_id": existing["id"], "uid": existing["uid"]}
     url = meta.get("url")
     if url:
         known = articles.find_articles_by_url(db, project["id"], url)
@@ -74,6 +106,8 @@ def store_document(db: sqlite_utils.Database, project: dict, doc, *, source_name
                 **where,
                 "status": "changed",
                 "article_id": known[0]["id"],
+                "uid": known[0]["uid"],
+                "url": url,
                 "reason": f"{url} was imported before with different text (article {known[0]['uid']}); not imported",
             }
     uid = article_uid(meta.get("outlet"), text_sha)
@@ -95,7 +129,7 @@ def store_document(db: sqlite_utils.Database, project: dict, doc, *, source_name
     known_keys = {"title", "outlet", "published", "section", "byline", "url", "language"}
     article = {
         "uid": uid,
-        "url": url,
+        "url": url or None,
         "outlet": meta.get("outlet"),
         "title": meta.get("title"),
         "byline": meta.get("byline"),
@@ -126,18 +160,17 @@ def import_bytes(
     *,
     source_name: str,
     format: str = "auto",
-    max_bytes: int = 20_000_000,
+    max_bytes: int = MAX_BYTES,
     user_id=None,
     report: ImportReport | None = None,
 ) -> ImportReport:
     """Import one file's bytes: all of its articles, or none of them when any fails."""
-    report = report or ImportReport()
+    report = report if report is not None else ImportReport()
     report.files += 1
     try:
         docs = ingest.read_document(data, name=source_name, format=format, max_bytes=max_bytes)
     except ingest.IngestError as e:
-        place = f"{source_name}, line {e.line}" if getattr(e, "line", None) else source_name
-        report.failed.append({"file": source_name, "line": getattr(e, "line", None), "reason": f"{place}: {e}"})
+        report.fail(source_name, e.reason, line=e.line)
         return report
     outcomes = []
     # One transaction per file: a JSONL file imports all of its new articles or none.
@@ -145,32 +178,170 @@ def import_bytes(
         with write(db):
             for doc in docs:
                 outcomes.append(store_document(db, project, doc, source_name=source_name, user_id=user_id))
-    except Exception as e:  # noqa: BLE001 - any failure of this file must leave the others going
-        report.failed.append({"file": source_name, "line": None, "reason": f"{source_name}: {e}"})
+            added = sum(o["status"] == "added" for o in outcomes)
+            if added:
+                events.log_event(db, "import", user_id=user_id, project_id=project["id"], file=source_name, added=added)
+    except Exception as e:  # noqa: BLE001 - a failure of this file must not stop the others
+        report.fail(source_name, f"not stored: {e}")
         return report
+    lists = {"added": report.added, "duplicate": report.duplicates, "changed": report.changed}
     for outcome in outcomes:
-        {"added": report.added, "duplicate": report.duplicates, "changed": report.changed}[outcome["status"]].append(
-            outcome
-        )
-    if any(o["status"] == "added" for o in outcomes):
-        events.log_event(
-            db,
-            "import",
-            user_id=user_id,
-            project_id=project["id"],
-            file=source_name,
-            added=sum(o["status"] == "added" for o in outcomes),
-        )
+        lists[outcome["status"]].append(outcome)
     return report
 
 
-def iter_input_files(paths: Iterable[str]) -> Iterator[Path]:
-    """Yield files from paths, walking directories recursively in sorted order and skipping hidden files."""
+@dataclass(frozen=True)
+class Source:
+    """One input to import: a file, stdin (``path`` None), or a path found unusable while walking."""
+
+    name: str
+    path: Path | None = None
+    problem: str | None = None
+    # A problem that loses no data (a directory seen twice) is skipped rather than failed.
+    skip: bool = False
+
+
+def iter_sources(paths: Iterable[str]) -> Iterator[Source]:
+    """Yield the files under ``paths``: directories are walked recursively, in sorted order.
+
+    As with ``grep -r``, a symbolic link named on the command line is followed, while inside a
+    walk only links to files are: a linked directory is skipped (so a link loop cannot run
+    away, nor a link lead out of the tree). Hidden files and directories inside a walk are
+    left out. A path that cannot be read is yielded with its ``problem`` so the report names it.
+    """
     for raw in paths:
+        if raw == STDIN:
+            yield Source(STDIN_NAME)
+            continue
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
-                    yield child
+        try:
+            mode = path.stat().st_mode
+        except OSError as e:
+            yield Source(raw, path, _stat_problem(path, e))
+            continue
+        if stat.S_ISDIR(mode):
+            yield from _walk(path)
         else:
-            yield path
+            # Named explicitly: read it even if it is a pipe (``<(zcat a.gz)``).
+            yield Source(raw, path)
+
+
+def _stat_problem(path: Path, error: OSError) -> str:
+    if not path.is_symlink():
+        return _os_reason(error)
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11 reports a loop this way
+        return "symbolic link loop"
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            return "symbolic link loop"
+    return "broken symbolic link"
+
+
+def _walk(top: Path) -> Iterator[Source]:
+    # Directories already read, by device and inode: a bind mount can loop even without links.
+    seen: set[tuple[int, int]] = set()
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            info = directory.stat()
+            if (info.st_dev, info.st_ino) in seen:
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+        except OSError as e:
+            yield Source(str(directory), directory, _os_reason(e))
+            continue
+        subdirectories = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child = Path(entry.path)
+            try:
+                mode = child.stat().st_mode
+            except OSError as e:
+                problem = _stat_problem(child, e)
+                yield Source(str(child), child, problem, skip=problem == "symbolic link loop")
+                continue
+            if stat.S_ISDIR(mode):
+                if entry.is_symlink():
+                    yield Source(str(child), child, "a symbolic link to a directory: not followed", skip=True)
+                else:
+                    subdirectories.append(child)
+            elif stat.S_ISREG(mode):
+                yield Source(str(child), child)
+            else:
+                yield Source(str(child), child, "not a regular file", skip=True)
+        # Depth first, in name order.
+        pending.extend(reversed(subdirectories))
+
+
+def _os_reason(error: OSError) -> str:
+    return (error.strerror or str(error)).lower()
+
+
+def read_source(source: Source, *, max_bytes: int = MAX_BYTES, stdin=None) -> bytes:
+    """Return the bytes of ``source``, reading at most ``max_bytes + 1`` so a huge file is refused early.
+
+    Raises ``ingest.IngestError`` for a file over the limit and ``OSError`` when it cannot be read.
+    """
+    if source.path is None:
+        stream = stdin or sys.stdin.buffer
+        data = stream.read(max_bytes + 1)
+    else:
+        with open(source.path, "rb") as fp:
+            size = os.fstat(fp.fileno()).st_size
+            if size > max_bytes:
+                raise ingest.IngestError(_too_big(size, max_bytes))
+            data = fp.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ingest.IngestError(_too_big(None, max_bytes))
+    return data
+
+
+def _too_big(size: int | None, max_bytes: int) -> str:
+    have = f"{size / 1e6:.1f} MB" if size is not None else "more"
+    return f"file over the size limit ({have} > {max_bytes / 1e6:g} MB)"
+
+
+def import_source(
+    db: sqlite_utils.Database,
+    project: dict,
+    source: Source,
+    *,
+    format: str = "auto",
+    max_bytes: int = MAX_BYTES,
+    user_id=None,
+    report: ImportReport,
+    stdin=None,
+) -> ImportReport:
+    """Import one source into ``report``: a file that cannot be read is a failed file, never an abort."""
+    if source.problem:
+        if source.skip:
+            report.skipped.append({"file": source.name, "reason": source.problem})
+        else:
+            report.files += 1
+            report.fail(source.name, source.problem)
+        return report
+    try:
+        data = read_source(source, max_bytes=max_bytes, stdin=stdin)
+    except ingest.IngestError as e:
+        report.files += 1
+        report.fail(source.name, e.reason)
+        return report
+    except OSError as e:
+        report.files += 1
+        report.fail(source.name, _os_reason(e))
+        return report
+    return import_bytes(
+        db, project, data, source_name=source.name, format=format, max_bytes=max_bytes, user_id=user_id, report=report
+    )
+
+
+def iter_input_files(paths: Iterable[str]) -> Iterator[Path]:
+    """Yield the readable files under ``paths`` (see :func:`iter_sources`), ignoring the rest."""
+    for source in iter_sources(paths):
+        if source.path is not None and not source.problem:
+            yield source.path

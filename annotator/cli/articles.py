@@ -1,7 +1,9 @@
-"""Articles in: ``extract`` shows what ingest makes of a file, ``import`` stores it."""
+"""Articles in: ``extract`` shows what ingest makes of files, ``import`` stores them."""
 
 import json
+import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -10,75 +12,165 @@ from .. import projects as project_service
 from .common import db_option, expected_failures, open_db
 
 FORMATS = ["auto", "text", "html", "jsonl"]
+META_KEYS = ("title", "outlet", "published", "section", "byline", "url", "language")
+
+format_option = click.option(
+    "--format",
+    "format_",
+    type=click.Choice(FORMATS),
+    default="auto",
+    show_default=True,
+    help="Input format; auto detects it from the content.",
+)
+max_bytes_option = click.option(
+    "--max-bytes",
+    default=importing.MAX_BYTES,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Largest file accepted; a larger one fails without being read.",
+)
 
 
-def _read_input(path: str) -> tuple[bytes, str]:
-    if path == "-":
-        return sys.stdin.buffer.read(), "<stdin>"
-    with open(path, "rb") as fp:
-        return fp.read(), path
+def _check_stdin_once(paths) -> None:
+    if list(paths).count(importing.STDIN) > 1:
+        raise click.UsageError("'-' (stdin) can be given only once")
+
+
+def _write_lines(out, records) -> None:
+    out.write("".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records))
+
+
+def _extract_records(doc, *, name: str | None, dropped: bool):
+    meta_line = {"meta": {key: doc.meta[key] for key in META_KEYS if doc.meta.get(key)}}
+    if name is not None:
+        meta_line["file"] = name
+        if doc.line:
+            meta_line["line"] = doc.line
+    yield meta_line
+    for unit in doc.units:
+        record = {"kind": unit.kind, "text": unit.text}
+        if unit.credit:
+            record["credit"] = unit.credit
+        yield record
+    if dropped:
+        for text in doc.dropped:
+            yield {"dropped": text}
 
 
 @click.command()
-@click.argument("file", type=click.Path(allow_dash=True, dir_okay=False))
-@click.option("--format", "format_", type=click.Choice(FORMATS), default="auto", show_default=True)
-@click.option("--dropped", is_flag=True, help="Also print what was dropped as boilerplate.")
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@format_option
+@max_bytes_option
+@click.option("--dropped", is_flag=True, help="Also print what was dropped as boilerplate, as {\"dropped\": ...} lines.")
 @expected_failures
-def extract(file, format_, dropped):
-    """Print what FILE would import as, with no database: a meta line, then one line per unit."""
-    data, name = _read_input(file)
+def extract(files, format_, max_bytes, dropped):
+    """Print what FILES would import as, with no database.
+
+    For each article: a {"meta": {...}} line, then one {"kind": ..., "text": ...} line per unit.
+    FILES may be files, directories (read recursively) or - for stdin; with more than one
+    file, each meta line also names its "file" (and "line" for JSONL). A file that fails is
+    reported on stderr and the others go on; the exit code is then 1.
+    """
+    _check_stdin_once(files)
+    several = len(files) > 1 or any(Path(f).is_dir() for f in files if f != importing.STDIN)
+    out = click.get_text_stream("stdout")
+    failures = 0
     try:
-        docs = ingest.read_document(data, name=name, format=format_)
-    except ingest.IngestError as e:
-        place = f"{name}, line {e.line}" if e.line else name
-        raise click.ClickException(f"{place}: {e}") from e
-    out = sys.stdout
-    for doc in docs:
-        meta_keys = ("title", "outlet", "published", "section", "byline", "url", "language")
-        meta = {key: doc.meta[key] for key in meta_keys if doc.meta.get(key)}
-        out.write(json.dumps({"meta": meta}, ensure_ascii=False) + "\n")
-        for unit in doc.units:
-            record = {"kind": unit.kind, "text": unit.text}
-            if unit.credit:
-                record["credit"] = unit.credit
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        if dropped:
-            for text in doc.dropped:
-                out.write(json.dumps({"dropped": text}, ensure_ascii=False) + "\n")
+        for source in importing.iter_sources(files):
+            try:
+                if source.problem:
+                    if source.skip:
+                        continue
+                    raise ingest.IngestError(source.problem)
+                data = importing.read_source(source, max_bytes=max_bytes)
+                docs = ingest.read_document(data, name=source.name, format=format_, max_bytes=max_bytes)
+            except ingest.IngestError as e:
+                if not several:
+                    place = f"{source.name}, line {e.line}" if e.line else source.name
+                    raise click.ClickException(f"{place}: {e.reason}") from e
+                failures += 1
+                place = f"{source.name}, line {e.line}" if e.line else source.name
+                click.echo(f"Error: {place}: {e.reason}", err=True)
+                continue
+            except OSError as e:
+                if not several:
+                    raise
+                failures += 1
+                click.echo(f"Error: {source.name}: {(e.strerror or str(e)).lower()}", err=True)
+                continue
+            for doc in docs:
+                _write_lines(out, _extract_records(doc, name=source.name if several else None, dropped=dropped))
+        out.flush()
+    except BrokenPipeError:
+        # `annotator extract big/ | head`: the reader has what it wanted.
+        _silence_stdout()
+        return
+    if failures:
+        raise click.ClickException(f"{failures} file{'' if failures == 1 else 's'} failed")
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (as under a test runner)
+        pass
+
+
+def _progress_counts(report: importing.ImportReport):
+    def show(_item):
+        return (
+            f"{len(report.added)} added, {len(report.duplicates)} duplicates, "
+            f"{len(report.changed)} changed, {len(report.failed)} failed"
+        )
+
+    return show
 
 
 @click.command("import")
 @db_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--project", "project_name", required=True, help="Project to import into.")
-@click.option("--format", "format_", type=click.Choice(FORMATS), default="auto", show_default=True)
-@click.option("--max-bytes", default=20_000_000, show_default=True, type=int, help="Largest file accepted.")
+@format_option
+@max_bytes_option
+@click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON instead of the summary.")
 @expected_failures
-def import_(db_path, paths, project_name, format_, max_bytes):
-    """Import articles from files, directories (recursively) or - (stdin) into a project."""
+def import_(db_path, paths, project_name, format_, max_bytes, as_json):
+    """Import articles from PATHS (files, directories read recursively, or - for stdin) into a project.
+
+    Each file is one transaction: a file with any bad article (a JSONL line with invalid JSON,
+    no text, undecodable bytes, nothing left after cleaning, over the size limit) imports
+    nothing, and the other files go on. Re-importing an article adds nothing; a known URL with
+    different text is reported as a changed version and not imported.
+
+    Exit code: 0 when every file was read (duplicates and changed versions included), 1 when
+    any file failed.
+    """
+    _check_stdin_once(paths)
     with open_db(db_path) as db:
         project = project_service.get_project_by_name(db, project_name)
         report = importing.ImportReport()
-        inputs = []
-        for path in paths:
-            inputs.extend(["-"] if path == "-" else map(str, importing.iter_input_files([path])))
-        with click.progressbar(inputs, label="Importing", file=sys.stderr, show_pos=True) as bar:
-            for path in bar:
-                try:
-                    data, name = _read_input(path)
-                except OSError as e:
-                    report.files += 1
-                    report.failed.append({"file": path, "line": None, "reason": f"{path}: {e.strerror or e}"})
-                    continue
-                importing.import_bytes(db, project, data, source_name=name, format=format_, max_bytes=max_bytes, report=report)
-    click.echo(
-        f"{report.files} files: {len(report.added)} articles added, {len(report.duplicates)} duplicates skipped, "
-        f"{len(report.changed)} changed versions not imported, {len(report.failed)} files failed."
-    )
-    for item in report.changed:
-        click.echo(f"changed: {item['file']}: {item['reason']}")
-    for item in report.failed:
-        click.echo(f"failed: {item['reason']}")
+        sources = list(importing.iter_sources(paths))
+        with click.progressbar(
+            sources,
+            label="Importing",
+            file=sys.stderr,
+            show_pos=True,
+            item_show_func=_progress_counts(report),
+        ) as bar:
+            for source in bar:
+                importing.import_source(db, project, source, format=format_, max_bytes=max_bytes, report=report)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report.summary() + ".")
+        for item in report.changed:
+            where = f"{item['file']}, line {item['line']}" if item.get("line") else item["file"]
+            click.echo(f"changed: {where}: {item['reason']}")
+        for item in report.skipped:
+            click.echo(f"skipped: {item['file']}: {item['reason']}")
+        for item in report.failed:
+            click.echo(f"failed: {item['message']}")
     if report.failed:
         sys.exit(1)
 

@@ -1,11 +1,12 @@
 """Articles, their source, and their paragraphs."""
 
+import hashlib
 import json
 import zlib
 
 import sqlite_utils
 
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, Invalid, NotFound
 from .connection import now, write
 
 # Room for this many units per article inside one article's block of queue ranks.
@@ -124,3 +125,169 @@ def get_paragraph(db: sqlite_utils.Database, paragraph_id: int) -> dict:
     if not rows:
         raise NotFound(f"no paragraph with id {paragraph_id}")
     return rows[0]
+
+
+# Editing an article's units. Every change rewrites the article's unit list in one transaction,
+# so positions stay contiguous and doc_char_start, text_sha256, queued and rank stay consistent.
+
+#: How ``doc_char_start`` counts: units joined by a blank line, as at import.
+UNIT_SEPARATOR = "\n\n"
+#: What joins two merged units.
+MERGE_JOINER = " "
+
+
+def list_paragraph_work(db: sqlite_utils.Database, article_id: int) -> dict[int, dict]:
+    """Return ``{paragraph_id: {"annotations", "drafts", "decisions", "assignments"}}`` for the article's units."""
+    rows = db.query(
+        """select p.id,
+            (select count(*) from annotations x where x.paragraph_id = p.id) as annotations,
+            (select count(*) from drafts x where x.paragraph_id = p.id) as drafts,
+            (select count(*) from decisions x where x.paragraph_id = p.id) as decisions,
+            (select count(*) from assignments x where x.paragraph_id = p.id) as assignments
+        from paragraphs p where p.article_id = ?""",
+        [article_id],
+    )
+    return {row.pop("id"): row for row in rows}
+
+
+def describe_work(work: dict) -> str:
+    """Return ``"2 annotations and 1 assignment"`` for a work count dict, or ``""`` when there is none."""
+    parts = [f"{n} {name[:-1] if n == 1 else name}" for name, n in work.items() if n]
+    return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+
+
+def _require_free(db, article_id: int, units: list[dict], index: int, *, shifts: bool, action: str) -> None:
+    """Raise ``Conflict`` when the edited unit, or a unit the edit would renumber, has any work on it."""
+    work = list_paragraph_work(db, article_id)
+    unit = units[index]
+    held = describe_work(work.get(unit["id"], {}))
+    if held:
+        raise Conflict(
+            f"cannot {action} unit {unit['position'] + 1}: it already has {held}; "
+            "units that people have worked on are kept as they are"
+        )
+    if shifts:
+        for later in units[index + 1 :]:
+            held = describe_work(work.get(later["id"], {}))
+            if held:
+                raise Conflict(
+                    f"cannot {action} unit {unit['position'] + 1}: unit {later['position'] + 1} after it already has "
+                    f"{held}, and this change would renumber it (its paragraph id in exports would change)"
+                )
+
+
+def _units_for_edit(db, article_id: int, paragraph_id: int) -> tuple[dict, list[dict], int]:
+    article = get_article(db, article_id)
+    units = list_paragraphs(db, article_id)
+    for index, unit in enumerate(units):
+        if unit["id"] == paragraph_id:
+            return article, units, index
+    raise NotFound(f"article {article_id} has no unit with id {paragraph_id}")
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _rewrite(db, article: dict, units: list[dict], *, removed: list[int] = ()) -> None:
+    """Store ``units`` as the article's ordered units: renumber, re-offset, re-rank; insert those without an id."""
+    for paragraph_id in removed:
+        db.execute("delete from paragraphs where id = ?", [paragraph_id])
+    # Park every position out of the way first: unique (article_id, position) holds after each statement.
+    db.execute("update paragraphs set position = -1 - position where article_id = ?", [article["id"]])
+    offset = 0
+    for position, unit in enumerate(units):
+        values = {
+            "position": position,
+            "kind": unit["kind"],
+            "text": unit["text"],
+            "credit": unit.get("credit"),
+            "text_sha256": _sha256(unit["text"]),
+            "doc_char_start": offset,
+            "queued": 1 if unit["queued"] else 0,
+            "rank": article["rank"] * RANK_STRIDE + position,
+        }
+        if unit.get("id"):
+            sets = ", ".join(f"{key} = :{key}" for key in values)
+            db.execute(f"update paragraphs set {sets} where id = :id", {**values, "id": unit["id"]})
+        else:
+            row = {**values, "article_id": article["id"], "project_id": article["project_id"]}
+            db.execute(
+                f"insert into paragraphs ({', '.join(row)}) values ({', '.join(':' + key for key in row)})", row
+            )
+        offset += len(unit["text"]) + len(UNIT_SEPARATOR)
+
+
+def set_paragraph_kind(
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, kind: str, queued: bool
+) -> dict:
+    """Set one unit's kind (and whether the queue offers it); return the unit. Raises ``Conflict`` when it has work."""
+    with write(db):
+        article, units, index = _units_for_edit(db, article_id, paragraph_id)
+        _require_free(db, article_id, units, index, shifts=False, action="change the kind of")
+        units[index] = {**units[index], "kind": kind, "queued": queued}
+        _rewrite(db, article, units)
+    return get_paragraph(db, paragraph_id)
+
+
+def merge_paragraphs(db: sqlite_utils.Database, article_id: int, paragraph_id: int) -> dict:
+    """Merge a unit with the one after it into one unit of the first's kind; return the merged unit.
+
+    Raises ``Conflict`` when either unit, or a unit after them, has work; ``Invalid`` for the last unit.
+    """
+    with write(db):
+        article, units, index = _units_for_edit(db, article_id, paragraph_id)
+        if index + 1 >= len(units):
+            raise Invalid("the last unit has no next unit to merge with")
+        _require_free(db, article_id, units, index, shifts=True, action="merge")
+        first, second = units[index], units[index + 1]
+        merged = {**first, "text": first["text"] + MERGE_JOINER + second["text"], "credit": first["credit"] or second["credit"]}
+        _rewrite(db, article, [*units[:index], merged, *units[index + 2 :]], removed=[second["id"]])
+    return get_paragraph(db, paragraph_id)
+
+
+def split_paragraph(
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, offset: int, queued: bool
+) -> tuple[dict, dict]:
+    """Split a unit at a code-point ``offset`` into two of its kind; return both.
+
+    Whitespace at the split point is trimmed, never other text. Raises ``Invalid`` when either
+    side would be empty, ``Conflict`` when the unit or a unit after it has work.
+    """
+    with write(db):
+        article, units, index = _units_for_edit(db, article_id, paragraph_id)
+        unit = units[index]
+        if not 0 < offset < len(unit["text"]):
+            raise Invalid(f"split offset {offset} is outside the unit's text (1 to {len(unit['text']) - 1})")
+        left, right = unit["text"][:offset].rstrip(), unit["text"][offset:].lstrip()
+        if not left or not right:
+            raise Invalid("a split must leave text on both sides")
+        _require_free(db, article_id, units, index, shifts=True, action="split")
+        parts = [{**unit, "text": left}, {**unit, "id": None, "text": right, "credit": None, "queued": queued}]
+        _rewrite(db, article, [*units[:index], *parts, *units[index + 1 :]])
+        second_id = db.execute(
+            "select id from paragraphs where article_id = ? and position = ?", [article_id, index + 1]
+        ).fetchone()[0]
+    return get_paragraph(db, paragraph_id), get_paragraph(db, second_id)
+
+
+def drop_paragraph(db: sqlite_utils.Database, article_id: int, paragraph_id: int) -> dict:
+    """Remove a unit, keeping its text with what was dropped as boilerplate; return the removed unit.
+
+    Raises ``Conflict`` when it, or a unit after it, has work; ``Invalid`` when it is the only unit.
+    """
+    with write(db):
+        article, units, index = _units_for_edit(db, article_id, paragraph_id)
+        if len(units) == 1:
+            raise Invalid("an article keeps at least one unit")
+        _require_free(db, article_id, units, index, shifts=True, action="drop")
+        unit = units[index]
+        _rewrite(db, article, [*units[:index], *units[index + 1 :]], removed=[paragraph_id])
+        source = list(db.query("select dropped from article_sources where article_id = ?", [article_id]))
+        if source:
+            dropped = [*json.loads(source[0]["dropped"]), unit["text"]]
+            db.execute(
+                "update article_sources set dropped = ? where article_id = ?",
+                [json.dumps(dropped, ensure_ascii=False), article_id],
+            )
+    return unit
