@@ -1,0 +1,58 @@
+"""Property tests: the text cleaner never crashes and only ever selects text from its input."""
+
+import string
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from annotator.ingest import IngestError, read_document
+from annotator.ingest.text import clean_text
+
+WORDS = st.sampled_from([
+    "the", "minister", "said", "Read more", "Advertisement", "©", "Photo:", "Reuters", "By", "Jane", "Doe",
+    "30 Jan, 2024 13:45", "Home", "Share", "comments", "“", "”", ".", "?", "HomeNews", "iPhone", "(AP)",
+    "Getty Images", "Top stories", "2 hours ago", "cookies", "—", "\t", "  ",
+])
+LINE = st.lists(WORDS, min_size=0, max_size=25).map(" ".join)
+PAGE = st.lists(st.one_of(LINE, st.just("")), min_size=0, max_size=60).map("\n".join)
+
+
+def _norm(s: str) -> str:
+    return " ".join(s.split())
+
+
+def _check(text: str) -> None:
+    meta, units, dropped = clean_text(text)
+    flat = _norm(text)
+    for unit in units:
+        assert unit.text and unit.text == _norm(unit.text)
+        assert unit.text in flat
+        if unit.credit is not None:
+            assert unit.credit in flat
+    assert isinstance(meta, dict)
+    for line in dropped:
+        assert line in flat
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_cleaner_survives_any_text(text):
+    _check(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(PAGE)
+def test_cleaner_selects_only_input_text(page):
+    _check(page)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=string.printable + "“”’©—…éü\u00a0\u2028", max_size=2000))
+def test_read_document_fails_only_with_ingest_error(text):
+    try:
+        docs = read_document(text.encode("utf-8"), format="text")
+    except IngestError:
+        return
+    flat = _norm(text)
+    for unit in docs[0].units:
+        assert unit.text in flat
