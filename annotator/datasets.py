@@ -199,3 +199,17 @@ def iter_download_split(
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     records = export.records(view, rows, scheme_name=scheme.name)
     return export.iter_jsonl(iter_split(records, split, seed=seed))
+
+
+def export_brat(db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None) -> int:
+    """Write the gold labels as BRAT standoff, one ``.txt``/``.ann`` pair per article; return the article count."""
+    rows = rows_store.iter_paragraphs_with_gold(db, project["id"])
+
+    def articles():
+        for article_id, group in itertools.groupby(rows, key=lambda row: row["article_id"]):
+            units = list(group)
+            yield article_id, units, {u["paragraph_id"]: u["labels"] for u in units if u["labels"]}
+
+    count = export.write_brat(out_dir, articles())
+    events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view="brat", out=str(out_dir))
+    return count

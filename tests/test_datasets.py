@@ -209,3 +209,20 @@ def test_admin_downloads_a_streamed_export(client_as, labelled, runner):
     assert len(lines) == 4 and all(json.loads(line)["schema"] == "newsattr-1" for line in lines)
     assert admin.get("/projects/1/export.jsonl?view=nope").status_code == 400
     assert client_as("reviewer").get("/projects/1/export.jsonl?view=all").status_code == 403
+
+
+def test_brat_export_offsets_match_the_text(runner, labelled, tmp_path):
+    runner.invoke(cli, ["import-annotations", str(labelled), "--project", "test"])
+    out = tmp_path / "brat"
+    result = runner.invoke(cli, ["export", "--project", "test", "--view", "gold", "--format", "brat", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (txt_path,) = out.glob("*.txt")
+    txt = txt_path.read_text()
+    ann = txt_path.with_suffix(".ann").read_text().splitlines()
+    spans = [line.split("\t") for line in ann if line.startswith("T")]
+    assert any(kind.startswith("Attribution ") for _, kind, _ in spans)
+    for _, kind_offsets, text in spans:
+        _, start, end = kind_offsets.split(" ")[:3]
+        assert txt[int(start):int(end)] == text
+    assert any(line.startswith("E") for line in ann)
+    assert (out / "annotation.conf").exists()

@@ -33,9 +33,21 @@ def _parse_split(value: str | None):
     help="gold/spans: only adjudicated or only unanimous decisions.",
 )
 @click.option("--min-annotators", default=1, show_default=True, type=int, help="Only paragraphs with this many annotations.")
+@click.option(
+    "--format", "format_", type=click.Choice(["jsonl", "brat"]), default="jsonl", show_default=True,
+    help="brat: gold labels as BRAT standoff (.txt/.ann per article, as in PolNeAR).",
+)
 @expected_failures
-def export_(db_path, project_name, view, out_dir, split, seed, only, min_annotators):
+def export_(db_path, project_name, view, out_dir, split, seed, only, min_annotators, format_):
     """Write a project's labels as JSONL, split by article, with manifest.json and a README dataset card."""
+    if format_ == "brat":
+        if view != "gold":
+            raise click.ClickException("--format brat writes gold labels: use --view gold")
+        with open_db(db_path) as db:
+            project = project_service.get_project_by_name(db, project_name)
+            count = datasets.export_brat(db, project, out_dir=out_dir)
+        click.echo(f"{out_dir.rstrip('/')}: {count} articles as BRAT .txt/.ann pairs, with annotation.conf")
+        return
     try:
         ratios = _parse_split(split)
     except click.BadParameter as e:

@@ -153,3 +153,21 @@ def upsert_imported_annotation(
             [0 if counted else 1, paragraph_id],
         )
     return outcome
+
+
+def iter_paragraphs_with_gold(db: sqlite_utils.Database, project_id: int) -> Iterator[dict]:
+    """Yield every paragraph of the project in article order, with its gold labels or ``None``."""
+    cursor = db.execute(
+        """select a.uid as article_id, a.uid || '#p' || p.position as paragraph_id, p.text, d.labels
+        from paragraphs p join articles a on a.id = p.article_id
+        left join decisions d on d.paragraph_id = p.id
+        where p.project_id = ? order by a.rank, a.id, p.position""",
+        [project_id],
+    )
+    for article_id, paragraph_id, text, labels in cursor:
+        yield {
+            "article_id": article_id,
+            "paragraph_id": paragraph_id,
+            "text": text,
+            "labels": json.loads(labels) if labels else None,
+        }
