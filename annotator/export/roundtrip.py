@@ -12,12 +12,13 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .records import ALL_RECORD, ENVELOPE, LABELS, SPAN, normalise_labels
+from .records import ALL_RECORD, LABELS, SPAN, normalise_labels
 
 # The envelope and the per-annotator keys must be present; inside ``labels`` a missing
 # optional key is read as null (or []), as the exporter of an older version may omit it.
 REQUIRED = tuple(ALL_RECORD)
-_NON_NULL = tuple(k for k in ENVELOPE) + ("annotator", "labels")
+_NON_NULL = ("schema", "article_id", "paragraph_id", "position", "kind", "text", "text_sha256", "doc_char_start",
+             "annotator", "labels")
 _SPAN_KEYS = frozenset(SPAN)
 
 
