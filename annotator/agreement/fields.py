@@ -498,7 +498,10 @@ class FieldAccumulator:
                         t.counts[a, b] = t.counts.get((a, b), 0) + c
                     pairs[pair][path] = t.kappa()
             if path == "claims.sourcing_strength":
-                fields[path + ".within_1"] = _within_1([c for t in per_pair.values() for c in t.items()])
+                within = _within_1([c for t in per_pair.values() for c in t.items()])
+                if within["value"] is None:
+                    within = self._undefined("share_within_1", "matched claims with values to compare")
+                fields[path + ".within_1"] = within
                 for pair in pairs:
                     pairs[pair][path + ".within_1"] = _within_1(list(per_pair.get(pair, {}).items()))
             if path == "framing.frames":
