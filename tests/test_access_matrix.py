@@ -41,7 +41,7 @@ def test_matrix(app, project, client_as):
     clients = {None: app.test_client(), **{name: client_as(name) for name in VISITORS if name}}
     checked = 0
     for rule, method in _routes(app):
-        required = getattr(app.view_functions[rule.endpoint], "required_role")
+        required = app.view_functions[rule.endpoint].required_role
         url = _url(rule)
         for visitor in VISITORS:
             if rule.endpoint in SKIP_EFFECTS and visitor:
