@@ -345,3 +345,25 @@ def iter_input_files(paths: Iterable[str]) -> Iterator[Path]:
     for source in iter_sources(paths):
         if source.path is not None and not source.problem:
             yield source.path
+
+
+def import_uploads(
+    db: sqlite_utils.Database,
+    project: dict,
+    uploads: Iterable[tuple[str, object]],
+    *,
+    format: str = "auto",
+    max_bytes: int = MAX_BYTES,
+    user_id=None,
+) -> ImportReport:
+    """Import uploaded files, given as ``(file name, binary stream)``, one transaction each."""
+    report = ImportReport()
+    for name, stream in uploads:
+        name = name or "upload"
+        data = stream.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            report.files += 1
+            report.fail(name, _too_big(None, max_bytes))
+            continue
+        import_bytes(db, project, data, source_name=name, format=format, max_bytes=max_bytes, user_id=user_id, report=report)
+    return report

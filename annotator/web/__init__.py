@@ -13,7 +13,7 @@ from .htmx import htmx
 csrf = CSRFProtect()
 
 # Blueprint modules, each exporting ``bp``; the blueprint name is the module name.
-BLUEPRINTS = ["auth", "home", "admin", "datasets"]
+BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports"]
 
 
 def register(app) -> None:
