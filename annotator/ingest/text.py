@@ -88,6 +88,19 @@ _STOPWORDS = frozenset(
 _GLUED = re.compile(
     r"^(?:(?:[A-Z0-9‘'\"“$(][^\s]*|of|in|a|an|the|to|for|and|on|at|with|vs\.?|from|by|is|as|or)\s+){3,}"
     r"[^\s]*[a-z][A-Z][a-z]")
+
+
+def _glued(text: str) -> bool:
+    g = _GLUED.match(text)
+    if not g:
+        return False
+    # The run before the glue must be Title Case ("Tape Gaffe Ends ... RunDenny"), not a
+    # sentence that reaches a brand name ("Following the 16-inch MacBook").
+    alpha = [w for w in g.group(0).split() if w[:1].isalpha()]
+    caps = sum(1 for w in alpha if w[:1].isupper())
+    return caps >= 3 and caps >= 0.6 * len(alpha)
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 _HEADER_WINDOW = 40
@@ -177,7 +190,7 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     ln.stop = n <= 10 and bool(_STOP.match(key))
     ln.comments = n <= 8 and bool(_COMMENTS.match(key))
     ln.credit = n <= 40 and any(h in low for h in _CREDIT_HINTS) and bool(_CREDIT.search(low))
-    ln.glued = n >= 5 and bool(_GLUED.match(text))
+    ln.glued = n >= 5 and _glued(text)
     ln.prose = (not ln.boiler and not ln.glued and n >= 6 and ln.terminal and (stops >= 2 or ln.lower_ratio >= 0.5)
                 and (ln.lower_ratio >= 0.3 or n >= 20) and not furniture)
     return ln
@@ -402,7 +415,12 @@ def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None)
         if ln.gap and ln.after_gap:
             score += 1
         if ln.lower_ratio > 0.6:
-            score -= 2
+            score -= 1
+        # A byline or dateline usually sits right under the headline.
+        for k in (i + 1, i + 2):
+            if k < start and lines[k].words <= 20 and (m.find_byline(lines[k].text) or m.find_date(lines[k].text)):
+                score += 1.5
+                break
         if score > best_score:
             best, best_score = i, score
     units: list[Unit] = []
