@@ -209,7 +209,36 @@ def m002_queue_filled(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [m001_initial, m002_queue_filled]
+def m003_review_items(db: sqlite_utils.Database) -> None:
+    # One row per paragraph with two or more annotations: its disagreement, kept current as annotations
+    # are saved, so the review queue is an indexed read, most disagreement first. A cached agreement
+    # report per project, since a large project's report takes seconds to compute.
+    run_script(
+        db,
+        """
+        create table review_items (
+            paragraph_id integer primary key references paragraphs (id) on delete cascade,
+            project_id integer not null references projects (id) on delete cascade,
+            state text not null check (state in ('open', 'decided', 'unanimous')),
+            n_annotations integer not null,
+            disagreement real not null,
+            unanimous integer not null default 0,
+            stale integer not null default 0,
+            updated_at text not null
+        );
+        create index review_items_queue on review_items (project_id, state, disagreement desc, paragraph_id);
+        create table agreement_reports (
+            project_id integer primary key references projects (id) on delete cascade,
+            fingerprint text not null,
+            report text not null,
+            computed_at text not null,
+            seconds real not null
+        );
+        """,
+    )
+
+
+MIGRATIONS = [m001_initial, m002_queue_filled, m003_review_items]
 
 
 def current_version(db: sqlite_utils.Database) -> int:
