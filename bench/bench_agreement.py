@@ -125,7 +125,9 @@ def _labels(rng: random.Random, text: str) -> dict:
     spans = []
     for _ in range(rng.choice([0, 0, 1, 1, 2])):
         s = rng.randrange(0, n - 10)
-        spans.append({**_span(text, s, s + rng.randint(3, 9)), "technique": rng.choice(TECHNIQUES), "voice": "outlet"})
+        spans.append(
+            {**_span(text, s, s + rng.randint(3, 9)), "technique": rng.choice(TECHNIQUES), "voice": "outlet"}
+        )
     return {
         "kind": rng.choice(KINDS),
         "attributions": attributions,
@@ -243,7 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         "ok": seconds <= 10 if args.paragraphs >= 100_000 else None,
         "fields": len(report["fields"]),
         "python": platform.python_version(),
-        "sample": {k: report["fields"][k]["value"] for k in ("kind", "claims.sourcing_strength", "framing.frames")},
+        "sample": {
+            k: report["fields"][k]["value"] for k in ("kind", "claims.sourcing_strength", "framing.frames")
+        },
     }
     print(json.dumps(summary))
     return 0

@@ -101,7 +101,9 @@ def test_percent_agreement_hand_computed():
 
 
 def _random_matrix(rng, coders, units, values, missing):
-    return [[None if rng.random() < missing else rng.choice(values) for _ in range(units)] for _ in range(coders)]
+    return [
+        [None if rng.random() < missing else rng.choice(values) for _ in range(units)] for _ in range(coders)
+    ]
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -210,7 +212,12 @@ def test_coincidences_merge_equals_one_pass():
 
 def test_alpha_one_annotator():
     res = krippendorff_alpha([{"alice": "a"}, {"alice": "b"}])
-    assert res == {"statistic": "krippendorff_alpha_nominal", "value": None, "n": 0, "reason": "only one annotator"}
+    assert res == {
+        "statistic": "krippendorff_alpha_nominal",
+        "value": None,
+        "n": 0,
+        "reason": "only one annotator",
+    }
 
 
 def test_alpha_nothing_pairable():

@@ -14,7 +14,10 @@ _NAME = "rt-2024-01-30-lavrov-weapons.labels.jsonl"
 SAMPLE = next(
     (
         p
-        for p in (Path(__file__).resolve().parent.parent / "annotator" / "samples" / _NAME, Path("/work/shared/samples") / _NAME)
+        for p in (
+            Path(__file__).resolve().parent.parent / "annotator" / "samples" / _NAME,
+            Path("/work/shared/samples") / _NAME,
+        )
         if p.exists()
     ),
     None,
@@ -110,7 +113,10 @@ def test_worked_example(worked, path, statistic, value, n):
 def test_worked_example_reasons(worked):
     fields = worked[1]["fields"]
     assert fields["kind"]["reason"] == "no variation: every value is 'body'"
-    assert fields["framing.frames.External_regulation_and_reputation"]["reason"] == "no variation: every value is True"
+    assert (
+        fields["framing.frames.External_regulation_and_reputation"]["reason"]
+        == "no variation: every value is True"
+    )
 
 
 def test_worked_example_pairs(worked):
@@ -144,7 +150,10 @@ def test_report_is_json_serialisable(worked):
 
 def test_identical_annotators():
     docs = _docs()
-    items = [{"paragraph_id": str(k), "text": d["text"], "annotations": {"a": d["labels"], "b": d["labels"]}} for k, d in enumerate(docs)]
+    items = [
+        {"paragraph_id": str(k), "text": d["text"], "annotations": {"a": d["labels"], "b": d["labels"]}}
+        for k, d in enumerate(docs)
+    ]
     report = field_report(items)
     for p in report["paragraphs"].values():
         assert p["disagreement"] == 0.0
@@ -154,7 +163,10 @@ def test_identical_annotators():
 
 def test_one_annotator_is_undefined():
     docs = _docs()
-    report = field_report({"paragraph_id": str(k), "text": d["text"], "annotations": {"alice": d["labels"]}} for k, d in enumerate(docs))
+    report = field_report(
+        {"paragraph_id": str(k), "text": d["text"], "annotations": {"alice": d["labels"]}}
+        for k, d in enumerate(docs)
+    )
     assert report["pairs"] == {}
     assert report["annotators"] == ["alice"]
     for path, res in report["fields"].items():
@@ -237,7 +249,13 @@ def _random_items(seed, paragraphs=60):
     for p in range(paragraphs):
         n_attr = rng.randint(0, 3)
         chosen = rng.sample(names, rng.randint(1, 4))
-        items.append({"paragraph_id": f"p{p}", "text": "", "annotations": {n: _random_labels(rng, n_attr) for n in chosen}})
+        items.append(
+            {
+                "paragraph_id": f"p{p}",
+                "text": "",
+                "annotations": {n: _random_labels(rng, n_attr) for n in chosen},
+            }
+        )
     return items
 
 
@@ -245,9 +263,7 @@ def _random_items(seed, paragraphs=60):
 def test_paragraph_fields_equal_general_alpha(seed):
     items = _random_items(seed)
     report = field_report(items)
-    kind = krippendorff_alpha(
-        {n: labels["kind"] for n, labels in it["annotations"].items()} for it in items
-    )
+    kind = krippendorff_alpha({n: labels["kind"] for n, labels in it["annotations"].items()} for it in items)
     assert report["fields"]["kind"]["value"] == pytest.approx(kind["value"], abs=1e-9)
     assert report["fields"]["kind"]["n"] == kind["n"]
     frames = krippendorff_alpha(
@@ -260,7 +276,8 @@ def test_paragraph_fields_equal_general_alpha(seed):
     assert report["fields"]["framing.primary_frame"]["value"] == pytest.approx(primary["value"], abs=1e-9)
     for frame in FRAMES:
         binary = krippendorff_alpha(
-            {n: frame in labels["framing"]["frames"] for n, labels in it["annotations"].items()} for it in items
+            {n: frame in labels["framing"]["frames"] for n, labels in it["annotations"].items()}
+            for it in items
         )
         got = report["fields"].get(f"framing.frames.{frame}")
         if got is not None and binary["value"] is not None:
@@ -278,7 +295,11 @@ def test_matched_attributes_equal_alpha_over_matched_pairs(seed):
             names = sorted(it["annotations"])
             for i, a in enumerate(names):
                 for b in names[i + 1 :]:
-                    for x, y in zip(it["annotations"][a]["attributions"], it["annotations"][b]["attributions"], strict=True):
+                    for x, y in zip(
+                        it["annotations"][a]["attributions"],
+                        it["annotations"][b]["attributions"],
+                        strict=True,
+                    ):
                         units.append([x[field], y[field]])
         expected = krippendorff_alpha(units, level)
         got = report["fields"][f"attributions.{field}"]

@@ -162,7 +162,9 @@ class Coincidences:
         n = sum(nv.values())
         n_int = self.units  # reported n: pairable units (Krippendorff's n, the pairable values, is larger)
         if self.units == 0 or n < 2:
-            return result(statistic, None, n_int, "fewer than 2 pairable values: no unit has two or more values")
+            return result(
+                statistic, None, n_int, "fewer than 2 pairable values: no unit has two or more values"
+            )
         if len(nv) == 1:
             (only,) = nv
             return result(statistic, None, n_int, f"no variation: every value is {_show(only)}")

@@ -158,7 +158,9 @@ def _view_robust(labels: Mapping) -> tuple:
     )
 
 
-def _differing_spans(acc: list, base: int, sa: frozenset, sb: frozenset, la: list | None, lb: list | None, matched: int):
+def _differing_spans(
+    acc: list, base: int, sa: frozenset, sb: frozenset, la: list | None, lb: list | None, matched: int
+):
     """Add exact/overlap/total counts for two different span sets to ``acc[base:base+3]``.
 
     ``matched`` (one-to-one overlap matches of the lists ``la``/``lb``) is reused when the lists had no
@@ -464,7 +466,11 @@ class FieldAccumulator:
             level = _LEVELS.get(path, "nominal")
             statistic = f"krippendorff_alpha_{level}"
             matched = path.startswith(("attributions.", "claims.", "framing.framing_spans."))
-            what = f"matched {path.rsplit('.', 1)[0].split('.')[-1]} with values to compare" if matched else "values in common"
+            what = (
+                f"matched {path.rsplit('.', 1)[0].split('.')[-1]} with values to compare"
+                if matched
+                else "values in common"
+            )
             per_pair = tables.get(path, {})
             co = Coincidences()
             o = co.o
@@ -478,7 +484,9 @@ class FieldAccumulator:
                 fields[path] = co.alpha(level, statistic)
                 fields[path]["n"] = co.units
             else:
-                fields[path] = self._undefined(statistic, what if matched else "paragraph with two or more values")
+                fields[path] = self._undefined(
+                    statistic, what if matched else "paragraph with two or more values"
+                )
             for pair in pairs:
                 counts = per_pair.get(pair, {})
                 if path == "framing.frames":
@@ -487,7 +495,11 @@ class FieldAccumulator:
                         pco.o[a, b] = pco.o.get((a, b), 0.0) + c
                         pco.o[b, a] = pco.o.get((b, a), 0.0) + c
                     pco.units = sum(counts.values())
-                    pres = pco.alpha("masi") if pco.units else result(statistic, None, 0, "no paragraphs in common")
+                    pres = (
+                        pco.alpha("masi")
+                        if pco.units
+                        else result(statistic, None, 0, "no paragraphs in common")
+                    )
                     pres["n"] = pco.units
                     pairs[pair][path] = pres
                 elif not counts:

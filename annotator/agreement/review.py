@@ -119,7 +119,9 @@ def align(keys: Mapping[str, list]) -> list[dict[str, int]]:
                 row_spans.append([s])
     order = sorted(
         range(len(rows)),
-        key=lambda r: min((s[0], s[1]) for s in row_spans[r] if s is not None) if any(row_spans[r]) else (1 << 62, 0),
+        key=lambda r: (
+            min((s[0], s[1]) for s in row_spans[r] if s is not None) if any(row_spans[r]) else (1 << 62, 0)
+        ),
     )
     return [rows[r] for r in order]
 
@@ -155,9 +157,13 @@ def _field(values: dict[str, Any], free_text: bool = False) -> dict:
     return {"values": values, "differ": len(forms) > 1, **({"free_text": True} if free_text else {})}
 
 
-def _rows(names: list[str], items: Mapping[str, list], key: str, order: tuple, links: Mapping | None = None) -> list:
+def _rows(
+    names: list[str], items: Mapping[str, list], key: str, order: tuple, links: Mapping | None = None
+) -> list:
     """Align one kind of item and list each field's values per annotator."""
-    keyed = {n: [span_key(it.get(key)) if key != "span_itself" else span_key(it) for it in items[n]] for n in names}
+    keyed = {
+        n: [span_key(it.get(key)) if key != "span_itself" else span_key(it) for it in items[n]] for n in names
+    }
     rows = []
     for members in align(keyed):
         present = {n: members.get(n) is not None for n in names}
@@ -187,8 +193,12 @@ def _rows(names: list[str], items: Mapping[str, list], key: str, order: tuple, l
                     values[n] = it.get(f)
             fields[f] = _field(values, free_text=f in FREE_TEXT)
         ids = {n: items[n][members[n]].get("id") for n in names if n in members and key != "span_itself"}
-        differ = not all(present.values()) or any(v["differ"] and not v.get("free_text") for v in fields.values())
-        rows.append({"present": present, "ids": ids, "index": dict(members), "differ": differ, "fields": fields})
+        differ = not all(present.values()) or any(
+            v["differ"] and not v.get("free_text") for v in fields.values()
+        )
+        rows.append(
+            {"present": present, "ids": ids, "index": dict(members), "differ": differ, "fields": fields}
+        )
     return rows
 
 
