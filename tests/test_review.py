@@ -289,7 +289,7 @@ def test_report_with_one_annotator_is_undefined_not_zero(db, project, ids):
 
 def test_parallel_report_equals_one_pass(db, project, four_paragraphs, monkeypatch):
     serial = review.agreement_report(db, project, workers=1)
-    monkeypatch.setattr(review, "PARALLEL_MIN_ANNOTATIONS", 1)
+    monkeypatch.setattr(review.reports, "PARALLEL_MIN_ANNOTATIONS", 1)
     parallel = review.agreement_report(db, project, workers=2)
     assert parallel["fields"] == serial["fields"] and parallel["pairs"] == serial["pairs"]
     assert parallel["paragraphs"] == serial["paragraphs"]

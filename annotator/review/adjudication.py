@@ -1,0 +1,250 @@
+"""One paragraph under review: majority defaults, composing gold from annotators' versions, deciding."""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+
+import sqlite_utils
+
+from .. import agreement
+from ..errors import Invalid
+from ..scheme import load_scheme, normalize, validate
+from ..store import decisions, events, reviewing, write
+from .queue import _figures
+
+# -- one paragraph -----------------------------------------------------------------------------------------
+
+
+def _canon(value) -> str:
+    """Return a comparable text form of a field value: lists of names order-free, ids dropped."""
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = sorted(value)
+    elif isinstance(value, dict):
+        value = {k: v for k, v in value.items() if k not in ("id", "attribution_id")}
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _majority(groups: dict[str, list[str]], order: list[str]) -> str:
+    """Return a member of the biggest group; ties go to the group holding the earliest annotator."""
+    best = max(groups.values(), key=lambda names: (len(names), -min(order.index(n) for n in names)))
+    return best[0]
+
+
+def default_picks(diff: Mapping) -> dict[str, str]:
+    """Return the majority choice for every field and item: the version most annotators gave.
+
+    An item most annotators did not mark is left out (``""``).
+    """
+    names = list(diff["annotators"])
+    picks: dict[str, str] = {}
+    for path, f in diff["fields"].items():
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            groups.setdefault(_canon(f["values"].get(name)), []).append(name)
+        picks[f"field:{path}"] = _majority(groups, names)
+    for section, key in (("attributions", "attribution"), ("claims", "claim"), ("framing_spans", "fspan")):
+        for r, row in enumerate(diff[section]):
+            present = [n for n in names if row["present"][n]]
+            if 2 * len(present) <= len(names) and len(present) < len(names):
+                picks[f"{key}:{r}"] = ""
+                continue
+            groups = {}
+            for name in present:
+                version = tuple(
+                    _canon(f["values"].get(name))
+                    for fname, f in row["fields"].items()
+                    if not f.get("free_text")
+                )
+                groups.setdefault(repr(version), []).append(name)
+            picks[f"{key}:{r}"] = _majority(groups, names)
+    return picks
+
+
+def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[str, str]) -> dict:
+    """Return the labels built from one annotator's version per field and item, as ``picks`` says.
+
+    ``picks`` maps ``field:<path>``, ``attribution:<row>``, ``claim:<row>`` and ``fspan:<row>`` to an
+    annotator's name (``""``: leave the item out); missing keys take the majority. ``no_attribution`` set
+    drops every attribution. Ids are renumbered, and a chosen claim keeps its link when the attribution it
+    names is chosen too (from whichever annotator), else it becomes the outlet's own voice.
+    """
+    chosen = {**default_picks(diff), **{k: v for k, v in picks.items() if v is not None}}
+    names = set(annotations)
+
+    def who(key: str) -> str | None:
+        name = chosen.get(key) or None
+        if name is not None and name not in names:
+            raise Invalid(f"{name!r} did not annotate this paragraph", field=key)
+        return name
+
+    labels: dict = {}
+    framing: dict = {}
+    for path in diff["fields"]:
+        name = who(f"field:{path}")
+        if name is None:
+            continue
+        if path.startswith("framing."):
+            value = (annotations[name].get("framing") or {}).get(path.split(".", 1)[1])
+            framing[path.split(".", 1)[1]] = copy.deepcopy(value)
+        else:
+            labels[path] = copy.deepcopy(annotations[name].get(path))
+    attributions, row_ids = [], {}
+    if not picks.get("no_attribution"):
+        for r, row in enumerate(diff["attributions"]):
+            name = who(f"attribution:{r}")
+            if name is None or name not in row["index"]:
+                continue
+            item = copy.deepcopy((annotations[name].get("attributions") or [])[row["index"][name]])
+            item["id"] = row_ids[r] = f"a{len(attributions) + 1}"
+            attributions.append(item)
+    claims = []
+    for r, row in enumerate(diff["claims"]):
+        name = who(f"claim:{r}")
+        if name is None or name not in row["index"]:
+            continue
+        item = copy.deepcopy((annotations[name].get("claims") or [])[row["index"][name]])
+        item["id"] = f"c{len(claims) + 1}"
+        link = row["fields"].get("attribution_id", {}).get("values", {}).get(name)
+        item["attribution_id"] = row_ids.get(link) if link is not None else None
+        claims.append(item)
+    spans = []
+    for r, row in enumerate(diff["framing_spans"]):
+        name = who(f"fspan:{r}")
+        if name is None or name not in row["index"]:
+            continue
+        fs = (annotations[name].get("framing") or {}).get("framing_spans") or []
+        spans.append(copy.deepcopy(fs[row["index"][name]]))
+    labels["attributions"] = attributions
+    labels["claims"] = claims
+    framing["framing_spans"] = spans
+    labels["framing"] = framing
+    return labels
+
+
+def _scheme(project: Mapping):
+    return load_scheme(project["scheme"], extended=project["settings"].get("extended") or [])
+
+
+def review_item(db: sqlite_utils.Database, project: Mapping, paragraph_id: int) -> dict:
+    """Return what the review page shows: the paragraph, every annotation, their differences, the decision."""
+    paragraph = reviewing.get_project_paragraph(db, project["id"], paragraph_id)
+    rows = reviewing.list_paragraph_annotations(db, paragraph_id)
+    annotations = {row["name"]: row["labels"] for row in rows}
+    diff = agreement.diff_fields(annotations)
+    decision = decisions.find_decision(db, paragraph_id)
+    picks = default_picks(diff)
+    composed = normalize(compose(annotations, diff, picks), _scheme(project)) if annotations else {}
+    return {
+        "paragraph": paragraph,
+        "annotations": rows,
+        "by_name": annotations,
+        "diff": diff,
+        "picks": picks,
+        "composed": composed,
+        "decision": decision,
+        "revisions": decisions.list_revisions(db, paragraph_id) if decision else [],
+        "item": reviewing.find_review_item(db, paragraph_id),
+        "disagreement": agreement.paragraph_disagreement(annotations) if len(annotations) > 1 else None,
+        "next_id": reviewing.next_open_item(db, project["id"], after=paragraph_id),
+    }
+
+
+def check_labels(project: Mapping, text: str, labels) -> tuple[dict, list[dict]]:
+    """Return the labels normalised to the project's scheme and their problems (``[]``: valid)."""
+    scheme = _scheme(project)
+    if not isinstance(labels, dict):
+        return labels, [{"path": "", "message": "labels must be a JSON object", "code": "type"}]
+    labels = normalize(labels, scheme)
+    return labels, [e.to_dict() for e in validate(labels, text, scheme)]
+
+
+def parse_labels_json(text: str) -> dict:
+    """Return the labels a reviewer typed as JSON; raise ``Invalid`` naming the line and column."""
+    try:
+        labels = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise Invalid(
+            f"the labels are not valid JSON: line {e.lineno}, column {e.colno}: {e.msg}", field="labels"
+        ) from None
+    if not isinstance(labels, dict):
+        raise Invalid("the labels must be a JSON object", field="labels")
+    return labels
+
+
+def decide(
+    db: sqlite_utils.Database,
+    *,
+    project: Mapping,
+    paragraph_id: int,
+    reviewer_id: int,
+    note: str = "",
+    picks: Mapping[str, str] | None = None,
+    labels: Mapping | None = None,
+    expected_version: int | None = None,
+) -> dict:
+    """Save the gold decision of a paragraph and return it; every version is kept.
+
+    The labels come from ``picks`` (one annotator's version per field and item, see :func:`compose`) or
+    are given whole (a reviewer's edit); they are validated against the project's scheme first. Raises
+    ``Invalid`` (with ``errors``: the per-field problems) and ``Conflict`` when the decision changed since
+    ``expected_version``.
+    """
+    paragraph = reviewing.get_project_paragraph(db, project["id"], paragraph_id)
+    rows = reviewing.list_paragraph_annotations(db, paragraph_id)
+    annotations = {row["name"]: row["labels"] for row in rows}
+    how = "edited"
+    if labels is None:
+        if not annotations:
+            raise Invalid("nobody has annotated this paragraph: write the labels as JSON instead")
+        labels = compose(annotations, agreement.diff_fields(annotations), picks or {})
+        how = "picked"
+    labels, problems = check_labels(project, paragraph["text"], labels)
+    if problems:
+        error = Invalid(
+            f"the decision has {len(problems)} problem{'s' * (len(problems) != 1)}", field="labels"
+        )
+        error.errors = problems
+        error.labels = labels
+        raise error
+    gold = agreement.normalise(labels)
+    agreed = [name for name, theirs in annotations.items() if agreement.normalise(theirs) == gold]
+    disagreement = agreement.paragraph_disagreement(annotations) if len(annotations) > 1 else 0.0
+    with write(db):
+        decision = decisions.save_decision(
+            db,
+            paragraph_id=paragraph_id,
+            labels=labels,
+            source="adjudicated",
+            reviewer_id=reviewer_id,
+            annotators=agreed,
+            note=(note or "").strip(),
+            agreement=_figures(len(annotations), disagreement),
+            expected_version=expected_version,
+        )
+        if len(annotations) >= 2:
+            reviewing.upsert_review_items(
+                db,
+                [
+                    {
+                        "paragraph_id": paragraph_id,
+                        "project_id": project["id"],
+                        "state": "decided",
+                        "n_annotations": len(annotations),
+                        "disagreement": disagreement,
+                        "unanimous": int(agreement.is_unanimous(annotations)),
+                    }
+                ],
+            )
+        events.log_event(
+            db,
+            "decision.saved",
+            user_id=reviewer_id,
+            project_id=project["id"],
+            paragraph_id=paragraph_id,
+            version=decision["version"],
+            how=how,
+            picks={k: v for k, v in (picks or {}).items() if how == "picked"},
+        )
+    return decision
