@@ -80,10 +80,10 @@ def generate_rows(n: int, *, annotators: int = 3, paragraphs_per_article: int = 
 
 
 def run_child(n: int, out_dir: str) -> dict:
-    from annotator.export import records, write_export
+    from annotator.export import encode_records, write_export
 
     t0 = time.perf_counter()
-    manifest = write_export(out_dir, "all", records("all", generate_rows(n), scheme_name="newsattr-1"),
+    manifest = write_export(out_dir, "all", encode_records("all", generate_rows(n), scheme_name="newsattr-1"),
                             params={"bench": True}, fsync=True)
     seconds = time.perf_counter() - t0
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

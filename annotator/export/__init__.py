@@ -38,11 +38,14 @@ text, source, reviewer, annotators}}``.  ``labels`` always has every key of
 ``records.LABELS`` (null, or ``[]`` for lists, when absent), so pyarrow sees one
 schema; ``records.RECORD_SPECS`` is the exact shape of each view.
 
-Entry points: ``records``, ``split_for``, ``write_export``, ``iter_jsonl``,
-``to_brat``, ``write_brat``, ``read_all_export``.
+Entry points: ``records``, ``encode_records`` (the same records already serialised,
+for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
+``split_for``, ``write_export``, ``iter_jsonl``, ``to_brat``, ``write_brat``,
+``read_all_export``.
 """
 
 from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
+from .encode import EncodedRecord, encode_records
 from .records import (
     EXPORT_VERSION,
     LABELS,
@@ -61,6 +64,8 @@ from .writer import dumps_record, iter_jsonl, write_export
 
 __all__ = [
     "EXPORT_VERSION",
+    "EncodedRecord",
+    "encode_records",
     "LABELS",
     "RECORD_SPECS",
     "SPLITS",

@@ -13,6 +13,7 @@ schema for ``load_dataset(<export dir>)`` whatever the first block holds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -314,7 +315,14 @@ def normalise_agreement(figures: Mapping | None) -> dict:
         else:
             entries.append({"field": name, "statistic": None, "value": value, "n": None, "reason": None})
     out["fields"] = entries
-    return _normalise_agreement(out)
+    out = _normalise_agreement(out)
+    # NaN or infinity means "undefined": null, as JSON and pyarrow have no other spelling for it.
+    if out["disagreement"] is not None and not math.isfinite(out["disagreement"]):
+        out["disagreement"] = None
+    for f in out["fields"]:
+        if f["value"] is not None and not math.isfinite(f["value"]):
+            f["value"] = None
+    return out
 
 
 def _envelope(row: Mapping, scheme_name: str, cache: list | None = None) -> dict:
@@ -402,7 +410,11 @@ def _all_record(row: Mapping, scheme_name: str, cache: list | None = None) -> di
     rec["annotator"] = _coerce_str(row.get("annotator"), "annotator")
     rec["labels"] = normalise_labels(row.get("labels"))
     seconds = row.get("seconds")
-    rec["seconds"] = None if seconds is None else _coerce_float(seconds, "seconds")
+    if seconds is not None:
+        seconds = _coerce_float(seconds, "seconds")
+        if not math.isfinite(seconds):
+            raise RecordError("seconds", f"{seconds!r} is not a finite number")
+    rec["seconds"] = seconds
     updated = row.get("updated_at")
     rec["updated_at"] = None if updated is None or updated == "" else _coerce_str(updated, "updated_at")
     return rec
@@ -474,15 +486,25 @@ def count_labels(view: str, record: Mapping, counts: dict[str, int]) -> None:
     and for ``all``/``gold`` also ``kind=…``, ``checkworthiness=…``, ``sourcing_strength=S…``
     and ``frame=…``.
     """
-    get = counts.get
     if view == "spans":
-        for s in record["spans"]:
-            label = s["label"]
-            counts[label] = get(label, 0) + 1
-        return
-    labels = record.get("labels")
+        count_span_labels(record["spans"], counts)
+    else:
+        count_label_doc(record.get("labels"), counts)
+
+
+def count_span_labels(spans: Iterable[Mapping], counts: dict[str, int]) -> None:
+    """Add one count per span label to ``counts``."""
+    get = counts.get
+    for s in spans:
+        label = s["label"]
+        counts[label] = get(label, 0) + 1
+
+
+def count_label_doc(labels: Mapping | None, counts: dict[str, int]) -> None:
+    """Add the label names of one labels document to ``counts`` (missing keys are fine)."""
     if not labels:
         return
+    get = counts.get
     kind = labels.get("kind")
     if kind:
         key = "kind=" + kind
@@ -509,7 +531,7 @@ def count_labels(view: str, record: Mapping, counts: dict[str, int]) -> None:
                 counts[key] = get(key, 0) + 1
             ss = c.get("sourcing_strength")
             if ss is not None:
-                key = f"sourcing_strength=S{ss}"
+                key = f"sourcing_strength=S{int(ss)}"
                 counts[key] = get(key, 0) + 1
     framing = labels.get("framing")
     if framing:

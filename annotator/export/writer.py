@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from . import card
-from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, count_labels, hf_features, record_article_id
+from .encode import EncodedRecord
+from .records import (
+    EXPORT_VERSION,
+    RECORD_SPECS,
+    VIEWS,
+    count_label_doc,
+    count_labels,
+    count_span_labels,
+    hf_features,
+    record_article_id,
+)
 from .splits import SPLITS, check_ratios, split_for
 
 MANIFEST = "manifest.json"
@@ -30,16 +40,18 @@ README = "README.md"
 _FLUSH_CHARS = 1 << 18  # characters joined per write and hash update: fewer calls, bounded memory
 
 
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+
+
 def dumps_record(record: Mapping) -> str:
     """Return one record as a JSONL line (UTF-8 text, not ASCII-escaped, with its newline)."""
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return _dumps(record) + "\n"
 
 
-def iter_jsonl(records: Iterable[Mapping]) -> Iterator[str]:
-    """Yield each record as a JSONL line, for a streamed web download."""
-    dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def iter_jsonl(records: Iterable[Mapping | EncodedRecord]) -> Iterator[str]:
+    """Yield each record (a dict or an ``EncodedRecord``) as a JSONL line, for a streamed download."""
     for rec in records:
-        yield dumps(rec) + "\n"
+        yield rec.line if rec.__class__ is EncodedRecord else _dumps(rec) + "\n"
 
 
 class _Part:
@@ -139,7 +151,7 @@ def _previous_files(out_dir: Path) -> set[str]:
 def write_export(
     out_dir: str | os.PathLike,
     view: str,
-    records_iter: Iterable[Mapping],
+    records_iter: Iterable[Mapping | EncodedRecord],
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -171,16 +183,23 @@ def write_export(
         else:
             for s in SPLITS:
                 parts[s] = _Part(out, f"{s}.jsonl", s)
-        dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
         last_article: str | None = None
         part = parts.get(None)
         for rec in records_iter:
-            article_id = record_article_id(rec)
+            if rec.__class__ is EncodedRecord:
+                article_id, line = rec.article_id, rec.line  # type: ignore[union-attr]
+            else:
+                article_id, line = record_article_id(rec), _dumps(rec) + "\n"
             if ratios is not None and article_id != last_article:
                 part = parts[split_for(article_id, seed, ratios)]
                 last_article = article_id
-            part.add(dumps(rec) + "\n", article_id)  # type: ignore[union-attr]
-            count_labels(view, rec, part.labels)  # type: ignore[union-attr]
+            part.add(line, article_id)  # type: ignore[union-attr]
+            if rec.__class__ is not EncodedRecord:
+                count_labels(view, rec, part.labels)  # type: ignore[union-attr]
+            elif rec.spans is not None:  # type: ignore[union-attr]
+                count_span_labels(rec.spans, part.labels)  # type: ignore[union-attr]
+            else:
+                count_label_doc(rec.labels, part.labels)  # type: ignore[union-attr]
         for p in parts.values():
             p.finish(fsync)
 
