@@ -123,13 +123,34 @@ _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|la|l
 _BYLINE = re.compile(r"(?:^|\s)[Bb][Yy]:?\s+(" + _NAME + r"(?:\s*,\s*" + _NAME + r")*)")
 
 
+_NAME_END = re.compile(r"\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+                       r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|updated\b|published\b|posted\b)", re.I)
+
+
+def _cut_name(text: str) -> str:
+    """Return ``text`` up to a date or time that follows a name ("Jo Tsidulko November 19, 2019")."""
+    text = _NAME_END.split(text, maxsplit=1)[0]
+    text = re.split(r"\s*(?:\d|\|)", text, maxsplit=1)[0]
+    words = text.split()
+    while words and words[-1].lower().rstrip(".,") in _MONTH_WORDS:
+        words.pop()
+    return " ".join(words).strip(" ,;-–")
+
+
+_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+                "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
+                "published", "posted", "on"}
+
+
 def find_byline(line: str, next_line: str | None = None) -> str | None:
     """Return the author named by a byline line ("By Jane Doe | May 2"), or None."""
     if len(line) > 160:
         return None
     if line.strip().lower().rstrip(":") in ("by", "written by", "words by") and next_line:
-        if len(next_line.split()) <= 8 and next_line[:1].isupper():
-            return next_line.strip()
+        name = _cut_name(next_line)
+        if name and len(name.split()) <= 8 and name[:1].isupper():
+            return name
         return None
     m = _BYLINE.search(line)
     if not m:
@@ -139,6 +160,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     if len(before.split()) > 8 and not re.search(r"\d|[|•·]", before):
         return None
     name = m.group(1).strip(" ,")
+    name = _cut_name(name)
     words = name.split()
     if not words or len(words) > 12:
         return None
@@ -153,8 +175,9 @@ _COPYRIGHT = re.compile(
 _BRAND = re.compile(
     r"(?:^|\s)(?:[Rr]ead\s+|[Tt]he\s+|[Dd]ownload\s+(?:the\s+)?)?(?P<b>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,2})"
     r"\s+(?:[Pp]rivacy [Pp]olicy|News [Aa]pp|[Mm]obile [Aa]pp)\b")
-_NOT_BRAND = {"our", "your", "the", "this", "read", "view", "see", "privacy", "cookie", "terms", "a", "download",
-              "get", "about", "and", "or", "updated", "new"}
+_NOT_BRAND = {"our", "your", "the", "this", "read", "view", "see", "privacy", "cookie", "cookies", "terms", "a",
+              "download", "get", "about", "and", "or", "updated", "new", "policy", "copyright", "data", "notice",
+              "use", "legal", "ad", "ads", "advertising", "accessibility", "site", "full", "california", "eu"}
 _TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
 
 
@@ -179,7 +202,7 @@ def outlet_from_brand(line: str) -> str | None:
     if not m:
         return None
     brand = m.group("b").strip()
-    if brand.split()[0].lower() in _NOT_BRAND:
+    if any(w.lower() in _NOT_BRAND for w in brand.split()):
         return None
     return brand
 

@@ -46,7 +46,7 @@ _BOILER_WORDS = (
     "about us", "advertise with us", "back to main menu", "filed under", "tags:", "tag:", "related tags",
     "this story has been shared", "opt-in", "email address", "adchoices", "ad choices", "your inbox",
     "your subscription", "thanks for signing up", "thanks for subscribing", "signing up", "sign up to",
-    "sign up now",
+    "sign up now", "internet explorer", "modern browser",
 )
 _BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]")
 
@@ -72,8 +72,8 @@ _READ_MORE = re.compile(r"^(?:read more|read next|more|continue reading|see more
 _CREDIT = re.compile(
     r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
     r"|\b(?:getty images|reuters|associated press|ap photo|afp|shutterstock|epa|alamy|istock(?:photo)?|file photo"
-    r"|courtesy of|via getty)\b)")
-_CREDIT_HINTS = ("©", "photo", "image", "pictur", "credit", "illustration", "video", "getty", "reuters", "press",
+    r"|courtesy of|via getty)\b|\((?:source|credit|photo|image)s?:)")
+_CREDIT_HINTS = ("©", "source", "photo", "image", "pictur", "credit", "illustration", "video", "getty", "reuters", "press",
                  "afp", "shutterstock", "epa", "alamy", "istock", "courtesy")
 _CREDIT_SPLIT = re.compile(
     r"\s*(?:©|\((?:photo|image|credit)[^)]*\)|\b(?:photo(?:graph)?|image|picture|credit|illustration)s?"
@@ -393,7 +393,8 @@ def _caption(text: str) -> Unit:
 def _is_headline(ln: _Line) -> bool:
     return (3 <= ln.words <= 30 and not ln.boiler and not ln.glued and not ln.credit and not ln.stop
             and not (ln.text.endswith(".") and not ln.text.endswith("..."))
-            and len(ln.text) <= 250 and m.find_date(ln.text) is None and not m.find_byline(ln.text))
+            and len(ln.text) <= 250 and "://" not in ln.text and not _furniture(ln.text.lower()) and not ln.text.startswith("www.")
+            and m.find_date(ln.text) is None and not m.find_byline(ln.text))
 
 
 def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None) -> tuple[list[Unit], dict]:
@@ -449,7 +450,7 @@ def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None)
     dated = None
     for i in range(lo if best is None else max(0, min(lo, best - 10)), start):
         t = lines[i].text
-        if not meta["section"]:
+        if not meta["section"] and (best is None or i >= best - 8 or not t[4:5].isupper()):
             sec = m.section_from_breadcrumb(t, meta["title"])
             if sec:
                 meta["section"] = sec
