@@ -193,7 +193,7 @@ def main() -> None:
                              ("HTML → trafilatura.extract", t_traf, None)):
         rec = prec = None
         if docs is not None:
-            pairs = [overlap(t, g) for t, g in zip(truths, body(docs))]
+            pairs = [overlap(t, g) for t, g in zip(truths, body(docs), strict=True)]
             rec = sum(p[0] for p in pairs) / len(pairs)
             prec = sum(p[1] for p in pairs) / len(pairs)
         rows.append((name, secs, args.n / secs, rec, prec))

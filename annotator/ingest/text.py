@@ -220,7 +220,7 @@ def _core(lines: list[_Line]) -> tuple[int, int]:
     article, so the first segment that scores close to the best one wins.
     """
     cuts = [i for i, ln in enumerate(lines) if ln.comments]
-    bounds = list(zip([0] + [c + 1 for c in cuts], cuts + [len(lines)]))
+    bounds = list(zip([0] + [c + 1 for c in cuts], cuts + [len(lines)], strict=True))
     found = [_best_run(lines, lo, hi) for lo, hi in bounds if hi > lo]
     if not found:
         return 0, 0
