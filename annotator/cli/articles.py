@@ -73,7 +73,7 @@ def extract(files, format_, max_bytes, dropped):
     """
     _check_stdin_once(files)
     several = len(files) > 1 or any(Path(f).is_dir() for f in files if f != importing.STDIN)
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     failures = 0
     try:
         for source in importing.iter_sources(files):
