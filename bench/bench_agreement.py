@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import platform
 import random
@@ -58,6 +59,29 @@ TECHNIQUES = [
 WORDS = "the minister said on tuesday that officials had been warned about reports of weapons sales".split()
 
 
+def _pick(rng: random.Random, values: list) -> str:
+    """Return a value drawn with Zipf-like weights (the first most often), as real label distributions are."""
+    weights = _WEIGHTS.get(len(values))
+    if weights is None:
+        weights = _WEIGHTS[len(values)] = list(
+            itertools.accumulate(1 / (k + 1) ** 1.2 for k in range(len(values)))
+        )
+    return rng.choices(values, cum_weights=weights)[0]
+
+
+_WEIGHTS: dict[int, list[float]] = {}
+
+
+def _frames(rng: random.Random, k: int) -> list[str]:
+    """Return ``k`` distinct frames drawn with skewed weights."""
+    out: list[str] = []
+    while len(out) < k:
+        f = _pick(rng, FRAMES)
+        if f not in out:
+            out.append(f)
+    return out
+
+
 def _text(rng: random.Random) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 60)))
 
@@ -87,22 +111,22 @@ def _labels(rng: random.Random, text: str) -> dict:
                 "contents": [_span(text, *content)],
                 "supplement": [],
                 "embedded_source": None,
-                "source_form": rng.choice(SOURCE_FORMS),
-                "source_role": rng.choice(ROLES),
-                "source_interest": rng.choice(INTERESTS),
-                "record_status": rng.choice(RECORD),
-                "attribution_type": rng.choice(ATTR_TYPES),
-                "quote_type": rng.choice(QUOTE_TYPES),
-                "cue_stance": rng.choice(STANCES),
+                "source_form": _pick(rng, SOURCE_FORMS),
+                "source_role": _pick(rng, ROLES),
+                "source_interest": _pick(rng, INTERESTS),
+                "record_status": _pick(rng, RECORD),
+                "attribution_type": _pick(rng, ATTR_TYPES),
+                "quote_type": _pick(rng, QUOTE_TYPES),
+                "cue_stance": _pick(rng, STANCES),
             }
         )
         claims.append(
             {
                 "id": f"c{len(claims) + 1}",
                 "span": _span(text, content[0] + 5, content[1]),
-                "checkworthiness": rng.choice(CHECK),
-                "claim_category": rng.choice(CATEGORIES),
-                "source_commitment": rng.choice(COMMITMENT),
+                "checkworthiness": _pick(rng, CHECK),
+                "claim_category": _pick(rng, CATEGORIES),
+                "source_commitment": _pick(rng, COMMITMENT),
                 "attribution_id": aid,
                 "sourcing_strength": rng.randint(0, 4),
                 "decontextualized": "",
@@ -113,20 +137,20 @@ def _labels(rng: random.Random, text: str) -> dict:
             {
                 "id": f"c{len(claims) + 1}",
                 "span": _span(text, pos + 1, n - 1),
-                "checkworthiness": rng.choice(CHECK),
-                "claim_category": rng.choice(CATEGORIES),
-                "source_commitment": rng.choice(COMMITMENT),
+                "checkworthiness": _pick(rng, CHECK),
+                "claim_category": _pick(rng, CATEGORIES),
+                "source_commitment": _pick(rng, COMMITMENT),
                 "attribution_id": None,
                 "sourcing_strength": rng.randint(0, 2),
                 "decontextualized": "",
             }
         )
-    frames = rng.sample(FRAMES, rng.choice([0, 1, 1, 2, 2, 3]))
+    frames = _frames(rng, rng.choice([0, 1, 1, 2, 2, 3]))
     spans = []
     for _ in range(rng.choice([0, 0, 1, 1, 2])):
         s = rng.randrange(0, n - 10)
         spans.append(
-            {**_span(text, s, s + rng.randint(3, 9)), "technique": rng.choice(TECHNIQUES), "voice": "outlet"}
+            {**_span(text, s, s + rng.randint(3, 9)), "technique": _pick(rng, TECHNIQUES), "voice": "outlet"}
         )
     return {
         "kind": rng.choice(KINDS),
@@ -160,7 +184,7 @@ def _perturb(rng: random.Random, labels: dict, text: str) -> dict:
                 [("source_form", SOURCE_FORMS), ("source_interest", INTERESTS), ("record_status", RECORD),
                  ("cue_stance", STANCES), ("source_role", ROLES), ("quote_type", QUOTE_TYPES)]
             )  # fmt: skip
-            a[field] = rng.choice(values)
+            a[field] = _pick(rng, values)
         elif r < 0.45 and out["attributions"]:
             a = rng.choice(out["attributions"])
             c = a["cue"]
@@ -175,23 +199,23 @@ def _perturb(rng: random.Random, labels: dict, text: str) -> dict:
             if rng.random() < 0.5:
                 c["sourcing_strength"] = max(0, min(4, c["sourcing_strength"] + rng.choice([-1, 1, 2])))
             else:
-                c["checkworthiness"] = rng.choice(CHECK)
+                c["checkworthiness"] = _pick(rng, CHECK)
         elif r < 0.75 and out["claims"]:
             c = rng.choice(out["claims"])
             s = c["span"]
             c["span"] = _span(text, s["start"] + rng.choice([-5, 5]), s["end"])
         elif r < 0.9:
             fr = out["framing"]
-            fr["frames"] = rng.sample(FRAMES, rng.choice([1, 1, 2, 3]))
+            fr["frames"] = _frames(rng, rng.choice([1, 1, 2, 3]))
             fr["primary_frame"] = fr["frames"][0]
         else:
             fr = out["framing"]
             if fr["framing_spans"]:
-                fr["framing_spans"][0]["technique"] = rng.choice(TECHNIQUES)
+                fr["framing_spans"][0]["technique"] = _pick(rng, TECHNIQUES)
             else:
                 s = rng.randrange(0, len(text) - 10)
                 fr["framing_spans"].append(
-                    {**_span(text, s, s + 5), "technique": rng.choice(TECHNIQUES), "voice": "source"}
+                    {**_span(text, s, s + 5), "technique": _pick(rng, TECHNIQUES), "voice": "source"}
                 )
     return out
 

@@ -201,8 +201,11 @@ class _Pair:
         self.links[1] += other.links[1]
 
 
+_IDENTITY = [[(i, i) for i in range(n)] for n in range(17)]
+
+
 def _identity(n: int) -> list[tuple[int, int]]:
-    return [(i, i) for i in range(n)]
+    return _IDENTITY[n] if n < 17 else [(i, i) for i in range(n)]
 
 
 def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, width: int) -> float:
@@ -574,20 +577,39 @@ def _within_1(counts: list) -> dict:
 
 
 def _per_frame(per_pair: Mapping[str, dict], units: int) -> dict:
-    """Return nominal (binary) alpha for each frame seen, derived from the frame-set coincidences."""
+    """Return nominal (binary) alpha for each frame seen, derived from the frame-set coincidences.
+
+    A (set a, set b) coincidence of weight w adds, for a frame in both sets, 2w to (True, True); in one of
+    them, w to (True, False) and to (False, True); in neither, 2w to (False, False). So only the frames in
+    ``a | b`` are visited, and (False, False) is the rest of the total.
+    """
     collapsed: dict[tuple, float] = {}
     for counts in per_pair.values():
         for (a, b, m), c in counts.items():
             k = (a, b)
             collapsed[k] = collapsed.get(k, 0.0) + c / (m - 1)
+    both: dict = {}
+    one: dict = {}
+    total = 0.0
+    for (a, b), w in collapsed.items():
+        total += 2 * w
+        for f in a & b:
+            both[f] = both.get(f, 0.0) + 2 * w
+        for f in a ^ b:
+            one[f] = one.get(f, 0.0) + w
     out = {}
-    for frame in sorted({f for a, b in collapsed for f in a | b}):
+    for frame in sorted(both.keys() | one.keys()):
         co = Coincidences()
-        o = co.o
-        for (a, b), w in collapsed.items():
-            x, y = frame in a, frame in b
-            o[x, y] = o.get((x, y), 0.0) + w
-            o[y, x] = o.get((y, x), 0.0) + w
+        o11, o10 = both.get(frame, 0.0), one.get(frame, 0.0)
+        o00 = total - o11 - 2 * o10
+        for key, value in (
+            ((True, True), o11),
+            ((True, False), o10),
+            ((False, True), o10),
+            ((False, False), o00),
+        ):
+            if value > 1e-9 * total:  # (False, False) is a difference: keep rounding noise out
+                co.o[key] = value
         co.units = units
         res = co.alpha("nominal", "krippendorff_alpha_nominal")
         res["n"] = units
