@@ -127,28 +127,91 @@ def _scheme(project: Mapping):
     return load_scheme(project["scheme"], extended=project["settings"].get("extended") or [])
 
 
-def review_item(db: sqlite_utils.Database, project: Mapping, paragraph_id: int) -> dict:
-    """Return what the review page shows: the paragraph, every annotation, their differences, the decision."""
+def review_item(
+    db: sqlite_utils.Database, project: Mapping, paragraph_id: int, *, picks: Mapping[str, str] | None = None
+) -> dict:
+    """Return what the review page shows: the paragraph, every annotation, their differences, the decision.
+
+    ``composed`` is the gold the ``picks`` (else the majority) would give, with its ``problems``.
+    """
     paragraph = reviewing.get_project_paragraph(db, project["id"], paragraph_id)
     rows = reviewing.list_paragraph_annotations(db, paragraph_id)
     annotations = {row["name"]: row["labels"] for row in rows}
     diff = agreement.diff_fields(annotations)
     decision = decisions.find_decision(db, paragraph_id)
-    picks = default_picks(diff)
-    composed = normalize(compose(annotations, diff, picks), _scheme(project)) if annotations else {}
+    chosen = {**default_picks(diff), **(picks or {})}
+    composed, problems = {}, []
+    if annotations:
+        try:
+            composed, problems = check_labels(project, paragraph["text"], compose(annotations, diff, chosen))
+        except Invalid as e:
+            problems = [{"path": e.field or "", "message": e.message, "code": "value"}]
     return {
         "paragraph": paragraph,
         "annotations": rows,
         "by_name": annotations,
         "diff": diff,
-        "picks": picks,
+        "picks": chosen,
         "composed": composed,
+        "problems": problems,
+        "highlights": highlights(paragraph["text"], annotations),
         "decision": decision,
         "revisions": decisions.list_revisions(db, paragraph_id) if decision else [],
         "item": reviewing.find_review_item(db, paragraph_id),
         "disagreement": agreement.paragraph_disagreement(annotations) if len(annotations) > 1 else None,
         "next_id": reviewing.next_open_item(db, project["id"], after=paragraph_id),
     }
+
+
+#: Span roles shown on the review page, in drawing order.
+ROLES = ("source", "cue", "content", "claim", "framing")
+
+
+def _marks(labels: Mapping) -> list[tuple[dict, str]]:
+    marks = []
+    for a in labels.get("attributions") or ():
+        marks += [(s, "source") for s in a.get("sources") or ()]
+        marks.append((a.get("cue"), "cue"))
+        marks += [(s, "content") for s in a.get("contents") or ()]
+    marks += [(c.get("span"), "claim") for c in labels.get("claims") or ()]
+    marks += [(f, "framing") for f in (labels.get("framing") or {}).get("framing_spans") or ()]
+    return marks
+
+
+def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict]:
+    """Cut ``text`` at every span boundary; return pieces ``{"text", "roles", "who": {role: [names]}}``.
+
+    Built from offsets only: the template escapes each piece, so article text never becomes markup.
+    """
+    cuts = {0, len(text)}
+    for start, end, _, _ in marks:
+        cuts.update((start, end))
+    cuts = sorted(cuts)
+    out = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        who: dict[str, list[str]] = {}
+        for start, end, role, name in marks:
+            if start <= a and b <= end and name not in who.setdefault(role, []):
+                who[role].append(name)
+        who = {role: names for role, names in who.items() if names}
+        out.append({"text": text[a:b], "roles": [r for r in ROLES if r in who], "who": who})
+    return out
+
+
+def highlights(text: str, annotations: Mapping[str, Mapping]) -> dict:
+    """Return each annotator's marked spans over ``text`` and all of them merged (who marked what)."""
+    each, merged = {}, []
+    n = len(text)
+    for name, labels in annotations.items():
+        marks = []
+        for span, role in _marks(labels):
+            if isinstance(span, Mapping):
+                start, end = span.get("start"), span.get("end")
+                if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n:
+                    marks.append((start, end, role, name))
+        each[name] = segments(text, marks)
+        merged += marks
+    return {"each": each, "merged": segments(text, merged), "n": len(annotations)}
 
 
 def check_labels(project: Mapping, text: str, labels) -> tuple[dict, list[dict]]:

@@ -213,7 +213,12 @@ def queue(db: sqlite_utils.Database, project: Mapping, *, state: str = "open", p
     items = reviewing.list_review_items(
         db, project["id"], state, limit=per_page, offset=(page - 1) * per_page
     )
-    return {"items": items, "counts": counts, "state": state, "page": page, "pages": pages}
+    return {"items": items, "counts": counts, "state": state, "current": page, "pages": pages}
+
+
+def next_to_review(db: sqlite_utils.Database, project: Mapping, *, after: int | None = None) -> int | None:
+    """Return the open paragraph with the most disagreement (other than ``after``), or ``None``."""
+    return reviewing.next_open_item(db, project["id"], after=after)
 
 
 # -- feedback for annotators -------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from .htmx import htmx
 csrf = CSRFProtect()
 
 # Blueprint modules, each exporting ``bp``; the blueprint name is the module name.
-BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports"]
+BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports", "review", "team"]
 
 
 def register(app) -> None:
