@@ -142,6 +142,10 @@ def test_an_export_killed_with_sigkill_mid_write_leaves_no_final_file(tmp_path):
     temps = [p for p in out.iterdir() if p.name.startswith(".")]
     assert temps and all(p.name.endswith(".tmp") for p in temps)
     assert sum(p.stat().st_size for p in temps) > 0  # it really was mid-write
+    # The next export into the directory clears the dead process's temporaries.
+    write_export(out, "all", records("all", all_rows(ARTICLES[:3]), scheme_name="s"), params={}, fsync=False)
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert (out / "manifest.json").exists()
 
 
 def test_memory_stays_flat_while_streaming(tmp_path):

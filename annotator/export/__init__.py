@@ -40,12 +40,14 @@ schema; ``records.RECORD_SPECS`` is the exact shape of each view.
 
 Entry points: ``records``, ``encode_records`` (the same records already serialised,
 for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
+``filter_rows`` (only adjudicated, only unanimous, a minimum of annotators),
 ``split_for``, ``write_export``, ``iter_jsonl``, ``to_brat``, ``write_brat``,
 ``read_all_export``.
 """
 
 from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
 from .encode import EncodedRecord, encode_records
+from .filters import filter_rows
 from .records import (
     EXPORT_VERSION,
     LABELS,
@@ -66,6 +68,7 @@ __all__ = [
     "EXPORT_VERSION",
     "EncodedRecord",
     "encode_records",
+    "filter_rows",
     "LABELS",
     "RECORD_SPECS",
     "SPLITS",

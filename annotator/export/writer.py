@@ -140,6 +140,23 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _remove_orphaned_temps(out_dir: Path) -> None:
+    """Remove temporaries left by an export process that was killed (its pid is gone)."""
+    for tmp in out_dir.glob(".*.tmp"):
+        try:
+            pid = int(tmp.name.rsplit(".", 2)[-2].split("-")[0])
+        except (ValueError, IndexError):
+            continue
+        if pid == os.getpid():
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass  # alive, but not ours to signal: leave it
+
+
 def _previous_files(out_dir: Path) -> set[str]:
     try:
         old = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
@@ -173,6 +190,7 @@ def write_export(
     ratios = check_ratios(split) if split is not None else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_orphaned_temps(out)
     previous = _previous_files(out)
 
     parts: dict[str | None, _Part] = {}
