@@ -35,24 +35,28 @@ _BOILER = re.compile(
     r"|\d+(?:[.,]\d+)?k?\s+(?:shares?|views?|comments?)|image|photo|video|gallery|listen|watch|play|pause"
     r"|\d{1,2}:\d\d(?::\d\d)?|min read|\d+\s+min(?:ute)?s?\s+read|•?\s*\d+\s+min(?:ute)? read)\.?$",
     )
-# Phrases that mark a short line as furniture wherever they appear in it.  Plain substrings
-# (``in`` is far faster than a regex alternation); the few patterns follow.
-_BOILER_WORDS = (
-    "cookie", "privacy policy", "terms of use", "terms of service", "all rights reserved", "©", "copyright",
-    "newsletter", "sign up for", "subscribe to", "follow us", "download the app", "download our app", "app store",
-    "google play", "javascript", "your browser", "click here", "tap here", "unsubscribe", "affiliate",
-    "commission", "terms and conditions", "already a subscriber", "create an account", "create your account",
-    "create account", "log in to", "sign in to", "the author", "author archive", "rss feed", "contact us",
-    "about us", "advertise with us", "back to main menu", "filed under", "tags:", "tag:", "related tags",
-    "this story has been shared", "opt-in", "email address", "adchoices", "ad choices", "your inbox",
-    "your subscription", "thanks for signing up", "thanks for subscribing", "signing up", "sign up to",
-    "sign up now", "internet explorer", "modern browser",
+# Phrases that mark a line of up to 40 words as page furniture wherever they appear in it.
+# Plain substrings (``in`` is far faster than a regex alternation); the few patterns follow.
+_FURNITURE = (
+    "privacy policy", "terms of use", "terms of service", "all rights reserved", "©", "sign up for our",
+    "subscribe to our", "follow us", "download the app", "download our app", "app store", "google play",
+    "enable javascript", "your browser", "click here", "tap here", "unsubscribe", "affiliate link",
+    "earn a commission", "receive a commission", "small commission", "may earn", "may get a share",
+    "terms and conditions", "already a subscriber", "create an account", "create your account", "author archive",
+    "rss feed", "advertise with us", "back to main menu", "filed under", "tags:", "related tags",
+    "this story has been shared", "opt-in", "your email address", "adchoices", "ad choices", "your inbox",
+    "your subscription", "thanks for signing up", "thanks for subscribing", "sign up to", "sign up now",
+    "internet explorer", "modern browser", "we use cookies", "uses cookies", "accept cookies", "cookie policy",
+    "cookie settings", "newsletter", "can send me", "read our",
 )
+# Words that mark only a short line (up to 12 words) as furniture: in a sentence they are news.
+_FURNITURE_SHORT = ("copyright", "cookie", "subscribe", "about us", "contact us", "the author", "commission",
+                    "affiliate", "sign up", "log in", "sign in", "email", "share", "follow")
 _BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]")
 
 
 def _furniture(low: str) -> bool:
-    return any(w in low for w in _BOILER_WORDS) or bool(_BOILER_IN.search(low))
+    return any(w in low for w in _FURNITURE) or bool(_BOILER_IN.search(low))
 
 
 # Section headers after which teasers, comments or footers follow.
@@ -118,6 +122,7 @@ class _Line:
     stop: bool = False
     comments: bool = False
     glued: bool = False
+    furniture: bool = False
     block: int = 1  # lines in its block (a run without blank lines)
     credit: bool = False
     prose: bool = False
@@ -185,8 +190,10 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    furniture = n < 25 and _furniture(low)
-    ln.boiler = n == 0 or (n <= 15 and bool(_BOILER.match(key))) or (n <= 12 and furniture)
+    furniture = n < 40 and _furniture(low)
+    ln.furniture = furniture
+    ln.boiler = n == 0 or (n <= 15 and bool(_BOILER.match(key))) or (n <= 12 and (
+        furniture or any(w in low for w in _FURNITURE_SHORT)))
     ln.stop = n <= 10 and bool(_STOP.match(key))
     ln.comments = n <= 8 and bool(_COMMENTS.match(key))
     ln.credit = n <= 40 and any(h in low for h in _CREDIT_HINTS) and bool(_CREDIT.search(low))
@@ -247,47 +254,66 @@ def _best_run(lines: list[_Line], lo: int, hi: int) -> tuple[float, tuple[int, i
 
 
 def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
-    """Drop a lone prose line cut off from the core by furniture (a standfirst, an author's bio)."""
+    """Return the core without prose cut off from it by furniture (a standfirst, an author's bio, a footer blurb).
+
+    The core's prose lines fall into clusters wherever furniture separates them.  Past a
+    section heading ("Related", "More stories") only a substantial cluster still counts as
+    body; elsewhere a lone short paragraph at either end is dropped.
+    """
     clusters: list[list[int]] = []
+    headed: list[bool] = []  # whether a section heading separates a cluster from the one before
     run: list[int] = []
     for i in range(start, end):
         if lines[i].prose:
-            if clusters and run and (len(run) >= 3 or any(lines[k].credit for k in run) or (len(run) >= 2 and any(
-                    lines[k].boiler or lines[k].stop for k in run))):
+            split = bool(run) and (
+                len(run) >= 3 or any(lines[k].credit or lines[k].stop or lines[k].furniture for k in run)
+                or (len(run) >= 2 and any(lines[k].boiler for k in run)))
+            if not clusters or split:
                 clusters.append([])
-            if not clusters:
-                clusters.append([])
+                headed.append(any(lines[k].stop for k in run))
             clusters[-1].append(i)
             run = []
         else:
             run.append(i)
     if not clusters:
         return start, end
-    total = sum(lines[i].words for c in clusters for i in c)
 
-    def small(c: list[int]) -> bool:
-        words = sum(lines[i].words for i in c)
-        return len(c) == 1 and words < 60 and words < total * 0.15
+    def words(c: list[int]) -> int:
+        return sum(lines[i].words for i in c)
 
-    while len(clusters) > 1 and small(clusters[0]):
-        clusters.pop(0)
+    total = sum(words(c) for c in clusters)
+    main = max(range(len(clusters)), key=lambda j: words(clusters[j]))
+    biggest = words(clusters[main])
+
+    def small(j: int) -> bool:
+        c = clusters[j]
+        if headed[j] if j > main else (j < main and headed[j + 1]):
+            return len(c) < 3 and words(c) < 0.25 * biggest
+        return len(c) == 1 and words(c) < 60 and words(c) < total * 0.15
+
+    lo, hi = 0, len(clusters) - 1
+    while lo < main and small(lo):
+        lo += 1
+    while hi > main and small(hi):
+        hi -= 1
+    clusters = clusters[lo:hi + 1]
     first = clusters[0][0]
     # A byline or dateline after the first prose line means that line was the standfirst.
     for k in range(first + 1, min(first + 4, clusters[-1][-1])):
-        if not lines[k].prose and lines[k].words <= 20 and (m.find_byline(lines[k].text) or m.find_date(lines[k].text)):
-            rest = [i for c in clusters for i in c if i > k]
+        nxt = lines[k + 1].text if k + 1 < len(lines) else None
+        if not lines[k].prose and lines[k].words <= 20 and (
+                m.find_byline(lines[k].text, nxt) or m.find_date(lines[k].text)):
+            rest = [[i for i in c if i > k] for c in clusters]
+            rest = [c for c in rest if c]
             if rest:
-                clusters = [[i for i in c if i > k] for c in clusters]
-                clusters = [c for c in clusters if c]
+                clusters = rest
             break
-    while len(clusters) > 1 and small(clusters[-1]):
-        clusters.pop()
     end = clusters[-1][-1] + 1
     # Short closing paragraphs ("Tickets are free.") are not prose by length, but belong to it.
     while end < len(lines) and end - clusters[-1][-1] <= 2:
         ln = lines[end]
         if not (ln.terminal and ln.gap and ln.after_gap and 2 <= ln.words and not ln.boiler and not ln.credit
-                and ln.lower_ratio >= 0.3):
+                and not ln.furniture and ln.lower_ratio >= 0.3):
             break
         end += 1
     return clusters[0][0], end
@@ -345,7 +371,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         while j < end and not lines[j].prose:
             j += 1
         run = list(range(i, j))
-        keep = [k for k in run if not lines[k].boiler and k not in teaser and not lines[k].stop]
+        keep = [k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser]
         if len(keep) <= 2 and not any(lines[k].stop for k in run):
             for k in keep:
                 kl = lines[k]
