@@ -1,0 +1,110 @@
+"""In Chromium: an admin uploads two files, reads the summary, opens an article and fixes its units."""
+
+import json
+import uuid
+
+from playwright.sync_api import expect
+
+
+def _files(tmp_path):
+    token = uuid.uuid4().hex[:8]  # the live database lives for the session: keep these articles new
+    text = tmp_path / "story.txt"
+    text.write_text(
+        f"Ferry service {token} resumes\n\n"
+        "The ferry service resumed on Friday after repairs to the pier, the operator said. Passengers welcomed it.\n\n"
+        "Tickets bought for cancelled crossings will be refunded, the company added.\n",
+        encoding="utf-8",
+    )
+    feed = tmp_path / "feed.jsonl"
+    record = {"url": f"https://wire.example/{token}", "title": f"Wire story {token}", "paragraphs": ["One 😀 two.", "Three."]}
+    feed.write_text(json.dumps(record, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({**record, "url": record["url"] + "/ok"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    return token, text, feed, good
+
+
+def test_upload_two_files_then_open_and_edit_the_article(login, live_server, live_project, tmp_path):
+    token, text, feed, good = _files(tmp_path)
+    page = login("admin")
+    page.goto(f"{live_server}/projects/{live_project['id']}/import")
+    page.set_input_files("input[name=files]", [str(text), str(feed)])
+    page.click("#upload-form button[type=submit]")
+    summary = page.locator("#import-result .summary")
+    expect(summary).to_have_text(
+        "2 files: 1 added, 0 skipped as duplicates, 0 changed versions not imported, 1 failed."
+    )
+    # htmx swapped the fragment in: still the same page, the form ready for more.
+    assert page.url.endswith("/import")
+    expect(page.locator(".import-failed li")).to_have_text(
+        "feed.jsonl, line 2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
+    )
+
+    # The same files again: the good one is now a duplicate.
+    page.set_input_files("input[name=files]", [str(text), str(good)])
+    page.click("#upload-form button[type=submit]")
+    expect(summary).to_have_text("2 files: 1 added, 1 skipped as duplicates, 0 changed versions not imported, 0 failed.")
+
+    page.click(f"#import-result .import-added a:has-text('Wire story {token}')")
+    expect(page.locator("h1.article-title")).to_have_text(f"Wire story {token}")
+    rows = page.locator("table.units tbody tr")
+    expect(rows).to_have_count(3)
+    expect(page.locator("#unit-2 .unit-text")).to_have_text("One 😀 two.")
+    dropped = page.locator("details#dropped")
+    expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (0)")
+    assert dropped.get_attribute("open") is None
+
+    # Split after the emoji: the caret sits in UTF-16 units, the server counts code points.
+    page.click("#unit-2 a:has-text('Split')")
+    textarea = page.locator("#split-text")
+    textarea.evaluate("(el) => { el.focus(); el.setSelectionRange(7, 7); }")  # after "One 😀 ": 7 UTF-16 units
+    textarea.press("Shift")  # a keyup fills the offset from the caret
+    expect(page.locator("input#offset")).to_have_value("6")
+    page.click(".split-form button[type=submit]")
+    expect(page.locator("#flash")).to_contain_text("Unit 2 is split in two.")
+    expect(rows).to_have_count(4)
+    expect(page.locator("#unit-2 .unit-text")).to_have_text("One 😀")
+    expect(page.locator("#unit-3 .unit-text")).to_have_text("two.")
+
+    # Merge back through htmx: the units table is swapped in place.
+    page.click("#unit-2 button:has-text('Merge with next')")
+    expect(rows).to_have_count(3)
+    expect(page.locator("#unit-2 .unit-text")).to_have_text("One 😀 two.")
+    page.select_option("#unit-3 select[name=kind]", "quote")
+    page.click("#unit-3 button:has-text('Set')")
+    expect(page.locator("#unit-3")).to_have_attribute("data-kind", "quote")
+    page.click("#unit-3 button:has-text('Drop')")
+    expect(rows).to_have_count(2)
+    page.reload()
+    expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (1)")
+    dropped.locator("summary").click()
+    expect(dropped.locator("li")).to_have_text("Three.")
+
+
+def test_a_refused_edit_explains_itself(login, live_server, live_project, live_db):
+    from annotator import importing, store
+    from annotator.store import articles as article_store
+
+    token = uuid.uuid4().hex[:8]
+    record = {"title": f"Locked {token}", "paragraphs": ["Free paragraph.", "Someone is labelling this one."]}
+    db = store.connect(live_db)
+    try:
+        project = {**live_project, "settings": live_project["settings"]}
+        report = importing.import_bytes(db, project, (json.dumps(record) + "\n").encode(), source_name="locked.jsonl")
+        article_id = report.added[0]["article_id"]
+        units = article_store.list_paragraphs(db, article_id)
+        user = db.execute("select id from users where name = 'annotator1'").fetchone()[0]
+        db["assignments"].insert(
+            {"project_id": project["id"], "paragraph_id": units[2]["id"], "user_id": user, "state": "leased",
+             "created_at": store.now(), "updated_at": store.now()}
+        )
+    finally:
+        db.close()
+    page = login("admin")
+    page.goto(f"{live_server}/articles/{article_id}")
+    expect(page.locator("#unit-3")).to_contain_text("has 1 assignment")
+    expect(page.locator("#unit-3 button")).to_have_count(0)
+    page.click("#unit-2 button:has-text('Merge with next')")
+    expect(page.locator("#flash [role=alert]")).to_contain_text(
+        "cannot merge unit 2: unit 3 after it already has 1 assignment"
+    )
+    expect(page.locator("table.units tbody tr")).to_have_count(3)
