@@ -6,6 +6,7 @@ from .. import accounts
 
 # (label, endpoint, role needed)
 MAIN = [
+    ("New project", "team.new_project", "admin"),
     ("Users", "admin.users", "admin"),
     ("Audit log", "admin.events", "admin"),
 ]
