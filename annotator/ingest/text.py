@@ -39,7 +39,7 @@ _BOILER = re.compile(
 # Plain substrings (``in`` is far faster than a regex alternation); the few patterns follow.
 _FURNITURE = (
     "privacy policy", "terms of use", "terms of service", "all rights reserved", "©", "sign up for our",
-    "subscribe to our", "follow us", "download the app", "download our app", "app store", "google play",
+    "subscribe to", "follow us", "download the app", "download our app", "app store", "google play",
     "enable javascript", "your browser", "click here", "tap here", "unsubscribe", "affiliate link",
     "earn a commission", "receive a commission", "small commission", "may earn", "may get a share",
     "terms and conditions", "already a subscriber", "create an account", "create your account", "author archive",
@@ -287,7 +287,8 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
 
     def small(j: int) -> bool:
         c = clusters[j]
-        if headed[j] if j > main else (j < main and headed[j + 1]):
+        # Is there a section heading between this cluster and the main one?
+        if any(headed[main + 1:j + 1]) if j > main else any(headed[j + 1:main + 1]):
             return len(c) < 3 and words(c) < 0.25 * biggest
         return len(c) == 1 and words(c) < 60 and words(c) < total * 0.15
 
