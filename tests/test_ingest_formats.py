@@ -197,3 +197,12 @@ def test_undetectable_binary_format(magic, what):
 
 def test_error_is_a_value_error():
     assert issubclass(IngestError, ValueError)
+
+
+def test_short_html_item_falls_back_to_trafilatura_without_gluing_lines():
+    page = (b"<html><head><title>Short note</title></head><body><div><span>Breaking: the bridge is closed</span>"
+            b"<br><span>Police ask drivers to avoid the area until further notice tonight</span></div></body></html>")
+    [doc] = read_document(page)
+    body = [u.text for u in doc.units if u.kind == "body"]
+    assert body == ["Breaking: the bridge is closed Police ask drivers to avoid the area until further notice tonight"]
+    assert doc.meta["title"] == "Short note"

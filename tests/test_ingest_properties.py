@@ -56,3 +56,25 @@ def test_read_document_fails_only_with_ingest_error(text):
     flat = _norm(text)
     for unit in docs[0].units:
         assert unit.text in flat
+
+
+TAGS = st.sampled_from(["p", "div", "span", "h1", "h2", "li", "ul", "figure", "figcaption", "blockquote", "nav",
+                        "br", "a", "script", "article", "footer", "table", "td"])
+
+
+@st.composite
+def html_pages(draw):
+    parts = []
+    for _ in range(draw(st.integers(0, 30))):
+        tag = draw(TAGS)
+        parts.append(f"<{tag}>{draw(LINE)}</{tag}>" if tag != "br" else "<br>")
+    return "<html><body>" + "".join(parts) + "</body></html>"
+
+
+@settings(max_examples=100, deadline=None)
+@given(html_pages())
+def test_html_fails_only_with_ingest_error(page):
+    try:
+        read_document(page.encode("utf-8"), format="html")
+    except IngestError:
+        pass

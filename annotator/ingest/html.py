@@ -68,15 +68,25 @@ def extract_html(html: str, *, url: str | None = None,
         if not meta.get(key) and value:
             meta[key] = value
 
-    if not any(u.kind in ("body", "quote", "subheading") for u in units):
-        units = _trafilatura_units(html, url)
-        dropped = []
+    # Too little prose for the cleaner (a short item, an unusual layout): ask trafilatura's
+    # extractor too, and keep whichever found more body text.
+    if _body_words(units) < _FALLBACK_WORDS:
+        extracted = _trafilatura_units(html, url)
+        if _body_words(extracted) > _body_words(units):
+            units, dropped = extracted, []
     headline = text_meta.get("title") or ""
     if not any(u.kind == "headline" for u in units) and meta["title"]:
         units.insert(0, Unit("headline", meta["title"]))
     elif headline and not meta["title"]:
         meta["title"] = headline
     return meta, units, dropped
+
+
+_FALLBACK_WORDS = 40
+
+
+def _body_words(units: list[Unit]) -> int:
+    return sum(len(u.text.split()) for u in units if u.kind in ("body", "quote", "subheading"))
 
 
 def _retag(unit: Unit, captions: set[str], quotes: set[str]) -> Unit:
@@ -154,11 +164,22 @@ def _trafilatura_units(html: str, url: str | None) -> list[Unit]:
         # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
         if any(isinstance(c.tag, str) and c.tag in _TEXT_TAGS for c in el.iterdescendants()):
             continue
-        text = _clean("".join(el.itertext()))
+        text = _clean(_element_text(el))
         if text:
             inside_quote = any(a.tag == "quote" for a in el.iterancestors())
             units.append(Unit("quote" if inside_quote else kind, text))
     return units
+
+
+def _element_text(el) -> str:
+    # trafilatura turns <br> into <lb/>: a line break, which must not glue the words around it.
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "lb":
+            parts.append(" ")
+        parts.append(_element_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _html_lang(tree) -> str:
