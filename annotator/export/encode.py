@@ -45,6 +45,10 @@ class EncodedRecord(NamedTuple):
     spans: list | None = None
 
 
+def _fail() -> str:
+    raise TypeError("not the exact type: take the checking path")
+
+
 def _not_finite(value: float, path: str) -> str:
     raise RecordError(path, f"{value!r} is not a finite number")
 
@@ -57,7 +61,7 @@ class _EncoderGen:
         self.env: dict[str, Any] = {
             "_esc": encode_basestring, "_bad_struct": _bad_struct, "_bad_list": _bad_list, "_dict": dict,
             "_list": list, "_str": str, "_int": int, "_float": float, "_irepr": int.__repr__,
-            "_frepr": float.__repr__, "_not_finite": _not_finite,
+            "_frepr": float.__repr__, "_not_finite": _not_finite, "_fail": _fail,
             **{f"_coerce_{k}": v for k, v in _LEAF_COERCE.items()},
         }
         self.n = 0
@@ -102,21 +106,35 @@ class _EncoderGen:
             return fn
         keys = self._name("keys")
         self.env[keys] = frozenset(spec)
-        body, parts = [], []
+        body, fast, parts = [], [], []
         for i, (k, sub) in enumerate(spec.items()):
             p = f"{path}.{k}".lstrip(".")
+            x = f"x{i}"
             if isinstance(sub, str):
-                body += [f"    x{i} = g({k!r})", *self.leaf(f"x{i}", sub, p)]
+                body += [f"    {x} = g({k!r})", *self.leaf(x, sub, p)]
+                fast += [f"            {x} = v[{k!r}]", f"            {x} = {self.fast_leaf(x, sub)}"]
             elif isinstance(sub, list):
-                body.append(f"    x{i} = {self.value(sub, p)}(g({k!r}))")
+                sub_fn = self.value(sub, p)
+                body.append(f"    {x} = {sub_fn}(g({k!r}))")
+                fast.append(f"            {x} = {sub_fn}(v[{k!r}])")
             else:
                 sub_fn = self.value(sub, p)
-                body += [f"    x{i} = g({k!r})", f"    x{i} = 'null' if x{i} is None else {sub_fn}(x{i})"]
-            parts.append(json.dumps(k).replace("{", "{{").replace("}", "}}") + ":{x" + str(i) + "}")
+                body += [f"    {x} = g({k!r})", f"    {x} = 'null' if {x} is None else {sub_fn}({x})"]
+                fast += [f"            {x} = v[{k!r}]", f"            {x} = 'null' if {x} is None else {sub_fn}({x})"]
+            parts.append(json.dumps(k).replace("{", "{{").replace("}", "}}") + ":{" + x + "}")
         fn = self._name("struct")
         template = "{{" + ",".join(parts) + "}}"
+        # Fast path for a dict with exactly the spec's keys and exact leaf types (what a
+        # normalised, stored document is): index, no class checks; anything else raises
+        # KeyError or TypeError and takes the checking path below, which coerces or refuses.
         self.lines += [
             f"def {fn}(v):",
+            f"    if v.__class__ is _dict and len(v) == {len(spec)}:",
+            "        try:",
+            *fast,
+            f"            return f{template!r}",
+            "        except (KeyError, TypeError):",
+            "            pass",
             f"    if v.__class__ is not _dict or not {keys}.issuperset(v):",
             f"        v = _bad_struct(v, {keys}, {path!r})",
             "        if v is None: return 'null'",
@@ -125,6 +143,20 @@ class _EncoderGen:
             f"    return f{template!r}",
         ]
         return fn
+
+    @staticmethod
+    def fast_leaf(x: str, dtype: str) -> str:
+        """An expression for the JSON text of ``x`` that raises TypeError unless its type is exact."""
+        if dtype == "string":
+            return f"'null' if {x} is None else _esc({x}) if {x}.__class__ is _str else _fail()"
+        if dtype == "int64":
+            return f"'null' if {x} is None else _irepr({x}) if {x}.__class__ is _int else _fail()"
+        if dtype == "float64":
+            return (f"'null' if {x} is None else _frepr({x}) if {x}.__class__ is _float and {x} - {x} == 0.0 "
+                    "else _fail()")
+        if dtype == "bool":
+            return f"'null' if {x} is None else 'true' if {x} is True else 'false' if {x} is False else _fail()"
+        raise ValueError(dtype)
 
 
 def compile_encoder(spec: Any, path: str = "") -> Any:
