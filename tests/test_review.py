@@ -287,12 +287,30 @@ def test_report_with_one_annotator_is_undefined_not_zero(db, project, ids):
     assert report["fields"]["kind"]["reason"] == "only one annotator"
 
 
-def test_parallel_report_equals_one_pass(db, project, four_paragraphs, monkeypatch):
-    serial = review.agreement_report(db, project, workers=1)
-    monkeypatch.setattr(review.reports, "PARALLEL_MIN_ANNOTATIONS", 1)
+def test_parallel_and_cached_reports_equal_one_pass(db, project, four_paragraphs, monkeypatch):
+    serial = review.agreement_report(db, project, workers=1, cache=False)
+    # one block per paragraph id, counted in two worker processes
+    monkeypatch.setattr(review.reports, "CHUNK", 1)
+    monkeypatch.setattr(review.reports, "PARALLEL_MIN_CHUNKS", 1)
     parallel = review.agreement_report(db, project, workers=2)
     assert parallel["fields"] == serial["fields"] and parallel["pairs"] == serial["pairs"]
     assert parallel["paragraphs"] == serial["paragraphs"]
+    assert db.execute("select count(*) from agreement_chunks").fetchone()[0] == 4
+    assert review.reports.stale_chunks(db, project["id"]) == 0
+    # one changed annotation: one block recounted, the rest merged from the cache
+    annotate(db, four_paragraphs["others"][0], B, simple("body"))
+    assert review.reports.stale_chunks(db, project["id"]) == 1
+    counted = []
+    real = review.reports._count
+    monkeypatch.setattr(
+        review.reports,
+        "_count",
+        lambda db, pid, chunks, size: counted.extend(chunks) or real(db, pid, chunks, size),
+    )
+    cached = review.agreement_report(db, project, workers=1)
+    assert counted == [four_paragraphs["others"][0]]
+    assert cached["fields"] == review.agreement_report(db, project, cache=False)["fields"]
+    assert cached["fields"]["kind"]["value"] == pytest.approx(1.0)
 
 
 def test_project_report_is_cached_until_annotations_change(db, project, four_paragraphs):

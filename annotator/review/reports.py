@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
-import math
 import os
+import pickle
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 
@@ -15,64 +16,97 @@ from ..errors import Invalid
 from ..store import connect, reviewing, write
 from .queue import _group, _project
 
-#: Above this many annotations the agreement report is computed in worker processes, and the web page
-#: shows the cached report until someone asks for a new one.
-PARALLEL_MIN_ANNOTATIONS = 30_000
-INLINE_MAX_ANNOTATIONS = 30_000
+#: Paragraph ids per cached block of agreement counts.
+CHUNK = 2000
+#: Bumped when the cached counts' format changes, so old blocks are recounted.
+CHUNK_FORMAT = "1"
+#: Recount in worker processes when at least this many blocks changed.
+PARALLEL_MIN_CHUNKS = 8
+#: The agreement page recounts by itself when at most this many blocks changed; else it shows the
+#: cached report until someone asks for a new one.
+INLINE_MAX_CHUNKS = 10
 THRESHOLDS = (0.667, 0.8)
 
-# -- agreement reports -------------------------------------------------------------------------------------
 
-
-def _chunk(args: tuple) -> agreement.FieldAccumulator:
-    """Worker: accumulate one range of paragraph ids read from the database file."""
-    path, project_id, lo, hi = args
-    db = connect(path, migrate=False)
-    try:
+def _count(db: sqlite_utils.Database, project_id: int, chunks: list[int], size: int) -> dict[int, bytes]:
+    """Return each block's (``size`` paragraph ids) pickled agreement counts, read and counted from ``db``."""
+    names = reviewing.user_names(db)
+    out = {}
+    for k in chunks:
         acc = agreement.FieldAccumulator()
         for item in _group(
-            reviewing.iter_raw_annotations(db, project_id, lo=lo, hi=hi), reviewing.user_names(db)
+            reviewing.iter_raw_annotations(db, project_id, lo=k * size, hi=(k + 1) * size), names
         ):
             acc.add(item)
-        return acc
+        out[k] = pickle.dumps(acc, protocol=pickle.HIGHEST_PROTOCOL)
+    return out
+
+
+def _worker(args: tuple) -> dict[int, bytes]:
+    """Worker process: count some blocks over its own connection to the database file."""
+    path, project_id, chunks, size = args
+    db = connect(path, migrate=False)
+    try:
+        return _count(db, project_id, chunks, size)
     finally:
         db.close()
 
 
-def _ranges(ids: list[int], parts: int) -> list[tuple[int, int | None]]:
-    step = max(1, math.ceil(len(ids) / parts))
-    bounds = [ids[k] for k in range(0, len(ids), step)]
-    return [(lo, bounds[k + 1] if k + 1 < len(bounds) else None) for k, lo in enumerate(bounds)]
+def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int, bytes]:
+    path = reviewing.database_path(db)
+    if not path or workers < 2 or len(chunks) < PARALLEL_MIN_CHUNKS:
+        return _count(db, project_id, chunks, CHUNK)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # interleaved, so each worker gets blocks from the whole id range
+    parts = [chunks[w::workers] for w in range(workers)]
+    ctx = multiprocessing.get_context("spawn")
+    out: dict[int, bytes] = {}
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        for counted in pool.map(_worker, [(path, project_id, part, CHUNK) for part in parts if part]):
+            out.update(counted)
+    return out
 
 
 def agreement_report(
-    db: sqlite_utils.Database, project: Mapping | int, *, workers: int | None = None
+    db: sqlite_utils.Database, project: Mapping | int, *, workers: int | None = None, cache: bool = True
 ) -> dict:
     """Return the project's agreement per field, per annotator pair and per paragraph (``field_report``'s shape).
 
-    Large projects are split by paragraph id over worker processes (``workers``, default one per CPU),
-    each reading its own connection; their counts are merged, so the figures are the same as one pass.
+    Counts are kept per block of paragraph ids with a fingerprint of its annotations (``cache``): only
+    blocks whose annotations changed are recounted, in worker processes when many did (``workers``,
+    default one per CPU), and the blocks' counts are merged; the figures equal a single pass.
     """
     project = _project(db, project)
-    path = reviewing.database_path(db)
-    ids = reviewing.paragraph_id_bounds(db, project["id"])
-    workers = workers or os.cpu_count() or 1
-    if path and workers > 1 and len(ids) * 2 >= PARALLEL_MIN_ANNOTATIONS:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        ranges = _ranges(ids, workers)
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=ctx) as pool:
-            parts = list(pool.map(_chunk, [(path, project["id"], lo, hi) for lo, hi in ranges]))
-        acc = parts[0]
-        for part in parts[1:]:
-            acc.merge(part)
-    else:
-        acc = agreement.FieldAccumulator()
-        for item in _group(reviewing.iter_raw_annotations(db, project["id"]), reviewing.user_names(db)):
-            acc.add(item)
+    pid = project["id"]
+    current = {k: f"{CHUNK_FORMAT}:{fp}" for k, fp in reviewing.chunk_fingerprints(db, pid, CHUNK).items()}
+    stored = reviewing.list_chunk_fingerprints(db, pid) if cache else {}
+    fresh = [k for k, fp in current.items() if stored.get(k) == fp]
+    states = reviewing.load_chunk_states(db, pid, fresh) if fresh else {}
+    stale = sorted(k for k in current if k not in states)
+    counted = _count_all(db, pid, stale, workers or os.cpu_count() or 1)
+    if cache and (counted or set(stored) - set(current)):
+        try:
+            with write(db):
+                reviewing.save_chunk_states(
+                    db, pid, {k: (current[k], counted[k]) for k in counted}, set(current)
+                )
+        except sqlite3.OperationalError:  # a read-only database: the report is still right, just not kept
+            pass
+    acc = agreement.FieldAccumulator()
+    for k in sorted(current):
+        acc.merge(pickle.loads(counted[k] if k in counted else states[k]))
     return acc.report()
+
+
+def stale_chunks(db: sqlite_utils.Database, project_id: int) -> int:
+    """Return how many blocks of the project's agreement counts a report would have to recount."""
+    current = {
+        k: f"{CHUNK_FORMAT}:{fp}" for k, fp in reviewing.chunk_fingerprints(db, project_id, CHUNK).items()
+    }
+    stored = reviewing.list_chunk_fingerprints(db, project_id)
+    return sum(1 for k, fp in current.items() if stored.get(k) != fp)
 
 
 def report_summary(report: Mapping) -> dict:
@@ -91,15 +125,15 @@ def report_summary(report: Mapping) -> dict:
 def project_report(db: sqlite_utils.Database, project: Mapping, *, recompute: bool = False) -> dict:
     """Return the project's report summary for the agreement page, cached until the annotations change.
 
-    A stale cache of a large project is returned as it is (``stale`` true) unless ``recompute``.
+    When many annotations changed since the last report, the last one is returned as it is (``stale``
+    true) unless ``recompute``: the page stays fast and says so.
     """
     fingerprint = reviewing.annotations_fingerprint(db, project["id"])
     cached = reviewing.find_agreement_report(db, project["id"])
     fresh = cached is not None and cached["fingerprint"] == fingerprint
-    small = int(fingerprint.split(":", 1)[0]) <= INLINE_MAX_ANNOTATIONS
-    if fresh and not recompute:
-        out = cached
-    elif recompute or small or cached is None:
+    if (not fresh or recompute) and (
+        recompute or cached is None or stale_chunks(db, project["id"]) <= INLINE_MAX_CHUNKS
+    ):
         t0 = time.perf_counter()
         summary = report_summary(agreement_report(db, project))
         seconds = time.perf_counter() - t0
@@ -107,15 +141,12 @@ def project_report(db: sqlite_utils.Database, project: Mapping, *, recompute: bo
             reviewing.save_agreement_report(
                 db, project["id"], fingerprint=fingerprint, report=summary, seconds=seconds
             )
-        out = reviewing.find_agreement_report(db, project["id"])
-    else:
-        out = cached
-    summary = out["report"]
+        cached = reviewing.find_agreement_report(db, project["id"])
     return {
-        **summary,
-        "computed_at": out["computed_at"],
-        "seconds": out["seconds"],
-        "stale": out["fingerprint"] != fingerprint,
+        **cached["report"],
+        "computed_at": cached["computed_at"],
+        "seconds": cached["seconds"],
+        "stale": cached["fingerprint"] != fingerprint,
         "histogram": reviewing.disagreement_histogram(db, project["id"]),
         "most_disagreeing": reviewing.list_most_disagreeing(db, project["id"]),
         "counts": reviewing.count_review_items(db, project["id"]),

@@ -238,7 +238,25 @@ def m003_review_items(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [m001_initial, m002_queue_filled, m003_review_items]
+def m004_agreement_chunks(db: sqlite_utils.Database) -> None:
+    # Agreement counts per block of paragraph ids, each with a fingerprint of its annotations: a report
+    # recounts only the blocks whose annotations changed and merges the rest, so it stays fast as a
+    # project grows. ``state`` is the pickled agreement accumulator of that block.
+    run_script(
+        db,
+        """
+        create table agreement_chunks (
+            project_id integer not null references projects (id) on delete cascade,
+            chunk integer not null,
+            fingerprint text not null,
+            state blob not null,
+            primary key (project_id, chunk)
+        );
+        """,
+    )
+
+
+MIGRATIONS = [m001_initial, m002_queue_filled, m003_review_items, m004_agreement_chunks]
 
 
 def current_version(db: sqlite_utils.Database) -> int:

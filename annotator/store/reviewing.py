@@ -238,3 +238,44 @@ def iter_user_decided(db: sqlite_utils.Database, project_id: int, user_id: int) 
         row["mine"] = json.loads(row["mine"])
         row["gold"] = json.loads(row["gold"])
         yield row
+
+
+def chunk_fingerprints(db: sqlite_utils.Database, project_id: int, size: int) -> dict[int, str]:
+    """Return ``{block: fingerprint}`` of the project's annotations in blocks of ``size`` paragraph ids."""
+    rows = db.execute(
+        """select n.paragraph_id / :size as k, count(*), max(n.updated_at), total(n.version), total(n.user_id)
+        from annotations n join paragraphs p on p.id = n.paragraph_id
+        where p.project_id = :project group by k""",
+        {"size": size, "project": project_id},
+    )
+    return {k: f"{count}:{latest}:{versions:.0f}:{users:.0f}" for k, count, latest, versions, users in rows}
+
+
+def list_chunk_fingerprints(db: sqlite_utils.Database, project_id: int) -> dict[int, str]:
+    return dict(
+        db.execute("select chunk, fingerprint from agreement_chunks where project_id = ?", [project_id])
+    )
+
+
+def load_chunk_states(db: sqlite_utils.Database, project_id: int, chunks: list[int]) -> dict[int, bytes]:
+    out = {}
+    for k in chunks:
+        row = db.execute(
+            "select state from agreement_chunks where project_id = ? and chunk = ?", [project_id, k]
+        ).fetchone()
+        if row:
+            out[k] = row[0]
+    return out
+
+
+def save_chunk_states(
+    db: sqlite_utils.Database, project_id: int, states: dict[int, tuple[str, bytes]], keep: set[int]
+) -> None:
+    """Store ``{block: (fingerprint, state)}`` and drop the project's blocks not in ``keep``. Call inside ``write``."""
+    db.conn.executemany(
+        """insert into agreement_chunks (project_id, chunk, fingerprint, state) values (?, ?, ?, ?)
+        on conflict (project_id, chunk) do update set fingerprint = excluded.fingerprint, state = excluded.state""",
+        [(project_id, k, fp, state) for k, (fp, state) in states.items()],
+    )
+    gone = [(project_id, k) for k in list_chunk_fingerprints(db, project_id) if k not in keep]
+    db.conn.executemany("delete from agreement_chunks where project_id = ? and chunk = ?", gone)
