@@ -206,3 +206,29 @@ def test_short_html_item_falls_back_to_trafilatura_without_gluing_lines():
     body = [u.text for u in doc.units if u.kind == "body"]
     assert body == ["Breaking: the bridge is closed Police ask drivers to avoid the area until further notice tonight"]
     assert doc.meta["title"] == "Short note"
+
+
+@pytest.mark.parametrize("text, body", [
+    ("Council backs new park\n\nThe council backed plans for a new park on Tuesday.\n\nIt will open in 2026.\n",
+     ["The council backed plans for a new park on Tuesday.", "It will open in 2026."]),
+    ("Council backs new park\nThe council backed plans for a new park on Tuesday, after years of campaigning.\n"
+     "The park will cost 2 million euros and open in 2026, officials said on Wednesday.\nResidents welcomed it.\n",
+     ["The council backed plans for a new park on Tuesday, after years of campaigning.",
+      "The park will cost 2 million euros and open in 2026, officials said on Wednesday.", "Residents welcomed it."]),
+    ("The council backed plans for a new park on the old rail yard on Tuesday, after a long campaign.",
+     ["The council backed plans for a new park on the old rail yard on Tuesday, after a long campaign."]),
+], ids=["blank-lines", "single-newlines", "one-paragraph"])
+def test_plain_article_text_is_kept_whole(text, body):
+    [doc] = read_document(text.encode())
+    assert [u.text for u in doc.units if u.kind == "body"] == body
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Der Stadtrat hat am Dienstag den Bau eines neuen Parks auf dem alten Bahngelände beschlossen, "
+     "sagte die Bürgermeisterin. Die Anwohner hatten sich seit Jahren dafür eingesetzt.", "de"),
+    ("Le conseil municipal a approuvé mardi la création d’un nouveau parc sur l’ancienne friche, "
+     "a déclaré la maire. Les habitants réclamaient ce projet depuis des années.", "fr"),
+    (ARTICLE, "en"),
+])
+def test_language_guessed_from_text(text, lang):
+    assert read_document(text.encode())[0].meta["language"] == lang

@@ -124,6 +124,7 @@ class _Line:
     glued: bool = False
     furniture: bool = False
     block: int = 1  # lines in its block (a run without blank lines)
+    bid: int = 0  # which block
     credit: bool = False
     prose: bool = False
     dup: int = 1
@@ -140,13 +141,14 @@ def split_lines(text: str) -> list[_Line]:
         elif blocks[-1]:
             blocks.append([])
     out: list[_Line] = []
-    for block in blocks:
+    for bid, block in enumerate(blocks):
         if not block:
             continue
         block = _rejoin(block)
         for i, t in enumerate(block):
             ln = _features(t, gap=i == 0, after_gap=i == len(block) - 1)
             ln.block = len(block)
+            ln.bid = bid
             out.append(ln)
     return out
 
@@ -313,7 +315,8 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     # Short closing paragraphs ("Tickets are free.") are not prose by length, but belong to it.
     while end < len(lines) and end - clusters[-1][-1] <= 2:
         ln = lines[end]
-        if not (ln.terminal and ln.gap and ln.after_gap and 2 <= ln.words and not ln.boiler and not ln.credit
+        alone = ln.gap and ln.after_gap or ln.bid == lines[end - 1].bid
+        if not (ln.terminal and alone and 2 <= ln.words and not ln.boiler and not ln.credit
                 and not ln.furniture and ln.lower_ratio >= 0.3):
             break
         end += 1
@@ -388,7 +391,12 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                     used.add(k)
                     seen.add(kl.text)
                     continue
-                if not (kl.gap and kl.after_gap) or kl.text.endswith(":"):
+                # A paragraph stands alone between blank lines, or, in text without blank
+                # lines, is a sentence in the same block as the prose around it.
+                own_block = kl.gap and kl.after_gap
+                in_prose_block = kl.terminal and kl.words >= 2 and (
+                    (i > start and lines[i - 1].bid == kl.bid) or (j < end and lines[j].bid == kl.bid))
+                if not (own_block or in_prose_block) or kl.text.endswith(":"):
                     continue
                 kind = "body" if kl.terminal and kl.words >= 2 else "subheading"
                 if kind == "subheading" and (kl.words > 14 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"):
@@ -524,6 +532,27 @@ def _footer_meta(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) 
                 if found:
                     meta["published"] = found[0]
                     break
-    words = sum(ln.words for ln in lines)
-    if words and sum(ln.stops for ln in lines) / words > 0.12:
-        meta["language"] = "en"
+    meta["language"] = guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
+
+
+# The commonest function words of a few languages: enough to name the language of a news text.
+_LANG_WORDS = {
+    "en": "the and of to in is that for on with was said it by as at from",
+    "de": "der die und das ist nicht mit den von zu sich auf für ein eine dem des im",
+    "fr": "le la les et des est une du pour dans que qui sur pas au par ce il",
+    "es": "el la los las y que de en por con para una del se es al lo",
+    "it": "il la che di e per una non del della sono con è gli le un",
+    "nl": "de het een en van is dat op niet met voor zijn te in die",
+    "pt": "o a os as que de e não para com uma do da em no na",
+}
+_LANG_SETS = {k: frozenset(v.split()) for k, v in _LANG_WORDS.items()}
+
+
+def guess_language(text: str) -> str:
+    """Return an ISO 639-1 code ("en", "de", ...) from function words, or "" when unsure."""
+    words = [w.lower() for w in _WORD.findall(text[:20000])]
+    if len(words) < 8:
+        return ""
+    scores = {k: sum(1 for w in words if w in v) / len(words) for k, v in _LANG_SETS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 0.12 else ""
