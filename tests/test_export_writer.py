@@ -59,6 +59,12 @@ def test_split_export_writes_three_files_a_manifest_and_a_card(tmp_path):
     assert not list(tmp_path.glob(".*"))  # no temporary files left
 
 
+def test_gold_counts_decisions_by_source(tmp_path):
+    manifest = export(tmp_path, "gold", split=None)
+    total = manifest["counts"]["labels"]["total"]
+    assert total["decision=unanimous"] == len(ARTICLES) and total["decision=adjudicated"] == 2 * len(ARTICLES)
+
+
 def test_without_split_one_file_named_after_the_view_and_stale_files_go(tmp_path):
     export(tmp_path)
     manifest = export(tmp_path, split=None)

@@ -35,14 +35,16 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=F
 class EncodedRecord(NamedTuple):
     """One record already serialised: what ``write_export`` needs and nothing more.
 
-    ``labels`` is the row's labels document (for the manifest's label counts) and
-    ``spans`` the record's spans in the ``spans`` view.
+    ``labels`` is the row's labels document (for the manifest's label counts),
+    ``spans`` the record's spans in the ``spans`` view and ``decision_source`` the gold
+    decision's source in ``gold``.
     """
 
     article_id: str
     line: str
     labels: Mapping | None
     spans: list | None = None
+    decision_source: str | None = None
 
 
 def _fail() -> str:
@@ -215,4 +217,5 @@ def encode_records(view: str, rows: Iterable[Mapping], *, scheme_name: str) -> I
         if view == "spans":
             yield EncodedRecord(rec["meta"]["article_id"], _dumps(rec) + "\n", None, rec["spans"])
         else:
-            yield EncodedRecord(rec["article_id"], _dumps(rec) + "\n", rec["labels"])
+            yield EncodedRecord(rec["article_id"], _dumps(rec) + "\n", rec["labels"], None,
+                                rec["decision"]["source"])

@@ -484,12 +484,20 @@ def count_labels(view: str, record: Mapping, counts: dict[str, int]) -> None:
 
     Names: span labels (``SOURCE``, ``CUE``, ``CONTENT``, ``CLAIM``, framing techniques),
     and for ``all``/``gold`` also ``kind=…``, ``checkworthiness=…``, ``sourcing_strength=S…``
-    and ``frame=…``.
+    and ``frame=…``; for ``gold`` also ``decision=unanimous|adjudicated``.
     """
     if view == "spans":
         count_span_labels(record["spans"], counts)
     else:
         count_label_doc(record.get("labels"), counts)
+        if view == "gold":
+            count_decision(record["decision"]["source"], counts)
+
+
+def count_decision(source: str | None, counts: dict[str, int]) -> None:
+    """Count a gold decision by its source (``decision=unanimous``, ``decision=adjudicated``)."""
+    key = f"decision={source}"
+    counts[key] = counts.get(key, 0) + 1
 
 
 def count_span_labels(spans: Iterable[Mapping], counts: dict[str, int]) -> None:

@@ -27,6 +27,7 @@ from .records import (
     EXPORT_VERSION,
     RECORD_SPECS,
     VIEWS,
+    count_decision,
     count_label_doc,
     count_labels,
     count_span_labels,
@@ -218,6 +219,8 @@ def write_export(
                 count_span_labels(rec.spans, part.labels)  # type: ignore[union-attr]
             else:
                 count_label_doc(rec.labels, part.labels)  # type: ignore[union-attr]
+                if rec.decision_source is not None:  # type: ignore[union-attr]
+                    count_decision(rec.decision_source, part.labels)  # type: ignore[union-attr]
         for p in parts.values():
             p.finish(fsync)
 
