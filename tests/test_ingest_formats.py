@@ -232,3 +232,9 @@ def test_plain_article_text_is_kept_whole(text, body):
 ])
 def test_language_guessed_from_text(text, lang):
     assert read_document(text.encode())[0].meta["language"] == lang
+
+
+def test_jsonl_raw_is_the_line_as_received():
+    line = '{"text": "Één paragraaf.",   "url": "https://example.org/x"}'
+    [doc] = read_document((line + "\n").encode())
+    assert doc.raw == line.encode()

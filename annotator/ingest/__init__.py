@@ -34,7 +34,6 @@ never rewritten.
 from __future__ import annotations
 
 import datetime as dt
-import json
 
 from . import meta as _meta
 from .decode import decode_bytes
@@ -70,7 +69,9 @@ def read_document(data: bytes, *, name: str | None = None, format: str = "auto",
         raise IngestError("no text")
     fmt = detect_format(text, name) if format == "auto" else format
     if fmt == "jsonl":
-        return [_from_record(record, number, reference_date) for number, record in iter_records(text)]
+        # Every line is read before any document is returned: one bad line fails the whole file.
+        return [_from_record(record, line.encode("utf-8"), number, reference_date)
+                for number, line, record in iter_records(text)]
     return [_build(text, fmt, data, reference_date)]
 
 
@@ -85,8 +86,7 @@ def _build(text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | N
     return Document(meta=meta, units=units, dropped=dropped, source_format=fmt, raw=raw, line=line)
 
 
-def _from_record(record: dict, number: int, ref: dt.date | None) -> Document:
-    raw = json.dumps(record, ensure_ascii=False).encode("utf-8")
+def _from_record(record: dict, raw: bytes, number: int, ref: dt.date | None) -> Document:
     given = {k: v for k, v in record.items() if k not in CONTENT_FIELDS}
     if record.get("paragraphs"):
         units = [Unit("body", p) for p in record["paragraphs"] if p.strip()]

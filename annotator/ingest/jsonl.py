@@ -10,8 +10,8 @@ from .models import IngestError
 CONTENT_FIELDS = ("text", "html", "paragraphs")
 
 
-def iter_records(text: str) -> Iterator[tuple[int, dict]]:
-    """Yield ``(line_number, record)`` for each non-blank line.
+def iter_records(text: str) -> Iterator[tuple[int, str, dict]]:
+    """Yield ``(line_number, line, record)`` for each non-blank line.
 
     Raises IngestError naming the line for invalid JSON, a line that is not an
     object, or a record without usable content.
@@ -26,7 +26,7 @@ def iter_records(text: str) -> Iterator[tuple[int, dict]]:
         if not isinstance(record, dict):
             raise IngestError(f"invalid record: expected a JSON object, got {type(record).__name__}", line=number)
         _check(record, number)
-        yield number, record
+        yield number, line, record
 
 
 def _check(record: dict, number: int) -> None:
