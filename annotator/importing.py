@@ -74,16 +74,24 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _rank(project: dict, uid: str, db: sqlite_utils.Database) -> int:
+def _rank(project: dict, uid: str, db: sqlite_utils.Database, counter: dict | None) -> int:
     settings = project["settings"]
     if settings.get("order") == "shuffle":
         # A hash of seed and id: stable as articles are added, and a new seed reshuffles.
         digest = hashlib.sha256(f"{settings.get('seed', 0)}:{uid}".encode()).hexdigest()
         return int(digest[:10], 16)
-    return articles.next_article_rank(db, project["id"])
+    if counter is None:
+        return articles.next_article_rank(db, project["id"])
+    # One max(rank) per file's transaction, not per article: it scans the project's articles.
+    if "next" not in counter:
+        counter["next"] = articles.next_article_rank(db, project["id"])
+    counter["next"] += 1
+    return counter["next"] - 1
 
 
-def store_document(db: sqlite_utils.Database, project: dict, doc, *, source_name: str, user_id=None) -> dict:
+def store_document(
+    db: sqlite_utils.Database, project: dict, doc, *, source_name: str, user_id=None, rank_counter: dict | None = None
+) -> dict:
     """Store one ingested document. Return ``{"status": "added"|"duplicate"|"changed", ...}``.
 
     The article's ``text_sha256`` is the hash of its units as imported, joined by blank lines:
@@ -141,7 +149,7 @@ def store_document(db: sqlite_utils.Database, project: dict, doc, *, source_name
         "raw_sha256": hashlib.sha256(doc.raw).hexdigest(),
         "text_sha256": text_sha,
         "meta": {k: v for k, v in meta.items() if k not in known_keys},
-        "rank": _rank(project, uid, db),
+        "rank": _rank(project, uid, db, rank_counter),
         "imported_by": user_id,
     }
     try:
@@ -176,8 +184,11 @@ def import_bytes(
     # One transaction per file: a JSONL file imports all of its new articles or none.
     try:
         with write(db):
+            counter: dict = {}
             for doc in docs:
-                outcomes.append(store_document(db, project, doc, source_name=source_name, user_id=user_id))
+                outcomes.append(
+                    store_document(db, project, doc, source_name=source_name, user_id=user_id, rank_counter=counter)
+                )
             added = sum(o["status"] == "added" for o in outcomes)
             if added:
                 events.log_event(db, "import", user_id=user_id, project_id=project["id"], file=source_name, added=added)
