@@ -1,0 +1,305 @@
+"""The annotation workspace's service: the task page's data, saves with a version check, drafts, skip, flag.
+
+An annotator sees and edits only their own labels, and only on paragraphs assigned to them
+(leased, done or skipped; or with a draft of theirs, so a lease that ran out loses no work).
+"""
+
+import json
+import math
+
+import sqlite_utils
+
+from . import accounts, projects, queue, store
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
+from .store import annotations as annotation_store
+from .store import articles as article_store
+
+SKIP_REASONS = queue.SKIP_REASONS
+Paused = queue.Paused
+FLAG_REASONS = ("extraction_error", "bad_split", "wrong_kind", "other")
+FLAG_REASON_LABELS = {
+    "extraction_error": "Extraction error (text garbled, cut or mixed with page furniture)",
+    "bad_split": "Wrongly split or merged with a neighbour",
+    "wrong_kind": "Wrong kind (e.g. a caption marked as body)",
+    "other": "Other",
+}
+SKIP_REASON_LABELS = {
+    "unclear": "Unclear: cannot tell how to label it",
+    "not_news": "Not news text",
+    "extraction_error": "Extraction error",
+}
+# A save claims at most a day of work; a clock gone wrong in a browser cannot distort the totals.
+MAX_SECONDS = 86_400.0
+MAX_LABELS_BYTES = 1_000_000
+
+
+class LabelsInvalid(Invalid):
+    """The labels fail the project's scheme; ``errors`` lists each problem with its field path."""
+
+    def __init__(self, errors: list):
+        super().__init__(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the labels: "
+                         + "; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+def scheme_for(project: dict) -> Scheme:
+    """Return the project's label scheme with its extended fields on."""
+    return load_scheme(project["scheme"], extended=project.get("settings", {}).get("extended") or [])
+
+
+def check_member(db: sqlite_utils.Database, project: dict, user: dict) -> str:
+    """Return the user's role in the project; raise ``Forbidden`` when they are not a member."""
+    role = projects.member_role(db, project, user)
+    if role is None or not accounts.has_role({"role": role}, "annotator"):
+        raise Forbidden(f"you are not a member of the project {project['name']!r}")
+    return role
+
+
+def _paragraph(db, project: dict, paragraph_id: int) -> dict:
+    paragraph = article_store.get_paragraph(db, paragraph_id)
+    if paragraph["project_id"] != project["id"]:
+        raise NotFound(f"no paragraph {paragraph_id} in the project {project['name']!r}")
+    return paragraph
+
+
+def _access(db, project: dict, user: dict, paragraph_id: int) -> tuple[dict, dict | None, dict | None]:
+    """Return (paragraph, assignment, draft); raise unless the paragraph is the user's to label."""
+    check_member(db, project, user)
+    paragraph = _paragraph(db, project, paragraph_id)
+    assignment = queue.find_assignment(db, paragraph_id=paragraph_id, user_id=user["id"])
+    draft = annotation_store.find_draft(db, paragraph_id, user["id"])
+    if assignment is None and draft is None:
+        raise Forbidden("this paragraph is not assigned to you")
+    return paragraph, assignment, draft
+
+
+def _kind_preset(scheme: Scheme, kind: str) -> str | None:
+    values = {c.value for c in scheme.choices("kind")}
+    return kind if kind in values else None
+
+
+def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> dict:
+    """Return what the annotate page shows for one paragraph: text, article context, the user's labels.
+
+    The labels are, in order of preference: an unsaved draft newer than the saved annotation, the
+    saved annotation, or an empty document with the paragraph's kind preset.
+    """
+    paragraph, assignment, draft = _access(db, project, user, paragraph_id)
+    scheme = scheme_for(project)
+    annotation = annotation_store.find_annotation(db, paragraph_id, user["id"])
+    restored = None
+    if draft is not None and (annotation is None or draft["updated_at"] > annotation["updated_at"]):
+        labels, version, restored = draft["labels"], draft["base_version"] or 0, draft["updated_at"]
+    elif annotation is not None:
+        labels, version = annotation["labels"], annotation["version"]
+    else:
+        labels, version = empty_labels(scheme, _kind_preset(scheme, paragraph["kind"])), 0
+    if isinstance(labels, dict):
+        labels = normalize(labels, scheme)
+    context = annotation_store.list_article_paragraphs(db, paragraph["article_id"])
+    before = [p for p in context if p["position"] < paragraph["position"]]
+    after = [p for p in context if p["position"] > paragraph["position"]]
+    previous = queue.history(db, project=project, user=user, before_paragraph_id=paragraph_id)
+    following = queue.history(db, project=project, user=user, after_paragraph_id=paragraph_id)
+    return {
+        "project": project,
+        "paragraph": paragraph,
+        "article": {k: paragraph.get(k) for k in ("title", "outlet", "published", "url", "byline", "section")},
+        "before": before,
+        "after": after,
+        "labels": labels,
+        "version": version,
+        "saved_version": annotation["version"] if annotation else 0,
+        "draft_restored": restored,
+        "scheme": scheme,
+        "state": assignment["state"] if assignment else None,
+        "skip_reason": assignment.get("skip_reason") if assignment else None,
+        "flagged": annotation_store.count_open_flags(db, paragraph_id, user["id"]) > 0,
+        "previous_id": previous["id"] if previous and previous["id"] != paragraph_id else None,
+        "next_done_id": following["id"] if following else None,
+        "progress": queue.progress_for(db, project=project, user=user),
+    }
+
+
+def parse_labels(raw: str | None) -> dict:
+    """Return the labels document posted as JSON text. Raises ``Invalid`` when it is not a JSON object."""
+    if raw is None or not raw.strip():
+        raise Invalid("the labels are missing", field="labels")
+    if len(raw.encode("utf-8")) > MAX_LABELS_BYTES:
+        raise Invalid("the labels are too large", field="labels")
+    try:
+        labels = json.loads(raw)
+    except ValueError as e:
+        raise Invalid(f"the labels are not valid JSON: {e}", field="labels") from None
+    if not isinstance(labels, dict):
+        raise Invalid("the labels must be a JSON object", field="labels")
+    return labels
+
+
+def parse_seconds(raw) -> float:
+    try:
+        seconds = float(raw or 0)
+    except (TypeError, ValueError):
+        raise Invalid("seconds must be a number", field="seconds") from None
+    if not math.isfinite(seconds):
+        seconds = 0.0
+    return min(max(seconds, 0.0), MAX_SECONDS)
+
+
+def parse_version(raw) -> int:
+    try:
+        version = int(raw or 0)
+    except (TypeError, ValueError):
+        raise Invalid("version must be a whole number", field="version") from None
+    if version < 0:
+        raise Invalid("version must not be negative", field="version")
+    return version
+
+
+def save(
+    db: sqlite_utils.Database,
+    *,
+    project: dict,
+    user: dict,
+    paragraph_id: int,
+    labels: dict,
+    version: int,
+    seconds: float = 0.0,
+) -> dict:
+    """Validate and store the user's labels of the paragraph; return ``{"id", "version", "updated_at"}``.
+
+    ``version`` is the version the labels were edited from (0: a first save). Raises
+    ``LabelsInvalid`` (400) listing each field's problem, ``Conflict`` (409, with ``current``) for a
+    stale version, or when the lease ran out and others filled the paragraph (the labels are then
+    kept as a draft).
+    """
+    paragraph, _, _ = _access(db, project, user, paragraph_id)
+    scheme = scheme_for(project)
+    labels = normalize(labels, scheme)
+    errors = validate(labels, paragraph["text"], scheme)
+    if errors:
+        raise LabelsInvalid(errors)
+    try:
+        with store.write(db):
+            saved = annotation_store.save_annotation(
+                db,
+                paragraph_id=paragraph_id,
+                user_id=user["id"],
+                labels=labels,
+                scheme_version=f"{scheme.name}@{scheme.version}",
+                base_version=version,
+                seconds=seconds,
+            )
+            queue.complete(db, project=project, user=user, paragraph_id=paragraph_id)
+    except Conflict as e:
+        if not hasattr(e, "current"):  # the paragraph is full: keep the work
+            annotation_store.save_draft(
+                db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
+            )
+        raise
+    return saved
+
+
+def apply_form(labels: dict, form: dict, scheme: Scheme) -> dict:
+    """Return ``labels`` with the paragraph-level choice fields of a plain (no-JavaScript) form applied.
+
+    ``form`` maps ``kind``, ``primary_frame``, ``notes`` to a string and ``frames`` to a list.
+    """
+    out = dict(labels)
+    if "kind" in form:
+        out["kind"] = form["kind"] or None
+    framing = dict(out.get("framing") or {})
+    if "frames" in form:
+        framing["frames"] = [f for f in form["frames"] if f]
+    if "primary_frame" in form:
+        framing["primary_frame"] = form["primary_frame"] or None
+    out["framing"] = framing
+    if "notes" in form:
+        out["notes"] = form["notes"]
+    return normalize(out, scheme)
+
+
+def saved_labels(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> tuple[dict, int]:
+    """Return the user's saved labels of the paragraph and their version, or an empty document and 0."""
+    paragraph, _, _ = _access(db, project, user, paragraph_id)
+    scheme = scheme_for(project)
+    annotation = annotation_store.find_annotation(db, paragraph_id, user["id"])
+    if annotation is None:
+        return empty_labels(scheme, _kind_preset(scheme, paragraph["kind"])), 0
+    return normalize(annotation["labels"], scheme), annotation["version"]
+
+
+def revisions(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> list[dict]:
+    """Return every saved version of the user's labels of the paragraph, oldest first."""
+    _access(db, project, user, paragraph_id)
+    return annotation_store.list_revisions(db, paragraph_id, user["id"])
+
+
+def save_draft(
+    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, labels: dict, version: int
+) -> dict:
+    """Keep unsaved labels server-side and extend the lease; return ``{"saved_at", "lease"}``.
+
+    ``lease`` is False when others filled the paragraph meanwhile (a save would then be refused).
+    """
+    _access(db, project, user, paragraph_id)
+    at = annotation_store.save_draft(
+        db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
+    )
+    lease = queue.renew(db, project=project, user=user, paragraph_id=paragraph_id)
+    return {"saved_at": at, "lease": lease}
+
+
+def discard_draft(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> None:
+    _access(db, project, user, paragraph_id)
+    annotation_store.delete_draft(db, paragraph_id, user["id"])
+
+
+def next_paragraph(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict | None:
+    """Lease and return the user's next paragraph, or ``None`` when their work is done."""
+    check_member(db, project, user)
+    return queue.next_paragraph(db, project=project, user=user)
+
+
+def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, reason: str) -> None:
+    _access(db, project, user, paragraph_id)
+    queue.skip(db, project=project, user=user, paragraph_id=paragraph_id, reason=reason)
+
+
+def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: int | None) -> dict | None:
+    """Return the user's done or skipped paragraph before ``before`` (or their latest), or ``None``."""
+    check_member(db, project, user)
+    return queue.history(db, project=project, user=user, before_paragraph_id=before)
+
+
+def progress(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
+    check_member(db, project, user)
+    return queue.progress_for(db, project=project, user=user)
+
+
+def my_work(db: sqlite_utils.Database, *, project: dict, user: dict, page: int = 1) -> list[dict]:
+    """Return the user's annotations in the project, newest first, 100 a page."""
+    check_member(db, project, user)
+    return annotation_store.list_user_annotations(db, project["id"], user["id"], offset=(max(page, 1) - 1) * 100)
+
+
+def flag(
+    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, reason: str, note: str = ""
+) -> dict:
+    """Record that the paragraph was extracted wrongly (admins see the open flags)."""
+    if reason not in FLAG_REASONS:
+        raise Invalid(f"unknown flag reason {reason!r}: choose one of {', '.join(FLAG_REASONS)}", field="reason")
+    check_member(db, project, user)
+    _paragraph(db, project, paragraph_id)
+    return annotation_store.insert_flag(
+        db, paragraph_id=paragraph_id, user_id=user["id"], reason=reason, note=(note or "").strip()[:2000]
+    )
+
+
+def open_flags(db: sqlite_utils.Database, *, project: dict) -> list[dict]:
+    return annotation_store.list_open_flags(db, project["id"])
+
+
+def resolve_flag(db: sqlite_utils.Database, *, project: dict, flag_id: int) -> None:
+    annotation_store.resolve_flag(db, project["id"], flag_id)

@@ -1,0 +1,169 @@
+"""Annotations (one current row per paragraph and user), their revisions, drafts and flags."""
+
+import json
+
+import sqlite_utils
+
+from ..errors import Conflict, NotFound
+from .connection import now, write
+
+
+def _annotation(row: dict) -> dict:
+    return {**row, "labels": json.loads(row["labels"])}
+
+
+def find_annotation(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> dict | None:
+    rows = list(db.query("select * from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]))
+    return _annotation(rows[0]) if rows else None
+
+
+def save_annotation(
+    db: sqlite_utils.Database,
+    *,
+    paragraph_id: int,
+    user_id: int,
+    labels: dict,
+    scheme_version: str,
+    base_version: int,
+    seconds: float,
+) -> dict:
+    """Store ``labels`` as the user's annotation of the paragraph, keep the revision, drop the draft; return the row.
+
+    ``base_version`` is the version the labels were edited from (0: none existed). Raises
+    ``Conflict`` (with ``current`` holding the stored version) when another save came in between.
+    Runs in the caller's transaction when there is one, so a later refusal undoes it.
+    """
+    text = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+    with write(db):
+        at = now()
+        row = db.execute(
+            "select id, version from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
+        ).fetchone()
+        current = row[1] if row else 0
+        if current != base_version:
+            error = Conflict(
+                f"this paragraph was saved again (version {current}) after you opened version {base_version}"
+            )
+            error.current = current
+            raise error
+        if row is None:
+            annotation_id = db.execute(
+                """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
+                    created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?, ?)""",
+                [paragraph_id, user_id, text, scheme_version, seconds, at, at],
+            ).lastrowid
+            version = 1
+        else:
+            annotation_id, version = row[0], current + 1
+            db.execute(
+                """update annotations set labels = ?, scheme_version = ?, version = ?, seconds = seconds + ?,
+                    updated_at = ? where id = ?""",
+                [text, scheme_version, version, seconds, at, annotation_id],
+            )
+        db.execute(
+            "insert into annotation_revisions (annotation_id, version, labels, seconds, saved_at) values (?, ?, ?, ?, ?)",
+            [annotation_id, version, text, seconds, at],
+        )
+        db.execute("delete from drafts where paragraph_id = ? and user_id = ?", [paragraph_id, user_id])
+    return {"id": annotation_id, "version": version, "updated_at": at}
+
+
+def list_revisions(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> list[dict]:
+    rows = db.query(
+        """select r.version, r.labels, r.seconds, r.saved_at from annotation_revisions r
+        join annotations n on n.id = r.annotation_id
+        where n.paragraph_id = ? and n.user_id = ? order by r.version""",
+        [paragraph_id, user_id],
+    )
+    return [_annotation(row) for row in rows]
+
+
+def list_user_annotations(
+    db: sqlite_utils.Database, project_id: int, user_id: int, *, limit: int = 100, offset: int = 0
+) -> list[dict]:
+    """Return the user's annotations in the project, newest first, with a snippet of each paragraph."""
+    return list(
+        db.query(
+            """select n.paragraph_id, n.version, n.seconds, n.updated_at, p.position, p.kind,
+                substr(p.text, 1, 140) as snippet, a.title
+            from annotations n join paragraphs p on p.id = n.paragraph_id join articles a on a.id = p.article_id
+            where n.user_id = ? and p.project_id = ? order by n.updated_at desc limit ? offset ?""",
+            [user_id, project_id, limit, offset],
+        )
+    )
+
+
+def find_draft(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> dict | None:
+    rows = list(db.query("select * from drafts where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]))
+    return _annotation(rows[0]) if rows else None
+
+
+def save_draft(
+    db: sqlite_utils.Database, *, paragraph_id: int, user_id: int, labels, base_version: int | None
+) -> str:
+    """Keep the user's unsaved labels of the paragraph (one draft each, replaced); return when."""
+    at = now()
+    with write(db):
+        db.execute(
+            """insert into drafts (paragraph_id, user_id, labels, base_version, updated_at) values (?, ?, ?, ?, ?)
+            on conflict (paragraph_id, user_id) do update set labels = excluded.labels,
+                base_version = excluded.base_version, updated_at = excluded.updated_at""",
+            [paragraph_id, user_id, json.dumps(labels, ensure_ascii=False), base_version, at],
+        )
+    return at
+
+
+def delete_draft(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> None:
+    with write(db):
+        db.execute("delete from drafts where paragraph_id = ? and user_id = ?", [paragraph_id, user_id])
+
+
+def insert_flag(db: sqlite_utils.Database, *, paragraph_id: int, user_id: int, reason: str, note: str) -> dict:
+    with write(db):
+        at = now()
+        flag_id = db.execute(
+            "insert into flags (paragraph_id, user_id, reason, note, created_at) values (?, ?, ?, ?, ?)",
+            [paragraph_id, user_id, reason, note, at],
+        ).lastrowid
+    return {"id": flag_id, "paragraph_id": paragraph_id, "reason": reason, "note": note, "created_at": at}
+
+
+def list_open_flags(db: sqlite_utils.Database, project_id: int, *, limit: int = 500) -> list[dict]:
+    return list(
+        db.query(
+            """select f.id, f.paragraph_id, f.reason, f.note, f.created_at, u.name as user_name,
+                p.position, p.kind, p.text, p.article_id, a.title, a.uid as article_uid
+            from flags f join paragraphs p on p.id = f.paragraph_id join articles a on a.id = p.article_id
+            join users u on u.id = f.user_id
+            where p.project_id = ? and f.resolved_at is null order by f.created_at desc limit ?""",
+            [project_id, limit],
+        )
+    )
+
+
+def count_open_flags(db: sqlite_utils.Database, paragraph_id: int, user_id: int | None = None) -> int:
+    sql = "select count(*) from flags where paragraph_id = ? and resolved_at is null"
+    args = [paragraph_id]
+    if user_id is not None:
+        sql += " and user_id = ?"
+        args.append(user_id)
+    return db.execute(sql, args).fetchone()[0]
+
+
+def resolve_flag(db: sqlite_utils.Database, project_id: int, flag_id: int) -> None:
+    with write(db):
+        row = db.execute(
+            """select f.id from flags f join paragraphs p on p.id = f.paragraph_id
+            where f.id = ? and p.project_id = ?""",
+            [flag_id, project_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no flag {flag_id} in this project")
+        db.execute("update flags set resolved_at = ? where id = ?", [now(), flag_id])
+
+
+def list_article_paragraphs(db: sqlite_utils.Database, article_id: int) -> list[dict]:
+    """Return the article's units (id, position, kind, text) in order, for the context around a paragraph."""
+    return list(
+        db.query("select id, position, kind, text from paragraphs where article_id = ? order by position", [article_id])
+    )

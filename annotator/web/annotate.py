@@ -1,0 +1,224 @@
+"""The annotation workspace: one paragraph in its article, labels saved without page reloads.
+
+The page posts its labels document as JSON in the ``labels`` field with ``version`` and
+``seconds``; without JavaScript the paragraph-level choice fields post as a plain form.
+"""
+
+from flask import Blueprint, g, jsonify, make_response, redirect, request, url_for
+
+from .. import annotation, projects
+from ..errors import Conflict, Forbidden, Invalid
+from .access import role_required
+from .db import get_db
+from .htmx import render, wants_fragment
+
+bp = Blueprint("annotate", __name__)
+
+
+def _project(project_id: int) -> dict:
+    return projects.get_project(get_db(), project_id)
+
+
+def _json_wanted() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
+    task = annotation.task(get_db(), project=project, user=g.user, paragraph_id=paragraph_id)
+    pid = project["id"]
+    urls = {
+        "save": url_for("annotate.save", project_id=pid, paragraph_id=paragraph_id),
+        "draft": url_for("annotate.draft", project_id=pid, paragraph_id=paragraph_id),
+        "discard": url_for("annotate.discard_draft", project_id=pid, paragraph_id=paragraph_id),
+        "previous": url_for("annotate.previous", project_id=pid, before=paragraph_id),
+        "start": url_for("annotate.start", project_id=pid),
+        "guidelines": url_for("annotate.guidelines", project_id=pid),
+    }
+    scheme = task["scheme"]
+    targets = list(project.get("settings", {}).get("stance_targets") or [])
+    data = {
+        "project_id": pid,
+        "paragraph_id": paragraph_id,
+        "text": task["paragraph"]["text"],
+        "labels": task["labels"],
+        "version": task["version"],
+        "scheme": scheme.to_dict(),
+        "urls": urls,
+    }
+    return {**task, "data": data, "urls": urls, "targets": targets,
+            "skip_reasons": annotation.SKIP_REASON_LABELS, "flag_reasons": annotation.FLAG_REASON_LABELS, **extra}
+
+
+def _render_task(project: dict, paragraph_id: int, *, status: int = 200, push: bool = False, **extra):
+    context = _task_context(project, paragraph_id, **extra)
+    response = render("annotate/task.html", "annotate/_task.html", status=status, **context)
+    if push:
+        response.headers["X-Push-Url"] = url_for("annotate.paragraph", project_id=project["id"], paragraph_id=paragraph_id)
+    return response
+
+
+def _render_next(project: dict, *, push: bool = True):
+    """Lease the next paragraph and render it (htmx) or redirect to it; the done page when none is left."""
+    db = get_db()
+    try:
+        paragraph = annotation.next_paragraph(db, project=project, user=g.user)
+    except annotation.Paused as e:
+        return _render_done(project, paused=e.message)
+    if paragraph is None:
+        return _render_done(project)
+    if not wants_fragment():
+        return redirect(url_for("annotate.paragraph", project_id=project["id"], paragraph_id=paragraph["id"]), 303)
+    return _render_task(project, paragraph["id"], push=push)
+
+
+def _render_done(project: dict, paused: str | None = None):
+    progress = annotation.progress(get_db(), project=project, user=g.user)
+    response = render("annotate/done.html", "annotate/_done.html", project=project, progress=progress, paused=paused)
+    if wants_fragment():
+        response.headers["X-Push-Url"] = url_for("annotate.start", project_id=project["id"])
+    return response
+
+
+@bp.get("/projects/<int:project_id>/annotate")
+@role_required("annotator")
+def start(project_id):
+    return _render_next(_project(project_id))
+
+
+@bp.get("/projects/<int:project_id>/paragraphs/<int:paragraph_id>")
+@role_required("annotator")
+def paragraph(project_id, paragraph_id):
+    return _render_task(_project(project_id), paragraph_id)
+
+
+@bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/annotation")
+@role_required("annotator")
+def save(project_id, paragraph_id):
+    project = _project(project_id)
+    db = get_db()
+    form = request.form
+    plain = "labels" not in form
+    try:
+        version = annotation.parse_version(form.get("version"))
+        seconds = annotation.parse_seconds(form.get("seconds"))
+        if plain:
+            labels, _ = annotation.saved_labels(db, project=project, user=g.user, paragraph_id=paragraph_id)
+            fields = {k: form.get(k, "") for k in ("kind", "primary_frame", "notes") if k in form}
+            fields["frames"] = form.getlist("frames")
+            labels = annotation.apply_form(labels, fields, annotation.scheme_for(project))
+        else:
+            labels = annotation.parse_labels(form.get("labels"))
+        saved = annotation.save(
+            db, project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version, seconds=seconds
+        )
+    except annotation.LabelsInvalid as e:
+        if plain:
+            return _render_task(project, paragraph_id, status=400, form_errors=e.errors)
+        return jsonify(message=e.message, errors=[x.to_dict() for x in e.errors]), 400
+    except Invalid as e:
+        if plain or not _json_wanted():
+            raise
+        return jsonify(message=e.message, errors=[{"path": e.field or "", "message": e.message, "code": "invalid"}]), 400
+    except Conflict as e:
+        if plain or not _json_wanted():
+            raise
+        return jsonify(message=e.message, current=getattr(e, "current", None)), 409
+    if plain:
+        return redirect(url_for("annotate.start", project_id=project_id), 303)
+    if form.get("next"):
+        return _render_next(project)
+    return jsonify(saved)
+
+
+@bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/draft")
+@role_required("annotator")
+def draft(project_id, paragraph_id):
+    project = _project(project_id)
+    labels = annotation.parse_labels(request.form.get("labels"))
+    version = annotation.parse_version(request.form.get("version"))
+    result = annotation.save_draft(
+        get_db(), project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version
+    )
+    return jsonify(result)
+
+
+@bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/draft/discard")
+@role_required("annotator")
+def discard_draft(project_id, paragraph_id):
+    annotation.discard_draft(get_db(), project=_project(project_id), user=g.user, paragraph_id=paragraph_id)
+    if wants_fragment():
+        return "", 204
+    return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=paragraph_id), 303)
+
+
+@bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/skip")
+@role_required("annotator")
+def skip(project_id, paragraph_id):
+    project = _project(project_id)
+    annotation.skip(get_db(), project=project, user=g.user, paragraph_id=paragraph_id,
+                    reason=request.form.get("reason", ""))
+    return _render_next(project)
+
+
+@bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/flag")
+@role_required("annotator")
+def flag(project_id, paragraph_id):
+    project = _project(project_id)
+    annotation.flag(get_db(), project=project, user=g.user, paragraph_id=paragraph_id,
+                    reason=request.form.get("reason", ""), note=request.form.get("note", ""))
+    message = "Flagged for an administrator: thank you."
+    if wants_fragment():
+        response = make_response(f"<p class=\"flash\">{message}</p>")
+        response.headers["X-Message"] = message
+        return response
+    return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=paragraph_id), 303)
+
+
+@bp.get("/projects/<int:project_id>/previous")
+@role_required("annotator")
+def previous(project_id):
+    project = _project(project_id)
+    before = request.args.get("before", type=int)
+    row = annotation.previous(get_db(), project=project, user=g.user, before=before)
+    if row is None:
+        if before is not None:
+            return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=before))
+        return redirect(url_for("annotate.start", project_id=project_id))
+    return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=row["id"]))
+
+
+@bp.get("/projects/<int:project_id>/my-work")
+@role_required("annotator")
+def history(project_id):
+    project = _project(project_id)
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = annotation.my_work(get_db(), project=project, user=g.user, page=page)
+    progress = annotation.progress(get_db(), project=project, user=g.user)
+    return render("annotate/history.html", project=project, rows=rows, page_number=page, progress=progress)
+
+
+@bp.get("/projects/<int:project_id>/guidelines")
+@role_required("annotator")
+def guidelines(project_id):
+    project = _project(project_id)
+    annotation.check_member(get_db(), project, g.user)
+    scheme = annotation.scheme_for(project)
+    return render("annotate/guidelines.html", project=project, scheme=scheme, example=scheme.worked_example())
+
+
+@bp.get("/projects/<int:project_id>/flags")
+@role_required("admin")
+def flags(project_id):
+    project = _project(project_id)
+    return render("annotate/flags.html", project=project, flags=annotation.open_flags(get_db(), project=project),
+                  reasons=annotation.FLAG_REASON_LABELS)
+
+
+@bp.post("/projects/<int:project_id>/flags/<int:flag_id>/resolve")
+@role_required("admin")
+def resolve_flag(project_id, flag_id):
+    project = _project(project_id)
+    if projects.member_role(get_db(), project, g.user) != "admin":
+        raise Forbidden("flags are for admins")
+    annotation.resolve_flag(get_db(), project=project, flag_id=flag_id)
+    return redirect(url_for("annotate.flags", project_id=project_id), 303)

@@ -1,0 +1,365 @@
+// The annotate page: wires the text, the model and the panel; saves, drafts, navigation without reloads.
+// Requests carry the CSRF token from <body hx-headers>; fragments come from the same URLs as the pages.
+"use strict";
+window.Annotate = window.Annotate || {};
+(function (A) {
+  let app = null;
+  const $ = (id) => document.getElementById(id);
+
+  function csrf() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
+  }
+  function post(url, fields, extra) {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    return fetch(url, Object.assign({ method: "POST", body, credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(), Accept: "application/json", "HX-Request": "true" } }, extra || {}));
+  }
+
+  function App(root) {
+    this.root = root;
+    this.data = JSON.parse($("task-data").textContent);
+    this.text = new A.Text(this.data.text);
+    this.sel = new A.Selection(this.text);
+    this.model = new A.Model(this.data.scheme, this.data.labels, this.text);
+    this.version = this.data.version;
+    this.errors = [];
+    this.grabbed = null;
+    this.found = null;
+    this.snap = localStorage.getItem("annotate-snap") !== "off";
+    this.roleByKey = {};
+    A.roleOrder = {};
+    this.data.scheme.span_roles.forEach((r, i) => { if (r.enabled) { this.roleByKey[r.key] = r.name; A.roleOrder[r.name] = i; } });
+    this.textEl = $("para-text");
+    this.panel = new A.Panel(this);
+    this.dirty = false;
+    this.seconds = 0;
+    this.since = document.hidden ? null : performance.now();
+    this.textEl.addEventListener("mouseup", (e) => this.mouse(e));
+    const find = $("find-input");
+    find.addEventListener("keydown", (e) => A.onFindKey(this, e));
+    find.addEventListener("input", () => { const i = this.sel.find(find.value); this.found = i >= 0 ? this.text.tokens[i] : null; this.drawText(); });
+    root.querySelectorAll("form[data-js]").forEach((form) => form.addEventListener("submit", (e) => this.submitForm(e, form)));
+    root.querySelectorAll("a[data-nav]").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); this.navigate(a.href); }));
+    root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => this.action(b.dataset.action)));
+    const snapBox = $("snap-toggle");
+    snapBox.checked = this.snap;
+    snapBox.addEventListener("change", () => this.toggleSnap(snapBox.checked));
+    root.classList.add("js");
+    this.render();
+    this.textEl.focus();
+  }
+  App.prototype.action = function (name) {
+    const actions = {
+      save: () => this.save(false), "save-next": () => this.save(true), help: () => this.openDialog("keys-help"),
+      "discard-draft": () => this.discardDraft(), reload: () => this.reloadSaved(), overwrite: () => this.overwrite(),
+    };
+    if (actions[name]) actions[name]();
+  };
+  App.prototype.drawText = function () {
+    A.renderText(this.textEl, this.text, this.model.spans(), this.sel, this.grabbed, this.found);
+    const s = this.sel;
+    $("sel-info").textContent = `“${this.text.slice(s.start, s.end)}” ${s.start}–${s.end}` + (this.grabbed ? " (resizing: press its key or Enter)" : "");
+    this.textEl.dataset.selStart = s.start;
+    this.textEl.dataset.selEnd = s.end;
+  };
+  App.prototype.render = function () { this.drawText(); this.panel.render(); };
+  App.prototype.moved = function () {
+    this.drawText();
+    const seg = this.textEl.querySelector(".sel");
+    if (seg && seg.scrollIntoView) seg.scrollIntoView({ block: "nearest" });
+    return true;
+  };
+  App.prototype.status = function (msg, kind) {
+    const s = $("status");
+    s.textContent = msg;
+    s.className = "status" + (kind ? " " + kind : "");
+  };
+  App.prototype.changed = function (typing) {
+    this.dirty = true;
+    if (!typing) this.render();
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.flushDraft(), 700);
+    this.status("Unsaved changes (a draft is kept)");
+  };
+  App.prototype.mouse = function (e) {
+    const s = window.getSelection();
+    if (!s || !s.rangeCount) return;
+    const r = s.getRangeAt(0);
+    let a = A.pointToCp(this.textEl, r.startContainer, r.startOffset, this.text);
+    let b = A.pointToCp(this.textEl, r.endContainer, r.endOffset, this.text);
+    if (a === null || b === null) return;
+    if (a > b) [a, b] = [b, a];
+    if (a === b) {
+      const i = this.text.tokenFrom(a);
+      if (i < 0) return;
+      const tok = this.text.tokens[i];
+      if (e.shiftKey) { this.sel.start = Math.min(this.sel.start, tok.start); this.sel.end = Math.max(this.sel.end, tok.end); } else { this.sel.collapseTo(i); this.grabbed = null; }
+    } else {
+      const snapped = this.text.snap(a, b, this.snap);
+      if (!snapped) return;
+      this.sel.set(snapped.start, snapped.end);
+    }
+    s.removeAllRanges();
+    this.textEl.focus();
+    this.moved();
+  };
+  App.prototype.markSelection = function (role) {
+    const span = this.text.span(this.sel.start, this.sel.end);
+    let what;
+    if (this.grabbed && this.grabbed.role === role) {
+      this.model.resizeSpan(this.grabbed.ref, span);
+      what = "resized";
+    } else {
+      what = this.model.mark(role, span);
+    }
+    this.grabbed = null;
+    this.changed();
+    this.status(`${this.model.roles[role].label}: “${span.text}” — ${what}`);
+  };
+  App.prototype.spansAt = function (start, end) {
+    return this.model.spans().filter((s) => s.start <= start && s.end >= end).sort((x, y) => (x.end - x.start) - (y.end - y.start));
+  };
+  App.prototype.grabAtSelection = function () {
+    if (!this.grabbed) this.grabCaret = { start: this.sel.start, end: Math.min(this.sel.end, this.sel.start + 1) };
+    const c = this.grabCaret;
+    const list = this.spansAt(c.start, c.end);
+    if (!list.length) { this.status("No span here to grab"); return; }
+    let i = 0;
+    if (this.grabbed) {
+      const at = list.findIndex((s) => JSON.stringify(s.ref) === JSON.stringify(this.grabbed.ref));
+      i = (at + 1) % list.length;
+    }
+    this.take(list[i]);
+  };
+  App.prototype.take = function (s) {
+    this.grabbed = { ref: s.ref, role: s.role, start: s.start, end: s.end };
+    this.sel.set(s.start, s.end);
+    this.status(`Grabbed ${this.model.roles[s.role].label.toLowerCase()} “${this.text.slice(s.start, s.end)}”: Shift+arrows resize, ${this.model.roles[s.role].key} or Enter applies, x removes`);
+    this.moved();
+  };
+  App.prototype.grab = function (ref) {
+    const s = this.model.spans().find((x) => JSON.stringify(x.ref) === JSON.stringify(ref));
+    if (s) { this.grabCaret = { start: s.start, end: s.start + 1 }; this.take(s); this.textEl.focus(); }
+  };
+  App.prototype.removeAtSelection = function () {
+    let target = this.grabbed;
+    if (!target) {
+      const list = this.spansAt(this.sel.start, this.sel.end);
+      target = list.find((s) => s.start === this.sel.start && s.end === this.sel.end) || list[0];
+    }
+    if (!target) { this.status("No span here to remove"); return; }
+    this.model.removeSpan(target.ref);
+    this.grabbed = null;
+    this.changed();
+    this.status(`Removed the ${target.role} span`);
+  };
+  App.prototype.toggleSnap = function (on) {
+    this.snap = on === undefined ? !this.snap : on;
+    localStorage.setItem("annotate-snap", this.snap ? "on" : "off");
+    $("snap-toggle").checked = this.snap;
+    this.status(this.snap ? "Mouse selections snap to words" : "Mouse selections are exact (no snapping)");
+  };
+  App.prototype.stops = function () { return Array.from(this.panel.root.querySelectorAll(".stop")); };
+  App.prototype.gotoWork = function () {
+    if (this.grabbed && (this.grabbed.start !== this.sel.start || this.grabbed.end !== this.sel.end)) {
+      this.markSelection(this.grabbed.role);
+      return;
+    }
+    const cur = this.model.current;
+    const stops = this.stops();
+    let next = cur ? stops.find((s) => s.dataset.item === `${cur.list}:${cur.index}` && s.dataset.unset) : null;
+    next = next || stops.find((s) => s.dataset.unset);
+    if (next) next.focus(); else this.status("Every field is filled in: Ctrl+Enter saves and opens the next paragraph");
+  };
+  App.prototype.advance = function (stop) {
+    const stops = this.stops();
+    const i = stops.indexOf(stop);
+    const next = stops.slice(i + 1).find((s) => s.dataset.item === stop.dataset.item && s.dataset.unset);
+    if (next) next.focus(); else this.focusText();
+  };
+  App.prototype.choose = function (path, f, value) {
+    if (f.type === "multi") this.model.toggle(path, value);
+    else this.model.set(path, value);
+    this.changed();
+    if (f.type !== "multi") {
+      const stop = this.panel.root.querySelector(`.stop[data-path="${CSS.escape(path)}"]`);
+      if (stop) this.advance(stop);
+    }
+  };
+  App.prototype.clear = function (path) {
+    const v = this.model.get(path);
+    this.model.set(path, Array.isArray(v) ? [] : null);
+    this.changed();
+  };
+  App.prototype.focusPath = function (path) {
+    const stop = this.panel.root.querySelector(`[data-path="${CSS.escape(path)}"]`);
+    if (stop) stop.focus();
+  };
+  App.prototype.focusText = function () { this.textEl.focus(); };
+  App.prototype.addStance = function () {
+    if (!this.model.on("framing.stance")) return;
+    const i = this.model.addStance();
+    this.changed();
+    this.focusPath(`framing.stance[${i}].target`);
+  };
+  App.prototype.openFind = function () {
+    const bar = $("find-bar");
+    bar.hidden = false;
+    const input = $("find-input");
+    input.value = "";
+    input.focus();
+  };
+  App.prototype.closeFind = function () {
+    $("find-bar").hidden = true;
+    this.found = null;
+    this.focusText();
+    this.moved();
+  };
+  App.prototype.openDialog = function (id) {
+    const d = $(id);
+    if (d && !d.open) d.showModal();
+  };
+  App.prototype.elapsed = function () {
+    return this.seconds + (this.since === null ? 0 : (performance.now() - this.since) / 1000);
+  };
+  App.prototype.pause = function (hidden) {
+    if (hidden && this.since !== null) { this.seconds = this.elapsed(); this.since = null; }
+    if (!hidden && this.since === null) this.since = performance.now();
+  };
+  App.prototype.flushDraft = function (keepalive) {
+    clearTimeout(this.draftTimer);
+    if (!this.dirty) return this.draftPromise || Promise.resolve();
+    this.dirty = false;
+    const sent = post(this.data.urls.draft, { labels: this.model.json(), version: this.version }, keepalive ? { keepalive: true } : {});
+    this.draftPromise = sent.then((r) => {
+      if (r.ok) return r.json().then((j) => this.status(j.lease === false
+        ? "Draft kept, but others have filled this paragraph meanwhile: your save will be refused"
+        : "Draft saved " + new Date().toLocaleTimeString()));
+      this.dirty = true;
+      this.status("The draft could not be saved (" + r.status + "); it is still in this page", "bad");
+    }).catch(() => { this.dirty = true; this.status("No connection: the draft is still in this page", "bad"); });
+    return this.draftPromise;
+  };
+  App.prototype.save = async function (next, version) {
+    if (this.saving) return;
+    this.saving = true;
+    clearTimeout(this.draftTimer);
+    this.dirty = false;
+    try {
+      await (this.draftPromise || Promise.resolve());
+      const seconds = this.elapsed();
+      const r = await post(this.data.urls.save, {
+        labels: this.model.json(), version: version === undefined ? this.version : version,
+        seconds: seconds.toFixed(1), next: next ? "1" : "",
+      });
+      const type = r.headers.get("Content-Type") || "";
+      if (r.ok && type.startsWith("text/html")) { this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, true); return; }
+      const body = type.includes("json") ? await r.json() : { message: await r.text() };
+      if (r.ok) {
+        this.version = body.version;
+        this.seconds = 0;
+        this.since = document.hidden ? null : performance.now();
+        this.errors = [];
+        this.render();
+        this.status(`Saved (version ${body.version})`, "good");
+      } else if (r.status === 400 && body.errors) {
+        this.errors = body.errors;
+        this.dirty = true;
+        this.render();
+        this.status(`Not saved: ${body.errors.length} problem(s), shown beside the fields`, "bad");
+        const first = this.panel.root.querySelector(".has-error");
+        if (first) first.scrollIntoView({ block: "center" });
+      } else if (r.status === 409 && body.current !== undefined) {
+        this.conflict = body.current;
+        this.dirty = true;
+        $("conflict-message").textContent = body.message;
+        this.openDialog("conflict-dialog");
+      } else {
+        this.dirty = true;
+        this.status(`Not saved (${r.status}): ${body.message || ""}`, "bad");
+      }
+    } catch (e) {
+      this.dirty = true;
+      this.status("No connection: nothing was saved; your work is still in this page", "bad");
+    } finally {
+      this.saving = false;
+    }
+  };
+  App.prototype.overwrite = function () {
+    $("conflict-dialog").close();
+    this.save(false, this.conflict);
+  };
+  App.prototype.reloadSaved = async function () {
+    $("conflict-dialog").close();
+    clearTimeout(this.draftTimer);
+    this.dirty = false;
+    await post(this.data.urls.discard, {});
+    this.navigate(location.href, false);
+  };
+  App.prototype.discardDraft = async function () {
+    clearTimeout(this.draftTimer);
+    this.dirty = false;
+    await post(this.data.urls.discard, {});
+    this.navigate(location.href, false);
+  };
+  App.prototype.previous = function () { this.navigate(this.data.urls.previous); };
+  App.prototype.navigate = async function (url, push) {
+    await this.flushDraft();
+    let r;
+    try {
+      r = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    } catch (e) { this.status("No connection", "bad"); return; }
+    if (!r.ok) { $("flash").innerHTML = ""; $("flash").insertAdjacentHTML("beforeend", await r.text()); return; }
+    this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, push !== false);
+  };
+  App.prototype.submitForm = async function (e, form) {
+    e.preventDefault();
+    await this.flushDraft();
+    const d = form.closest("dialog");
+    const r = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "X-CSRFToken": csrf(), "HX-Request": "true" } });
+    if (d) d.close();
+    const html = await r.text();
+    if (!r.ok) { $("flash").replaceChildren(); $("flash").insertAdjacentHTML("beforeend", html); return; }
+    if (form.dataset.js === "stay") { this.status(r.headers.get("X-Message") || "Done", "good"); return; }
+    this.swap(html, r.headers.get("X-Push-Url") || r.url, true);
+  };
+  App.prototype.swap = function (html, url, push) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    const fresh = tpl.content.querySelector("#task") || tpl.content.firstElementChild;
+    const old = $("task");
+    if (!fresh || !old) { location.href = url; return; }
+    old.replaceWith(fresh);
+    $("flash").replaceChildren();
+    if (push && url) history.pushState({ annotate: true }, "", url);
+    app = null;
+    start();
+  };
+
+  function start() {
+    const root = $("task");
+    if (root && $("task-data")) { app = new App(root); A.app = app; }
+    else if (root) root.querySelectorAll("a[data-nav]").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); navigateTo(a.href); }));
+  }
+  async function navigateTo(url) {
+    const r = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    const tpl = document.createElement("template");
+    tpl.innerHTML = await r.text();
+    const fresh = tpl.content.querySelector("#task");
+    if (!fresh) { location.href = url; return; }
+    $("task").replaceWith(fresh);
+    history.pushState({ annotate: true }, "", r.headers.get("X-Push-Url") || r.url);
+    start();
+  }
+  document.addEventListener("keydown", (e) => { if (app) A.onKey(app, e); });
+  document.addEventListener("visibilitychange", () => {
+    if (!app) return;
+    app.pause(document.hidden);
+    if (document.hidden) app.flushDraft(true);
+  });
+  window.addEventListener("pagehide", () => { if (app) app.flushDraft(true); });
+  window.addEventListener("popstate", () => { if (app) app.navigate(location.href, false); else location.reload(); });
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
+})(window.Annotate);
