@@ -8,7 +8,6 @@ import sqlite_utils
 
 from . import agreement, export, store
 from .errors import Invalid, NotFound
-from .export.records import record_article_id
 from .scheme import load_scheme, normalize, validate
 from .store import datasets as rows_store
 from .store import events
@@ -172,7 +171,9 @@ def _drop_nulls(value):
 def iter_split(lines_and_records, split: str, *, seed: int, ratios=(80, 10, 10)):
     """Keep the records of one split; ``split='all'`` keeps everything."""
     for record in lines_and_records:
-        if split == "all" or export.split_for(record_article_id(record), seed, ratios) == split:
+        # spans records keep the article id in their meta
+        article_id = record["article_id"] if "article_id" in record else record["meta"]["article_id"]
+        if split == "all" or export.split_for(article_id, seed, ratios) == split:
             yield record
 
 
