@@ -22,18 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from . import card
+from .counts import count_decision, count_label_doc, count_labels, count_span_labels, record_article_id
 from .encode import EncodedRecord
-from .records import (
-    EXPORT_VERSION,
-    RECORD_SPECS,
-    VIEWS,
-    count_decision,
-    count_label_doc,
-    count_labels,
-    count_span_labels,
-    hf_features,
-    record_article_id,
-)
+from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features
 from .splits import SPLITS, check_ratios, split_for
 
 MANIFEST = "manifest.json"
