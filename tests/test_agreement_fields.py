@@ -401,3 +401,30 @@ def test_malformed_spans_do_not_crash():
     report = field_report([{"paragraph_id": "p", "annotations": {"a": labels, "b": broken}}])
     assert report["fields"]["attributions.cue"]["value"] == 0.0
     assert 0 < report["paragraphs"]["p"]["disagreement"] <= 1
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_equal_views_shortcut_counts_like_full_comparison(seed, monkeypatch):
+    from annotator.agreement import fields
+
+    rng = random.Random(seed)
+    items = _random_items(seed)
+    for it in items:  # make some annotators copy others, so the shortcut is taken
+        names = list(it["annotations"])
+        for name in names[1:]:
+            if rng.random() < 0.5:
+                it["annotations"][name] = copy.deepcopy(it["annotations"][names[0]])
+    fast = field_report(items)
+    monkeypatch.setattr(fields, "_compare_same", lambda *args: False)
+    slow = field_report(items)
+    assert fast == slow
+
+
+def test_accumulator_pickles():
+    import pickle
+
+    items = _random_items(1)
+    acc = FieldAccumulator()
+    for it in items:
+        acc.add(it)
+    assert pickle.loads(pickle.dumps(acc)).report() == acc.report()

@@ -224,6 +224,40 @@ def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, 
 _NA, _NC, _NF = len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS)
 
 
+def _compare_same(st: _Pair, v: tuple, m: int, m_kind: int, m_primary: int) -> bool:
+    """Count a pair whose two views are equal (common: unanimous paragraphs) without matching anything.
+
+    Gives the same counts as ``_compare``; returns False, counting nothing, when a claim links to a missing
+    attribution (``_compare`` scores that as disagreement even between equal views).
+    """
+    k, _, cset, av, src, con, cs, csset, cv, cl, fr, pr, _, fsset, fv = v
+    if -1 in cl:
+        return False
+    if k is not None:
+        key = (k, k, m_kind)
+        st.kind[key] = st.kind.get(key, 0) + 1
+    key = (fr, fr, m)
+    st.frames[key] = st.frames.get(key, 0) + 1
+    if pr is not None:
+        key = (pr, pr, m_primary)
+        st.primary[key] = st.primary.get(key, 0) + 1
+    for counts, values in ((st.attrs, av), (st.claims, cv), (st.fspans, fv)):
+        for t in values:
+            key = (t, t)
+            counts[key] = counts.get(key, 0) + 1
+    spans = st.spans
+    for base, keys in ((0, cset), (3, src), (6, con), (9, csset), (12, fsset)):
+        n = len(keys)
+        if n:
+            spans[base] += n
+            spans[base + 1] += n
+            spans[base + 2] += 2 * n
+    if cs:
+        st.links[0] += len(cs)
+        st.links[1] += len(cs)
+    return True
+
+
 def _compare(st: _Pair, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: int, masi_cache: dict) -> float:
     """Count one annotator pair's comparisons on one paragraph; return the pair's disagreement in [0, 1].
 
@@ -348,7 +382,7 @@ class FieldAccumulator:
         self.annotators: set[str] = set()
         self.pairs: dict[str, _Pair] = {}
         self.units = {"kind": 0, "framing.primary_frame": 0, "framing.frames": 0}
-        self.paragraphs: dict[str, dict] = {}
+        self.paragraphs: dict[str, tuple[float, int]] = {}  # paragraph_id -> (disagreement, annotators)
         self.multi = 0  # paragraphs with two or more annotators
         self._combos: dict[tuple, list] = {}
         self._masi: dict = {}
@@ -373,8 +407,8 @@ class FieldAccumulator:
             self.multi += 1
             views = [_view(annotations[name]) for name in names]
             units = self.units
-            m_kind = sum(1 for v in views if v[0] is not None)
-            m_primary = sum(1 for v in views if v[11] is not None)
+            m_kind = n - [v[0] for v in views].count(None)
+            m_primary = n - [v[11] for v in views].count(None)
             if m_kind >= 2:
                 units["kind"] += 1
             if m_primary >= 2:
@@ -383,13 +417,17 @@ class FieldAccumulator:
             total = 0.0
             masi = self._masi
             for i, j, st in combos:
-                total += _compare(st, views[i], views[j], n, m_kind, m_primary, masi)
+                va, vb = views[i], views[j]
+                if va == vb and _compare_same(st, va, n, m_kind, m_primary):
+                    continue
+                total += _compare(st, va, vb, n, m_kind, m_primary, masi)
             disagreement = total / len(combos)
         else:
             self.annotators.update(names)
         pid = item.get("paragraph_id")
         if pid is not None:
-            self.paragraphs[str(pid)] = {"disagreement": disagreement, "n_annotators": n}
+            # a tuple, not a dict: 100,000 small dicts would keep the garbage collector busy
+            self.paragraphs[pid if type(pid) is str else str(pid)] = (disagreement, n)
         return disagreement
 
     def merge(self, other: FieldAccumulator) -> None:
@@ -557,7 +595,9 @@ class FieldAccumulator:
             "fields": dict(sorted(fields.items())),
             "pairs": pairs,
             "annotators": sorted(self.annotators),
-            "paragraphs": self.paragraphs,
+            "paragraphs": {
+                pid: {"disagreement": d, "n_annotators": n} for pid, (d, n) in self.paragraphs.items()
+            },
         }
 
 
