@@ -3,7 +3,7 @@
 import click
 
 from .. import __version__
-from . import accounts, articles, database, datasets, projects, team
+from . import accounts, agreement, articles, database, datasets, projects, team
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -15,6 +15,6 @@ def cli():
     """
 
 
-for module in (database, accounts, projects, articles, datasets, team):
+for module in (database, accounts, projects, articles, datasets, team, agreement):
     for command in module.COMMANDS:
         cli.add_command(command)
