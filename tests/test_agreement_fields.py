@@ -428,3 +428,26 @@ def test_accumulator_pickles():
     for it in items:
         acc.add(it)
     assert pickle.loads(pickle.dumps(acc)).report() == acc.report()
+
+
+@pytest.mark.parametrize(
+    ("change", "zero"),
+    [
+        (lambda d: d.update(notes="other words"), True),
+        (lambda d: d["claims"][0].update(decontextualized="other words"), True),
+        (lambda d: d["attributions"][0]["cue"].update(text="REITERATED"), True),
+        (lambda d: d["attributions"][0]["supplement"].clear(), False),
+        (lambda d: d["framing"]["framing_spans"][0].update(alternative="Kyïv"), False),
+        (lambda d: d["framing"]["stance"].pop(), False),
+    ],
+)
+def test_zero_disagreement_means_unanimous(change, zero):
+    from annotator.agreement import RESIDUAL, is_unanimous
+
+    labels = _docs()[1]["labels"]
+    other = copy.deepcopy(labels)
+    change(other)
+    d = paragraph_disagreement({"x": labels, "y": other})
+    assert (d == 0.0) is zero is is_unanimous({"x": labels, "y": other})
+    if not zero:
+        assert d == RESIDUAL

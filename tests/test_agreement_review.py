@@ -60,6 +60,9 @@ def test_null_and_absent_are_the_same(p2):
         lambda d: d["framing"]["frames"].pop(),
         lambda d: d.update(kind="headline"),
         lambda d: d["attributions"].pop(),
+        lambda d: d["framing"]["framing_spans"][0].update(technique="Loaded_Language"),
+        lambda d: d["framing"]["framing_spans"][0].update(alternative="Kyiv!"),
+        lambda d: d["attributions"][0]["embedded_source"]["cue"].update(end=88),
     ],
 )
 def test_not_unanimous(p2, change):

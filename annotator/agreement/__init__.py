@@ -13,7 +13,7 @@ from .coefficients import (
     ratio_distance,
     result,
 )
-from .fields import FieldAccumulator, field_report, paragraph_disagreement
+from .fields import RESIDUAL, FieldAccumulator, field_report, paragraph_disagreement
 from .review import align, diff_fields, is_unanimous, normalise
 from .spans import SpanCounts, match_spans, overlap, span_f1, span_key, span_keys
 
@@ -21,6 +21,7 @@ __all__ = [
     "Coincidences",
     "Contingency",
     "FieldAccumulator",
+    "RESIDUAL",
     "SpanCounts",
     "align",
     "cohen_kappa",

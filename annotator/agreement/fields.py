@@ -16,12 +16,14 @@ from collections.abc import Iterable, Mapping
 from itertools import combinations
 
 from .coefficients import Coincidences, Contingency, masi_distance, result
+from .review import is_unanimous
 from .spans import SpanCounts, match_spans, span_key
 
 __all__ = [
     "ATTRIBUTION_FIELDS",
     "CLAIM_FIELDS",
     "FRAMING_SPAN_FIELDS",
+    "RESIDUAL",
     "FieldAccumulator",
     "field_report",
     "paragraph_disagreement",
@@ -370,6 +372,16 @@ def _compare(st: _Pair, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: in
     return d / 6
 
 
+# the disagreement of a paragraph whose labels differ only in fields the score does not weigh
+RESIDUAL = 0.001
+
+
+def _all_equal(annotations: Mapping[str, Mapping]) -> bool:
+    it = iter(annotations.values())
+    first = next(it)
+    return all(labels == first for labels in it)
+
+
 class FieldAccumulator:
     """Agreement counts over a stream of paragraphs; ``add`` one paragraph at a time, then ``report``.
 
@@ -422,6 +434,10 @@ class FieldAccumulator:
                     continue
                 total += _compare(st, va, vb, n, m_kind, m_primary, masi)
             disagreement = total / len(combos)
+            if disagreement == 0.0 and not _all_equal(annotations) and not is_unanimous(annotations):
+                # the labels differ only where the score does not look (supplements, embedded sources,
+                # stance, a contested name's alternative): rank the paragraph above the unanimous ones
+                disagreement = RESIDUAL
         else:
             self.annotators.update(names)
         pid = item.get("paragraph_id")
@@ -677,5 +693,7 @@ def paragraph_disagreement(annotations: Mapping[str, Mapping]) -> float:
 
     Each pair scores the mean of six components: kind, frames (MASI distance), primary frame, attributions,
     claims and framing spans (unmatched items count fully, matched ones by the share of differing attributes).
+    Labels that differ only in fields none of these weigh (and not only in free text) score ``RESIDUAL``,
+    so 0 means exactly what ``is_unanimous`` means.
     """
     return FieldAccumulator().add({"annotations": annotations})

@@ -28,7 +28,15 @@ def _is_span(x: Any) -> bool:
 def _norm(x: Any, ignore: tuple = ()) -> Any:
     """Return a hashable canonical form: spans as offsets, dicts as sorted items, lists as sorted tuples."""
     if _is_span(x):
-        return ("span", x["start"], x["end"])
+        # a framing span carries its technique and voice beside the offsets: keep those, drop the text copy
+        rest = tuple(
+            sorted(
+                (k, _norm(v, ignore))
+                for k, v in x.items()
+                if k not in ("start", "end", "text") and k not in ignore and not _empty(v)
+            )
+        )
+        return ("span", x["start"], x["end"], *rest)
     if isinstance(x, Mapping):
         return tuple(sorted((k, _norm(v, ignore)) for k, v in x.items() if k not in ignore and not _empty(v)))
     if isinstance(x, list | tuple | set | frozenset):
