@@ -273,3 +273,11 @@ def test_units_of_another_article_are_404(admin_client, db, project, article):
         response = admin_client.open(f"/articles/1/units/{foreign}/{action}", method=method, data={"kind": "body", "offset": 3})
         assert response.status_code == 404, action
     assert admin_client.get("/articles/99").status_code == 404
+
+
+def test_a_request_over_the_upload_limit_is_a_413(app, admin_client, db, project):
+    app.config["MAX_CONTENT_LENGTH"] = 1000
+    response = upload(admin_client, [("a.txt", TEXT * 10)], headers=HX)
+    assert response.status_code == 413
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert count(db) == 0

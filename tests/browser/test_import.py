@@ -3,7 +3,24 @@
 import json
 import uuid
 
+import pytest
 from playwright.sync_api import expect
+
+from annotator import projects as project_service
+from annotator import store
+
+
+@pytest.fixture(scope="module")
+def import_project(live_db):
+    """A project of its own (named to sort last), so these articles never reach the queue other browser tests walk."""
+    db = store.connect(live_db)
+    try:
+        project = project_service.find_project_by_name(db, "zz-browser-imports") or project_service.create_project(
+            db, "zz-browser-imports"
+        )
+    finally:
+        db.close()
+    return project
 
 
 def _files(tmp_path):
@@ -23,10 +40,10 @@ def _files(tmp_path):
     return token, text, feed, good
 
 
-def test_upload_two_files_then_open_and_edit_the_article(login, live_server, live_project, tmp_path):
+def test_upload_two_files_then_open_and_edit_the_article(login, live_server, import_project, tmp_path):
     token, text, feed, good = _files(tmp_path)
     page = login("admin")
-    page.goto(f"{live_server}/projects/{live_project['id']}/import")
+    page.goto(f"{live_server}/projects/{import_project['id']}/import")
     page.set_input_files("input[name=files]", [str(text), str(feed)])
     page.click("#upload-form button[type=submit]")
     summary = page.locator("#import-result .summary")
@@ -80,15 +97,15 @@ def test_upload_two_files_then_open_and_edit_the_article(login, live_server, liv
     expect(dropped.locator("li")).to_have_text("Three.")
 
 
-def test_a_refused_edit_explains_itself(login, live_server, live_project, live_db):
-    from annotator import importing, store
+def test_a_refused_edit_explains_itself(login, live_server, import_project, live_db):
+    from annotator import importing
     from annotator.store import articles as article_store
 
     token = uuid.uuid4().hex[:8]
     record = {"title": f"Locked {token}", "paragraphs": ["Free paragraph.", "Someone is labelling this one."]}
     db = store.connect(live_db)
     try:
-        project = {**live_project, "settings": live_project["settings"]}
+        project = import_project
         report = importing.import_bytes(db, project, (json.dumps(record) + "\n").encode(), source_name="locked.jsonl")
         article_id = report.added[0]["article_id"]
         units = article_store.list_paragraphs(db, article_id)
