@@ -1,13 +1,13 @@
 """Agreement per field of the ``newsattr-1`` scheme, per annotator pair and per paragraph.
 
-One pass over the paragraphs. Each annotator's labels are reduced once to a compact view (span offsets,
-attribute tuples); each annotator pair is then compared once: attributions matched by overlapping cues,
-claims by overlapping spans, framing spans by overlapping spans. Every categorical comparison is counted
-in one dict per field keyed ``(pair, value_a, value_b, m)``, where ``m`` is the number of values in the
-unit. From those counts come both each pair's Cohen's kappa and the pooled Krippendorff's alpha: a unit
-of ``m`` values contributes each of its ordered value pairs to the coincidence matrix with weight
-``1/(m-1)``. Attribute fields of attributions, claims and framing spans are compared on matched pairs only,
-each matched pair a unit of two values, so their ``n`` is the number of matched pairs.
+One pass over the paragraphs; each annotator pair is compared once per paragraph (see ``pairs``). Every
+categorical comparison is counted per pair, keyed ``(value_a, value_b, m)`` where ``m`` is the number of
+values in the unit (matched items' attributes are counted as whole attribute tuples and expanded at the
+end). From those counts come both each pair's Cohen's kappa and the pooled Krippendorff's alpha: a unit of
+``m`` values contributes each of its ordered value pairs to the coincidence matrix with weight ``1/(m-1)``.
+Attribute fields of attributions, claims and framing spans are compared on matched pairs only, each
+matched pair a unit of two values, so their ``n`` is the number of matched pairs; for paragraph-level
+fields ``n`` is the number of paragraphs with two or more values.
 """
 
 from __future__ import annotations
@@ -15,9 +15,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 
-from .coefficients import Coincidences, Contingency, masi_distance, result
+from .coefficients import Coincidences, Contingency, result
+from .pairs import (
+    ATTRIBUTION_CORE,
+    ATTRIBUTION_FIELDS,
+    CLAIM_CORE,
+    CLAIM_FIELDS,
+    FRAMING_SPAN_CORE,
+    FRAMING_SPAN_FIELDS,
+    SPAN_FIELDS,
+    PairCounts,
+    compare,
+    compare_same,
+    view,
+)
 from .review import is_unanimous
-from .spans import SpanCounts, match_spans, span_key
+from .spans import SpanCounts
 
 __all__ = [
     "ATTRIBUTION_FIELDS",
@@ -29,347 +42,7 @@ __all__ = [
     "paragraph_disagreement",
 ]
 
-# attribute fields compared on matched items; the first ``*_CORE`` are always reported, the rest when seen
-ATTRIBUTION_FIELDS = (
-    "source_form",
-    "source_interest",
-    "record_status",
-    "cue_stance",
-    "source_role",
-    "attribution_type",
-    "quote_type",
-)
-ATTRIBUTION_CORE = 4
-CLAIM_FIELDS = ("checkworthiness", "sourcing_strength", "claim_category", "source_commitment")
-CLAIM_CORE = 2
-FRAMING_SPAN_FIELDS = ("technique", "voice")
-FRAMING_SPAN_CORE = 1
-
-# span fields, in the order of the per-pair counters: (path, index in SpanCounts list)
-SPAN_FIELDS = (
-    "attributions.cue",
-    "attributions.sources",
-    "attributions.contents",
-    "claims.span",
-    "framing.framing_spans",
-)
-_CUE, _SOURCES, _CONTENTS, _CLAIMS, _FSPANS = range(5)
-
 _LEVELS = {"claims.sourcing_strength": "ordinal", "framing.frames": "masi"}
-
-
-def _set(keys: Iterable) -> frozenset:
-    s = frozenset(keys)
-    return s - {None} if None in s else s
-
-
-def _view(labels: Mapping) -> tuple:
-    """Reduce one labels document to what the comparisons need: offsets, sets and attribute tuples."""
-    try:
-        return _view_fast(labels)
-    except (KeyError, TypeError, AttributeError):
-        return _view_robust(labels)
-
-
-def _view_fast(labels: Mapping) -> tuple:
-    """``_view`` for well-formed labels (what the server stores); raises on anything malformed."""
-    get = labels.get
-    attrs = get("attributions") or ()
-    if attrs:
-        cues = [(c["start"], c["end"]) if (c := a.get("cue")) is not None else None for a in attrs]
-        avals = [tuple(map(a.get, ATTRIBUTION_FIELDS)) for a in attrs]
-        sources = frozenset([(s["start"], s["end"]) for a in attrs for s in (a.get("sources") or ())])
-        contents = frozenset([(s["start"], s["end"]) for a in attrs for s in (a.get("contents") or ())])
-        ids = {a.get("id"): k for k, a in enumerate(attrs)}
-    else:
-        cues, avals, sources, contents, ids = [], [], _NOTHING, _NOTHING, {}
-    claims = get("claims") or ()
-    if claims:
-        cspans = [(c["start"], c["end"]) if (c := x.get("span")) is not None else None for x in claims]
-        cvals = [tuple(map(x.get, CLAIM_FIELDS)) for x in claims]
-        clinks = [None if (aid := x.get("attribution_id")) is None else ids.get(aid, -1) for x in claims]
-    else:
-        cspans, cvals, clinks = [], [], []
-    framing = get("framing") or _EMPTY
-    fs = framing.get("framing_spans")
-    if fs:
-        fspans = [(s["start"], s["end"]) for s in fs]
-        fvals = [(s.get("technique"), s.get("voice")) for s in fs]
-    else:
-        fspans, fvals = [], []
-    return (
-        get("kind"),
-        cues,
-        _set(cues),
-        avals,
-        sources,
-        contents,
-        cspans,
-        _set(cspans),
-        cvals,
-        clinks,
-        frozenset(framing.get("frames") or ()),
-        framing.get("primary_frame"),
-        fspans,
-        frozenset(fspans),
-        fvals,
-    )
-
-
-_NOTHING: frozenset = frozenset()
-_EMPTY: dict = {}
-
-
-def _view_robust(labels: Mapping) -> tuple:
-    """``_view`` that tolerates malformed spans (they become ``None`` and match nothing)."""
-    get = labels.get
-    cues, avals, sources, contents, ids = [], [], [], [], {}
-    for k, a in enumerate(get("attributions") or ()):
-        cues.append(span_key(a.get("cue")))
-        avals.append(tuple(map(a.get, ATTRIBUTION_FIELDS)))
-        sources += [span_key(s) for s in a.get("sources") or ()]
-        contents += [span_key(s) for s in a.get("contents") or ()]
-        ids[a.get("id")] = k
-    cspans, cvals, clinks = [], [], []
-    for c in get("claims") or ():
-        cspans.append(span_key(c.get("span")))
-        cvals.append(tuple(map(c.get, CLAIM_FIELDS)))
-        aid = c.get("attribution_id")
-        clinks.append(None if aid is None else ids.get(aid, -1))
-    framing = get("framing") or {}
-    fspans, fvals = [], []
-    for s in framing.get("framing_spans") or ():
-        fspans.append(span_key(s))
-        fvals.append((s.get("technique"), s.get("voice")) if isinstance(s, Mapping) else (None, None))
-    return (
-        get("kind"),
-        cues,
-        _set(cues),
-        avals,
-        _set(sources),
-        _set(contents),
-        cspans,
-        _set(cspans),
-        cvals,
-        clinks,
-        frozenset(framing.get("frames") or ()),
-        framing.get("primary_frame"),
-        fspans,
-        _set(fspans),
-        fvals,
-    )
-
-
-def _differing_spans(
-    acc: list, base: int, sa: frozenset, sb: frozenset, la: list | None, lb: list | None, matched: int
-):
-    """Add exact/overlap/total counts for two different span sets to ``acc[base:base+3]``.
-
-    ``matched`` (one-to-one overlap matches of the lists ``la``/``lb``) is reused when the lists had no
-    duplicate or missing spans; otherwise the sets are matched here.
-    """
-    na, nb = len(sa), len(sb)
-    acc[base + 2] += na + nb
-    if na and nb:
-        acc[base] += len(sa & sb)
-        if la is None or na != len(la) or nb != len(lb):
-            matched = len(match_spans(sorted(sa), sorted(sb)))
-        acc[base + 1] += matched
-
-
-class _Pair:
-    """Counts for one annotator pair (names in sorted order: ``a`` is the first)."""
-
-    __slots__ = ("kind", "frames", "primary", "attrs", "claims", "fspans", "spans", "links")
-
-    def __init__(self) -> None:
-        self.kind: dict = {}  # (a, b, m) -> count, m = values in the unit
-        self.frames: dict = {}
-        self.primary: dict = {}
-        self.attrs: dict = {}  # (attribute tuple a, attribute tuple b) -> matched attributions
-        self.claims: dict = {}
-        self.fspans: dict = {}
-        self.spans = [0] * (3 * len(SPAN_FIELDS))  # [exact, overlap, total] per span field
-        self.links = [0, 0]  # matched claims whose links agree, matched claims
-
-    def merge(self, other: _Pair) -> None:
-        for name in ("kind", "frames", "primary", "attrs", "claims", "fspans"):
-            mine = getattr(self, name)
-            for k, c in getattr(other, name).items():
-                mine[k] = mine.get(k, 0) + c
-        for k, c in enumerate(other.spans):
-            self.spans[k] += c
-        self.links[0] += other.links[0]
-        self.links[1] += other.links[1]
-
-
-_IDENTITY = [[(i, i) for i in range(n)] for n in range(17)]
-
-
-def _identity(n: int) -> list[tuple[int, int]]:
-    return _IDENTITY[n] if n < 17 else [(i, i) for i in range(n)]
-
-
-def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, width: int) -> float:
-    """Count matched items' attribute tuples; return the summed agreement share of the matched pairs."""
-    agree = 0
-    for i, j in match:
-        ta = va[i]
-        tb = vb[j]
-        key = (ta, tb)
-        counts[key] = counts.get(key, 0) + 1
-        same = width if ta == tb else sum(1 for x, y in zip(ta, tb, strict=True) if x == y)
-        agree += same + (ka[i] == kb[j])
-    return agree / (width + 1)
-
-
-_NA, _NC, _NF = len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS)
-
-
-def _compare_same(st: _Pair, v: tuple, m: int, m_kind: int, m_primary: int) -> bool:
-    """Count a pair whose two views are equal (common: unanimous paragraphs) without matching anything.
-
-    Gives the same counts as ``_compare``; returns False, counting nothing, when a claim links to a missing
-    attribution (``_compare`` scores that as disagreement even between equal views).
-    """
-    k, _, cset, av, src, con, cs, csset, cv, cl, fr, pr, _, fsset, fv = v
-    if -1 in cl:
-        return False
-    if k is not None:
-        key = (k, k, m_kind)
-        st.kind[key] = st.kind.get(key, 0) + 1
-    key = (fr, fr, m)
-    st.frames[key] = st.frames.get(key, 0) + 1
-    if pr is not None:
-        key = (pr, pr, m_primary)
-        st.primary[key] = st.primary.get(key, 0) + 1
-    for counts, values in ((st.attrs, av), (st.claims, cv), (st.fspans, fv)):
-        for t in values:
-            key = (t, t)
-            counts[key] = counts.get(key, 0) + 1
-    spans = st.spans
-    for base, keys in ((0, cset), (3, src), (6, con), (9, csset), (12, fsset)):
-        n = len(keys)
-        if n:
-            spans[base] += n
-            spans[base + 1] += n
-            spans[base + 2] += 2 * n
-    if cs:
-        st.links[0] += len(cs)
-        st.links[1] += len(cs)
-    return True
-
-
-def _compare(st: _Pair, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: int, masi_cache: dict) -> float:
-    """Count one annotator pair's comparisons on one paragraph; return the pair's disagreement in [0, 1].
-
-    The disagreement is the mean of six components: kind, frames (MASI distance), primary frame, and for
-    attributions, claims and framing spans ``1 - 2 * agreement / (items of a + items of b)``, where each
-    matched pair agrees by the share of its attributes and key-span boundaries that are equal.
-    """
-    ka, cues_a, cset_a, av_a, src_a, con_a, cs_a, csset_a, cv_a, cl_a, fr_a, pr_a, fs_a, fsset_a, fv_a = va
-    kb, cues_b, cset_b, av_b, src_b, con_b, cs_b, csset_b, cv_b, cl_b, fr_b, pr_b, fs_b, fsset_b, fv_b = vb
-    spans = st.spans
-
-    # paragraph-level fields
-    d = 0.0
-    if ka is not None and kb is not None:
-        key = (ka, kb, m_kind)
-        st.kind[key] = st.kind.get(key, 0) + 1
-        if ka != kb:
-            d += 1.0
-    elif ka != kb:
-        d += 1.0
-    key = (fr_a, fr_b, m)
-    st.frames[key] = st.frames.get(key, 0) + 1
-    if fr_a != fr_b:
-        dist = masi_cache.get(key)
-        if dist is None:
-            dist = masi_cache[key] = masi_distance(fr_a, fr_b)
-        d += dist
-    if pr_a is not None and pr_b is not None:
-        key = (pr_a, pr_b, m_primary)
-        st.primary[key] = st.primary.get(key, 0) + 1
-        if pr_a != pr_b:
-            d += 1.0
-    elif pr_a != pr_b:
-        d += 1.0
-
-    # attributions, matched by cues; their source and content spans pooled per paragraph
-    na, nb = len(cues_a), len(cues_b)
-    amatch = ()
-    if na or nb:
-        amatch = _identity(na) if cues_a == cues_b else match_spans(cues_a, cues_b)
-        agree = _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA)
-        d_attr = 1.0 - 2 * agree / (na + nb)
-        if cset_a == cset_b:
-            k = len(cset_a)
-            spans[0] += k
-            spans[1] += k
-            spans[2] += 2 * k
-        else:
-            _differing_spans(spans, 0, cset_a, cset_b, cues_a, cues_b, len(amatch))
-        differ = False
-        if src_a == src_b:
-            k = len(src_a)
-            spans[3] += k
-            spans[4] += k
-            spans[5] += 2 * k
-        else:
-            _differing_spans(spans, 3, src_a, src_b, None, None, 0)
-            differ = True
-        if con_a == con_b:
-            k = len(con_a)
-            spans[6] += k
-            spans[7] += k
-            spans[8] += 2 * k
-        else:
-            _differing_spans(spans, 6, con_a, con_b, None, None, 0)
-            differ = True
-        # differing source or content spans count for a tenth of the attribution component
-        d += min(1.0, d_attr + 0.1) if differ else d_attr
-
-    # claims, matched by spans, and whether matched claims link to matched attributions
-    na, nb = len(cs_a), len(cs_b)
-    if na or nb:
-        cmatch = _identity(na) if cs_a == cs_b else match_spans(cs_a, cs_b)
-        agree = _matched(st.claims, cmatch, cv_a, cv_b, cs_a, cs_b, _NC)
-        if csset_a == csset_b:
-            k = len(csset_a)
-            spans[9] += k
-            spans[10] += k
-            spans[11] += 2 * k
-        else:
-            _differing_spans(spans, 9, csset_a, csset_b, cs_a, cs_b, len(cmatch))
-        d_claims = 1.0 - 2 * agree / (na + nb)
-        if cmatch:
-            amap = dict(amatch)
-            bad = 0
-            for i, j in cmatch:
-                x, y = cl_a[i], cl_b[j]
-                if x != y or x is not None:
-                    if x is None or y is None or x < 0 or amap.get(x) != y:
-                        bad += 1
-            st.links[0] += len(cmatch) - bad
-            st.links[1] += len(cmatch)
-            if bad:
-                d_claims = min(1.0, d_claims + bad / (na + nb))
-        d += d_claims
-
-    # framing spans, matched by spans
-    na, nb = len(fs_a), len(fs_b)
-    if na or nb:
-        fmatch = _identity(na) if fs_a == fs_b else match_spans(fs_a, fs_b)
-        agree = _matched(st.fspans, fmatch, fv_a, fv_b, fs_a, fs_b, _NF)
-        if fsset_a == fsset_b:
-            k = len(fsset_a)
-            spans[12] += k
-            spans[13] += k
-            spans[14] += 2 * k
-        else:
-            _differing_spans(spans, 12, fsset_a, fsset_b, fs_a, fs_b, len(fmatch))
-        d += 1.0 - 2 * agree / (na + nb)
-    return d / 6
 
 
 # the disagreement of a paragraph whose labels differ only in fields the score does not weigh
@@ -392,7 +65,7 @@ class FieldAccumulator:
 
     def __init__(self) -> None:
         self.annotators: set[str] = set()
-        self.pairs: dict[str, _Pair] = {}
+        self.pairs: dict[str, PairCounts] = {}
         self.units = {"kind": 0, "framing.primary_frame": 0, "framing.frames": 0}
         self.paragraphs: dict[str, tuple[float, int]] = {}  # paragraph_id -> (disagreement, annotators)
         self.multi = 0  # paragraphs with two or more annotators
@@ -413,11 +86,11 @@ class FieldAccumulator:
                 for i, j in combinations(range(n), 2):
                     st = self.pairs.get(f"{names[i]}|{names[j]}")
                     if st is None:
-                        st = self.pairs[f"{names[i]}|{names[j]}"] = _Pair()
+                        st = self.pairs[f"{names[i]}|{names[j]}"] = PairCounts()
                     combos.append((i, j, st))
                 self._combos[names] = combos
             self.multi += 1
-            views = [_view(annotations[name]) for name in names]
+            views = [view(annotations[name]) for name in names]
             units = self.units
             m_kind = n - [v[0] for v in views].count(None)
             m_primary = n - [v[11] for v in views].count(None)
@@ -430,9 +103,9 @@ class FieldAccumulator:
             masi = self._masi
             for i, j, st in combos:
                 va, vb = views[i], views[j]
-                if va == vb and _compare_same(st, va, n, m_kind, m_primary):
+                if va == vb and compare_same(st, va, n, m_kind, m_primary):
                     continue
-                total += _compare(st, va, vb, n, m_kind, m_primary, masi)
+                total += compare(st, va, vb, n, m_kind, m_primary, masi)
             disagreement = total / len(combos)
             if disagreement == 0.0 and not _all_equal(annotations) and not is_unanimous(annotations):
                 # the labels differ only where the score does not look (supplements, embedded sources,
@@ -452,7 +125,7 @@ class FieldAccumulator:
         for pair, st in other.pairs.items():
             mine = self.pairs.get(pair)
             if mine is None:
-                mine = self.pairs[pair] = _Pair()
+                mine = self.pairs[pair] = PairCounts()
             mine.merge(st)
         for path, u in other.units.items():
             self.units[path] += u
