@@ -10,6 +10,7 @@ no body, so pages without a clear prose run are not lost.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import trafilatura
@@ -64,9 +65,7 @@ def extract_html(html: str, *, url: str | None = None,
     if timed and (not published or timed.group(1)[:10] == published[:10]):
         published = m.iso_from_meta_value(timed.group(1))
     meta["published"] = published
-    for key, value in text_meta.items():
-        if not meta.get(key) and value:
-            meta[key] = value
+    _prefer_text_meta(meta, text_meta)
 
     # Too little prose for the cleaner (a short item, an unusual layout): ask trafilatura's
     # extractor too, and keep whichever found more body text.
@@ -74,12 +73,59 @@ def extract_html(html: str, *, url: str | None = None,
         extracted = _trafilatura_units(html, url)
         if _body_words(extracted) > _body_words(units):
             units, dropped = extracted, []
-    headline = text_meta.get("title") or ""
-    if not any(u.kind == "headline" for u in units) and meta["title"]:
-        units.insert(0, Unit("headline", meta["title"]))
-    elif headline and not meta["title"]:
-        meta["title"] = headline
-    return meta, units, dropped
+    return meta, _headline(units, meta, text_meta.get("title") or "", rendered), dropped
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _prefer_text_meta(meta: dict, found: dict) -> None:
+    """Fill and tidy trafilatura's metadata with what the page's text shows."""
+    if "://" in meta["outlet"] or meta["outlet"].startswith("www."):
+        meta["outlet"] = found.get("outlet") or ""
+    # trafilatura joins every author-like string it meets ("Troy Smith; Troy L Smith; Cleveland com");
+    # the byline printed on the page, when it is one of them, is the cleaner value.
+    if found.get("byline") and (not meta["byline"] or _fold(found["byline"]) in _fold(meta["byline"])):
+        meta["byline"] = found["byline"]
+    title, head = meta["title"], found.get("title") or ""
+    if title and head and title != head and title.startswith(head) and _TITLE_SUFFIX.match(title[len(head):]):
+        meta["title"] = head
+    elif title and meta["outlet"]:
+        cut = _TITLE_SUFFIX.match(title[-len(meta["outlet"]) - 4:] if len(title) > len(meta["outlet"]) + 4 else "")
+        parts = re.split(r"\s+[-–—|:•·]\s+", title)
+        if len(parts) > 1 and _fold(parts[-1]) == _fold(meta["outlet"]) and not cut:
+            meta["title"] = title[: title.rfind(parts[-1])].rstrip(" -–—|:•·")
+    # Machine dates are often UTC; the page shows the local date and time the reader sees.
+    shown = found.get("published") or ""
+    if shown and meta["published"] and shown != meta["published"]:
+        try:
+            gap = abs((dt.date.fromisoformat(shown[:10]) - dt.date.fromisoformat(meta["published"][:10])).days)
+        except ValueError:
+            gap = 99
+        if gap <= 1 and ("T" in shown or "T" not in meta["published"] or gap == 1):
+            meta["published"] = shown
+    for key, value in found.items():
+        if not meta.get(key) and value:
+            meta[key] = value
+
+
+_TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
+
+
+def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[Unit]:
+    """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text."""
+    title = meta["title"]
+    if not title:
+        meta["title"] = found
+        return units
+    if found == title:
+        return units
+    shown = title in {" ".join(line.split()) for line in rendered.splitlines()}
+    rest = [u for u in units if u.kind != "headline" and not (shown and u.text == title)]
+    if shown or not found:
+        return [Unit("headline", title), *rest]
+    return units
 
 
 _FALLBACK_WORDS = 40
