@@ -25,6 +25,8 @@ from .store import articles, events, write
 UNIT_SEPARATOR = articles.UNIT_SEPARATOR
 MAX_BYTES = 20 * 1024 * 1024
 STDIN = "-"
+# Metadata kept in the articles table's own columns; any other key goes to its ``meta`` JSON.
+META_COLUMNS = ("title", "outlet", "published", "section", "byline", "url", "language")
 STDIN_NAME = "<stdin>"
 
 
@@ -98,6 +100,13 @@ def store_document(
     the key that makes re-importing the same article a no-op, even after its units are edited.
     """
     units = doc.units
+    for key in META_COLUMNS:
+        value = doc.meta.get(key)
+        if value is not None and not isinstance(value, str):
+            # JSONL metadata arrives as given: a list or a number here is a mistake in the feed.
+            raise ingest.IngestError(
+                f"invalid {key}: expected a string, got {type(value).__name__}", line=doc.line, field=key
+            )
     full_text = UNIT_SEPARATOR.join(unit.text for unit in units)
     text_sha = _sha256(full_text)
     meta = doc.meta
@@ -134,7 +143,6 @@ def store_document(
             }
         )
         offset += len(unit.text) + len(UNIT_SEPARATOR)
-    known_keys = {"title", "outlet", "published", "section", "byline", "url", "language"}
     article = {
         "uid": uid,
         "url": url or None,
@@ -148,7 +156,7 @@ def store_document(
         "source_name": source_name,
         "raw_sha256": hashlib.sha256(doc.raw).hexdigest(),
         "text_sha256": text_sha,
-        "meta": {k: v for k, v in meta.items() if k not in known_keys},
+        "meta": {k: v for k, v in meta.items() if k not in META_COLUMNS},
         "rank": _rank(project, uid, db, rank_counter),
         "imported_by": user_id,
     }
@@ -192,6 +200,9 @@ def import_bytes(
             added = sum(o["status"] == "added" for o in outcomes)
             if added:
                 events.log_event(db, "import", user_id=user_id, project_id=project["id"], file=source_name, added=added)
+    except ingest.IngestError as e:
+        report.fail(source_name, e.reason, line=e.line)
+        return report
     except Exception as e:  # noqa: BLE001 - a failure of this file must not stop the others
         report.fail(source_name, f"not stored: {e}")
         return report

@@ -121,6 +121,7 @@ BAD_INPUTS = [
     ("bad.jsonl", jsonl(RECORD_A)[:-1] + b"\n{oops\n", None, "bad.jsonl, line 2: invalid JSON"),
     ("list.jsonl", b"[1, 2]\n", "jsonl", "list.jsonl, line 1: invalid record"),
     ("hollow.jsonl", jsonl(RECORD_A, RECORD_B, {"url": "u", "text": "  "}), None, "hollow.jsonl, line 3: no text"),
+    ("meta.jsonl", jsonl(RECORD_B, {**RECORD_A, "title": ["x"]}), None, "meta.jsonl, line 2: invalid title: expected a string, got list"),
     ("empty.txt", b"", None, "empty.txt: no text"),
     ("blank.txt", b"  \n\n \t\n", None, "blank.txt: no text"),
     ("latin.txt", b"\x00\x81\xfe\xff\x00\x00binary", None, "latin.txt: undecodable bytes"),
