@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import pickle
 import sqlite3
 import time
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import sqlite_utils
 
@@ -16,57 +18,65 @@ from ..errors import Invalid
 from ..store import connect, reviewing, write
 from .queue import _group, _project
 
-#: Paragraph ids per cached block of agreement counts.
+#: Paragraph ids per cached block of agreement counts; the triggers of migration m006 use the same size.
 CHUNK = 2000
-#: Bumped when the cached counts' format changes, so old blocks are recounted.
-CHUNK_FORMAT = "1"
+#: The code the cached counts were made by: counts pickled by another version are recounted.
+CHUNK_FORMAT = hashlib.sha256(Path(agreement.fields.__file__).read_bytes()).hexdigest()[:16]
 #: Recount in worker processes when at least this many blocks changed.
 PARALLEL_MIN_CHUNKS = 8
 #: The agreement page recounts by itself when at most this many blocks changed; else it shows the
-#: cached report until someone asks for a new one.
+#: last report until someone asks for a new one.
 INLINE_MAX_CHUNKS = 10
 THRESHOLDS = (0.667, 0.8)
 
 
-def _count(db: sqlite_utils.Database, project_id: int, chunks: list[int], size: int) -> dict[int, bytes]:
-    """Return each block's (``size`` paragraph ids) pickled agreement counts, read and counted from ``db``."""
+def _count(
+    db: sqlite_utils.Database, project_id: int, chunks: list[int]
+) -> dict[int, agreement.FieldAccumulator]:
+    """Return each block's agreement counts, read and counted from ``db``."""
     names = reviewing.user_names(db)
     out = {}
     for k in chunks:
         acc = agreement.FieldAccumulator()
         for item in _group(
-            reviewing.iter_raw_annotations(db, project_id, lo=k * size, hi=(k + 1) * size), names
+            reviewing.iter_raw_annotations(db, project_id, lo=k * CHUNK, hi=(k + 1) * CHUNK), names
         ):
             acc.add(item)
-        out[k] = pickle.dumps(acc, protocol=pickle.HIGHEST_PROTOCOL)
+        out[k] = acc
     return out
 
 
-def _worker(args: tuple) -> dict[int, bytes]:
+def _worker(args: tuple) -> dict[int, agreement.FieldAccumulator]:
     """Worker process: count some blocks over its own connection to the database file."""
-    path, project_id, chunks, size = args
+    path, project_id, chunks = args
     db = connect(path, migrate=False)
     try:
-        return _count(db, project_id, chunks, size)
+        return _count(db, project_id, chunks)
     finally:
         db.close()
 
 
-def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int, bytes]:
+def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int, agreement.FieldAccumulator]:
     path = reviewing.database_path(db)
     if not path or workers < 2 or len(chunks) < PARALLEL_MIN_CHUNKS:
-        return _count(db, project_id, chunks, CHUNK)
+        return _count(db, project_id, chunks)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # interleaved, so each worker gets blocks from the whole id range
     parts = [chunks[w::workers] for w in range(workers)]
     ctx = multiprocessing.get_context("spawn")
-    out: dict[int, bytes] = {}
+    out: dict[int, agreement.FieldAccumulator] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for counted in pool.map(_worker, [(path, project_id, part, CHUNK) for part in parts if part]):
+        for counted in pool.map(_worker, [(path, project_id, part) for part in parts if part]):
             out.update(counted)
     return out
+
+
+def _stale(chunks: Mapping[int, dict]) -> list[int]:
+    return sorted(
+        k for k, c in chunks.items() if c["counted"] != c["changes"] or c["fingerprint"] != CHUNK_FORMAT
+    )
 
 
 def agreement_report(
@@ -74,39 +84,41 @@ def agreement_report(
 ) -> dict:
     """Return the project's agreement per field, per annotator pair and per paragraph (``field_report``'s shape).
 
-    Counts are kept per block of paragraph ids with a fingerprint of its annotations (``cache``): only
-    blocks whose annotations changed are recounted, in worker processes when many did (``workers``,
-    default one per CPU), and the blocks' counts are merged; the figures equal a single pass.
+    Counts are kept per block of paragraph ids (``cache``): only blocks whose annotations changed since
+    they were counted are recounted, in worker processes when many did (``workers``, default one per
+    CPU); the blocks' counts are merged, and the figures equal a single pass over the annotations.
     """
     project = _project(db, project)
     pid = project["id"]
-    current = {k: f"{CHUNK_FORMAT}:{fp}" for k, fp in reviewing.chunk_fingerprints(db, pid, CHUNK).items()}
-    stored = reviewing.list_chunk_fingerprints(db, pid) if cache else {}
-    fresh = [k for k, fp in current.items() if stored.get(k) == fp]
-    states = reviewing.load_chunk_states(db, pid, fresh) if fresh else {}
-    stale = sorted(k for k in current if k not in states)
-    counted = _count_all(db, pid, stale, workers or os.cpu_count() or 1)
-    if cache and (counted or set(stored) - set(current)):
+    chunks = reviewing.list_chunks(db, pid)
+    stale = set(_stale(chunks)) if cache else set(chunks)
+    merged = agreement.FieldAccumulator()
+    parts: dict[int, agreement.FieldAccumulator] = {}
+    for k, state in reviewing.load_chunk_states(db, pid, sorted(set(chunks) - stale)).items():
+        try:
+            parts[k] = pickle.loads(state)
+        except Exception:  # counts pickled by other code: count again
+            stale.add(k)
+    counted = _count_all(db, pid, sorted(stale), workers or os.cpu_count() or 1)
+    parts.update(counted)
+    if cache and counted:
+        states = {
+            k: (CHUNK_FORMAT, chunks[k]["changes"], pickle.dumps(acc, protocol=pickle.HIGHEST_PROTOCOL))
+            for k, acc in counted.items()
+        }
         try:
             with write(db):
-                reviewing.save_chunk_states(
-                    db, pid, {k: (current[k], counted[k]) for k in counted}, set(current)
-                )
+                reviewing.save_chunk_states(db, pid, states)
         except sqlite3.OperationalError:  # a read-only database: the report is still right, just not kept
             pass
-    acc = agreement.FieldAccumulator()
-    for k in sorted(current):
-        acc.merge(pickle.loads(counted[k] if k in counted else states[k]))
-    return acc.report()
+    for k in sorted(parts):
+        merged.merge(parts[k])
+    return merged.report()
 
 
 def stale_chunks(db: sqlite_utils.Database, project_id: int) -> int:
     """Return how many blocks of the project's agreement counts a report would have to recount."""
-    current = {
-        k: f"{CHUNK_FORMAT}:{fp}" for k, fp in reviewing.chunk_fingerprints(db, project_id, CHUNK).items()
-    }
-    stored = reviewing.list_chunk_fingerprints(db, project_id)
-    return sum(1 for k, fp in current.items() if stored.get(k) != fp)
+    return len(_stale(reviewing.list_chunks(db, project_id)))
 
 
 def report_summary(report: Mapping) -> dict:
@@ -128,7 +140,7 @@ def project_report(db: sqlite_utils.Database, project: Mapping, *, recompute: bo
     When many annotations changed since the last report, the last one is returned as it is (``stale``
     true) unless ``recompute``: the page stays fast and says so.
     """
-    fingerprint = reviewing.annotations_fingerprint(db, project["id"])
+    fingerprint = reviewing.chunks_generation(db, project["id"])
     cached = reviewing.find_agreement_report(db, project["id"])
     fresh = cached is not None and cached["fingerprint"] == fingerprint
     if (not fresh or recompute) and (

@@ -256,7 +256,79 @@ def m004_agreement_chunks(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [m001_initial, m002_queue_filled, m003_review_items, m004_agreement_chunks]
+def m005_review_counts(db: sqlite_utils.Database) -> None:
+    # The review queue's tab counts, kept by triggers: counting 100,000 queue rows on every page view
+    # would cost more than the rest of the page.
+    run_script(
+        db,
+        """
+        create table review_counts (
+            project_id integer not null,
+            state text not null,
+            n integer not null default 0,
+            primary key (project_id, state)
+        ) without rowid;
+        insert into review_counts (project_id, state, n)
+            select project_id, state, count(*) from review_items group by project_id, state;
+        create trigger review_items_counted_insert after insert on review_items begin
+            insert into review_counts (project_id, state, n) values (new.project_id, new.state, 1)
+                on conflict (project_id, state) do update set n = n + 1;
+        end;
+        create trigger review_items_counted_delete after delete on review_items begin
+            update review_counts set n = n - 1 where project_id = old.project_id and state = old.state;
+        end;
+        create trigger review_items_counted_update after update of project_id, state on review_items
+        when old.project_id != new.project_id or old.state != new.state begin
+            update review_counts set n = n - 1 where project_id = old.project_id and state = old.state;
+            insert into review_counts (project_id, state, n) values (new.project_id, new.state, 1)
+                on conflict (project_id, state) do update set n = n + 1;
+        end;
+        """,
+    )
+
+
+def m006_agreement_chunk_changes(db: sqlite_utils.Database) -> None:
+    # Triggers count the changes to each block of 2,000 paragraph ids (the size in review/reports.py)
+    # as annotations are saved, so a report knows which blocks to recount without reading the
+    # annotations. ``counted`` is the ``changes`` value the stored state was counted at.
+    run_script(
+        db,
+        """
+        delete from agreement_chunks;
+        alter table agreement_chunks add column changes integer not null default 1;
+        alter table agreement_chunks add column counted integer not null default 0;
+        insert into agreement_chunks (project_id, chunk, fingerprint, state, changes, counted)
+            select p.project_id, n.paragraph_id / 2000, '', x'', 1, 0
+            from annotations n join paragraphs p on p.id = n.paragraph_id group by 1, 2;
+        create trigger annotations_agreement_insert after insert on annotations begin
+            insert into agreement_chunks (project_id, chunk, fingerprint, state, changes, counted)
+                values ((select project_id from paragraphs where id = new.paragraph_id), new.paragraph_id / 2000,
+                        '', x'', 1, 0)
+                on conflict (project_id, chunk) do update set changes = changes + 1;
+        end;
+        create trigger annotations_agreement_update after update of labels, user_id, paragraph_id on annotations
+        begin
+            update agreement_chunks set changes = changes + 1
+                where chunk in (old.paragraph_id / 2000, new.paragraph_id / 2000)
+                and project_id in (select project_id from paragraphs where id in (old.paragraph_id, new.paragraph_id));
+        end;
+        create trigger annotations_agreement_delete after delete on annotations begin
+            update agreement_chunks set changes = changes + 1
+                where chunk = old.paragraph_id / 2000
+                and project_id = (select project_id from paragraphs where id = old.paragraph_id);
+        end;
+        """,
+    )
+
+
+MIGRATIONS = [
+    m001_initial,
+    m002_queue_filled,
+    m003_review_items,
+    m004_agreement_chunks,
+    m005_review_counts,
+    m006_agreement_chunk_changes,
+]
 
 
 def current_version(db: sqlite_utils.Database) -> int:

@@ -82,16 +82,6 @@ def iter_raw_annotations(
     )
 
 
-def annotations_fingerprint(db: sqlite_utils.Database, project_id: int) -> str:
-    """Return a value that changes whenever the project's annotations do (count and latest save)."""
-    count, latest, versions = db.execute(
-        """select count(*), max(n.updated_at), total(n.version) from annotations n
-        join paragraphs p on p.id = n.paragraph_id where p.project_id = ?""",
-        [project_id],
-    ).fetchone()
-    return f"{count}:{latest}:{versions:.0f}"
-
-
 def upsert_review_items(db: sqlite_utils.Database, rows: list[dict]) -> None:
     """Insert or replace review items ``{paragraph_id, project_id, state, n_annotations, disagreement,
     unanimous, stale}``. Call inside ``write``."""
@@ -134,13 +124,11 @@ def set_review_state(db: sqlite_utils.Database, paragraph_id: int, state: str, *
 
 
 def count_review_items(db: sqlite_utils.Database, project_id: int) -> dict[str, int]:
-    """Return ``{state: count}`` for the project (every state present, zero when empty)."""
+    """Return ``{state: count}`` for the project (every state present, zero when empty), kept by triggers."""
     counts = dict.fromkeys(STATES, 0)
-    for state in STATES:
-        # one indexed count per state; a group-by would read the whole index range anyway
-        counts[state] = db.execute(
-            "select count(*) from review_items where project_id = ? and state = ?", [project_id, state]
-        ).fetchone()[0]
+    counts.update(
+        db.execute("select state, n from review_counts where project_id = ?", [project_id]).fetchall()
+    )
     return counts
 
 
@@ -148,21 +136,25 @@ def list_review_items(
     db: sqlite_utils.Database, project_id: int, state: str, *, limit: int = 50, offset: int = 0
 ) -> list[dict]:
     """Return one page of the project's review items in ``state``, most disagreement first."""
+    # The page's ids come from the covering index alone; only those 50 rows are joined, however deep the page.
     return list(
         db.query(
-            """select r.paragraph_id, r.state, r.n_annotations, r.disagreement, r.stale, r.updated_at,
+            """with page as (
+                select paragraph_id, state, n_annotations, disagreement, stale, updated_at from review_items
+                where project_id = :project and state = :state
+                order by disagreement desc, paragraph_id limit :limit offset :offset
+            )
+            select r.paragraph_id, r.state, r.n_annotations, r.disagreement, r.stale, r.updated_at,
                 p.position, p.kind, substr(p.text, 1, 160) as snippet, length(p.text) as length,
                 a.title, a.outlet, d.source, d.version as decision_version, d.updated_at as decided_at,
                 coalesce(u.name, '') as reviewer
-            from review_items r
+            from page r
             join paragraphs p on p.id = r.paragraph_id
             join articles a on a.id = p.article_id
             left join decisions d on d.paragraph_id = r.paragraph_id
             left join users u on u.id = d.reviewer_id
-            where r.project_id = ? and r.state = ?
-            order by r.disagreement desc, r.paragraph_id
-            limit ? offset ?""",
-            [project_id, state, limit, offset],
+            order by r.disagreement desc, r.paragraph_id""",
+            {"project": project_id, "state": state, "limit": limit, "offset": offset},
         )
     )
 
@@ -240,21 +232,26 @@ def iter_user_decided(db: sqlite_utils.Database, project_id: int, user_id: int) 
         yield row
 
 
-def chunk_fingerprints(db: sqlite_utils.Database, project_id: int, size: int) -> dict[int, str]:
-    """Return ``{block: fingerprint}`` of the project's annotations in blocks of ``size`` paragraph ids."""
+def list_chunks(db: sqlite_utils.Database, project_id: int) -> dict[int, dict]:
+    """Return ``{block: {"fingerprint", "changes", "counted"}}`` of the project's blocks of agreement counts.
+
+    Triggers on ``annotations`` add a block when its first annotation arrives and bump ``changes`` on
+    every save, so the list is complete and current without reading the annotations.
+    """
     rows = db.execute(
-        """select n.paragraph_id / :size as k, count(*), max(n.updated_at), total(n.version), total(n.user_id)
-        from annotations n join paragraphs p on p.id = n.paragraph_id
-        where p.project_id = :project group by k""",
-        {"size": size, "project": project_id},
+        "select chunk, fingerprint, changes, counted from agreement_chunks where project_id = ?", [project_id]
     )
-    return {k: f"{count}:{latest}:{versions:.0f}:{users:.0f}" for k, count, latest, versions, users in rows}
+    return {
+        k: {"fingerprint": fp, "changes": changes, "counted": counted} for k, fp, changes, counted in rows
+    }
 
 
-def list_chunk_fingerprints(db: sqlite_utils.Database, project_id: int) -> dict[int, str]:
-    return dict(
-        db.execute("select chunk, fingerprint from agreement_chunks where project_id = ?", [project_id])
-    )
+def chunks_generation(db: sqlite_utils.Database, project_id: int) -> str:
+    """Return a value that changes whenever any of the project's annotations does."""
+    total, count = db.execute(
+        "select total(changes), count(*) from agreement_chunks where project_id = ?", [project_id]
+    ).fetchone()
+    return f"{total:.0f}:{count}"
 
 
 def load_chunk_states(db: sqlite_utils.Database, project_id: int, chunks: list[int]) -> dict[int, bytes]:
@@ -269,13 +266,10 @@ def load_chunk_states(db: sqlite_utils.Database, project_id: int, chunks: list[i
 
 
 def save_chunk_states(
-    db: sqlite_utils.Database, project_id: int, states: dict[int, tuple[str, bytes]], keep: set[int]
+    db: sqlite_utils.Database, project_id: int, states: dict[int, tuple[str, int, bytes]]
 ) -> None:
-    """Store ``{block: (fingerprint, state)}`` and drop the project's blocks not in ``keep``. Call inside ``write``."""
+    """Store ``{block: (format, changes counted at, state)}``. Call inside ``write``."""
     db.conn.executemany(
-        """insert into agreement_chunks (project_id, chunk, fingerprint, state) values (?, ?, ?, ?)
-        on conflict (project_id, chunk) do update set fingerprint = excluded.fingerprint, state = excluded.state""",
-        [(project_id, k, fp, state) for k, (fp, state) in states.items()],
+        "update agreement_chunks set fingerprint = ?, counted = ?, state = ? where project_id = ? and chunk = ?",
+        [(fp, counted, state, project_id, k) for k, (fp, counted, state) in states.items()],
     )
-    gone = [(project_id, k) for k in list_chunk_fingerprints(db, project_id) if k not in keep]
-    db.conn.executemany("delete from agreement_chunks where project_id = ? and chunk = ?", gone)
