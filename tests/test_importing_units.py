@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from annotator import curation, importing
 from annotator.errors import Conflict, Invalid, NotFound
@@ -219,3 +221,34 @@ def test_list_articles_pages(db, project):
     last = curation.list_articles(db, project["id"], page=99)
     assert (first["total"], first["pages"], len(first["articles"])) == (curation.PER_PAGE + 3, 2, curation.PER_PAGE)
     assert (last["page"], len(last["articles"])) == (2, 3)
+
+
+_edit = st.tuples(st.sampled_from(["merge", "split", "drop"]), st.integers(0, 20), st.integers(0, 200))
+_paragraph = st.text(alphabet=st.sampled_from(list("ab .\n😀é")), min_size=1, max_size=30).filter(str.strip)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(paragraphs=st.lists(_paragraph, min_size=1, max_size=6), edits=st.lists(_edit, max_size=8))
+def test_any_sequence_of_edits_matches_a_model_and_stays_consistent(db, project, paragraphs, edits):
+    report = importing.import_bytes(db, project, jsonl({"paragraphs": paragraphs}), source_name="h.jsonl")
+    if not report.added:  # the same paragraphs drawn twice: already imported
+        return
+    article_id = report.added[0]["article_id"]
+    model = [u["text"] for u in units_of(db, article_id)]
+    for action, index, offset in edits:
+        units = units_of(db, article_id)
+        unit = units[index % len(units)]
+        i = index % len(units)
+        try:
+            if action == "merge":
+                curation.merge_with_next(db, article_id, unit["id"])
+                model[i : i + 2] = [model[i] + " " + model[i + 1]]
+            elif action == "split":
+                curation.split(db, article_id, unit["id"], offset)
+                model[i : i + 1] = [model[i][:offset].rstrip(), model[i][offset:].lstrip()]
+            else:
+                curation.drop(db, article_id, unit["id"])
+                del model[i]
+        except Invalid:
+            pass
+        assert [u["text"] for u in assert_consistent(db, article_id, kinds(project))] == model
