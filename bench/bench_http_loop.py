@@ -1,0 +1,328 @@
+"""Benchmark: the whole annotation loop over HTTP against ``annotator serve``.
+
+The server runs as ``.venv/bin/annotator serve`` in its own process; the client is another
+process (this file with ``--client``), one thread per annotator, each with its own session and
+keep-alive connection. One annotation = ``GET /projects/1/annotate`` (htmx: the next paragraph's
+fragment, leased) then ``POST …/paragraphs/<id>/annotation`` (labels with an attribution of three
+spans, JSON answer), with CSRF on, exactly as the page does.
+
+Reported per configuration (1, 10, 50 annotators × 10k and 1M paragraphs): annotations/s, p50/p95/p99
+of each request, server CPU ms per annotation (``/proc/<pid>/stat``, measured over the timed phase
+only) and peak server RSS (``VmHWM``). Targets (issue 5) with 10 annotators at 10k paragraphs:
+≥ 500 annotations/s, next p95 ≤ 20 ms, ≤ 3 ms server CPU per annotation, ≤ 100 MiB; within twice
+those at 1M.
+
+    .venv/bin/python bench/bench_http_loop.py                      # all six configurations
+    .venv/bin/python bench/bench_http_loop.py --sizes 10000 --annotators 10 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+OUT = ROOT / "bench" / "out"
+ANNOTATOR = ROOT / ".venv" / "bin" / "annotator"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+# --- the client process --------------------------------------------------------------------------
+
+
+def labels_for(text: str) -> dict:
+    def span(sub):
+        start = text.index(sub)
+        return {"start": start, "end": start + len(sub), "text": sub}
+
+    return {
+        "kind": "body",
+        "attributions": [
+            {
+                "id": "a1",
+                "sources": [span("The minister")],
+                "cue": span("said"),
+                "contents": [span("that the talks would resume “within weeks”")],
+                "source_form": "described_person",
+                "source_interest": "unknown",
+                "record_status": "on_record",
+                "cue_stance": "neutral",
+            }
+        ],
+        "claims": [],
+        "framing": {"frames": [], "primary_frame": None, "framing_spans": []},
+        "notes": "",
+    }
+
+
+class Client:
+    """One browser tab: a keep-alive connection and a cookie jar."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+        self.csrf = ""
+
+    def request(self, method, path, *, form=None, headers=None):
+        sent = dict(headers or {})
+        if self.cookies:
+            sent["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        if method == "POST" and self.csrf:
+            sent["X-CSRFToken"] = self.csrf
+        if self.conn.sock is None:
+            self.conn.connect()
+            # http.client sends headers and body in two writes; without NODELAY, Nagle holds the
+            # body until the server's delayed ACK (40 ms). A browser sends them at once.
+            self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.conn.request(method, path, body=body, headers=sent)
+        response = self.conn.getresponse()
+        data = response.read()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+
+    def login(self, name, password):
+        _, _, page = self.request("GET", "/login")
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1).decode()
+        status, _, _ = self.request(
+            "POST", "/login", form={"name": name, "password": password, "csrf_token": token}
+        )
+        if status != 302:
+            raise RuntimeError(f"login of {name} failed: {status}")
+        _, _, page = self.request("GET", "/")
+        self.csrf = re.search(rb'"X-CSRFToken": "([^"]+)"', page).group(1).decode()
+
+
+def client_main(port: int, annotators: int, seconds: float, password: str, text_template: str) -> None:
+    clients = []
+    for i in range(annotators):
+        client = Client(port)
+        client.login(f"bench{i:02d}", password)
+        clients.append(client)
+    print("ready", flush=True)
+    sys.stdin.readline()  # the parent reads the server's CPU clock, then says go
+    nexts, saves, errors, counts = [], [], [], []
+    stop = time.monotonic() + seconds
+    barrier = threading.Barrier(annotators)
+
+    def work(client):
+        my_next, my_save, done = [], [], 0
+        try:
+            barrier.wait()
+            while time.monotonic() < stop:
+                t0 = time.perf_counter()
+                status, headers, body = client.request(
+                    "GET", "/projects/1/annotate", headers={"HX-Request": "true"}
+                )
+                t1 = time.perf_counter()
+                match = re.search(r"/paragraphs/(\d+)$", headers.get("x-push-url", ""))
+                if status != 200 or match is None:
+                    errors.append(f"next: {status} {body[:120]!r}")
+                    return
+                paragraph_id = int(match.group(1))
+                text = text_template.format(n=paragraph_id - 1)
+                t2 = time.perf_counter()
+                status, _, body = client.request(
+                    "POST",
+                    f"/projects/1/paragraphs/{paragraph_id}/annotation",
+                    form={"labels": json.dumps(labels_for(text)), "version": "0", "seconds": "9.5"},
+                    headers={"Accept": "application/json"},
+                )
+                t3 = time.perf_counter()
+                if status != 200:
+                    errors.append(f"save: {status} {body[:200]!r}")
+                    return
+                my_next.append(t1 - t0)
+                my_save.append(t3 - t2)
+                done += 1
+        except Exception as e:  # noqa: BLE001
+            errors.append(repr(e))
+        finally:
+            nexts.extend(my_next)
+            saves.extend(my_save)
+            counts.append(done)
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    print(
+        json.dumps(
+            {
+                "elapsed": elapsed,
+                "annotations": sum(counts),
+                "next": nexts,
+                "save": saves,
+                "errors": errors[:10],
+                "n_errors": len(errors),
+            }
+        ),
+        flush=True,
+    )
+
+
+# --- the orchestrating process -------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
+
+
+def _vm_hwm_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _percentiles(samples):
+    from bench_queue import percentiles
+
+    return percentiles(samples) if samples else {}
+
+
+def run(n: int, annotators: int, seconds: float, threads: int) -> dict:
+    from bench_queue import PASSWORD, TEXT, fresh_copy
+
+    path = fresh_copy(n, "http")
+    port = _free_port()
+    env = {**os.environ, "ANNOTATOR_LOG_LEVEL": "WARNING"}
+    server = subprocess.Popen(
+        [str(ANNOTATOR), "serve", "--db", str(path), "--port", str(port), "--threads", str(threads)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    try:
+        for _ in range(200):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/healthz")
+                if conn.getresponse().status == 200:
+                    conn.close()
+                    break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(
+                "the server did not start: " + server.stderr.read(2000).decode(errors="replace")
+            )
+        client = subprocess.Popen(
+            [
+                sys.executable,
+                __file__,
+                "--client",
+                "--port",
+                str(port),
+                "--annotators",
+                str(annotators),
+                "--seconds",
+                str(seconds),
+                "--password",
+                PASSWORD,
+                "--text",
+                TEXT,
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stdout.readline().strip() == "ready"
+        cpu0 = _cpu_seconds(server.pid)
+        client.stdin.write("go\n")
+        client.stdin.flush()
+        result = json.loads(client.stdout.readline())
+        cpu1 = _cpu_seconds(server.pid)
+        client.wait(30)
+        hwm = _vm_hwm_mib(server.pid)
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        Path(f"{path}.secret").unlink(missing_ok=True)
+    done = result["annotations"]
+    return {
+        "paragraphs": n,
+        "annotators": annotators,
+        "server_threads": threads,
+        "seconds": round(result["elapsed"], 2),
+        "annotations": done,
+        "annotations_per_s": round(done / result["elapsed"], 1),
+        "next_ms": _percentiles(result["next"]),
+        "save_ms": _percentiles(result["save"]),
+        "server_cpu_ms_per_annotation": round(1000 * (cpu1 - cpu0) / done, 3) if done else None,
+        "server_peak_rss_mib": round(hwm, 1),
+        "errors": result["n_errors"],
+        "error_samples": result["errors"],
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,1000000")
+    parser.add_argument("--annotators", default="1,10,50")
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--threads", type=int, default=8, help="server worker threads")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--client", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--password", help=argparse.SUPPRESS)
+    parser.add_argument("--text", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.client:
+        client_main(args.port, int(args.annotators), args.seconds, args.password, args.text)
+        return 0
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    results = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        for annotators in (int(a) for a in args.annotators.split(",")):
+            r = run(n, annotators, args.seconds, args.threads)
+            results.append(r)
+            if not args.json:
+                print(
+                    f"{n:>9,} paragraphs, {annotators:>2} annotators: {r['annotations_per_s']:>7,.1f} annotations/s; "
+                    f"next p50/p95/p99 {r['next_ms'].get('p50_ms')}/{r['next_ms'].get('p95_ms')}/{r['next_ms'].get('p99_ms')} ms; "
+                    f"save {r['save_ms'].get('p50_ms')}/{r['save_ms'].get('p95_ms')}/{r['save_ms'].get('p99_ms')} ms; "
+                    f"server CPU {r['server_cpu_ms_per_annotation']} ms/annotation; peak RSS {r['server_peak_rss_mib']} MiB; "
+                    f"errors {r['errors']} {r['error_samples'][:1]}",
+                    flush=True,
+                )
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0 if not any(r["errors"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
