@@ -238,3 +238,14 @@ def test_jsonl_raw_is_the_line_as_received():
     line = '{"text": "Één paragraaf.",   "url": "https://example.org/x"}'
     [doc] = read_document((line + "\n").encode())
     assert doc.raw == line.encode()
+
+
+@pytest.mark.parametrize("page", [
+    b"<p>The council backed plans for a new park on Tuesday, after years of campaigning by residents.</p>",
+    b'<form id="page"><div><h1>Park approved</h1><p>The council backed plans for a new park on Tuesday, after years'
+    b" of campaigning by residents.</p></div></form>",
+], ids=["fragment", "page-in-a-form"])
+def test_html_fragments_and_whole_page_forms(page):
+    [doc] = read_document(page, format="html")
+    assert [u.text for u in doc.units if u.kind == "body"] == [
+        "The council backed plans for a new park on Tuesday, after years of campaigning by residents."]

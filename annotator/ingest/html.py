@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.metadata import extract_metadata
@@ -29,7 +30,7 @@ _PUBLISHED_TIME = re.compile(
 
 # What a browser does not show, plus page regions that never hold an article's text.
 _SKIP = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "select", "iframe",
-                   "object", "canvas", "math", "datalist", "nav", "button", "aside", "footer", "form", "option"})
+                   "object", "canvas", "math", "datalist", "nav", "button", "aside", "footer", "option"})
 _BLOCK = frozenset({
     "address", "article", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
     "fieldset", "figcaption", "figure", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu",
@@ -47,7 +48,11 @@ def extract_html(html: str, *, url: str | None = None,
             "language": ""}
     tree = load_html(html)
     if tree is None:
-        return meta, [], []
+        # trafilatura refuses fragments such as a lone "<p>...</p>"; lxml parses them.
+        try:
+            tree = lxml.html.document_fromstring(html)
+        except (etree.ParserError, ValueError):
+            return meta, [], []
     rendered, captions, quotes = render(tree)
     text_meta, units, dropped = clean_text(rendered, reference_date=reference_date)
     units = [_retag(u, captions, quotes) for u in units]
@@ -168,6 +173,9 @@ def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
     tag = el.tag if isinstance(el.tag, str) else ""
     tag = tag.lower()
     if not tag or tag in _SKIP or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+        return
+    # A form is a sign-up or comment box, unless the whole page sits in one (ASP.NET).
+    if tag == "form" and el.find(".//p") is None:
         return
     if tag == "br":
         out.append("\n")
