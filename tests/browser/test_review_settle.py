@@ -1,0 +1,81 @@
+"""A reviewer settles a disagreement in the browser: one annotator's attribution, the other's frames, a note."""
+
+import pytest
+
+from annotator import projects as project_service
+from annotator import review, store
+from tests.conftest import USERS
+from tests.review_data import LAVROV_STATED, SAMPLES, annotate, import_sample, stated_b
+
+# annotator1 comes first, so the page's defaults (ties go to the first annotator) are annotator1's;
+# the reviewer has to choose annotator2's attribution.
+A, B = "annotator2", "annotator1"
+
+
+@pytest.fixture(scope="module")
+def disagreement(live_db):
+    db = store.connect(live_db)
+    project = project_service.find_project_by_name(db, "review-browser")
+    if project is None:
+        project = project_service.create_project(db, "review-browser", overlap=2, extended="all")
+        for name, role in USERS.items():
+            project_service.add_member(db, project["id"], name, role=role)
+        ids = import_sample(db, project)
+        annotate(db, ids["stated"], A, LAVROV_STATED)  # neutral cue, two frames
+        annotate(db, ids["stated"], B, stated_b())  # distancing cue, one frame
+        review.refresh(db, project)
+    pid = db.execute(
+        "select id from paragraphs where project_id = ? and text = ?", [project["id"], SAMPLES[0]["text"]]
+    ).fetchone()[0]
+    db.close()
+    return project, pid
+
+
+def test_reviewer_settles_a_disagreement(login, live_server, live_db, disagreement):
+    project, pid = disagreement
+    page = login("reviewer")
+    page.goto(f"{live_server}/projects/{project['id']}/review")
+    page.locator(f"a[href$='/review/{pid}']").click()
+    page.wait_for_url(f"**/review/{pid}")
+    assert page.locator(".side-by-side").get_by_text("merged").count() == 1
+    assert page.locator("tr.differ").count() >= 2
+
+    # annotator A's attribution, annotator B's frames; each choice updates the JSON preview (htmx)
+    page.locator(f"input[name='attribution:0'][value='{A}']").check()
+    page.wait_for_function(
+        "document.querySelector('#labels_json').value.includes('\"cue_stance\": \"neutral\"')"
+    )
+    page.locator(f"input[name='field:framing.frames'][value='{B}']").check()
+    page.locator(f"input[name='field:framing.primary_frame'][value='{B}']").check()
+    page.wait_for_function("!document.querySelector('#labels_json').value.includes('Crime_and_punishment')"
+                           " && document.querySelector('#labels_json').value.includes('neutral')")  # fmt: skip
+    page.fill("#note", "Lavrov's 'stated' is neutral (A); the paragraph is about security (B).")
+    page.get_by_role("button", name="Save decision from the choices").click()
+    page.wait_for_load_state()
+    assert "Decision saved (version 1)." in page.content()
+
+    db = store.connect(live_db)
+    decision = review.review_item(db, project, pid)["decision"]
+    db.close()
+    gold = decision["labels"]
+    assert (
+        decision["source"] == "adjudicated"
+        and decision["reviewer"] == "reviewer"
+        and decision["version"] == 1
+    )
+    assert decision["note"] == "Lavrov's 'stated' is neutral (A); the paragraph is about security (B)."
+    assert gold["attributions"][0]["cue_stance"] == "neutral"
+    assert gold["framing"]["frames"] == ["Security_and_defense"]
+    assert gold["framing"]["primary_frame"] == "Security_and_defense"
+    assert gold["claims"][0]["attribution_id"] == gold["attributions"][0]["id"]
+    assert decision["annotators"] == []  # neither annotator gave exactly this
+
+
+def test_annotator_gets_403_on_review_pages(login, live_server, disagreement):
+    project, pid = disagreement
+    page = login("annotator1")
+    for url in (f"/projects/{project['id']}/review", f"/projects/{project['id']}/review/{pid}",
+                f"/projects/{project['id']}/agreement", f"/projects/{project['id']}/review/unanimous"):  # fmt: skip
+        response = page.goto(f"{live_server}{url}")
+        assert response.status == 403, url
+        assert "Lavrov" not in page.content()
