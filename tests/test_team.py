@@ -75,7 +75,7 @@ def test_shuffle_reranks_articles_like_the_importer(db, project):
     rows = db.execute("select id, uid, rank from articles order by id").fetchall()
     importing = importlib.import_module("annotator.importing")
     for _, uid, rank in rows:
-        assert rank == importing._rank({"settings": {"order": "shuffle", "seed": 7}}, uid, db)
+        assert rank == importing._rank({"settings": {"order": "shuffle", "seed": 7}}, uid, db, None)
     first = queue.next_paragraph(db, project=project, user=_user(db, "annotator1"))
     best = min(rows, key=lambda r: r[2])
     assert first["article_id"] == best[0]
