@@ -12,7 +12,7 @@ window.Annotate = window.Annotate || {};
       else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
       else node.setAttribute(k, v === true ? "" : v);
     }
-    for (const c of children.flat()) if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
+    for (const c of children.flat(Infinity)) if (c) node.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
     return node;
   }
   A.el = el;
@@ -105,7 +105,11 @@ window.Annotate = window.Annotate || {};
         rows: long ? "2" : null, "aria-label": f.label, list: f.name === "target" ? "stance-targets" : null,
       });
       input.value = value || "";
-      input.addEventListener("input", () => { this.m.set(path, input.value); this.app.changed(true); });
+      input.addEventListener("input", () => {
+        this.m.set(path, input.value);
+        if (input.value || f.name === "notes") input.removeAttribute("data-unset"); else input.setAttribute("data-unset", "1");
+        this.app.changed(true);
+      });
       return el("label", { class: "field" }, this.label(f, path), input, el("div", { class: "fhelp", text: f.help }));
     }
     return this.choice(f, path, itemKey, value);
