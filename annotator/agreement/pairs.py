@@ -222,6 +222,13 @@ def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, 
 _NA, _NC, _NF = len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS)
 
 
+def _same(counts: dict, values: list) -> None:
+    """Count items matched to equal items (equal key spans, equal attributes)."""
+    for t in values:
+        key = (t, t)
+        counts[key] = counts.get(key, 0) + 1
+
+
 def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) -> bool:
     """Count a pair whose two views are equal (common: unanimous paragraphs) without matching anything.
 
@@ -239,10 +246,9 @@ def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) 
     if pr is not None:
         key = (pr, pr, m_primary)
         st.primary[key] = st.primary.get(key, 0) + 1
-    for counts, values in ((st.attrs, av), (st.claims, cv), (st.fspans, fv)):
-        for t in values:
-            key = (t, t)
-            counts[key] = counts.get(key, 0) + 1
+    _same(st.attrs, av)
+    _same(st.claims, cv)
+    _same(st.fspans, fv)
     spans = st.spans
     for base, keys in ((0, cset), (3, src), (6, con), (9, csset), (12, fsset)):
         n = len(keys)
@@ -297,9 +303,16 @@ def compare(
     na, nb = len(cues_a), len(cues_b)
     amatch = ()
     if na or nb:
-        amatch = _identity(na) if cues_a == cues_b else match_spans(cues_a, cues_b)
-        agree = _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA)
-        d_attr = 1.0 - 2 * agree / (na + nb)
+        if cues_a == cues_b:
+            amatch = _identity(na)
+            if av_a == av_b:  # the common case: nothing to tell apart item by item
+                _same(st.attrs, av_a)
+                d_attr = 0.0
+            else:
+                d_attr = 1.0 - 2 * _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA) / (na + nb)
+        else:
+            amatch = match_spans(cues_a, cues_b)
+            d_attr = 1.0 - 2 * _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA) / (na + nb)
         if cset_a == cset_b:
             k = len(cset_a)
             spans[0] += k
@@ -330,8 +343,13 @@ def compare(
     # claims, matched by spans, and whether matched claims link to matched attributions
     na, nb = len(cs_a), len(cs_b)
     if na or nb:
-        cmatch = _identity(na) if cs_a == cs_b else match_spans(cs_a, cs_b)
-        agree = _matched(st.claims, cmatch, cv_a, cv_b, cs_a, cs_b, _NC)
+        if cs_a == cs_b and cv_a == cv_b:
+            cmatch = _identity(na)
+            _same(st.claims, cv_a)
+            agree = na
+        else:
+            cmatch = _identity(na) if cs_a == cs_b else match_spans(cs_a, cs_b)
+            agree = _matched(st.claims, cmatch, cv_a, cv_b, cs_a, cs_b, _NC)
         if csset_a == csset_b:
             k = len(csset_a)
             spans[9] += k
@@ -357,8 +375,13 @@ def compare(
     # framing spans, matched by spans
     na, nb = len(fs_a), len(fs_b)
     if na or nb:
-        fmatch = _identity(na) if fs_a == fs_b else match_spans(fs_a, fs_b)
-        agree = _matched(st.fspans, fmatch, fv_a, fv_b, fs_a, fs_b, _NF)
+        if fs_a == fs_b and fv_a == fv_b:
+            fmatch = _identity(na)
+            _same(st.fspans, fv_a)
+            agree = na
+        else:
+            fmatch = _identity(na) if fs_a == fs_b else match_spans(fs_a, fs_b)
+            agree = _matched(st.fspans, fmatch, fv_a, fv_b, fs_a, fs_b, _NF)
         if fsset_a == fsset_b:
             k = len(fsset_a)
             spans[12] += k
