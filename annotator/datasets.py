@@ -39,13 +39,32 @@ def _check(view: str, only: str, min_annotators: int) -> None:
 
 def agreement_summary(db: sqlite_utils.Database, project: dict) -> dict:
     """Return the project's agreement per field, streamed paragraph by paragraph."""
-    rows = rows_store.iter_annotation_rows(db, project["id"], min_annotators=2)
+    summary: dict = {}
+    for _ in _with_agreement(rows_store.iter_annotation_rows(db, project["id"], min_annotators=2), summary):
+        pass
+    return summary
+
+
+def _with_agreement(rows: Iterable[dict], summary: dict) -> Iterator[dict]:
+    """Pass ``rows`` (sorted by paragraph) through, filling ``summary`` with their agreement once they are spent.
+
+    One pass serves both the export and its agreement summary, so each labels document
+    is read and parsed once.
+    """
     accumulator = agreement.FieldAccumulator()
-    for _pid, group in itertools.groupby(rows, key=lambda row: row["paragraph_id"]):
-        # No paragraph_id: the summary needs the fields only, not a dict entry per paragraph.
-        accumulator.add({"annotations": {row["annotator"]: row["labels"] for row in group}})
+    current, group = None, {}
+    for row in rows:
+        if row["paragraph_id"] != current:
+            if len(group) >= 2:
+                # No paragraph_id: the summary needs the fields, not an entry per paragraph.
+                accumulator.add({"annotations": group})
+            current, group = row["paragraph_id"], {}
+        group[row["annotator"]] = row["labels"]
+        yield row
+    if len(group) >= 2:
+        accumulator.add({"annotations": group})
     report = accumulator.report()
-    return {"fields": report["fields"], "annotators": report["annotators"]}
+    summary.update({"fields": report["fields"], "annotators": report["annotators"]})
 
 
 def label_definitions(scheme) -> dict:
@@ -76,6 +95,12 @@ def export_dataset(
     _check(view, only, min_annotators)
     scheme = _scheme_for(project)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+    if view == "all":
+        # Filled as the rows stream past; write_export reads it only after the last record.
+        summary: dict = {}
+        rows = _with_agreement(rows, summary)
+    else:
+        summary = agreement_summary(db, project)
     params = {
         "project": project["name"],
         "view": view,
@@ -87,12 +112,13 @@ def export_dataset(
     manifest = export.write_export(
         out_dir,
         view,
-        export.records(view, rows, scheme_name=scheme.name),
+        # Records serialised as they are shaped: the fast path for large exports.
+        export.encode_records(view, rows, scheme_name=scheme.name),
         split=split,
         seed=seed,
         params=params,
         scheme={"name": scheme.name, "version": scheme.version, "extended": sorted(scheme.extended)},
-        agreement_summary=agreement_summary(db, project),
+        agreement_summary=summary,
         label_definitions=label_definitions(scheme),
     )
     events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir))

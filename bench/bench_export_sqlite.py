@@ -21,12 +21,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 BIN = ROOT / ".venv" / "bin" / "annotator"
-SAMPLE = ROOT / "annotator" / "samples" / "rt-2024-01-30-lavrov-weapons.labels.jsonl"
 ANNOTATORS = 3
 
 
-def build(path: Path, records: int) -> None:
+def build(path: Path, records: int, mix: str) -> None:
     sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_export import _paragraph_pool  # the same label mixes as the in-memory export bench
+
     from annotator import accounts, store
     from annotator import projects as project_service
 
@@ -35,10 +37,12 @@ def build(path: Path, records: int) -> None:
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     db = store.connect(str(tmp))
-    project = project_service.create_project(db, "bench", overlap=ANNOTATORS, extended="all")
+    project = project_service.create_project(
+        db, "bench", overlap=ANNOTATORS, extended="all" if mix == "dense" else None
+    )
     accounts.HASH_METHOD = "pbkdf2:sha256:1000"
     users = [accounts.create_user(db, f"annotator{i}", role="annotator", password="benchmark-pass")["id"] for i in range(ANNOTATORS)]
-    pool = [json.loads(line) for line in SAMPLE.read_text().splitlines() if line.strip()]
+    pool = [{"text": text, "labels": labels} for text, labels in _paragraph_pool(mix)]
     paragraphs = records // ANNOTATORS
     per_article = 10
     conn = db.conn
@@ -93,18 +97,20 @@ def run_export(db: Path, out: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--mixes", nargs="+", default=["typical", "dense"], help="label mixes (see bench_export.py)")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     results = []
-    for size in args.sizes:
-        db = OUT / f"export-{size}.db"
-        t0 = time.perf_counter()
-        build(db, size)
-        built = time.perf_counter() - t0
-        result = {"size": size, **run_export(db, OUT / f"export-{size}")}
-        results.append(result)
-        print(f"{size:>9,} records: {result['records_per_s']:>9,} records/s, peak {result['peak_rss_mb']} MB "
-              f"({result['seconds']} s; database built in {built:.0f} s)")
+    for mix in args.mixes:
+        for size in args.sizes:
+            db = OUT / f"export-{mix}-{size}.db"
+            t0 = time.perf_counter()
+            build(db, size, mix)
+            built = time.perf_counter() - t0
+            result = {"mix": mix, "size": size, **run_export(db, OUT / f"export-{mix}-{size}")}
+            results.append(result)
+            print(f"{mix:>8} {size:>9,} records: {result['records_per_s']:>9,} records/s, peak {result['peak_rss_mb']} MB "
+                  f"({result['seconds']} s, whole command; database built in {built:.0f} s)")
     print(json.dumps({"bench": "export_sqlite", "results": results}))
 
 

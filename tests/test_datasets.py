@@ -183,7 +183,7 @@ def test_a_failing_export_leaves_no_partial_file(db, project, tmp_path, monkeypa
     from annotator import datasets, export
 
     runner.invoke(cli, ["import-annotations", str(labelled), "--project", "test"])
-    original = export.records
+    original = export.encode_records
 
     def broken(view, rows, *, scheme_name):
         for i, record in enumerate(original(view, rows, scheme_name=scheme_name)):
@@ -191,7 +191,7 @@ def test_a_failing_export_leaves_no_partial_file(db, project, tmp_path, monkeypa
                 raise OSError("disk full")
             yield record
 
-    monkeypatch.setattr(export, "records", broken)
+    monkeypatch.setattr(export, "encode_records", broken)
     out = tmp_path / "broken"
     with pytest.raises(OSError):
         datasets.export_dataset(db, project, view="all", out_dir=out, split=None)

@@ -28,7 +28,8 @@ def iter_annotation_rows(
         join annotations n on n.paragraph_id = p.id
         join users u on u.id = n.user_id
         where p.project_id = :project_id
-          and (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators
+          and (:min_annotators <= 1
+               or (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators)
         order by a.rank, a.id, p.position, u.name""",
         {"project_id": project_id, "min_annotators": min_annotators},
     )
@@ -52,7 +53,8 @@ def iter_decision_rows(
         left join users r on r.id = d.reviewer_id
         where p.project_id = :project_id
           and (:source is null or d.source = :source)
-          and (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators
+          and (:min_annotators <= 1
+               or (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators)
         order by a.rank, a.id, p.position""",
         {"project_id": project_id, "source": source, "min_annotators": min_annotators},
     )
