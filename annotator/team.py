@@ -159,6 +159,12 @@ def members(db: sqlite_utils.Database, project: dict) -> list[dict]:
     return [{**m, "leases": leases.get(m["id"], 0)} for m in project_service.list_members(db, project["id"])]
 
 
+def candidates(db: sqlite_utils.Database, project: dict) -> list[dict]:
+    """Return the active users who are not members of the project yet (whom an admin can add)."""
+    members_ = {m["id"] for m in project_service.list_members(db, project["id"])}
+    return [u for u in accounts.list_users(db) if u["active"] and u["id"] not in members_]
+
+
 def _day_start(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT00:00:00.000000Z")
 

@@ -67,7 +67,7 @@ class PauseForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    name = StringField("User name", validators=[DataRequired(), Length(max=64)])
+    name = SelectField("User", validators=[DataRequired()], validate_choice=False)
     role = SelectField("Role in this project", choices=PROJECT_ROLE_CHOICES, default="annotator")
 
 
@@ -137,11 +137,13 @@ def _settings_form(project: dict) -> SettingsForm:
 
 def _settings_page(project: dict, form: SettingsForm | None = None, *, member_form=None, status=200):
     db = get_db()
+    member_form = member_form or MemberForm(formdata=None)
+    member_form.name.choices = [SelectChoice(u["name"], u["name"]) for u in team.candidates(db, project)]
     return render(
         "team/settings.html",
         project=project,
         form=form or _settings_form(project),
-        member_form=member_form or MemberForm(formdata=None),
+        member_form=member_form,
         pause_form=PauseForm(formdata=None),
         confirm=ConfirmForm(formdata=None),
         members=team.members(db, project),
