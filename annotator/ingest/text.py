@@ -47,12 +47,13 @@ _FURNITURE = (
     "this story has been shared", "opt-in", "your email address", "adchoices", "ad choices", "your inbox",
     "your subscription", "thanks for signing up", "thanks for subscribing", "sign up to", "sign up now",
     "internet explorer", "modern browser", "we use cookies", "uses cookies", "accept cookies", "cookie policy",
-    "cookie settings", "newsletter", "can send me", "read our",
+    "cookie settings", "newsletter", "can send me", "pic.twitter.com", "instagram.com/p/",
 )
 # Words that mark only a short line (up to 12 words) as furniture: in a sentence they are news.
 _FURNITURE_SHORT = ("copyright", "cookie", "subscribe", "about us", "contact us", "the author", "commission",
                     "affiliate", "sign up", "log in", "sign in", "email", "share", "follow")
-_BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]")
+# ... and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
+_BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
 
 
 def _furniture(low: str) -> bool:
@@ -79,6 +80,7 @@ _CREDIT = re.compile(
     r"|courtesy of|via getty)\b|\((?:source|credit|photo|image)s?:)")
 _CREDIT_HINTS = ("©", "source", "photo", "image", "pictur", "credit", "illustration", "video", "getty", "reuters", "press",
                  "afp", "shutterstock", "epa", "alamy", "istock", "courtesy")
+_PAREN_CREDIT = re.compile(r"\s*\((?:photo(?:graph)?|image|picture|credit|source)s?\s*(?:by|:)\s*([^()]+)\)\s*$", re.I)
 _CREDIT_SPLIT = re.compile(
     r"\s*(?:©|\((?:photo|image|credit)[^)]*\)|\b(?:photo(?:graph)?|image|picture|credit|illustration)s?"
     r"\s*(?:by|:|credit:?)\s*)", re.I)
@@ -303,9 +305,10 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     first = clusters[0][0]
     # A byline or dateline after the first prose line means that line was the standfirst.
     for k in range(first + 1, min(first + 4, clusters[-1][-1])):
+        if lines[k].prose:
+            break
         nxt = lines[k + 1].text if k + 1 < len(lines) else None
-        if not lines[k].prose and lines[k].words <= 20 and (
-                m.find_byline(lines[k].text, nxt) or m.find_date(lines[k].text)):
+        if lines[k].words <= 20 and (m.find_byline(lines[k].text, nxt) or m.find_date(lines[k].text)):
             rest = [[i for i in c if i > k] for c in clusters]
             rest = [c for c in rest if c]
             if rest:
@@ -412,6 +415,9 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
 
 def split_credit(text: str) -> tuple[str, str | None]:
     """Return ``(caption, credit)``: the credit split off after "©", "Photo:" and the like, or None."""
+    paren = _PAREN_CREDIT.search(text)
+    if paren and text[:paren.start()].strip():
+        return text[:paren.start()].strip(), paren.group(1).strip()
     parts = _CREDIT_SPLIT.split(text, maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
         return parts[0].strip(), parts[1].strip()
