@@ -190,3 +190,15 @@ def test_post_without_csrf_is_refused(db, db_path, project):
     response = client.post(f"/projects/{project['id']}/pause", data={"paused": "y"})
     assert response.status_code == 400
     assert project_service.get_project(db, project["id"])["paused"] == 0
+
+
+def test_a_paused_project_shows_annotators_a_paused_page(admin_client, client_as, db, project):
+    add_articles(db, project, [2])
+    annotator = client_as("annotator1")
+    admin_client.post(f"/projects/{project['id']}/pause", data={"paused": "y"})
+    page = annotator.get(f"/projects/{project['id']}/annotate")
+    assert page.status_code == 200
+    assert b"is paused" in page.data and b"No paragraph is waiting" not in page.data
+    admin_client.post(f"/projects/{project['id']}/pause", data={})
+    resumed = annotator.get(f"/projects/{project['id']}/annotate")
+    assert resumed.status_code == 303 and "/paragraphs/" in resumed.headers["Location"]
