@@ -31,12 +31,14 @@ Every ``all``/``gold`` record carries the envelope ``schema, article_id, paragra
 position, kind, text, text_sha256, doc_char_start, outlet, url, published, title``
 (``outlet``, ``url``, ``title`` are ``""`` when unknown, never null; dates —
 ``published``, ``updated_at``, ``decided_at`` — are ISO 8601 or null, never ``""``,
-because pyarrow reads ISO strings as timestamps and cannot cast ``""`` to one).  ``all`` adds ``annotator, labels,
-seconds, updated_at``; ``gold`` adds ``labels, decision, agreement``.  ``spans`` is
-``{"text", "spans": [{"start", "end", "label", "text"}], "meta": {envelope without
-text, source, reviewer, annotators}}``.  ``labels`` always has every key of
-``records.LABELS`` (null, or ``[]`` for lists, when absent), so pyarrow sees one
-schema; ``records.RECORD_SPECS`` is the exact shape of each view.
+because pyarrow reads ISO strings as timestamps and cannot cast ``""`` to one).
+``all`` adds ``annotator, labels, seconds, updated_at``; ``gold`` adds ``labels,
+decision, agreement``.  ``spans`` is ``{"text", "spans": [{"start", "end", "label",
+"text"}], "meta": {envelope without text, source, reviewer, annotators}}``.
+``labels`` always has every key of ``records.LABELS`` (null, or ``[]`` for lists,
+when absent), so pyarrow sees one schema; ``records.RECORD_SPECS`` is the exact
+shape of each view, and the dataset card declares it as Hugging Face features, so
+``datasets.load_dataset(<export dir>)`` never infers a type from a first block of nulls.
 
 Entry points: ``records``, ``encode_records`` (the same records already serialised,
 for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
