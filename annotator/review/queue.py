@@ -13,6 +13,8 @@ from ..errors import Forbidden, Invalid, NotFound
 from ..store import decisions, events, projects, reviewing, write
 
 PER_PAGE = 50
+#: Paragraph ids per block of cached agreement counts (see ``reports``); the triggers of m006 use it too.
+CHUNK = 2000
 
 # -- access ------------------------------------------------------------------------------------------------
 
@@ -194,6 +196,7 @@ def refresh(db: sqlite_utils.Database, project: Mapping | int) -> dict[str, int]
         for pid in withdraw:
             _withdraw(db, project, pid, decisions.find_decision(db, pid))
         reviewing.delete_project_review_items(db, project["id"], keep)
+        reviewing.register_chunks(db, project["id"], CHUNK)
         decisions.insert_unanimous_decisions(db, gold)
         reviewing.upsert_review_items(db, items)
     return reviewing.count_review_items(db, project["id"])

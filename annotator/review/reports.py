@@ -16,10 +16,8 @@ import sqlite_utils
 from .. import agreement
 from ..errors import Invalid
 from ..store import connect, reviewing, write
-from .queue import _group, _project
+from .queue import CHUNK, _group, _project
 
-#: Paragraph ids per cached block of agreement counts; the triggers of migration m006 use the same size.
-CHUNK = 2000
 #: The code the cached counts were made by: counts pickled by another version are recounted.
 CHUNK_FORMAT = hashlib.sha256(Path(agreement.fields.__file__).read_bytes()).hexdigest()[:16]
 #: Recount in worker processes when at least this many blocks changed.

@@ -273,3 +273,19 @@ def save_chunk_states(
         "update agreement_chunks set fingerprint = ?, counted = ?, state = ? where project_id = ? and chunk = ?",
         [(fp, counted, state, project_id, k) for k, (fp, counted, state) in states.items()],
     )
+
+
+def register_chunks(db: sqlite_utils.Database, project_id: int, size: int) -> None:
+    """Add any missing block of the project's agreement counts and mark every block to be recounted.
+
+    The triggers keep the blocks current; this repairs them after changes made with the triggers off.
+    Call inside ``write``.
+    """
+    db.execute(
+        """insert into agreement_chunks (project_id, chunk, fingerprint, state, changes, counted)
+        select :project, n.paragraph_id / :size, '', x'', 1, 0
+        from annotations n join paragraphs p on p.id = n.paragraph_id where p.project_id = :project
+        group by 2 having true
+        on conflict (project_id, chunk) do update set changes = changes + 1""",
+        {"project": project_id, "size": size},
+    )
