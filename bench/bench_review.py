@@ -130,11 +130,12 @@ def main(argv: list[str] | None = None) -> int:
     # cold: every block of counts computed from the annotations (in worker processes)
     with store.write(db):
         reviewing.register_chunks(db, project["id"], review.reports.CHUNK)
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), _cpu()
     report = review.agreement_report(db, project, workers=args.workers)
-    report_seconds = time.perf_counter() - t0
+    report_seconds, report_cpu = time.perf_counter() - t0, _cpu() - cpu0
     print(
-        f"agreement_report, cold: {report_seconds:.2f} s for {args.paragraphs} paragraphs x {args.annotators} annotators"
+        f"agreement_report, cold: {report_seconds:.2f} s ({report_cpu:.1f} CPU-seconds over all processes) "
+        f"for {args.paragraphs} paragraphs x {args.annotators} annotators"
     )
     # warm: one annotation changed since the last report; its block is recounted, the rest merged
     with db.conn:
