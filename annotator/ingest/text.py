@@ -109,7 +109,7 @@ def _glued(text: str) -> bool:
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
-_HEADER_WINDOW = 40
+_HEADER_WINDOW = 60
 
 
 @dataclass
@@ -167,11 +167,15 @@ def _rejoin(block: list[str]) -> list[str]:
         prev = out[-1]
         nxt = block[i + 1] if i + 1 < len(block) else ""
         open_end = not _TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
-        if _continues(cur) and not _TERMINAL.search(prev) and len(prev.split()) > 2:
+        cur_words = len(cur.split())
+        if _continues(cur) and not _TERMINAL.search(prev) and (len(prev.split()) > 2 or cur_words >= 6):
             out[-1] = prev + " " + cur
-        elif open_end and len(cur.split()) <= 4 and nxt and (_continues(nxt) or nxt[:1] == "(") and len(nxt.split()) > 2:
+        elif open_end and cur_words <= 4 and nxt and (_continues(nxt) or nxt[:1] == "(") and len(nxt.split()) > 2:
             out[-1] = prev + " " + cur + " " + nxt
             i += 1
+        elif open_end and cur_words <= 4 and _TERMINAL.search(cur) and len(prev.split()) >= 6 and not nxt[:1].islower():
+            # "... according to" + "Reuters." closes the sentence a link broke.
+            out[-1] = prev + " " + cur
         else:
             out.append(cur)
         i += 1
