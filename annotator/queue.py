@@ -226,6 +226,11 @@ def reclaim(db: sqlite_utils.Database) -> int:
         return q.reclaim_expired(db, at=store.now())
 
 
+def current_lease(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict | None:
+    """Return the paragraph the user holds an unexpired lease on in the project (with ``leased_until``), or ``None``."""
+    return q.find_lease(db, project["id"], user["id"], at=store.now())
+
+
 def find_assignment(db: sqlite_utils.Database, *, paragraph_id: int, user_id: int) -> dict | None:
     """Return the user's assignment of the paragraph (``state``, ``leased_until``, ``skip_reason`` …), or ``None``."""
     return q.find_assignment(db, paragraph_id, user_id)
