@@ -111,7 +111,11 @@ def store_document(
     text_sha = _sha256(full_text)
     meta = doc.meta
     where = {"file": source_name, "line": doc.line, "title": meta.get("title") or ""}
+    raw_sha = hashlib.sha256(doc.raw).hexdigest()
+    # The same text, or the very same input bytes (which a later, better cleaner may cut differently).
     existing = articles.find_article_by_text(db, project["id"], text_sha)
+    if existing is None and doc.raw:
+        existing = articles.find_article_by_raw(db, project["id"], raw_sha)
     if existing:
         return {**where, "status": "duplicate", "article_id": existing["id"], "uid": existing["uid"]}
     url = meta.get("url")
@@ -154,7 +158,7 @@ def store_document(
         "language": meta.get("language"),
         "source_format": doc.source_format,
         "source_name": source_name,
-        "raw_sha256": hashlib.sha256(doc.raw).hexdigest(),
+        "raw_sha256": raw_sha,
         "text_sha256": text_sha,
         "meta": {k: v for k, v in meta.items() if k not in META_COLUMNS},
         "rank": _rank(project, uid, db, rank_counter),

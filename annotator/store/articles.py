@@ -20,6 +20,13 @@ def find_article_by_text(db: sqlite_utils.Database, project_id: int, text_sha256
     return rows[0] if rows else None
 
 
+def find_article_by_raw(db: sqlite_utils.Database, project_id: int, raw_sha256: str) -> dict | None:
+    rows = list(
+        db.query("select * from articles where project_id = ? and raw_sha256 = ? limit 1", [project_id, raw_sha256])
+    )
+    return rows[0] if rows else None
+
+
 def find_articles_by_url(db: sqlite_utils.Database, project_id: int, url: str) -> list[dict]:
     return list(db.query("select * from articles where project_id = ? and url = ?", [project_id, url]))
 

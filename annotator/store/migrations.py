@@ -321,6 +321,39 @@ def m006_agreement_chunk_changes(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_article_lookups(db: sqlite_utils.Database) -> None:
+    # Import asks, per article, for the project's last rank and whether these exact input bytes
+    # came before (so an improved cleaner never re-imports a known file as new): both indexed.
+    run_script(
+        db,
+        """
+        create index articles_project_rank on articles (project_id, rank);
+        create index articles_project_raw on articles (project_id, raw_sha256);
+        """,
+    )
+
+
+def m008_queue_filled_triggers(db: sqlite_utils.Database) -> None:
+    # ``filled`` follows ``n_taken`` and the project's overlap whoever changes them (the queue,
+    # import-annotations, an overlap edited by hand), so the queue's index can never offer a full paragraph.
+    run_script(
+        db,
+        """
+        update paragraphs set filled = (n_taken >= (select overlap from projects where projects.id = paragraphs.project_id))
+            where filled != (n_taken >= (select overlap from projects where projects.id = paragraphs.project_id));
+        create trigger paragraphs_filled_taken after update of n_taken on paragraphs begin
+            update paragraphs set filled = (new.n_taken >= (select overlap from projects where id = new.project_id))
+                where id = new.id and filled != (new.n_taken >= (select overlap from projects where id = new.project_id));
+        end;
+        create trigger projects_filled_overlap after update of overlap on projects
+        when old.overlap != new.overlap begin
+            update paragraphs set filled = (n_taken >= new.overlap)
+                where project_id = new.id and filled != (n_taken >= new.overlap);
+        end;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -328,6 +361,8 @@ MIGRATIONS = [
     m004_agreement_chunks,
     m005_review_counts,
     m006_agreement_chunk_changes,
+    m007_article_lookups,
+    m008_queue_filled_triggers,
 ]
 
 
