@@ -135,7 +135,10 @@ def build_db(
 
 def cached_db(n: int) -> Path:
     """Return the cached database of ``n`` paragraphs, building it the first time."""
-    path = OUT / f"queue-{n}.db"
+    from annotator.store.migrations import MIGRATIONS
+
+    # The schema version is in the name: a new migration builds a new cache rather than migrating 1M rows.
+    path = OUT / f"queue-{n}-v{len(MIGRATIONS)}.db"
     if not path.exists():
         started = time.perf_counter()
         build_db(path, n)

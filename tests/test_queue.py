@@ -309,3 +309,18 @@ def test_history_is_per_user_and_blind(db, project, a1, a2):
     assert queue.history(db, project=project, user=a2) is None
     row = queue.history(db, project=project, user=a1)
     assert "labels" not in row
+
+
+def test_filled_follows_counters_and_overlap_whoever_changes_them(db, project, a1):
+    (ids,) = add_articles(db, project, [2])
+    # As import-annotations does: counters bumped by plain SQL.
+    db.execute("update paragraphs set n_taken = n_taken + 2, n_done = n_done + 2 where id = ?", [ids[0]])
+    db.conn.commit()
+    assert counters(db, ids[0]) == (2, 2, 1)
+    assert queue.next_paragraph(db, project=project, user=a1)["id"] == ids[1]
+    db.execute("update projects set overlap = 3 where id = ?", [project["id"]])
+    db.conn.commit()
+    assert counters(db, ids[0]) == (2, 2, 0)
+    db.execute("update projects set overlap = 1 where id = ?", [project["id"]])
+    db.conn.commit()
+    assert counters(db, ids[0]) == (2, 2, 1) and counters(db, ids[1]) == (1, 0, 1)

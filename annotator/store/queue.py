@@ -2,8 +2,9 @@
 
 Every look-up here is an index seek; none scans the paragraphs table (``tests/test_queue_plans.py``
 checks the query plans). ``n_taken`` counts done assignments plus leases, ``n_done`` done ones,
-and ``filled`` caches ``n_taken >= projects.overlap`` so that the partial index
-``paragraphs_unfilled`` holds only paragraphs that still want annotations. Callers run these
+and ``filled`` caches ``n_taken >= projects.overlap`` (kept by triggers, m008, whoever changes
+either) so that the partial index ``paragraphs_unfilled`` holds only paragraphs that still want
+annotations. Callers run these
 inside one ``write()`` transaction, so check-then-lease cannot race.
 """
 
@@ -203,12 +204,8 @@ def find_history(
 
 
 def set_overlap(db: sqlite_utils.Database, project_id: int, overlap: int) -> None:
-    """Change a project's overlap and recompute ``filled`` for its paragraphs (one pass; an admin action)."""
+    """Change a project's overlap; the trigger ``projects_filled_overlap`` recomputes ``filled`` (one pass)."""
     db.execute("update projects set overlap = ? where id = ?", [overlap, project_id])
-    db.execute(
-        "update paragraphs set filled = (n_taken >= ?) where project_id = ? and filled != (n_taken >= ?)",
-        [overlap, project_id, overlap],
-    )
 
 
 def set_queued_kinds(db: sqlite_utils.Database, project_id: int, kinds: list[str]) -> int:
