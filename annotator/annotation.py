@@ -100,8 +100,9 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
     context = annotation_store.list_article_paragraphs(db, paragraph["article_id"])
     before = [p for p in context if p["position"] < paragraph["position"]]
     after = [p for p in context if p["position"] > paragraph["position"]]
-    previous = queue.history(db, project=project, user=user, before_paragraph_id=paragraph_id)
-    following = queue.history(db, project=project, user=user, after_paragraph_id=paragraph_id)
+    finished = assignment is not None and assignment["state"] in ("done", "skipped")
+    previous = queue.history(db, project=project, user=user, before_paragraph_id=paragraph_id if finished else None)
+    following = queue.history(db, project=project, user=user, after_paragraph_id=paragraph_id) if finished else None
     return {
         "project": project,
         "paragraph": paragraph,
@@ -270,6 +271,10 @@ def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
 def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: int | None) -> dict | None:
     """Return the user's done or skipped paragraph before ``before`` (or their latest), or ``None``."""
     check_member(db, project, user)
+    if before is not None:
+        held = queue.find_assignment(db, paragraph_id=before, user_id=user["id"])
+        if held is None or held["state"] not in ("done", "skipped"):
+            before = None  # from the paragraph in hand, "previous" is the latest one finished
     return queue.history(db, project=project, user=user, before_paragraph_id=before)
 
 

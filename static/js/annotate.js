@@ -317,7 +317,7 @@ window.Annotate = window.Annotate || {};
     e.preventDefault();
     await this.flushDraft();
     const d = form.closest("dialog");
-    const r = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin",
+    const r = await fetch(form.action, { method: "POST", body: new FormData(form, e.submitter || undefined), credentials: "same-origin",
       headers: { "X-CSRFToken": csrf(), "HX-Request": "true" } });
     if (d) d.close();
     const html = await r.text();

@@ -1,0 +1,232 @@
+"""The annotate page in a browser: drafts, hostile text, the key overlay, skip, previous, conflicts, offsets."""
+
+import json
+
+import pytest
+
+from annotator import store
+from tests.annotate_fixtures import add_article
+from tests.browser.annotate_helpers import hand_over, kbd_project, stored  # noqa: F401
+
+HOSTILE = ('Click <a href="javascript:alert(1)">here</a> then <script>alert("x")</script> '
+           'and <img src=x onerror=alert(2)> end.')
+MIXED = "Die Ärztin 👩‍⚕️ sagte: «Привет, мир» 🚀 — 東京 heute."
+
+
+def _article(live_db, project, texts, **kw):
+    db = store.connect(live_db)
+    try:
+        return add_article(db, project, texts, **kw)
+    finally:
+        db.close()
+
+
+def _hand(live_db, project, name, pid):
+    from tests.annotate_fixtures import hand_over as give
+
+    db = store.connect(live_db)
+    try:
+        give(db, project, name, pid)
+    finally:
+        db.close()
+
+
+def _open(page, live_server, project, pid):
+    page.goto(f"{live_server}/projects/{project['id']}/paragraphs/{pid}")
+    page.wait_for_selector("#task.js")
+    page.wait_for_selector("#para-text:focus")
+
+
+def _selection(page):
+    return page.evaluate("[Number(document.getElementById('para-text').dataset.selStart),"
+                         " Number(document.getElementById('para-text').dataset.selEnd)]")
+
+
+def test_draft_survives_a_reload(login, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, ["The spokesman said the talks failed."])
+    _hand(live_db, kbd_project, "annotator2", pid)
+    page = login("annotator2")
+    _open(page, live_server, kbd_project, pid)
+    for key in ("ArrowRight", "ArrowRight", "c", "ArrowLeft", "Shift+ArrowLeft", "s"):
+        page.keyboard.press(key)
+    page.wait_for_selector("#status:has-text('Draft saved')")
+    page.reload()
+    page.wait_for_selector("#task.js")
+    assert page.locator("#draft-notice").is_visible()
+    assert page.locator(".chip.u-cue").first.text_content().startswith("Csaid")
+    assert "The spokesman" in page.locator(".chip.u-source").first.text_content()
+    # The restored draft is the page's state, ready to be finished and saved.
+    doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
+    assert doc["attributions"][0]["cue"] == {"start": 14, "end": 18, "text": "said"}
+    assert doc["attributions"][0]["sources"] == [{"start": 0, "end": 13, "text": "The spokesman"}]
+    assert stored(live_db, pid, "annotator2") is None
+
+
+def test_hostile_article_text_stays_inert(login, live_server, live_db, kbd_project):
+    ids = _article(live_db, kbd_project, [HOSTILE, "<b>after</b>"], title="<script>alert(3)</script>")
+    _hand(live_db, kbd_project, "reviewer", ids[0])
+    page = login("reviewer")
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    _open(page, live_server, kbd_project, ids[0])
+    assert page.locator("#para-text").text_content() == HOSTILE
+    # Highlights are rebuilt from offsets: mark a span over the markup and the text is still text.
+    page.keyboard.press("End")
+    page.keyboard.press("Shift+Home")
+    page.keyboard.press("l")
+    assert page.locator("#para-text").text_content() == HOSTILE
+    counts = page.evaluate("""[
+        document.querySelectorAll('#task script:not([type="application/json"])').length,
+        document.querySelectorAll('#task img').length,
+        document.querySelectorAll('a[href^="javascript:"]').length,
+        document.querySelectorAll('#task b').length ? document.querySelector('#task .ctxp b') !== null : false,
+    ]""")
+    assert counts == [0, 0, 0, False]
+    assert page.locator("h2.headline").text_content() == "<script>alert(3)</script>"
+    page.wait_for_timeout(200)
+    assert dialogs == []
+
+
+def test_question_mark_lists_every_key(login, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, ["Nothing to see here."])
+    _hand(live_db, kbd_project, "admin", pid)
+    page = login("admin")
+    _open(page, live_server, kbd_project, pid)
+    page.keyboard.press("?")
+    overlay = page.locator("#keys-help")
+    overlay.wait_for(state="visible")
+    text = overlay.text_content()
+    for expected in ("Source", "Cue", "Content", "Claim", "Framing span", "Supplement", "Embedded cue",
+                     "S0", "S4", "Security and defense", "Ctrl", "save and open the next paragraph"):
+        assert expected in text
+    page.keyboard.press("Escape")
+    overlay.wait_for(state="hidden")
+
+
+def test_skip_with_a_reason_by_keyboard(login, live_server, live_db, kbd_project):
+    ids = _article(live_db, kbd_project, ["Read more", "Second unit of the skipped article."])
+    _hand(live_db, kbd_project, "annotator2", ids[0])
+    page = login("annotator2")
+    _open(page, live_server, kbd_project, ids[0])
+    page.keyboard.press("Shift+K")
+    page.locator("#skip-dialog").wait_for(state="visible")
+    page.keyboard.press("2")  # not news
+    page.wait_for_selector(f'#task:not([data-paragraph="{ids[0]}"])')
+    db = store.connect(live_db)
+    try:
+        row = db.execute("select state, skip_reason from assignments a join users u on u.id = a.user_id "
+                         "where a.paragraph_id = ? and u.name = 'annotator2'", [ids[0]]).fetchone()
+    finally:
+        db.close()
+    assert tuple(row) == ("skipped", "not_news")
+
+
+def test_previous_opens_your_last_paragraph_with_its_labels(login, live_server, live_db, kbd_project):
+    ids = _article(live_db, kbd_project, ["First one here.", "Second one here."])
+    _hand(live_db, kbd_project, "admin", ids[0])
+    page = login("admin")
+    _open(page, live_server, kbd_project, ids[0])
+    page.keyboard.press("n")
+    page.keyboard.type("first note")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_selector(f'#task:not([data-paragraph="{ids[0]}"])')
+    page.wait_for_selector("#para-text:focus")
+    page.keyboard.press("<")
+    page.wait_for_selector(f'#task[data-paragraph="{ids[0]}"]')
+    assert page.url.endswith(f"/paragraphs/{ids[0]}")
+    assert page.locator("textarea[data-path=notes]").input_value() == "first note"
+
+
+def test_stale_save_offers_reload_or_overwrite(browser, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, ["Two tabs, one paragraph."])
+    _hand(live_db, kbd_project, "reviewer", pid)
+    context = browser.new_context()
+    try:
+        first = context.new_page()
+        first.goto(f"{live_server}/login")
+        first.fill("input[name=name]", "reviewer")
+        first.fill("input[name=password]", "password-of-reviewer")
+        first.click("button[type=submit]")
+        first.wait_for_url(f"{live_server}/")
+        second = context.new_page()
+        for tab in (first, second):
+            _open(tab, live_server, kbd_project, pid)
+        first.keyboard.press("n")
+        first.keyboard.type("from the first tab")
+        first.keyboard.press("Control+s")
+        first.wait_for_selector("#status:has-text('Saved (version')")
+        second.keyboard.press("n")
+        second.keyboard.type("from the second tab")
+        second.keyboard.press("Control+s")
+        second.locator("#conflict-dialog").wait_for(state="visible")
+        second.keyboard.press("o")
+        second.wait_for_selector("#status:has-text('Saved (version 2)')")
+    finally:
+        context.close()
+    saved = stored(live_db, pid, "reviewer")
+    assert saved["version"] == 2 and saved["labels"]["notes"] == "from the second tab"
+
+
+def test_offsets_are_code_points_with_emoji_and_non_latin_text(login, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, [MIXED])
+    _hand(live_db, kbd_project, "annotator1", pid)
+    page = login("annotator1")
+    _open(page, live_server, kbd_project, pid)
+    # Keyboard: find the Cyrillic word, extend over the closing guillemet.
+    page.keyboard.press("/")
+    page.keyboard.type("При")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    start = MIXED.index("Привет")
+    end = MIXED.index("»") + 1
+    assert _selection(page) == [start, end]
+    page.keyboard.press("l")
+    # Mouse: select "東京" after the emoji through the DOM (UTF-16 offsets), as a drag would.
+    page.evaluate("""() => {
+        const root = document.getElementById('para-text');
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        let node; while ((node = walker.nextNode())) {
+            const i = node.data.indexOf('東京');
+            if (i >= 0) { const r = document.createRange(); r.setStart(node, i); r.setEnd(node, i + 2);
+                const s = getSelection(); s.removeAllRanges(); s.addRange(r); break; }
+        }
+        root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""")
+    tokyo = MIXED.index("東京")
+    assert _selection(page) == [tokyo, tokyo + 2]
+    page.keyboard.press("f")
+    doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
+    assert doc["claims"][0]["span"] == {"start": start, "end": end, "text": "Привет, мир»"}
+    assert doc["framing"]["framing_spans"][0]["start"] == tokyo
+    # Fill the required fields by keys and save: the server checks every offset against its text.
+    for key in ("Enter", "1", "1",                 # framing span: technique, voice
+                "Enter", "3", "0", "7", "6",      # claim: NFS, S0, other claim, uncommitted
+                "Escape", "Control+s"):
+        page.keyboard.press(key)
+    page.wait_for_selector("#status:has-text('Saved (version')")
+    labels = stored(live_db, pid, "annotator1")["labels"]
+    assert labels["claims"][0]["span"] == {"start": start, "end": end, "text": MIXED[start:end]}
+    fs = labels["framing"]["framing_spans"][0]
+    assert (fs["start"], fs["end"], fs["text"]) == (tokyo, tokyo + 2, "東京")
+
+
+def test_grab_resize_and_remove_spans_by_keyboard(login, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, ["Officials in Kyiv said on Monday that the bridge was closed."])
+    _hand(live_db, kbd_project, "annotator2", pid)
+    page = login("annotator2")
+    _open(page, live_server, kbd_project, pid)
+    keys = ["Shift+ArrowRight", "Shift+ArrowRight", "s",          # source "Officials in Kyiv"
+            "g", "Shift+ArrowLeft", "Shift+ArrowLeft", "Enter",   # resize to "Officials"
+            "ArrowRight", "ArrowRight", "ArrowRight", "c",       # cue "said"
+            "ArrowRight", "x"]                                    # "on" has no span: nothing removed
+    for key in keys:
+        page.keyboard.press(key)
+    doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
+    assert doc["attributions"][0]["sources"] == [{"start": 0, "end": 9, "text": "Officials"}]
+    assert doc["attributions"][0]["cue"]["text"] == "said"
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("x")  # removes the cue under the selection
+    doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
+    assert doc["attributions"][0]["cue"] is None
