@@ -226,7 +226,9 @@ def test_merge_and_drop(admin_client, db, project, article):
     units = article_store.list_paragraphs(db, 1)
     assert len(units) == 3 and units[2]["text"].endswith("not to be named. " + TEXT_BODY)
     response = admin_client.post(f"/articles/1/units/{ids[1]}/drop", headers=HX)
-    assert response.status_code == 200 and 'id="unit-3"' not in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'id="unit-3"' not in html
+    assert '<details id="dropped" hx-swap-oob="true">' in html and "<summary>Dropped as boilerplate (1)</summary>" in html
     assert [u["position"] for u in article_store.list_paragraphs(db, 1)] == [0, 1]
     detail = [json.loads(e["detail"])["action"] for e in db.query("select detail from events where kind = 'article.edited'")]
     assert detail == ["merge", "drop"]

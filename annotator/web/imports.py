@@ -94,7 +94,7 @@ def _article_page(article_id, *, status=200):
     view = curation.article_view(get_db(), article_id)
     return render(
         "imports/article.html",
-        "imports/_units.html",
+        "imports/_units_update.html",
         status=status,
         confirm=ConfirmForm(),
         **view,

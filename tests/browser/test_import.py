@@ -91,6 +91,7 @@ def test_upload_two_files_then_open_and_edit_the_article(login, live_server, imp
     expect(page.locator("#unit-3")).to_have_attribute("data-kind", "quote")
     page.click("#unit-3 button:has-text('Drop')")
     expect(rows).to_have_count(2)
+    expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (1)")  # swapped out of band
     page.reload()
     expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (1)")
     dropped.locator("summary").click()
