@@ -243,3 +243,23 @@ def test_extract_into_a_closed_pipe_is_quiet(tmp_path):
     done = subprocess.run(["bash", "-o", "pipefail", "-c", shell], capture_output=True, text=True, timeout=60)
     assert done.stderr == ""
     assert json.loads(done.stdout)["meta"]["title"] == "Harbour reopens after storm"
+
+
+def test_interrupted_import_reports_what_was_done(runner, db, project, inputs, monkeypatch):
+    from annotator import importing
+
+    real = importing.import_source
+    calls = []
+
+    def interrupt_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(importing, "import_source", interrupt_on_second)
+    result = run_import(runner, inputs)
+    assert result.exit_code == 130
+    assert result.stdout.startswith("1 file: 2 added")
+    assert "Interrupted: 2 files not read." in result.stderr
+    assert count(db) == 2

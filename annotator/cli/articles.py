@@ -144,12 +144,13 @@ def import_(db_path, paths, project_name, format_, max_bytes, as_json):
     different text is reported as a changed version and not imported.
 
     Exit code: 0 when every file was read (duplicates and changed versions included), 1 when
-    any file failed.
+    any file failed, 130 when interrupted (the summary still lists what was done).
     """
     _check_stdin_once(paths)
     with open_db(db_path) as db:
         project = project_service.get_project_by_name(db, project_name)
         report = importing.ImportReport()
+        interrupted = False
         sources = list(importing.iter_sources(paths))
         with click.progressbar(
             sources,
@@ -158,8 +159,12 @@ def import_(db_path, paths, project_name, format_, max_bytes, as_json):
             show_pos=True,
             item_show_func=_progress_counts(report),
         ) as bar:
-            for source in bar:
-                importing.import_source(db, project, source, format=format_, max_bytes=max_bytes, report=report)
+            try:
+                for source in bar:
+                    importing.import_source(db, project, source, format=format_, max_bytes=max_bytes, report=report)
+            except KeyboardInterrupt:
+                # The file being read was rolled back whole; the ones before it are in.
+                interrupted = True
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -171,6 +176,9 @@ def import_(db_path, paths, project_name, format_, max_bytes, as_json):
             click.echo(f"skipped: {item['file']}: {item['reason']}")
         for item in report.failed:
             click.echo(f"failed: {item['message']}")
+    if interrupted:
+        click.echo(f"Interrupted: {len(sources) - report.files - len(report.skipped)} files not read.", err=True)
+        sys.exit(130)
     if report.failed:
         sys.exit(1)
 
