@@ -28,10 +28,8 @@ INLINE_MAX_CHUNKS = 10
 THRESHOLDS = (0.667, 0.8)
 
 
-def _count(
-    db: sqlite_utils.Database, project_id: int, chunks: list[int]
-) -> dict[int, agreement.FieldAccumulator]:
-    """Return each block's agreement counts, read and counted from ``db``."""
+def _count(db: sqlite_utils.Database, project_id: int, chunks: list[int]) -> dict[int, bytes]:
+    """Return each block's agreement counts, read and counted from ``db``, pickled (to keep and to send)."""
     names = reviewing.user_names(db)
     out = {}
     for k in chunks:
@@ -40,11 +38,11 @@ def _count(
             reviewing.iter_raw_annotations(db, project_id, lo=k * CHUNK, hi=(k + 1) * CHUNK), names
         ):
             acc.add(item)
-        out[k] = acc
+        out[k] = pickle.dumps(acc, protocol=pickle.HIGHEST_PROTOCOL)
     return out
 
 
-def _worker(args: tuple) -> dict[int, agreement.FieldAccumulator]:
+def _worker(args: tuple) -> dict[int, bytes]:
     """Worker process: count some blocks over its own connection to the database file."""
     path, project_id, chunks = args
     db = connect(path, migrate=False)
@@ -54,7 +52,7 @@ def _worker(args: tuple) -> dict[int, agreement.FieldAccumulator]:
         db.close()
 
 
-def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int, agreement.FieldAccumulator]:
+def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int, bytes]:
     path = reviewing.database_path(db)
     if not path or workers < 2 or len(chunks) < PARALLEL_MIN_CHUNKS:
         return _count(db, project_id, chunks)
@@ -64,7 +62,7 @@ def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int
     # interleaved, so each worker gets blocks from the whole id range
     parts = [chunks[w::workers] for w in range(workers)]
     ctx = multiprocessing.get_context("spawn")
-    out: dict[int, agreement.FieldAccumulator] = {}
+    out: dict[int, bytes] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         for counted in pool.map(_worker, [(path, project_id, part) for part in parts if part]):
             out.update(counted)
@@ -91,24 +89,23 @@ def agreement_report(
     chunks = reviewing.list_chunks(db, pid)
     stale = set(_stale(chunks)) if cache else set(chunks)
     merged = agreement.FieldAccumulator()
+    kept = reviewing.load_chunk_states(db, pid, sorted(set(chunks) - stale))
     parts: dict[int, agreement.FieldAccumulator] = {}
-    for k, state in reviewing.load_chunk_states(db, pid, sorted(set(chunks) - stale)).items():
+    for k, state in kept.items():
         try:
             parts[k] = pickle.loads(state)
         except Exception:  # counts pickled by other code: count again
             stale.add(k)
     counted = _count_all(db, pid, sorted(stale), workers or os.cpu_count() or 1)
-    parts.update(counted)
     if cache and counted:
-        states = {
-            k: (CHUNK_FORMAT, chunks[k]["changes"], pickle.dumps(acc, protocol=pickle.HIGHEST_PROTOCOL))
-            for k, acc in counted.items()
-        }
         try:
             with write(db):
-                reviewing.save_chunk_states(db, pid, states)
+                reviewing.save_chunk_states(
+                    db, pid, {k: (CHUNK_FORMAT, chunks[k]["changes"], state) for k, state in counted.items()}
+                )
         except sqlite3.OperationalError:  # a read-only database: the report is still right, just not kept
             pass
+    parts.update((k, pickle.loads(state)) for k, state in counted.items())
     for k in sorted(parts):
         merged.merge(parts[k])
     return merged.report()
