@@ -126,3 +126,31 @@ def test_a_refused_edit_explains_itself(login, live_server, import_project, live
         "cannot merge unit 2: unit 3 after it already has 1 assignment"
     )
     expect(page.locator("table.units tbody tr")).to_have_count(3)
+
+
+def test_without_javascript_the_plain_forms_work(browser, live_server, import_project, tmp_path):
+    from tests.conftest import password_of
+
+    token, text, _, good = _files(tmp_path)
+    context = browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=name]", "admin")
+        page.fill("input[name=password]", password_of("admin"))
+        page.click("button[type=submit]")
+        page.goto(f"{live_server}/projects/{import_project['id']}/import")
+        page.set_input_files("input[name=files]", [str(text), str(good)])
+        page.click("#upload-form button[type=submit]")
+        expect(page.locator("#import-result .summary")).to_have_text(
+            "2 files: 2 added, 0 skipped as duplicates, 0 changed versions not imported, 0 failed."
+        )
+        page.click(f"#import-result .import-added a:has-text('Ferry service {token} resumes')")
+        rows = page.locator("table.units tbody tr")
+        before = rows.count()
+        page.click("#unit-2 button:has-text('Merge with next')")
+        expect(page.locator("#flash")).to_contain_text("Units 2 and 3 are merged.")
+        expect(rows).to_have_count(before - 1)
+    finally:
+        context.close()
