@@ -6,7 +6,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from annotator.ingest import read_document  # noqa: E402
+from annotator.ingest import IngestError, read_document  # noqa: E402
 
 BODY = {"body", "subheading", "quote"}
 
@@ -14,8 +14,14 @@ BODY = {"body", "subheading", "quote"}
 def main(path: str) -> None:
     """Run the ingest on ``path`` and print its body units and metadata as score.py reads them."""
     data = Path(path).read_bytes()
-    doc = read_document(data, name=path)[0]
     out = sys.stdout
+    try:
+        doc = read_document(data, name=path)[0]
+    except IngestError as e:
+        # An empty prediction scores as such; the reason goes to stderr.
+        print(f"{path}: {e}", file=sys.stderr)
+        out.write(json.dumps({"meta": {}}) + "\n")
+        return
     for unit in doc.units:
         if unit.kind in BODY:
             out.write(json.dumps({"text": unit.text}, ensure_ascii=False) + "\n")

@@ -356,17 +356,19 @@ def _empty_meta() -> dict:
 
 
 def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> list[Unit]:
+    """Return the body units of lines ``start:end``, adding the indices used to ``used``."""
     seen: set[str] = set()
+    last_heading = -1
     units: list[Unit] = []
     # Lines next to a "Read more" link are the teaser it belongs to.
     teaser = set()
     for i in range(start, end):
         if _READ_MORE.match(lines[i].text):
-            for j in (i - 2, i - 1, i + 1, i + 2):
-                if start <= j < end and not lines[j].prose:
-                    teaser.add(j)
-            teaser.discard(i - 2) if i - 2 >= start and lines[i - 2].text != lines[i - 1].text else None
-            teaser.discard(i + 2) if i + 2 < end and lines[i + 2].text != lines[i + 1].text else None
+            teaser.update(j for j in (i - 1, i + 1) if start <= j < end and not lines[j].prose)
+            # The teaser's title may also be repeated (as an image's alt text) one line further out.
+            for far, near in ((i - 2, i - 1), (i + 2, i + 1)):
+                if start <= far < end and not lines[far].prose and lines[far].text == lines[near].text:
+                    teaser.add(far)
     i = start
     while i < end:
         ln = lines[i]
@@ -411,9 +413,14 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                 seen.add(kl.text)
                 used.add(k)
                 units.append(Unit(kind, kl.text))
+                last_heading = k
         i = j
+    # A heading with no paragraph after it belongs to whatever follows the article.
     while units and units[-1].kind == "subheading":
         units.pop()
+        used.discard(last_heading)
+        last_heading = next((k for k in sorted(used, reverse=True)
+                             if lines[k].text == units[-1].text), -1) if units else -1
     return units
 
 
