@@ -328,8 +328,9 @@ def read_source(source: Source, *, max_bytes: int = MAX_BYTES, stdin=None) -> by
 
 
 def _too_big(size: int | None, max_bytes: int) -> str:
-    have = f"{size / 1e6:.1f} MB" if size is not None else "more"
-    return f"file over the size limit ({have} > {max_bytes / 1e6:g} MB)"
+    if size is None:  # a stream: all we know is that it goes on past the limit
+        return f"file over the size limit (more than {max_bytes / 1e6:g} MB)"
+    return f"file over the size limit ({size / 1e6:.1f} MB > {max_bytes / 1e6:g} MB)"
 
 
 def import_source(

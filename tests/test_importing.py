@@ -273,7 +273,7 @@ def test_stdin_is_read_once(db, project):
     too_big = importing.import_source(
         db, project, importing.Source("<stdin>"), report=importing.ImportReport(), stdin=io.BytesIO(TEXT), max_bytes=10
     )
-    assert too_big.failed[0]["message"] == "<stdin>: file over the size limit (more > 1e-05 MB)"
+    assert too_big.failed[0]["message"] == "<stdin>: file over the size limit (more than 1e-05 MB)"
 
 
 def test_uploads_are_files_too(db, project):
