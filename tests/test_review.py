@@ -388,3 +388,14 @@ def test_report_from_jsonl_matches_the_database(db, project, four_paragraphs):
 def test_report_from_jsonl_names_the_bad_line(lines, message):
     with pytest.raises(Invalid, match=message):
         review.report_from_jsonl(lines)
+
+
+def test_a_changed_annotation_marks_an_adjudicated_decision_stale(db, project, ids):
+    _saved(db, project, ids["stated"], (A, LAVROV_STATED), (B, stated_b()))
+    review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=1, picks={})
+    item = _saved(db, project, ids["stated"], (B, LAVROV_STATED))
+    assert item["state"] == "decided" and item["stale"] == 1
+    assert decisions.find_decision(db, ids["stated"])["source"] == "adjudicated"  # a reviewer's gold stays
+    assert review.queue(db, project, state="decided")["items"][0]["stale"] == 1
+    assert review.refresh(db, project)["decided"] == 1
+    assert review.queue(db, project, state="decided")["items"][0]["stale"] == 1  # refresh keeps the flag

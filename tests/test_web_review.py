@@ -1,6 +1,7 @@
 """Review pages through the Flask client: who may open them, what they show, and saving decisions."""
 
 import copy
+import html
 import json
 import re
 
@@ -133,6 +134,9 @@ def test_reviewer_saves_a_decision_from_choices(db, reviewer_client, project, id
     assert stale.status_code == 409 and b"meanwhile" in stale.data
     page = reviewer_client.get(url).get_data(as_text=True)
     assert "History" in page and "version 1" in page
+    # the decided paragraph opens on its gold in the editor
+    editor = re.search(r'<textarea id="labels_json"[^>]*>(.*?)</textarea>', page, re.S).group(1)
+    assert json.loads(html.unescape(editor))["framing"]["frames"] == ["Security_and_defense"]
 
 
 def test_reviewer_saves_edited_json_and_sees_field_errors(db, reviewer_client, project, ids):

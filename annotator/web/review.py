@@ -81,7 +81,10 @@ def _item_page(project, paragraph_id, form=None, *, picks=None, errors=None, sta
     form = form or DecisionForm()
     if form.version.data is None:
         form.version.data = data["decision"]["version"] if data["decision"] else 0
-    if not form.labels_json.data or form.action.data != "json":
+    if request.method == "GET" and data["decision"]:
+        # a decided paragraph opens on its gold, for spot checks and revisions
+        form.labels_json.data = _dump(data["decision"]["labels"])
+    elif not form.labels_json.data or form.action.data != "json":
         form.labels_json.data = _dump(data["composed"])
     if not form.note.data and data["decision"] and request.method == "GET":
         form.note.data = data["decision"]["note"]
