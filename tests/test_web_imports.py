@@ -283,3 +283,12 @@ def test_a_request_over_the_upload_limit_is_a_413(app, admin_client, db, project
     assert response.status_code == 413
     assert response.headers["HX-Retarget"] == "#flash"
     assert count(db) == 0
+
+
+def test_htmx_upload_without_files_says_why_in_the_fragment(admin_client, project):
+    response = admin_client.post(
+        "/projects/1/import", data={"format": "auto"}, content_type="multipart/form-data", headers=HX
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "<html" not in html
+    assert '<p class="error">Files: choose at least one file</p>' in html
