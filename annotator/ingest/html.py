@@ -134,7 +134,7 @@ def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[
     # The page shows another headline than its metadata (og:title written for sharing): when
     # they are about the same thing, the one readers see is both unit and title.
     a, b = set(_fold(title).split()), set(_fold(found).split())
-    if len(a & b) >= 0.3 * len(a | b):
+    if len(a & b) >= 0.25 * len(a | b):
         meta["title"] = found
         return units
     return [Unit("headline", title), *rest]
