@@ -48,7 +48,13 @@ def article_view(db: sqlite_utils.Database, article_id: int) -> dict:
         dropped = articles.get_article_source(db, article_id)["dropped"]
     except NotFound:
         dropped = []
-    return {"article": article, "project": project, "units": units, "dropped": dropped, "kinds": kinds_for(project)}
+    return {
+        "article": article,
+        "project": project,
+        "units": units,
+        "dropped": dropped,
+        "kinds": kinds_for(project),
+    }
 
 
 def get_unit(db: sqlite_utils.Database, article_id: int, paragraph_id: int) -> dict:
@@ -65,7 +71,13 @@ def split_points(text: str) -> list[dict]:
     for match in _SPLIT_AT.finditer(text):
         offset = match.start()
         if 0 < offset < len(text) and text[:offset].strip() and text[match.end() :].strip():
-            points.append({"offset": offset, "before": text[max(0, offset - 40) : offset], "after": text[match.end() : match.end() + 40]})
+            points.append(
+                {
+                    "offset": offset,
+                    "before": text[max(0, offset - 40) : offset],
+                    "after": text[match.end() : match.end() + 40],
+                }
+            )
     return points
 
 
@@ -77,18 +89,28 @@ def _queued(db, article_id: int, kind: str) -> bool:
 def _log(db, article_id: int, action: str, actor_id, **detail) -> None:
     article = articles.get_article(db, article_id)
     events.log_event(
-        db, "article.edited", user_id=actor_id, project_id=article["project_id"], article=article["uid"], action=action, **detail
+        db,
+        "article.edited",
+        user_id=actor_id,
+        project_id=article["project_id"],
+        article=article["uid"],
+        action=action,
+        **detail,
     )
 
 
-def set_kind(db: sqlite_utils.Database, article_id: int, paragraph_id: int, kind: str, *, actor_id=None) -> dict:
+def set_kind(
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, kind: str, *, actor_id=None
+) -> dict:
     """Change a unit's kind; the queue offers it when the project labels that kind. Return the unit."""
     article = articles.get_article(db, article_id)
     if kind not in kinds_for(projects.get_project(db, article["project_id"])):
         raise Invalid(f"unknown unit kind {kind!r}", field="kind")
     with write(db):
         before = get_unit(db, article_id, paragraph_id)
-        unit = articles.set_paragraph_kind(db, article_id, paragraph_id, kind=kind, queued=_queued(db, article_id, kind))
+        unit = articles.set_paragraph_kind(
+            db, article_id, paragraph_id, kind=kind, queued=_queued(db, article_id, kind)
+        )
         _log(db, article_id, "kind", actor_id, position=unit["position"], old=before["kind"], new=kind)
     return unit
 
@@ -101,7 +123,9 @@ def merge_with_next(db: sqlite_utils.Database, article_id: int, paragraph_id: in
     return unit
 
 
-def split(db: sqlite_utils.Database, article_id: int, paragraph_id: int, offset, *, actor_id=None) -> tuple[dict, dict]:
+def split(
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, offset, *, actor_id=None
+) -> tuple[dict, dict]:
     """Split a unit at ``offset`` (code points into its text); return the two units."""
     try:
         offset = int(offset)

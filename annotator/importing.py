@@ -92,7 +92,13 @@ def _rank(project: dict, uid: str, db: sqlite_utils.Database, counter: dict | No
 
 
 def store_document(
-    db: sqlite_utils.Database, project: dict, doc, *, source_name: str, user_id=None, rank_counter: dict | None = None
+    db: sqlite_utils.Database,
+    project: dict,
+    doc,
+    *,
+    source_name: str,
+    user_id=None,
+    rank_counter: dict | None = None,
 ) -> dict:
     """Store one ingested document. Return ``{"status": "added"|"duplicate"|"changed", ...}``.
 
@@ -166,7 +172,12 @@ def store_document(
     }
     try:
         article_id = articles.insert_article(
-            db, project_id=project["id"], article=article, paragraphs=paragraphs, raw=doc.raw, dropped=doc.dropped
+            db,
+            project_id=project["id"],
+            article=article,
+            paragraphs=paragraphs,
+            raw=doc.raw,
+            dropped=doc.dropped,
         )
     except Conflict:
         return {**where, "status": "duplicate"}
@@ -199,11 +210,15 @@ def import_bytes(
             counter: dict = {}
             for doc in docs:
                 outcomes.append(
-                    store_document(db, project, doc, source_name=source_name, user_id=user_id, rank_counter=counter)
+                    store_document(
+                        db, project, doc, source_name=source_name, user_id=user_id, rank_counter=counter
+                    )
                 )
             added = sum(o["status"] == "added" for o in outcomes)
             if added:
-                events.log_event(db, "import", user_id=user_id, project_id=project["id"], file=source_name, added=added)
+                events.log_event(
+                    db, "import", user_id=user_id, project_id=project["id"], file=source_name, added=added
+                )
     except ingest.IngestError as e:
         report.fail(source_name, e.reason, line=e.line)
         return report
@@ -363,7 +378,14 @@ def import_source(
         report.fail(source.name, _os_reason(e))
         return report
     return import_bytes(
-        db, project, data, source_name=source.name, format=format, max_bytes=max_bytes, user_id=user_id, report=report
+        db,
+        project,
+        data,
+        source_name=source.name,
+        format=format,
+        max_bytes=max_bytes,
+        user_id=user_id,
+        report=report,
     )
 
 
@@ -392,5 +414,14 @@ def import_uploads(
             report.files += 1
             report.fail(name, _too_big(None, max_bytes))
             continue
-        import_bytes(db, project, data, source_name=name, format=format, max_bytes=max_bytes, user_id=user_id, report=report)
+        import_bytes(
+            db,
+            project,
+            data,
+            source_name=name,
+            format=format,
+            max_bytes=max_bytes,
+            user_id=user_id,
+            report=report,
+        )
     return report

@@ -23,11 +23,11 @@ HTML = b"""<!doctype html><html lang="en"><head><title>Mayor opens bridge - Dail
 HTML_BODY = "Critics said the project had run two years late and cost twice its budget, according to council documents."
 
 TEXT = (
-    "Harbour reopens after storm\n\n"
-    "The harbour reopened on Monday after a week of storms kept the fishing fleet in port, officials said.\n\n"
-    "\"We lost a week of catch,\" said one skipper, who asked not to be named.\n\n"
-    "The coastguard said more bad weather was expected later in the month.\n"
-).encode()
+    b"Harbour reopens after storm\n\n"
+    b"The harbour reopened on Monday after a week of storms kept the fishing fleet in port, officials said.\n\n"
+    b'"We lost a week of catch," said one skipper, who asked not to be named.\n\n'
+    b"The coastguard said more bad weather was expected later in the month.\n"
+)
 TEXT_BODY = "The coastguard said more bad weather was expected later in the month."
 
 
@@ -40,10 +40,17 @@ RECORD_A = {
     "outlet": "Wire",
     "title": "Council votes on budget",
     "published": "2024-02-01",
-    "paragraphs": ["The council voted on the budget late on Wednesday.", "Opposition members walked out before the vote."],
+    "paragraphs": [
+        "The council voted on the budget late on Wednesday.",
+        "Opposition members walked out before the vote.",
+    ],
     "desk": "local",
 }
-RECORD_B = {"url": "https://wire.example/b", "title": "Rail strike called off", "text": "Unions called off the strike.\n\nTrains will run as normal."}
+RECORD_B = {
+    "url": "https://wire.example/b",
+    "title": "Rail strike called off",
+    "text": "Unions called off the strike.\n\nTrains will run as normal.",
+}
 JSONL = jsonl(RECORD_A, RECORD_B)
 
 
@@ -75,7 +82,13 @@ def assert_consistent(db, article_id, kinds):
     [
         ("story.txt", TEXT, "text", ["Harbour reopens after storm"], TEXT_BODY),
         ("page.html", HTML, "html", ["Mayor opens new bridge"], HTML_BODY),
-        ("feed.jsonl", JSONL, "jsonl", ["Council votes on budget", "Rail strike called off"], "Trains will run as normal."),
+        (
+            "feed.jsonl",
+            JSONL,
+            "jsonl",
+            ["Council votes on budget", "Rail strike called off"],
+            "Trains will run as normal.",
+        ),
         # Detected from the content, whatever the name says.
         ("download", HTML, "html", ["Mayor opens new bridge"], HTML_BODY),
     ],
@@ -101,7 +114,11 @@ def test_each_format_is_imported(db, project, name, data, source_format, titles,
 def test_jsonl_metadata_is_kept(db, project):
     report = importing.import_bytes(db, project, JSONL, source_name="feed.jsonl")
     article = article_store.get_article(db, report.added[0]["article_id"])
-    assert (article["url"], article["outlet"], article["published"]) == ("https://wire.example/a", "Wire", "2024-02-01")
+    assert (article["url"], article["outlet"], article["published"]) == (
+        "https://wire.example/a",
+        "Wire",
+        "2024-02-01",
+    )
     assert article["meta"] == {"desk": "local"}
     assert [u["text"] for u in article_store.list_paragraphs(db, article["id"])] == [
         "Council votes on budget",
@@ -112,7 +129,11 @@ def test_jsonl_metadata_is_kept(db, project):
 def test_html_metadata(db, project):
     report = importing.import_bytes(db, project, HTML, source_name="page.html")
     article = article_store.get_article(db, report.added[0]["article_id"])
-    assert (article["outlet"], article["byline"], article["url"]) == ("Daily Planet", "Lois Lane", "https://planet.example/bridge")
+    assert (article["outlet"], article["byline"], article["url"]) == (
+        "Daily Planet",
+        "Lois Lane",
+        "https://planet.example/bridge",
+    )
     assert article["published"].startswith("2024-03-05")
     assert article["uid"].startswith("daily-planet-")
 
@@ -120,8 +141,18 @@ def test_html_metadata(db, project):
 BAD_INPUTS = [
     ("bad.jsonl", jsonl(RECORD_A)[:-1] + b"\n{oops\n", None, "bad.jsonl, line 2: invalid JSON"),
     ("list.jsonl", b"[1, 2]\n", "jsonl", "list.jsonl, line 1: invalid record"),
-    ("hollow.jsonl", jsonl(RECORD_A, RECORD_B, {"url": "u", "text": "  "}), None, "hollow.jsonl, line 3: no text"),
-    ("meta.jsonl", jsonl(RECORD_B, {**RECORD_A, "title": ["x"]}), None, "meta.jsonl, line 2: invalid title: expected a string, got list"),
+    (
+        "hollow.jsonl",
+        jsonl(RECORD_A, RECORD_B, {"url": "u", "text": "  "}),
+        None,
+        "hollow.jsonl, line 3: no text",
+    ),
+    (
+        "meta.jsonl",
+        jsonl(RECORD_B, {**RECORD_A, "title": ["x"]}),
+        None,
+        "meta.jsonl, line 2: invalid title: expected a string, got list",
+    ),
     ("empty.txt", b"", None, "empty.txt: no text"),
     ("blank.txt", b"  \n\n \t\n", None, "blank.txt: no text"),
     ("latin.txt", b"\x00\x81\xfe\xff\x00\x00binary", None, "latin.txt: undecodable bytes"),
@@ -191,14 +222,22 @@ def test_one_bad_line_fails_its_file_and_the_others_go_on(db, project, tmp_path)
     tmp_path /= "in"
     _write(tmp_path, {"a.jsonl": bad, "b.html": HTML, "c/story.txt": TEXT})
     report = _run(db, project, [tmp_path])
-    assert [f["message"] for f in report.failed] == [f"{tmp_path}/a.jsonl, line 2: no text: the record has no text, html or paragraphs"]
-    assert sorted(a["title"] for a in report.added) == ["Harbour reopens after storm", "Mayor opens new bridge"]
+    assert [f["message"] for f in report.failed] == [
+        f"{tmp_path}/a.jsonl, line 2: no text: the record has no text, html or paragraphs"
+    ]
+    assert sorted(a["title"] for a in report.added) == [
+        "Harbour reopens after storm",
+        "Mayor opens new bridge",
+    ]
     assert report.files == 3
     assert not article_store.find_articles_by_url(db, project["id"], RECORD_A["url"])
 
 
 def test_sources_walk_sorted_skipping_hidden_and_linked_directories(tmp_path):
-    _write(tmp_path, {"b.txt": TEXT, "a/z.html": HTML, "a/.hidden.txt": TEXT, ".git/x.txt": TEXT, "a/m.jsonl": JSONL})
+    _write(
+        tmp_path,
+        {"b.txt": TEXT, "a/z.html": HTML, "a/.hidden.txt": TEXT, ".git/x.txt": TEXT, "a/m.jsonl": JSONL},
+    )
     os.symlink(tmp_path, tmp_path / "a" / "loop")  # a directory link back up: a loop if followed
     os.symlink(tmp_path / "b.txt", tmp_path / "a" / "linked.txt")
     os.symlink(tmp_path / "gone.txt", tmp_path / "a" / "broken.txt")
@@ -214,7 +253,15 @@ def test_sources_walk_sorted_skipping_hidden_and_linked_directories(tmp_path):
         "a/self": ("symbolic link loop", True),
         "a/z.html": (None, False),
     }
-    assert [Path(s.name).name for s in sources] == ["b.txt", "broken.txt", "linked.txt", "loop", "m.jsonl", "self", "z.html"]
+    assert [Path(s.name).name for s in sources] == [
+        "b.txt",
+        "broken.txt",
+        "linked.txt",
+        "loop",
+        "m.jsonl",
+        "self",
+        "z.html",
+    ]
 
 
 def test_a_directory_link_named_explicitly_is_followed(tmp_path):
@@ -226,7 +273,9 @@ def test_a_directory_link_named_explicitly_is_followed(tmp_path):
 def test_unusable_paths_are_reported(db, project, tmp_path):
     os.symlink("self", tmp_path / "self")
     os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
-    report = _run(db, project, [tmp_path / "missing.txt", tmp_path / "self", tmp_path / "dangling", tmp_path / "empty"])
+    report = _run(
+        db, project, [tmp_path / "missing.txt", tmp_path / "self", tmp_path / "dangling", tmp_path / "empty"]
+    )
     assert [f["message"] for f in report.failed] == [
         f"{tmp_path}/missing.txt: no such file or directory",
         f"{tmp_path}/self: symbolic link loop",
@@ -268,10 +317,17 @@ def test_stdin_is_read_once(db, project):
     import io
 
     report = importing.ImportReport()
-    importing.import_source(db, project, importing.Source(importing.STDIN_NAME), report=report, stdin=io.BytesIO(TEXT))
+    importing.import_source(
+        db, project, importing.Source(importing.STDIN_NAME), report=report, stdin=io.BytesIO(TEXT)
+    )
     assert report.added[0]["file"] == "<stdin>"
     too_big = importing.import_source(
-        db, project, importing.Source("<stdin>"), report=importing.ImportReport(), stdin=io.BytesIO(TEXT), max_bytes=10
+        db,
+        project,
+        importing.Source("<stdin>"),
+        report=importing.ImportReport(),
+        stdin=io.BytesIO(TEXT),
+        max_bytes=10,
     )
     assert too_big.failed[0]["message"] == "<stdin>: file over the size limit (more than 1e-05 MB)"
 
@@ -280,11 +336,17 @@ def test_uploads_are_files_too(db, project):
     import io
 
     report = importing.import_uploads(
-        db, project, [("a.html", io.BytesIO(HTML)), ("", io.BytesIO(TEXT)), ("x.jsonl", io.BytesIO(b'{"text": }'))], user_id=1
+        db,
+        project,
+        [("a.html", io.BytesIO(HTML)), ("", io.BytesIO(TEXT)), ("x.jsonl", io.BytesIO(b'{"text": }'))],
+        user_id=1,
     )
     assert [a["file"] for a in report.added] == ["a.html", "upload"]
     assert report.failed[0]["message"].startswith("x.jsonl, line 1: invalid JSON")
-    assert report.summary() == "3 files: 2 added, 0 skipped as duplicates, 0 changed versions not imported, 1 failed"
+    assert (
+        report.summary()
+        == "3 files: 2 added, 0 skipped as duplicates, 0 changed versions not imported, 1 failed"
+    )
 
 
 def test_reimport_after_editing_units_is_still_a_duplicate(db, project):

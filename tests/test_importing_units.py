@@ -44,10 +44,42 @@ def add_work(db, project, paragraph_id, what):
     stamp = now()
     uid = user_id(db)
     rows = {
-        "annotation": ("annotations", {"paragraph_id": paragraph_id, "user_id": uid, "labels": "{}", "scheme_version": "1", "created_at": stamp, "updated_at": stamp}),
-        "draft": ("drafts", {"paragraph_id": paragraph_id, "user_id": uid, "labels": "{}", "updated_at": stamp}),
-        "decision": ("decisions", {"paragraph_id": paragraph_id, "labels": "{}", "source": "adjudicated", "created_at": stamp, "updated_at": stamp}),
-        "assignment": ("assignments", {"project_id": project["id"], "paragraph_id": paragraph_id, "user_id": uid, "state": "leased", "created_at": stamp, "updated_at": stamp}),
+        "annotation": (
+            "annotations",
+            {
+                "paragraph_id": paragraph_id,
+                "user_id": uid,
+                "labels": "{}",
+                "scheme_version": "1",
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        ),
+        "draft": (
+            "drafts",
+            {"paragraph_id": paragraph_id, "user_id": uid, "labels": "{}", "updated_at": stamp},
+        ),
+        "decision": (
+            "decisions",
+            {
+                "paragraph_id": paragraph_id,
+                "labels": "{}",
+                "source": "adjudicated",
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        ),
+        "assignment": (
+            "assignments",
+            {
+                "project_id": project["id"],
+                "paragraph_id": paragraph_id,
+                "user_id": uid,
+                "state": "leased",
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        ),
     }
     table, row = rows[what]
     db[table].insert(row)
@@ -101,7 +133,13 @@ def test_split_at_a_code_point_offset_trims_whitespace(db, project, article):
 
 @pytest.mark.parametrize(
     ("offset", "message"),
-    [(0, "outside the unit's text"), (16, "outside the unit's text"), (-1, "outside"), ("x", "whole number"), (None, "whole number")],
+    [
+        (0, "outside the unit's text"),
+        (16, "outside the unit's text"),
+        (-1, "outside"),
+        ("x", "whole number"),
+        (None, "whole number"),
+    ],
 )
 def test_split_needs_text_on_both_sides(db, article, offset, message):
     unit = units_of(db, article)[3]  # "Third paragraph." has 16 code points
@@ -110,7 +148,9 @@ def test_split_needs_text_on_both_sides(db, article, offset, message):
 
 
 def test_split_that_leaves_only_whitespace_is_refused(db, project):
-    report = importing.import_bytes(db, project, jsonl({"paragraphs": ["   Padded text.  "]}), source_name="p.jsonl")
+    report = importing.import_bytes(
+        db, project, jsonl({"paragraphs": ["   Padded text.  "]}), source_name="p.jsonl"
+    )
     article_id = report.added[0]["article_id"]
     unit = units_of(db, article_id)[0]
     for offset in (2, 16):
@@ -138,7 +178,9 @@ def test_drop_keeps_the_text_with_the_boilerplate(db, project, article):
 
 
 def test_the_last_unit_cannot_be_dropped(db, project):
-    report = importing.import_bytes(db, project, jsonl({"paragraphs": ["Only one."]}), source_name="one.jsonl")
+    report = importing.import_bytes(
+        db, project, jsonl({"paragraphs": ["Only one."]}), source_name="one.jsonl"
+    )
     article_id = report.added[0]["article_id"]
     with pytest.raises(Invalid, match="at least one unit"):
         curation.drop(db, article_id, units_of(db, article_id)[0]["id"])
@@ -216,10 +258,16 @@ def test_describe_work():
 
 def test_list_articles_pages(db, project):
     for n in range(curation.PER_PAGE + 3):
-        importing.import_bytes(db, project, jsonl({"paragraphs": [f"Paragraph {n}."]}), source_name=f"{n}.jsonl")
+        importing.import_bytes(
+            db, project, jsonl({"paragraphs": [f"Paragraph {n}."]}), source_name=f"{n}.jsonl"
+        )
     first = curation.list_articles(db, project["id"])
     last = curation.list_articles(db, project["id"], page=99)
-    assert (first["total"], first["pages"], len(first["articles"])) == (curation.PER_PAGE + 3, 2, curation.PER_PAGE)
+    assert (first["total"], first["pages"], len(first["articles"])) == (
+        curation.PER_PAGE + 3,
+        2,
+        curation.PER_PAGE,
+    )
     assert (last["page"], len(last["articles"])) == (2, 3)
 
 

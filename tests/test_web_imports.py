@@ -30,30 +30,38 @@ def test_import_page(admin_client, project):
 
 
 @pytest.mark.parametrize(
-    ("name", "data", "body"), [("story.txt", TEXT, TEXT_BODY), ("page.html", HTML, HTML_BODY), ("feed.jsonl", JSONL, None)]
+    ("name", "data", "body"),
+    [("story.txt", TEXT, TEXT_BODY), ("page.html", HTML, HTML_BODY), ("feed.jsonl", JSONL, None)],
 )
 def test_upload_each_format(admin_client, db, project, name, data, body):
     response = upload(admin_client, [(name, data)])
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     added = 2 if name.endswith("jsonl") else 1
-    assert f"1 file: {added} added, 0 skipped as duplicates, 0 changed versions not imported, 0 failed." in html
+    assert (
+        f"1 file: {added} added, 0 skipped as duplicates, 0 changed versions not imported, 0 failed." in html
+    )
     assert count(db) == added
     if body:
         texts = [u["text"] for u in article_store.list_paragraphs(db, 1)]
         assert body in texts
-    assert db.execute("select imported_by from articles").fetchone()[0] == db.execute(
-        "select id from users where name = 'admin'"
-    ).fetchone()[0]
+    assert (
+        db.execute("select imported_by from articles").fetchone()[0]
+        == db.execute("select id from users where name = 'admin'").fetchone()[0]
+    )
 
 
 def test_upload_several_files_some_bad(admin_client, db, project):
     bad = jsonl(RECORD_A) + b"{broken\n"
-    response = upload(admin_client, [("a.txt", TEXT), ("b.jsonl", bad), ("c.html", HTML), ("d.txt", b"\xff\x00\xfe")])
+    response = upload(
+        admin_client, [("a.txt", TEXT), ("b.jsonl", bad), ("c.html", HTML), ("d.txt", b"\xff\x00\xfe")]
+    )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert "4 files: 2 added, 0 skipped as duplicates, 0 changed versions not imported, 2 failed." in html
-    assert "b.jsonl, line 2: invalid JSON: Expecting property name enclosed in double quotes at column 2" in html
+    assert (
+        "b.jsonl, line 2: invalid JSON: Expecting property name enclosed in double quotes at column 2" in html
+    )
     assert "d.txt: undecodable bytes" in html
     assert count(db) == 2
     again = upload(admin_client, [("a.txt", TEXT), ("c.html", HTML)]).get_data(as_text=True)
@@ -63,7 +71,9 @@ def test_upload_several_files_some_bad(admin_client, db, project):
 
 def test_upload_reports_a_changed_version(admin_client, db, project):
     upload(admin_client, [("v1.jsonl", jsonl(RECORD_A))])
-    html = upload(admin_client, [("v2.jsonl", jsonl({**RECORD_A, "paragraphs": ["New text entirely."]}))]).get_data(as_text=True)
+    html = upload(
+        admin_client, [("v2.jsonl", jsonl({**RECORD_A, "paragraphs": ["New text entirely."]}))]
+    ).get_data(as_text=True)
     assert "1 changed versions not imported" in html
     assert "https://wire.example/a was imported before with different text" in html
     assert count(db) == 1
@@ -78,7 +88,9 @@ def test_htmx_upload_answers_with_the_summary_fragment(admin_client, project):
 
 
 def test_upload_without_files_is_a_400(admin_client, project):
-    response = admin_client.post("/projects/1/import", data={"format": "auto"}, content_type="multipart/form-data")
+    response = admin_client.post(
+        "/projects/1/import", data={"format": "auto"}, content_type="multipart/form-data"
+    )
     assert response.status_code == 400
     assert "choose at least one file" in response.get_data(as_text=True)
 
@@ -91,7 +103,9 @@ def test_upload_with_an_unknown_format_is_a_400(admin_client, db, project):
 
 def test_upload_over_the_size_limit(app, admin_client, db, project):
     app.config["IMPORT_MAX_BYTES"] = 100
-    html = upload(admin_client, [("big.txt", TEXT), ("small.jsonl", jsonl({"paragraphs": ["Tiny."]}))]).get_data(as_text=True)
+    html = upload(
+        admin_client, [("big.txt", TEXT), ("small.jsonl", jsonl({"paragraphs": ["Tiny."]}))]
+    ).get_data(as_text=True)
     assert "big.txt: file over the size limit (more than 0.0001 MB)" in html
     assert count(db) == 1
 
@@ -162,14 +176,21 @@ def test_article_text_is_escaped(admin_client, db, project):
     report = importing.import_bytes(db, project, jsonl(HOSTILE), source_name="<evil>.jsonl")
     article_id = report.added[0]["article_id"]
     html = admin_client.get(f"/articles/{article_id}").get_data(as_text=True)
-    assert "<script>alert" not in html and "<img src=x" not in html and "<b>Outlet" not in html and "<i>kept" not in html
+    assert (
+        "<script>alert" not in html
+        and "<img src=x" not in html
+        and "<b>Outlet" not in html
+        and "<i>kept" not in html
+    )
     assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt; body" in html
     assert 'href="javascript:' not in html
     assert "&lt;evil&gt;.jsonl" in html
     listing = admin_client.get("/projects/1/articles").get_data(as_text=True)
     assert "<script>alert" not in listing
-    summary = upload(admin_client, [("<x>.jsonl", jsonl({**HOSTILE, "url": "u2", "paragraphs": ["Other."]}))]).get_data(as_text=True)
+    summary = upload(
+        admin_client, [("<x>.jsonl", jsonl({**HOSTILE, "url": "u2", "paragraphs": ["Other."]}))]
+    ).get_data(as_text=True)
     assert "<script>alert" not in summary and "&lt;x&gt;.jsonl" in summary
 
 
@@ -184,7 +205,10 @@ def unit_ids(db, article_id=1):
 
 
 def test_article_page_shows_units_and_dropped(admin_client, db, project):
-    sample = (importing.Path(__file__).resolve().parent.parent / "annotator/samples/rt-2024-01-30-lavrov-weapons.txt").read_bytes()
+    sample = (
+        importing.Path(__file__).resolve().parent.parent
+        / "annotator/samples/rt-2024-01-30-lavrov-weapons.txt"
+    ).read_bytes()
     importing.import_bytes(db, project, sample, source_name="rt.txt")
     html = admin_client.get("/articles/1").get_data(as_text=True)
     units = article_store.list_paragraphs(db, 1)
@@ -194,7 +218,7 @@ def test_article_page_shows_units_and_dropped(admin_client, db, project):
     assert f"Credit: {caption['credit']}" in html
     dropped = article_store.get_article_source(db, 1)["dropped"]
     assert f"<summary>Dropped as boilerplate ({len(dropped)})</summary>" in html
-    assert '<details id="dropped">' in html and "<details id=\"dropped\" open" not in html
+    assert '<details id="dropped">' in html and '<details id="dropped" open' not in html
 
 
 def test_set_kind_plain_form_redirects(admin_client, db, article):
@@ -228,9 +252,15 @@ def test_merge_and_drop(admin_client, db, project, article):
     response = admin_client.post(f"/articles/1/units/{ids[1]}/drop", headers=HX)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and 'id="unit-3"' not in html
-    assert '<details id="dropped" hx-swap-oob="true">' in html and "<summary>Dropped as boilerplate (1)</summary>" in html
+    assert (
+        '<details id="dropped" hx-swap-oob="true">' in html
+        and "<summary>Dropped as boilerplate (1)</summary>" in html
+    )
     assert [u["position"] for u in article_store.list_paragraphs(db, 1)] == [0, 1]
-    detail = [json.loads(e["detail"])["action"] for e in db.query("select detail from events where kind = 'article.edited'")]
+    detail = [
+        json.loads(e["detail"])["action"]
+        for e in db.query("select detail from events where kind = 'article.edited'")
+    ]
     assert detail == ["merge", "drop"]
 
 
@@ -246,7 +276,14 @@ def test_split_page_and_split(admin_client, db, article):
     assert [u["text"] for u in units[2:4]] == [text[:point].rstrip(), text[point:].lstrip()]
 
 
-@pytest.mark.parametrize(("offset", "status", "message"), [("", 400, "choose where to split"), ("abc", 400, "Not a valid integer"), ("9999", 400, "outside the unit")])
+@pytest.mark.parametrize(
+    ("offset", "status", "message"),
+    [
+        ("", 400, "choose where to split"),
+        ("abc", 400, "Not a valid integer"),
+        ("9999", 400, "outside the unit"),
+    ],
+)
 def test_bad_split_offsets(admin_client, db, article, offset, status, message):
     response = admin_client.post(f"/articles/1/units/{unit_ids(db)[2]}/split", data={"offset": offset})
     assert response.status_code == status
@@ -271,8 +308,16 @@ def test_worked_unit_gives_a_409_that_says_why(admin_client, db, project, articl
 def test_units_of_another_article_are_404(admin_client, db, project, article):
     importing.import_bytes(db, project, HTML, source_name="page.html")
     foreign = unit_ids(db, 2)[1]
-    for method, action in [("POST", "kind"), ("POST", "merge"), ("GET", "split"), ("POST", "split"), ("POST", "drop")]:
-        response = admin_client.open(f"/articles/1/units/{foreign}/{action}", method=method, data={"kind": "body", "offset": 3})
+    for method, action in [
+        ("POST", "kind"),
+        ("POST", "merge"),
+        ("GET", "split"),
+        ("POST", "split"),
+        ("POST", "drop"),
+    ]:
+        response = admin_client.open(
+            f"/articles/1/units/{foreign}/{action}", method=method, data={"kind": "body", "offset": 3}
+        )
         assert response.status_code == 404, action
     assert admin_client.get("/articles/99").status_code == 404
 

@@ -61,7 +61,9 @@ def _extract_records(doc, *, name: str | None, dropped: bool):
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @format_option
 @max_bytes_option
-@click.option("--dropped", is_flag=True, help="Also print what was dropped as boilerplate, as {\"dropped\": ...} lines.")
+@click.option(
+    "--dropped", is_flag=True, help='Also print what was dropped as boilerplate, as {"dropped": ...} lines.'
+)
 @expected_failures
 def extract(files, format_, max_bytes, dropped):
     """Print what FILES would import as, with no database.
@@ -99,7 +101,9 @@ def extract(files, format_, max_bytes, dropped):
                 click.echo(f"Error: {source.name}: {(e.strerror or str(e)).lower()}", err=True)
                 continue
             for doc in docs:
-                _write_lines(out, _extract_records(doc, name=source.name if several else None, dropped=dropped))
+                _write_lines(
+                    out, _extract_records(doc, name=source.name if several else None, dropped=dropped)
+                )
         out.flush()
     except BrokenPipeError:
         # `annotator extract big/ | head`: the reader has what it wanted.
@@ -161,7 +165,9 @@ def import_(db_path, paths, project_name, format_, max_bytes, as_json):
         ) as bar:
             try:
                 for source in bar:
-                    importing.import_source(db, project, source, format=format_, max_bytes=max_bytes, report=report)
+                    importing.import_source(
+                        db, project, source, format=format_, max_bytes=max_bytes, report=report
+                    )
             except KeyboardInterrupt:
                 # The file being read was rolled back whole; the ones before it are in.
                 interrupted = True
@@ -177,7 +183,9 @@ def import_(db_path, paths, project_name, format_, max_bytes, as_json):
         for item in report.failed:
             click.echo(f"failed: {item['message']}")
     if interrupted:
-        click.echo(f"Interrupted: {len(sources) - report.files - len(report.skipped)} files not read.", err=True)
+        click.echo(
+            f"Interrupted: {len(sources) - report.files - len(report.skipped)} files not read.", err=True
+        )
         sys.exit(130)
     if report.failed:
         sys.exit(1)

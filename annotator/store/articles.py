@@ -22,7 +22,9 @@ def find_article_by_text(db: sqlite_utils.Database, project_id: int, text_sha256
 
 def find_article_by_raw(db: sqlite_utils.Database, project_id: int, raw_sha256: str) -> dict | None:
     rows = list(
-        db.query("select * from articles where project_id = ? and raw_sha256 = ? limit 1", [project_id, raw_sha256])
+        db.query(
+            "select * from articles where project_id = ? and raw_sha256 = ? limit 1", [project_id, raw_sha256]
+        )
     )
     return rows[0] if rows else None
 
@@ -32,7 +34,9 @@ def find_articles_by_url(db: sqlite_utils.Database, project_id: int, url: str) -
 
 
 def next_article_rank(db: sqlite_utils.Database, project_id: int) -> int:
-    row = db.execute("select coalesce(max(rank), -1) + 1 from articles where project_id = ?", [project_id]).fetchone()
+    row = db.execute(
+        "select coalesce(max(rank), -1) + 1 from articles where project_id = ?", [project_id]
+    ).fetchone()
     return row[0]
 
 
@@ -102,7 +106,9 @@ def get_article_source(db: sqlite_utils.Database, article_id: int) -> dict:
     return {"raw": zlib.decompress(rows[0]["raw"]), "dropped": json.loads(rows[0]["dropped"])}
 
 
-def list_articles(db: sqlite_utils.Database, project_id: int, *, limit: int = 200, offset: int = 0) -> list[dict]:
+def list_articles(
+    db: sqlite_utils.Database, project_id: int, *, limit: int = 200, offset: int = 0
+) -> list[dict]:
     return list(
         db.query(
             """select a.id, a.uid, a.title, a.outlet, a.published, a.url, a.source_format, a.imported_at,
@@ -220,7 +226,8 @@ def _rewrite(db, article: dict, units: list[dict], *, removed: list[int] = ()) -
         else:
             row = {**values, "article_id": article["id"], "project_id": article["project_id"]}
             db.execute(
-                f"insert into paragraphs ({', '.join(row)}) values ({', '.join(':' + key for key in row)})", row
+                f"insert into paragraphs ({', '.join(row)}) values ({', '.join(':' + key for key in row)})",
+                row,
             )
         offset += len(unit["text"]) + len(UNIT_SEPARATOR)
 
@@ -248,7 +255,11 @@ def merge_paragraphs(db: sqlite_utils.Database, article_id: int, paragraph_id: i
             raise Invalid("the last unit has no next unit to merge with")
         _require_free(db, article_id, units, index, shifts=True, action="merge")
         first, second = units[index], units[index + 1]
-        merged = {**first, "text": first["text"] + MERGE_JOINER + second["text"], "credit": first["credit"] or second["credit"]}
+        merged = {
+            **first,
+            "text": first["text"] + MERGE_JOINER + second["text"],
+            "credit": first["credit"] or second["credit"],
+        }
         _rewrite(db, article, [*units[:index], merged, *units[index + 2 :]], removed=[second["id"]])
     return get_paragraph(db, paragraph_id)
 
@@ -270,7 +281,10 @@ def split_paragraph(
         if not left or not right:
             raise Invalid("a split must leave text on both sides")
         _require_free(db, article_id, units, index, shifts=True, action="split")
-        parts = [{**unit, "text": left}, {**unit, "id": None, "text": right, "credit": None, "queued": queued}]
+        parts = [
+            {**unit, "text": left},
+            {**unit, "id": None, "text": right, "credit": None, "queued": queued},
+        ]
         _rewrite(db, article, [*units[:index], *parts, *units[index + 1 :]])
         second_id = db.execute(
             "select id from paragraphs where article_id = ? and position = ?", [article_id, index + 1]

@@ -165,7 +165,9 @@ def split(article_id, paragraph_id):
         return _split_page(article_id, paragraph_id, form, status=400)
     first, _ = curation.split(get_db(), article_id, paragraph_id, form.offset.data, actor_id=g.user["id"])
     flash(f"Unit {first['position'] + 1} is split in two.")
-    return redirect(url_for("imports.article", article_id=article_id, _anchor=f"unit-{first['position'] + 1}"))
+    return redirect(
+        url_for("imports.article", article_id=article_id, _anchor=f"unit-{first['position'] + 1}")
+    )
 
 
 @bp.post("/articles/<int:article_id>/units/<int:paragraph_id>/drop")
@@ -173,4 +175,6 @@ def split(article_id, paragraph_id):
 def drop(article_id, paragraph_id):
     _require_form(ConfirmForm())
     unit = curation.drop(get_db(), article_id, paragraph_id, actor_id=g.user["id"])
-    return _after_edit(article_id, f"Unit {unit['position'] + 1} is dropped; its text is kept with the boilerplate.")
+    return _after_edit(
+        article_id, f"Unit {unit['position'] + 1} is dropped; its text is kept with the boilerplate."
+    )

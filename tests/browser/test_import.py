@@ -15,9 +15,9 @@ def import_project(live_db):
     """A project of its own (named to sort last), so these articles never reach the queue other browser tests walk."""
     db = store.connect(live_db)
     try:
-        project = project_service.find_project_by_name(db, "zz-browser-imports") or project_service.create_project(
+        project = project_service.find_project_by_name(
             db, "zz-browser-imports"
-        )
+        ) or project_service.create_project(db, "zz-browser-imports")
     finally:
         db.close()
     return project
@@ -33,10 +33,16 @@ def _files(tmp_path):
         encoding="utf-8",
     )
     feed = tmp_path / "feed.jsonl"
-    record = {"url": f"https://wire.example/{token}", "title": f"Wire story {token}", "paragraphs": ["One 😀 two.", "Three."]}
+    record = {
+        "url": f"https://wire.example/{token}",
+        "title": f"Wire story {token}",
+        "paragraphs": ["One 😀 two.", "Three."],
+    }
     feed.write_text(json.dumps(record, ensure_ascii=False) + "\n{broken\n", encoding="utf-8")
     good = tmp_path / "good.jsonl"
-    good.write_text(json.dumps({**record, "url": record["url"] + "/ok"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    good.write_text(
+        json.dumps({**record, "url": record["url"] + "/ok"}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return token, text, feed, good
 
 
@@ -59,7 +65,9 @@ def test_upload_two_files_then_open_and_edit_the_article(login, live_server, imp
     # The same files again: the good one is now a duplicate.
     page.set_input_files("input[name=files]", [str(text), str(good)])
     page.click("#upload-form button[type=submit]")
-    expect(summary).to_have_text("2 files: 1 added, 1 skipped as duplicates, 0 changed versions not imported, 0 failed.")
+    expect(summary).to_have_text(
+        "2 files: 1 added, 1 skipped as duplicates, 0 changed versions not imported, 0 failed."
+    )
 
     page.click(f"#import-result .import-added a:has-text('Wire story {token}')")
     expect(page.locator("h1.article-title")).to_have_text(f"Wire story {token}")
@@ -73,7 +81,9 @@ def test_upload_two_files_then_open_and_edit_the_article(login, live_server, imp
     # Split after the emoji: the caret sits in UTF-16 units, the server counts code points.
     page.click("#unit-2 a:has-text('Split')")
     textarea = page.locator("#split-text")
-    textarea.evaluate("(el) => { el.focus(); el.setSelectionRange(7, 7); }")  # after "One 😀 ": 7 UTF-16 units
+    textarea.evaluate(
+        "(el) => { el.focus(); el.setSelectionRange(7, 7); }"
+    )  # after "One 😀 ": 7 UTF-16 units
     textarea.press("Shift")  # a keyup fills the offset from the caret
     expect(page.locator("input#offset")).to_have_value("6")
     page.click(".split-form button[type=submit]")
@@ -107,13 +117,21 @@ def test_a_refused_edit_explains_itself(login, live_server, import_project, live
     db = store.connect(live_db)
     try:
         project = import_project
-        report = importing.import_bytes(db, project, (json.dumps(record) + "\n").encode(), source_name="locked.jsonl")
+        report = importing.import_bytes(
+            db, project, (json.dumps(record) + "\n").encode(), source_name="locked.jsonl"
+        )
         article_id = report.added[0]["article_id"]
         units = article_store.list_paragraphs(db, article_id)
         user = db.execute("select id from users where name = 'annotator1'").fetchone()[0]
         db["assignments"].insert(
-            {"project_id": project["id"], "paragraph_id": units[2]["id"], "user_id": user, "state": "leased",
-             "created_at": store.now(), "updated_at": store.now()}
+            {
+                "project_id": project["id"],
+                "paragraph_id": units[2]["id"],
+                "user_id": user,
+                "state": "leased",
+                "created_at": store.now(),
+                "updated_at": store.now(),
+            }
         )
     finally:
         db.close()
