@@ -450,6 +450,7 @@ def _is_headline(ln: _Line) -> bool:
 
 
 def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None) -> tuple[list[Unit], dict]:
+    """Return the units before the body (headline, standfirst, captions) and the metadata found there."""
     meta = _empty_meta()
     lo = max(0, start - _HEADER_WINDOW)
     first = lines[0].text
@@ -492,7 +493,8 @@ def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None)
                 used.add(i)
                 standfirst_done = True
                 continue
-            if (not standfirst_done and not ln.boiler and ln.words >= 6 and ln.stops >= 1
+            if (not standfirst_done and not (ln.boiler or ln.furniture or ln.stop or ln.glued) and ln.words >= 6
+                    and ln.stops >= 1
                     and m.find_date(ln.text) is None and not m.find_byline(ln.text)
                     and (i + 1 >= start or not lines[i + 1].credit or lines[i + 1].text.lower().startswith(("photo", "image", "credit")))):
                 units.append(Unit("standfirst", ln.text))
