@@ -34,6 +34,8 @@ max_bytes_option = click.option(
 def _check_stdin_once(paths) -> None:
     if list(paths).count(importing.STDIN) > 1:
         raise click.UsageError("'-' (stdin) can be given only once")
+    if importing.STDIN in paths and sys.stdin.isatty():
+        click.echo("Reading an article from the terminal: end it with Ctrl-D.", err=True)
 
 
 def _write_lines(out, records) -> None:
