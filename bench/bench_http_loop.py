@@ -214,12 +214,13 @@ def run(n: int, annotators: int, seconds: float, threads: int) -> dict:
 
     path = fresh_copy(n, "http")
     port = _free_port()
-    env = {**os.environ, "ANNOTATOR_LOG_LEVEL": "WARNING"}
+    # The server's log goes to a file: a pipe nobody reads would fill up (waitress warns about its
+    # task queue under load) and stall the server.
+    log = open(OUT / f"http-server-{n}-{annotators}.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [str(ANNOTATOR), "serve", "--db", str(path), "--port", str(port), "--threads", str(threads)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         for _ in range(200):
@@ -269,6 +270,7 @@ def run(n: int, annotators: int, seconds: float, threads: int) -> dict:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.close()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         Path(f"{path}.secret").unlink(missing_ok=True)
