@@ -54,7 +54,11 @@ def extract_html(html: str, *, url: str | None = None,
             tree = lxml.html.document_fromstring(html)
         except (etree.ParserError, ValueError):
             return meta, [], []
-    rendered, captions, quotes = render(tree)
+    try:
+        rendered, captions, quotes = render(tree)
+    except RecursionError:
+        # Pathologically deep markup: leave the page to trafilatura's extractor.
+        rendered, captions, quotes = "", set(), set()
     text_meta, units, dropped = clean_text(rendered, reference_date=reference_date)
     units = [_retag(u, captions, quotes) for u in units]
 
