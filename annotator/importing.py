@@ -389,13 +389,6 @@ def import_source(
     )
 
 
-def iter_input_files(paths: Iterable[str]) -> Iterator[Path]:
-    """Yield the readable files under ``paths`` (see :func:`iter_sources`), ignoring the rest."""
-    for source in iter_sources(paths):
-        if source.path is not None and not source.problem:
-            yield source.path
-
-
 def import_uploads(
     db: sqlite_utils.Database,
     project: dict,
