@@ -243,7 +243,7 @@ class Source:
 
 
 def iter_sources(paths: Iterable[str]) -> Iterator[Source]:
-    """Yield the files under ``paths``: directories are walked recursively, in sorted order.
+    """Yield the files under ``paths``: directories are walked recursively (files by name, then subdirectories).
 
     As with ``grep -r``, a symbolic link named on the command line is followed, while inside a
     walk only links to files are: a linked directory is skipped (so a link loop cannot run
