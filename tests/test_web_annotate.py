@@ -161,9 +161,10 @@ def test_discarding_a_draft(db, project, ann):
     assert _task_data(ann.get(url))["labels"]["kind"] == "body"
 
 
-def _task_data(response) -> dict:
+def _task_data(response, name="task-data") -> dict:
     html = response.get_data(as_text=True)
-    start = html.index('<script type="application/json" id="task-data">') + len('<script type="application/json" id="task-data">')
+    tag = f'<script type="application/json" id="{name}">'
+    start = html.index(tag) + len(tag)
     return json.loads(html[start: html.index("</script>", start)])
 
 
@@ -174,7 +175,8 @@ def test_page_holds_text_scheme_and_empty_labels_with_the_kind_preset(db, projec
     assert data["text"] == records[0]["text"]
     assert data["version"] == 0
     assert data["labels"]["kind"] == "body" and data["labels"]["attributions"] == []
-    assert {r["key"] for r in data["scheme"]["span_roles"]} >= {"s", "c", "t", "l", "f"}
+    scheme = _task_data(page, "scheme-data")
+    assert {r["key"] for r in scheme["span_roles"]} >= {"s", "c", "t", "l", "f"}
     html = page.get_data(as_text=True)
     assert 'id="keys-help"' in html and "Done <b>0</b>" in html
 

@@ -4,7 +4,10 @@ The page posts its labels document as JSON in the ``labels`` field with ``versio
 ``seconds``; without JavaScript the paragraph-level choice fields post as a plain form.
 """
 
-from flask import Blueprint, g, jsonify, make_response, redirect, request, url_for
+import functools
+
+from flask import Blueprint, g, get_template_attribute, jsonify, make_response, redirect, request, url_for
+from markupsafe import Markup
 
 from .. import annotation, projects
 from ..errors import Conflict, Forbidden, Invalid
@@ -17,6 +20,19 @@ bp = Blueprint("annotate", __name__)
 
 def _project(project_id: int) -> dict:
     return projects.get_project(get_db(), project_id)
+
+
+@functools.lru_cache(maxsize=32)
+def _scheme_parts(scheme) -> tuple[Markup, Markup]:
+    """Return the scheme as JSON for the page's script and the rendered key overlay; both only change with it.
+
+    Schemes are cached and compared by identity, so this renders once per scheme and project setting.
+    """
+    from jinja2.utils import htmlsafe_json_dumps
+
+    data = Markup(htmlsafe_json_dumps(scheme.to_dict()))
+    keys = get_template_attribute("annotate/_macros.html", "keys_help")(scheme)
+    return data, Markup(keys)
 
 
 def _json_wanted() -> bool:
@@ -42,10 +58,10 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
         "text": task["paragraph"]["text"],
         "labels": task["labels"],
         "version": task["version"],
-        "scheme": scheme.to_dict(),
         "urls": urls,
     }
-    return {**task, "data": data, "urls": urls, "targets": targets,
+    scheme_json, keys_help = _scheme_parts(scheme)
+    return {**task, "data": data, "urls": urls, "targets": targets, "scheme_json": scheme_json, "keys_help": keys_help,
             "skip_reasons": annotation.SKIP_REASON_LABELS, "flag_reasons": annotation.FLAG_REASON_LABELS, **extra}
 
 

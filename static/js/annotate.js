@@ -19,6 +19,7 @@ window.Annotate = window.Annotate || {};
   function App(root) {
     this.root = root;
     this.data = JSON.parse($("task-data").textContent);
+    this.data.scheme = JSON.parse($("scheme-data").textContent);
     this.text = new A.Text(this.data.text);
     this.sel = new A.Selection(this.text);
     this.model = new A.Model(this.data.scheme, this.data.labels, this.text);
