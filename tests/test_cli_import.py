@@ -9,7 +9,18 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import cli
-from tests.test_importing import HTML, HTML_BODY, JSONL, RECORD_A, RECORD_B, TEXT, TEXT_BODY, count, jsonl
+from tests.test_importing import (
+    BAD_INPUTS,
+    HTML,
+    HTML_BODY,
+    JSONL,
+    RECORD_A,
+    RECORD_B,
+    TEXT,
+    TEXT_BODY,
+    count,
+    jsonl,
+)
 
 SAMPLE = Path(__file__).resolve().parent.parent / "annotator" / "samples" / "rt-2024-01-30-lavrov-weapons.txt"
 
@@ -272,3 +283,15 @@ def test_interrupted_import_reports_what_was_done(runner, db, project, inputs, m
     assert result.stdout.startswith("1 file: 2 added")
     assert "Interrupted: 2 files not read." in result.stderr
     assert count(db) == 2
+
+
+@pytest.mark.parametrize(("name", "data", "option", "message"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_each_bad_input_through_the_cli(runner, db, project, tmp_path, name, data, option, message):
+    (tmp_path / name).write_bytes(data)
+    extra = (
+        ["--max-bytes", str(option)] if isinstance(option, int) else ["--format", option] if option else []
+    )
+    result = run_import(runner, tmp_path / name, *extra)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1].startswith(f"failed: {tmp_path}/{message}")
+    assert count(db) == 0

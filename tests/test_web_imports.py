@@ -2,12 +2,13 @@
 
 import io
 import json
+from html import escape
 
 import pytest
 
 from annotator import importing
 from annotator.store import articles as article_store
-from tests.test_importing import HTML, HTML_BODY, JSONL, RECORD_A, TEXT, TEXT_BODY, count, jsonl
+from tests.test_importing import BAD_INPUTS, HTML, HTML_BODY, JSONL, RECORD_A, TEXT, TEXT_BODY, count, jsonl
 from tests.test_importing_units import add_work
 
 HX = {"HX-Request": "true"}
@@ -337,3 +338,19 @@ def test_htmx_upload_without_files_says_why_in_the_fragment(admin_client, projec
     html = response.get_data(as_text=True)
     assert response.status_code == 400 and "<html" not in html
     assert '<p class="error">Files: choose at least one file</p>' in html
+
+
+@pytest.mark.parametrize(("name", "data", "option", "message"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_each_bad_input_through_the_web(app, admin_client, db, project, name, data, option, message):
+    if isinstance(option, int):
+        app.config["IMPORT_MAX_BYTES"] = option
+    response = upload(
+        admin_client, [(name, data), ("ok.txt", TEXT)], format=option if isinstance(option, str) else "auto"
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    failures = html.split('<li class="error">')[1:]
+    # With --format jsonl or a tiny size limit, the good text file fails too.
+    assert len(failures) == (2 if option == "jsonl" or isinstance(option, int) else 1), failures
+    assert failures[0].startswith(escape(message))
+    assert count(db) == (0 if len(failures) == 2 else 1)
