@@ -270,3 +270,11 @@ def test_contingency_percent():
         t.add(a, b)
     assert t.percent()["value"] == 0.75
     assert not math.isnan(t.kappa()["value"])
+
+
+def test_add_pair_equals_add():
+    one, other = Coincidences(), Coincidences()
+    for a, b in [("x", "y"), ("x", "x"), ("y", "y"), ("z", "y")]:
+        one.add_pair(a, b)
+        other.add([a, b])
+    assert one.o == other.o and one.units == other.units == 4
