@@ -163,14 +163,16 @@ class FieldAccumulator:
                 ("claims", CLAIM_FIELDS, st.claims),
                 ("framing.framing_spans", FRAMING_SPAN_FIELDS, st.fspans),
             ):
-                per_field = [table(f"{prefix}.{f}", pair) for f in fields]
-                for (ta, tb), c in counts.items():
-                    for k, t in enumerate(per_field):
+                entries = list(counts.items())
+                for k, f in enumerate(fields):
+                    t = table(f"{prefix}.{f}", pair)
+                    get = t.get
+                    for (ta, tb), c in entries:
                         x = ta[k]
                         y = tb[k]
                         if x is not None and y is not None:
                             key = (x, y, 2)
-                            t[key] = t.get(key, 0) + c
+                            t[key] = get(key, 0) + c
         return tables
 
     def _paths(self, tables: Mapping) -> list[str]:
