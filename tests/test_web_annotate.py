@@ -4,7 +4,6 @@ import json
 
 import pytest
 
-from annotator import store
 from annotator.store import annotations as annotation_store
 from tests.annotate_fixtures import add_article, hand_over, post_labels, user, worked
 
@@ -16,7 +15,7 @@ def ann(client_as):
 
 def test_worked_example_is_valid_and_stored_as_sent(db, project, ann):
     ids, records = worked(db, project)
-    for pid, rec in zip(ids, records):
+    for pid, rec in zip(ids, records, strict=True):
         response = post_labels(ann, project, pid, rec["labels"], seconds=42)
         assert response.status_code == 200, response.json
         assert response.json["version"] == 1
@@ -35,42 +34,42 @@ def _fs(labels):
 
 # (name, change to the first worked paragraph's labels, path of the expected error, its code)
 INVALID = [
-    ("unknown kind", lambda l: l.update(kind="essay"), "kind", "value"),
-    ("kind missing", lambda l: l.pop("kind"), "kind", "required"),
-    ("cue text differs", lambda l: _attr(l)["cue"].update(text="said"), "attributions[0].cue", "span"),
-    ("span outside the text", lambda l: _attr(l)["sources"][0].update(start=400, end=406),
+    ("unknown kind", lambda d: d.update(kind="essay"), "kind", "value"),
+    ("kind missing", lambda d: d.pop("kind"), "kind", "required"),
+    ("cue text differs", lambda d: _attr(d)["cue"].update(text="said"), "attributions[0].cue", "span"),
+    ("span outside the text", lambda d: _attr(d)["sources"][0].update(start=400, end=406),
      "attributions[0].sources[0]", "span"),
-    ("span with trailing space", lambda l: _attr(l)["cue"].update(end=115, text="stated "), "attributions[0].cue", "span"),
-    ("no content", lambda l: _attr(l).update(contents=[]), "attributions[0].contents", "required"),
-    ("cue missing", lambda l: _attr(l).update(cue=None), "attributions[0].cue", "required"),
-    ("source interest missing with sources", lambda l: _attr(l).update(source_interest=None),
+    ("span with trailing space", lambda d: _attr(d)["cue"].update(end=115, text="stated "), "attributions[0].cue", "span"),
+    ("no content", lambda d: _attr(d).update(contents=[]), "attributions[0].contents", "required"),
+    ("cue missing", lambda d: _attr(d).update(cue=None), "attributions[0].cue", "required"),
+    ("source interest missing with sources", lambda d: _attr(d).update(source_interest=None),
      "attributions[0].source_interest", "required"),
-    ("unknown source form", lambda l: _attr(l).update(source_form="celebrity"), "attributions[0].source_form", "value"),
-    ("claim refers to no attribution", lambda l: l["claims"][0].update(attribution_id="a9"),
+    ("unknown source form", lambda d: _attr(d).update(source_form="celebrity"), "attributions[0].source_form", "value"),
+    ("claim refers to no attribution", lambda d: d["claims"][0].update(attribution_id="a9"),
      "claims[0].attribution_id", "ref"),
-    ("sourcing strength above S4", lambda l: l["claims"][0].update(sourcing_strength=5),
+    ("sourcing strength above S4", lambda d: d["claims"][0].update(sourcing_strength=5),
      "claims[0].sourcing_strength", "value"),
-    ("sourcing strength as text", lambda l: l["claims"][0].update(sourcing_strength="2"),
+    ("sourcing strength as text", lambda d: d["claims"][0].update(sourcing_strength="2"),
      "claims[0].sourcing_strength", "type"),
-    ("checkworthiness missing", lambda l: l["claims"][0].update(checkworthiness=None),
+    ("checkworthiness missing", lambda d: d["claims"][0].update(checkworthiness=None),
      "claims[0].checkworthiness", "required"),
-    ("bad claim id", lambda l: l["claims"][0].update(id="claim1"), "claims[0].id", "value"),
-    ("duplicate attribution id", lambda l: l["attributions"].append(dict(_attr(l))), "attributions[1].id", "duplicate"),
-    ("primary frame not chosen", lambda l: l["framing"].update(primary_frame="Economic"),
+    ("bad claim id", lambda d: d["claims"][0].update(id="claim1"), "claims[0].id", "value"),
+    ("duplicate attribution id", lambda d: d["attributions"].append(dict(_attr(d))), "attributions[1].id", "duplicate"),
+    ("primary frame not chosen", lambda d: d["framing"].update(primary_frame="Economic"),
      "framing.primary_frame", "value"),
-    ("frames without a primary", lambda l: l["framing"].update(primary_frame=None), "framing.primary_frame", "required"),
-    ("unknown frame", lambda l: l["framing"]["frames"].append("Sports"), "framing.frames[2]", "value"),
-    ("contested naming without alternative", lambda l: _fs(l).update(technique="Contested_Naming"),
+    ("frames without a primary", lambda d: d["framing"].update(primary_frame=None), "framing.primary_frame", "required"),
+    ("unknown frame", lambda d: d["framing"]["frames"].append("Sports"), "framing.frames[2]", "value"),
+    ("contested naming without alternative", lambda d: _fs(d).update(technique="Contested_Naming"),
      "framing.framing_spans[0].alternative", "required"),
-    ("alternative without contested naming", lambda l: _fs(l).update(alternative="Kyiv"),
+    ("alternative without contested naming", lambda d: _fs(d).update(alternative="Kyiv"),
      "framing.framing_spans[0].alternative", "not_allowed"),
-    ("voice missing", lambda l: _fs(l).update(voice=None), "framing.framing_spans[0].voice", "required"),
-    ("stance out of range", lambda l: l["framing"]["stance"][0].update(conveyed=-3),
+    ("voice missing", lambda d: _fs(d).update(voice=None), "framing.framing_spans[0].voice", "required"),
+    ("stance out of range", lambda d: d["framing"]["stance"][0].update(conveyed=-3),
      "framing.stance[0].conveyed", "value"),
-    ("stance target twice", lambda l: l["framing"]["stance"].append(dict(l["framing"]["stance"][0])),
+    ("stance target twice", lambda d: d["framing"]["stance"].append(dict(d["framing"]["stance"][0])),
      "framing.stance[1].target", "duplicate"),
-    ("unknown field", lambda l: l.update(sentiment="bad"), "sentiment", "unknown"),
-    ("span lacks its text", lambda l: _attr(l)["cue"].pop("text"), "attributions[0].cue", "span"),
+    ("unknown field", lambda d: d.update(sentiment="bad"), "sentiment", "unknown"),
+    ("span lacks its text", lambda d: _attr(d)["cue"].pop("text"), "attributions[0].cue", "span"),
 ]
 
 

@@ -43,6 +43,7 @@ window.Annotate = window.Annotate || {};
     root.querySelectorAll("form[data-js]").forEach((form) => form.addEventListener("submit", (e) => this.submitForm(e, form)));
     root.querySelectorAll("a[data-nav]").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); this.navigate(a.href); }));
     root.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => this.action(b.dataset.action)));
+    root.querySelectorAll("button[data-role]").forEach((b) => b.addEventListener("click", () => { this.markSelection(b.dataset.role); this.focusText(); }));
     const snapBox = $("snap-toggle");
     snapBox.checked = this.snap;
     snapBox.addEventListener("change", () => this.toggleSnap(snapBox.checked));

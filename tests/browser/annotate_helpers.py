@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from annotator import queue, store
 from annotator import projects as project_service
+from annotator import queue, store
 from annotator.store import users
 from tests.conftest import USERS
 
@@ -62,18 +62,40 @@ def stored(live_db, paragraph_id: int, user_name: str) -> dict | None:
         db.close()
 
 
+class Find:
+    """``/`` then the start of a word, then Enter (jump) or Shift+Enter (extend the selection to it)."""
+
+    def __init__(self, prefix: str, extend: bool = False):
+        self.prefix, self.extend = prefix, extend
+
+
+class Type:
+    """Free text typed into a field, one keystroke per character."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+
 class Keys:
-    """Presses keys on the page and counts them: a chord is one keystroke, typed text one per character."""
+    """Presses keys on the page and counts them: a chord is one keystroke, typed text one per character.
+
+    ``k("ArrowLeft", Find("Tu", extend=True), "p", Type("text"))`` runs the steps in order.
+    """
 
     def __init__(self, page):
         self.page = page
         self.count = 0
         self.typed = 0
 
-    def __call__(self, *keys: str) -> None:
-        for key in keys:
-            self.page.keyboard.press(key)
-            self.count += 1
+    def __call__(self, *steps) -> None:
+        for step in steps:
+            if isinstance(step, Find):
+                self.find(step.prefix, step.extend)
+            elif isinstance(step, Type):
+                self.type(step.text)
+            else:
+                self.page.keyboard.press(step)
+                self.count += 1
 
     def type(self, text: str) -> None:
         self.page.keyboard.type(text)

@@ -2,11 +2,12 @@
 
 import json
 
-import pytest
-
 from annotator import store
 from tests.annotate_fixtures import add_article
-from tests.browser.annotate_helpers import hand_over, kbd_project, stored  # noqa: F401
+from tests.browser import annotate_helpers as helpers
+from tests.browser.annotate_helpers import stored
+
+kbd_project = helpers.kbd_project
 
 HOSTILE = ('Click <a href="javascript:alert(1)">here</a> then <script>alert("x")</script> '
            'and <img src=x onerror=alert(2)> end.')
