@@ -130,16 +130,24 @@ def _withdraw(db, project: Mapping, paragraph_id: int, decision: Mapping) -> Non
 
 
 def _group(rows: Iterable[tuple[int, int, str]], names: Mapping[int, str]) -> Iterator[dict]:
-    """Group ``(paragraph_id, user_id, labels JSON)`` rows, in paragraph order, into report items."""
+    """Group ``(paragraph_id, user_id, labels JSON)`` rows, in paragraph order, into report items.
+
+    Annotators who agree often saved the very same text: it is parsed once per paragraph and shared
+    (the agreement code only reads it).
+    """
     pid = None
     annotations: dict = {}
+    parsed: dict = {}
     loads = json.loads
     for paragraph_id, user_id, labels in rows:
         if paragraph_id != pid:
             if annotations:
                 yield {"paragraph_id": pid, "annotations": annotations}
-            pid, annotations = paragraph_id, {}
-        annotations[names.get(user_id, f"user{user_id}")] = loads(labels)
+            pid, annotations, parsed = paragraph_id, {}, {}
+        doc = parsed.get(labels)
+        if doc is None:
+            doc = parsed[labels] = loads(labels)
+        annotations[names.get(user_id, f"user{user_id}")] = doc
     if annotations:
         yield {"paragraph_id": pid, "annotations": annotations}
 
