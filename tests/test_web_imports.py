@@ -8,6 +8,7 @@ import pytest
 
 from annotator import importing
 from annotator.store import articles as article_store
+from tests.test_cli_import import SAMPLE
 from tests.test_importing import BAD_INPUTS, HTML, HTML_BODY, JSONL, RECORD_A, TEXT, TEXT_BODY, count, jsonl
 from tests.test_importing_units import add_work
 
@@ -206,10 +207,7 @@ def unit_ids(db, article_id=1):
 
 
 def test_article_page_shows_units_and_dropped(admin_client, db, project):
-    sample = (
-        importing.Path(__file__).resolve().parent.parent
-        / "annotator/samples/rt-2024-01-30-lavrov-weapons.txt"
-    ).read_bytes()
+    sample = SAMPLE.read_bytes()
     importing.import_bytes(db, project, sample, source_name="rt.txt")
     html = admin_client.get("/articles/1").get_data(as_text=True)
     units = article_store.list_paragraphs(db, 1)
