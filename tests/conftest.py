@@ -1,10 +1,16 @@
 """Fixtures in the flaskr style: an app on a temporary database, clients logged in per role, a CLI runner."""
 
+import os
+
 import pytest
 from click.testing import CliRunner
 
 from annotator import accounts, create_app, store
 from annotator import projects as project_service
+
+# The Hugging Face loaders used by export tests must never reach for the network.
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 ROLES = ("annotator", "reviewer", "admin")
 # One user per role, plus a second annotator for blindness and overlap tests.
