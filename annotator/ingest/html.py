@@ -62,7 +62,8 @@ def extract_html(html: str, *, url: str | None = None,
     text_meta, units, dropped = clean_text(rendered, reference_date=reference_date)
     units = [_retag(u, captions, quotes) for u in units]
 
-    doc = extract_metadata(tree, url)
+    # Visible dates and the published_time meta tag are read here, so htmldate need not dig.
+    doc = extract_metadata(tree, url, extensive=False)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
