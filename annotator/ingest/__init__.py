@@ -9,7 +9,7 @@ reason and, for JSONL, the 1-based ``line``.
 Unit kinds, in reading order:
 
 - ``headline``: the article's title.
-- ``standfirst``: the summary line under the headline (scraped text).
+- ``standfirst``: the summary line under the headline.
 - ``caption``: an image caption; ``credit`` holds the photo credit ("Reuters") when one is given.
 - ``subheading``: a short heading inside the body.
 - ``body``: a body paragraph, however short.
@@ -25,7 +25,8 @@ Formats:
   exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
   line breaks when there are none), ``html`` is extracted as above. ``url``, ``outlet``,
   ``title``, ``published``, ``section``, ``byline``, ``language`` and any other keys are kept
-  in ``meta``.
+  in ``meta`` (``published`` normalised to ISO 8601 when it parses); a ``title`` also becomes
+  the headline unit when the record has none.
 
 Every unit's text occurs in the input once whitespace is collapsed: text is selected,
 never rewritten.

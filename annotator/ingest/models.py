@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 #: Unit kinds, in the order they usually appear in an article.
-KINDS = ("headline", "standfirst", "byline", "caption", "subheading", "body", "quote")
+KINDS = ("headline", "standfirst", "caption", "subheading", "body", "quote")
 
 #: Metadata keys every document carries (empty string when unknown).
 META_KEYS = ("title", "outlet", "published", "section", "byline", "url", "language")
