@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-#: Unit kinds, in the order they usually appear in an article.
-KINDS = ("headline", "standfirst", "caption", "subheading", "body", "quote")
+#: Unit kinds, in the order they usually appear in an article.  Ingest never emits "byline"
+#: (the byline goes to ``meta``); it is here for units a curator re-kinds by hand.
+KINDS = ("headline", "standfirst", "byline", "caption", "subheading", "body", "quote")
 
 #: Metadata keys every document carries (empty string when unknown).
 META_KEYS = ("title", "outlet", "published", "section", "byline", "url", "language")
