@@ -200,10 +200,9 @@ def progress(db: sqlite_utils.Database, project: dict, *, days: int = CHART_DAYS
     today, at = _day_start(moment), store.now()
     first_day = moment.date() - timedelta(days=days - 1)
     buckets = {n: 0 for n in range(k + 1)}
-    leased = 0
     for row in progress_store.paragraph_counts(db, project["id"]):
-        buckets[min(row["n_done"], k)] = buckets.get(min(row["n_done"], k), 0) + row["paragraphs"]
-        leased += row["leased"] or 0
+        buckets[min(row["n_done"], k)] += row["paragraphs"]
+    leased = len(progress_store.active_leases(db, project["id"], now=at))
     total = sum(buckets.values())
     since = f"{first_day.isoformat()}T00:00:00.000000Z"
     daily = {(first_day + timedelta(days=i)).isoformat(): 0 for i in range(days)}

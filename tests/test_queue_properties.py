@@ -28,6 +28,19 @@ def _check(db, project, k):
         assert n_taken == done + leased, pid
         assert done + leased <= k, pid
         assert filled == (n_taken >= k), pid
+    # The progress counts kept by triggers equal a fresh count.
+    counted = dict(
+        db.execute(
+            "select n_done, n from paragraph_counts where project_id = ? and n > 0", [project["id"]]
+        ).fetchall()
+    )
+    fresh = dict(
+        db.execute(
+            "select n_done, count(*) from paragraphs where project_id = ? and queued = 1 group by n_done",
+            [project["id"]],
+        ).fetchall()
+    )
+    assert counted == fresh
 
 
 def _open_to(db, project, user_id):

@@ -62,6 +62,7 @@ def test_new_kinds_requeue_paragraphs(db, project):
     assert queued() == [1, 0, 1]
     project = team.update_settings(db, project, kinds=["byline"])
     assert queued() == [0, 1, 0]
+    assert team.progress(db, project)["by_annotations"][0] == {"annotations": 0, "paragraphs": 1}
     assert project["settings"]["kinds"] == ["byline"]
     with pytest.raises(Invalid):
         team.update_settings(db, project, kinds=[])

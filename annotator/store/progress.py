@@ -8,20 +8,20 @@ import sqlite_utils
 
 
 def paragraph_counts(db: sqlite_utils.Database, project_id: int) -> list[dict]:
-    """Return ``[{"n_done", "paragraphs", "leased"}]`` over the project's queued paragraphs, by ``n_done``."""
+    """Return ``[{"n_done", "paragraphs"}]`` over the project's queued paragraphs (kept by triggers, m009)."""
     return list(
         db.query(
-            """select n_done, count(*) as paragraphs, sum(n_taken - n_done) as leased
-            from paragraphs where project_id = ? and queued = 1 group by n_done order by n_done""",
+            "select n_done, n as paragraphs from paragraph_counts where project_id = ? and n > 0 order by n_done",
             [project_id],
         )
     )
 
 
 def count_decided(db: sqlite_utils.Database, project_id: int) -> dict:
+    # ``cross join`` keeps decisions outside: the planner would otherwise walk every paragraph of the project.
     row = db.execute(
         """select count(*), coalesce(sum(d.source = 'unanimous'), 0), coalesce(sum(d.source = 'adjudicated'), 0)
-        from decisions d join paragraphs p on p.id = d.paragraph_id where p.project_id = ?""",
+        from decisions d cross join paragraphs p on p.id = d.paragraph_id where p.project_id = ?""",
         [project_id],
     ).fetchone()
     return {"decided": row[0], "unanimous": row[1], "adjudicated": row[2]}
