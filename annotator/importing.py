@@ -12,6 +12,7 @@ import os
 import re
 import stat
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,6 +204,12 @@ def import_bytes(
     except ingest.IngestError as e:
         report.fail(source_name, e.reason, line=e.line)
         return report
+    return _store_docs(db, project, docs, source_name=source_name, user_id=user_id, report=report)
+
+
+def _store_docs(
+    db, project: dict, docs: list, *, source_name: str, user_id, report: ImportReport
+) -> ImportReport:
     outcomes = []
     # One transaction per file: a JSONL file imports all of its new articles or none.
     try:
@@ -348,6 +355,78 @@ def _too_big(size: int | None, max_bytes: int) -> str:
     return f"file over the size limit ({size / 1e6:.1f} MB > {max_bytes / 1e6:g} MB)"
 
 
+@dataclass
+class Ingested:
+    """One source read and ingested: its documents, or why it could not be (``reason``, ``line``)."""
+
+    source: Source
+    docs: list | None = None
+    reason: str | None = None
+    line: int | None = None
+
+
+def ingest_source(
+    source: Source, *, format: str = "auto", max_bytes: int = MAX_BYTES, stdin=None
+) -> Ingested:
+    """Read and ingest one source with no database, so it can run in a worker process."""
+    if source.problem:
+        return Ingested(source, reason=source.problem)
+    try:
+        data = read_source(source, max_bytes=max_bytes, stdin=stdin)
+        docs = ingest.read_document(data, name=source.name, format=format, max_bytes=max_bytes)
+    except ingest.IngestError as e:
+        return Ingested(source, reason=e.reason, line=e.line)
+    except OSError as e:
+        return Ingested(source, reason=_os_reason(e))
+    return Ingested(source, docs=docs)
+
+
+def iter_ingested(
+    sources: Iterable[Source], *, format: str = "auto", max_bytes: int = MAX_BYTES, jobs: int = 1
+) -> Iterator[Ingested]:
+    """Yield each source ingested, in order; with ``jobs`` > 1, worker processes do the ingesting.
+
+    At most a few files per worker are in flight, so memory stays bounded however many there are.
+    Stdin is read here, in this process.
+    """
+    if jobs <= 1:
+        for source in sources:
+            yield ingest_source(source, format=format, max_bytes=max_bytes)
+        return
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    pending: deque[Future] = deque()
+    try:
+        for source in sources:
+            if source.path is None or source.problem:  # stdin, or nothing to read: done here
+                future: Future = Future()
+                future.set_result(ingest_source(source, format=format, max_bytes=max_bytes))
+            else:
+                future = pool.submit(ingest_source, source, format=format, max_bytes=max_bytes)
+            pending.append(future)
+            if len(pending) >= jobs * 4:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def store_ingested(
+    db: sqlite_utils.Database, project: dict, item: Ingested, *, user_id=None, report: ImportReport
+) -> ImportReport:
+    """Store what :func:`ingest_source` made of one file into ``report``: one transaction, all or nothing."""
+    if item.source.problem and item.source.skip:
+        report.skipped.append({"file": item.source.name, "reason": item.source.problem})
+        return report
+    report.files += 1
+    if item.docs is None:
+        report.fail(item.source.name, item.reason, line=item.line)
+        return report
+    return _store_docs(db, project, item.docs, source_name=item.source.name, user_id=user_id, report=report)
+
+
 def import_source(
     db: sqlite_utils.Database,
     project: dict,
@@ -360,33 +439,8 @@ def import_source(
     stdin=None,
 ) -> ImportReport:
     """Import one source into ``report``: a file that cannot be read is a failed file, never an abort."""
-    if source.problem:
-        if source.skip:
-            report.skipped.append({"file": source.name, "reason": source.problem})
-        else:
-            report.files += 1
-            report.fail(source.name, source.problem)
-        return report
-    try:
-        data = read_source(source, max_bytes=max_bytes, stdin=stdin)
-    except ingest.IngestError as e:
-        report.files += 1
-        report.fail(source.name, e.reason)
-        return report
-    except OSError as e:
-        report.files += 1
-        report.fail(source.name, _os_reason(e))
-        return report
-    return import_bytes(
-        db,
-        project,
-        data,
-        source_name=source.name,
-        format=format,
-        max_bytes=max_bytes,
-        user_id=user_id,
-        report=report,
-    )
+    item = ingest_source(source, format=format, max_bytes=max_bytes, stdin=stdin)
+    return store_ingested(db, project, item, user_id=user_id, report=report)
 
 
 def import_uploads(

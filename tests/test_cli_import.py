@@ -268,7 +268,7 @@ def test_extract_into_a_closed_pipe_is_quiet(tmp_path):
 def test_interrupted_import_reports_what_was_done(runner, db, project, inputs, monkeypatch):
     from annotator import importing
 
-    real = importing.import_source
+    real = importing.store_ingested
     calls = []
 
     def interrupt_on_second(*args, **kwargs):
@@ -277,7 +277,7 @@ def test_interrupted_import_reports_what_was_done(runner, db, project, inputs, m
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importing, "import_source", interrupt_on_second)
+    monkeypatch.setattr(importing, "store_ingested", interrupt_on_second)
     result = run_import(runner, inputs)
     assert result.exit_code == 130
     assert result.stdout.startswith("1 file: 2 added")
@@ -295,3 +295,26 @@ def test_each_bad_input_through_the_cli(runner, db, project, tmp_path, name, dat
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1].startswith(f"failed: {tmp_path}/{message}")
     assert count(db) == 0
+
+
+def test_jobs_give_the_same_import(runner, db, project, inputs):
+    from annotator import importing
+
+    (inputs / "bad.jsonl").write_bytes(b'{"text": oops}\n')
+    for n in range(12):
+        (inputs / "many" / f"{n:02}.txt").parent.mkdir(exist_ok=True)
+        (inputs / "many" / f"{n:02}.txt").write_bytes(TEXT.replace(b"Harbour", f"Harbour {n}".encode()))
+    result = run_import(runner, inputs, "--jobs", "3", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    single = [s.name for s in importing.iter_sources([str(inputs)])]
+    assert [a["file"] for a in report["added"]][-12:] == single[-12:]
+    assert (report["files"], len(report["added"]), len(report["failed"])) == (16, 16, 1)
+    assert report["failed"][0]["message"].startswith(f"{inputs}/bad.jsonl, line 1: invalid JSON")
+
+
+def test_jobs_give_the_same_extract(runner, inputs):
+    one = runner.invoke(cli, ["extract", str(inputs), "-"], input=TEXT)
+    three = runner.invoke(cli, ["extract", str(inputs), "-", "--jobs", "3"], input=TEXT)
+    assert one.exit_code == three.exit_code == 0
+    assert one.stdout == three.stdout and one.stdout.count('"meta"') == 5

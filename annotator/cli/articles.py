@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .. import importing, ingest
+from .. import importing
 from .. import projects as project_service
 from .common import db_option, expected_failures, open_db
 
@@ -21,6 +21,14 @@ format_option = click.option(
     default="auto",
     show_default=True,
     help="Input format; auto detects it from the content.",
+)
+jobs_option = click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Worker processes that read and clean files (HTML extraction is the slow part).",
 )
 max_bytes_option = click.option(
     "--max-bytes",
@@ -63,11 +71,12 @@ def _extract_records(doc, *, name: str | None, dropped: bool):
 @click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @format_option
 @max_bytes_option
+@jobs_option
 @click.option(
     "--dropped", is_flag=True, help='Also print what was dropped as boilerplate, as {"dropped": ...} lines.'
 )
 @expected_failures
-def extract(files, format_, max_bytes, dropped):
+def extract(files, format_, max_bytes, jobs, dropped):
     """Print what FILES would import as, with no database.
 
     For each article: a {"meta": {...}} line, then one {"kind": ..., "text": ...} line per unit.
@@ -80,32 +89,20 @@ def extract(files, format_, max_bytes, dropped):
     out = sys.stdout
     failures = 0
     try:
-        for source in importing.iter_sources(files):
-            try:
-                if source.problem:
-                    if source.skip:
-                        continue
-                    raise ingest.IngestError(source.problem)
-                data = importing.read_source(source, max_bytes=max_bytes)
-                docs = ingest.read_document(data, name=source.name, format=format_, max_bytes=max_bytes)
-            except ingest.IngestError as e:
-                if not several:
-                    place = f"{source.name}, line {e.line}" if e.line else source.name
-                    raise click.ClickException(f"{place}: {e.reason}") from e
-                failures += 1
-                place = f"{source.name}, line {e.line}" if e.line else source.name
-                click.echo(f"Error: {place}: {e.reason}", err=True)
+        sources = importing.iter_sources(files)
+        for item in importing.iter_ingested(sources, format=format_, max_bytes=max_bytes, jobs=jobs):
+            if item.source.problem and item.source.skip:
                 continue
-            except OSError as e:
+            if item.docs is None:
+                place = f"{item.source.name}, line {item.line}" if item.line else item.source.name
                 if not several:
-                    raise
+                    raise click.ClickException(f"{place}: {item.reason}")
                 failures += 1
-                click.echo(f"Error: {source.name}: {(e.strerror or str(e)).lower()}", err=True)
+                click.echo(f"Error: {place}: {item.reason}", err=True)
                 continue
-            for doc in docs:
-                _write_lines(
-                    out, _extract_records(doc, name=source.name if several else None, dropped=dropped)
-                )
+            name = item.source.name if several else None
+            for doc in item.docs:
+                _write_lines(out, _extract_records(doc, name=name, dropped=dropped))
         out.flush()
     except BrokenPipeError:
         # `annotator extract big/ | head`: the reader has what it wanted.
@@ -139,9 +136,10 @@ def _progress_counts(report: importing.ImportReport):
 @click.option("--project", "project_name", required=True, help="Project to import into.")
 @format_option
 @max_bytes_option
+@jobs_option
 @click.option("--json", "as_json", is_flag=True, help="Print the full report as JSON instead of the summary.")
 @expected_failures
-def import_(db_path, paths, project_name, format_, max_bytes, as_json):
+def import_(db_path, paths, project_name, format_, max_bytes, jobs, as_json):
     """Import articles from PATHS (files, directories read recursively, or - for stdin) into a project.
 
     Each file is one transaction: a file with any bad article (a JSONL line with invalid JSON,
@@ -159,17 +157,16 @@ def import_(db_path, paths, project_name, format_, max_bytes, as_json):
         interrupted = False
         sources = list(importing.iter_sources(paths))
         with click.progressbar(
-            sources,
+            importing.iter_ingested(sources, format=format_, max_bytes=max_bytes, jobs=jobs),
+            length=len(sources),
             label="Importing",
             file=sys.stderr,
             show_pos=True,
             item_show_func=_progress_counts(report),
         ) as bar:
             try:
-                for source in bar:
-                    importing.import_source(
-                        db, project, source, format=format_, max_bytes=max_bytes, report=report
-                    )
+                for item in bar:
+                    importing.store_ingested(db, project, item, report=report)
             except KeyboardInterrupt:
                 # The file being read was rolled back whole; the ones before it are in.
                 interrupted = True
