@@ -231,3 +231,58 @@ def test_grab_resize_and_remove_spans_by_keyboard(login, live_server, live_db, k
     page.keyboard.press("x")  # removes the cue under the selection
     doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
     assert doc["attributions"][0]["cue"] is None
+
+
+def _select_between(page, first, first_offset, second, second_offset):
+    """Select from inside one word to inside another through the DOM (UTF-16 offsets), then release the mouse."""
+    page.evaluate("""([a, i, b, j]) => {
+        const root = document.getElementById('para-text');
+        const find = (needle) => { const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT); let n;
+            while ((n = w.nextNode())) { const k = n.data.indexOf(needle); if (k >= 0) return [n, k]; } };
+        const [n1, k1] = find(a); const [n2, k2] = find(b);
+        const r = document.createRange(); r.setStart(n1, k1 + i); r.setEnd(n2, k2 + j);
+        const s = getSelection(); s.removeAllRanges(); s.addRange(r);
+        root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+    }""", [first, first_offset, second, second_offset])
+
+
+def test_mouse_selection_snaps_to_words_and_a_legend_click_marks(login, live_server, live_db, kbd_project):
+    text = "Officials in Kyiv said on Monday that the bridge was closed."
+    [pid] = _article(live_db, kbd_project, [text])
+    _hand(live_db, kbd_project, "reviewer", pid)
+    page = login("reviewer")
+    _open(page, live_server, kbd_project, pid)
+    _select_between(page, "ficials", 2, "Kyiv", 2)  # from inside "Officials" to inside "Kyiv"
+    assert _selection(page) == [0, len("Officials in Kyiv")]
+    page.locator("button.legendbtn[data-role=source]").click()
+    doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
+    assert doc["attributions"][0]["sources"] == [{"start": 0, "end": 17, "text": "Officials in Kyiv"}]
+    # With snapping off (w), a selection keeps its exact characters.
+    page.keyboard.press("w")
+    _select_between(page, "Monday", 1, "bridge", 3)
+    start = text.index("Monday") + 1
+    assert _selection(page) == [start, text.index("bridge") + 3]
+
+
+def test_choice_fields_work_without_javascript(browser, live_server, live_db, kbd_project):
+    ids = _article(live_db, kbd_project, ["Plain form paragraph.", "After the plain form."])
+    _hand(live_db, kbd_project, "admin", ids[0])
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=name]", "admin")
+        page.fill("input[name=password]", "password-of-admin")
+        page.click("button[type=submit]")
+        page.goto(f"{live_server}/projects/{kbd_project['id']}/paragraphs/{ids[0]}")
+        page.check("input[name=kind][value=quote_only]")
+        page.check("input[name=frames][value=Political]")
+        page.select_option("select[name=primary_frame]", "Political")
+        page.fill("textarea[name=notes]", "no script here")
+        page.click("form.plain button[type=submit]")
+        page.wait_for_url(lambda url: "/paragraphs/" in url and not url.endswith(f"/paragraphs/{ids[0]}"))
+    finally:
+        context.close()
+    labels = stored(live_db, ids[0], "admin")["labels"]
+    assert labels["kind"] == "quote_only" and labels["framing"]["frames"] == ["Political"]
+    assert labels["notes"] == "no script here"
