@@ -272,7 +272,7 @@ window.Annotate = window.Annotate || {};
         this.status(`Not saved: ${body.errors.length} problem(s), shown beside the fields`, "bad");
         const first = this.panel.root.querySelector(".has-error");
         if (first) first.scrollIntoView({ block: "center" });
-      } else if (r.status === 409 && body.current !== undefined) {
+      } else if (r.status === 409 && typeof body.current === "number") {
         this.conflict = body.current;
         this.dirty = true;
         $("conflict-message").textContent = body.message;

@@ -286,3 +286,19 @@ def test_choice_fields_work_without_javascript(browser, live_server, live_db, kb
     labels = stored(live_db, ids[0], "admin")["labels"]
     assert labels["kind"] == "quote_only" and labels["framing"]["frames"] == ["Political"]
     assert labels["notes"] == "no script here"
+
+
+def test_a_real_mouse_drag_selects_whole_words(login, live_server, live_db, kbd_project):
+    text = "Officials in Kyiv said on Monday that the bridge was closed."
+    [pid] = _article(live_db, kbd_project, [text])
+    _hand(live_db, kbd_project, "annotator2", pid)
+    page = login("annotator2")
+    _open(page, live_server, kbd_project, pid)
+    box = page.locator("#para-text").bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + 20)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 200, box["y"] + 20, steps=5)
+    page.mouse.up()
+    start, end = _selection(page)
+    assert start == 0 and 9 < end < len(text)
+    assert text[end - 1].isalpha() and not text[end].isalpha()  # ends on a whole word
