@@ -9,7 +9,7 @@ import math
 
 import sqlite_utils
 
-from . import accounts, projects, queue, store
+from . import accounts, projects, queue, review, store
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
@@ -193,6 +193,8 @@ def save(
                 seconds=seconds,
             )
             queue.complete(db, project=project, user=user, paragraph_id=paragraph_id)
+            # The review queue's disagreement (and unanimous gold) follow every save, in its transaction.
+            review.annotation_saved(db, project=project, paragraph_id=paragraph_id)
     except Conflict as e:
         if not hasattr(e, "current"):  # the paragraph is full: keep the work
             annotation_store.save_draft(

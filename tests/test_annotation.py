@@ -126,3 +126,17 @@ def test_flags_need_a_known_reason(db, project):
     assert annotation.open_flags(db, project=project) == []
     with pytest.raises(NotFound):
         annotation.resolve_flag(db, project=project, flag_id=flag["id"] + 100)
+
+
+def test_saves_keep_the_review_queue_current(db, project):
+    from annotator.store import reviewing
+
+    ids, records = worked(db, project, "annotator1")
+    hand_over(db, project, "annotator2", ids[0])
+    labels = records[0]["labels"]
+    annotation.save(db, project=project, user=user(db, "annotator1"), paragraph_id=ids[0], labels=labels, version=0)
+    assert reviewing.find_review_item(db, ids[0]) is None  # one annotation: nothing to compare yet
+    other = dict(labels, kind="quote_only")
+    annotation.save(db, project=project, user=user(db, "annotator2"), paragraph_id=ids[0], labels=other, version=0)
+    item = reviewing.find_review_item(db, ids[0])
+    assert item["n_annotations"] == 2 and item["state"] == "open" and item["disagreement"] > 0
