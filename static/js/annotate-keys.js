@@ -20,9 +20,9 @@ window.Annotate = window.Annotate || {};
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
     if (k === "Escape") { sel.collapse(); app.grabbed = null; return app.moved(); }
     if (k === "Enter") { app.gotoWork(); return true; }
-    if (k === "Delete" || k === "Backspace" || k === "x") { app.removeAtSelection(); return true; }
     const role = app.roleByKey[k];
     if (role) { app.markSelection(role); return true; }
+    if (k === "Delete" || k === "Backspace" || k === "x") { app.removeAtSelection(); return true; }
     const command = COMMANDS[k];
     if (command) { command(app); return true; }
     return false;
@@ -61,6 +61,10 @@ window.Annotate = window.Annotate || {};
   function dialogZone(app, e, dialog) {
     if (e.key === "Escape") return false; // the dialog closes itself
     if (e.ctrlKey || e.metaKey || e.altKey) return false;
+    if (e.key === "Enter" && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "BUTTON") {
+      const form = e.target.closest("form[data-js]") || dialog.querySelector("form[data-js]");
+      if (form) { form.requestSubmit(); return true; }
+    }
     const choice = dialog.querySelector(`[data-key="${CSS.escape(e.key)}"]`);
     if (choice && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "INPUT") { choice.click(); return true; }
     if (choice && e.target.type === "radio") { choice.click(); return true; }

@@ -302,3 +302,42 @@ def test_a_real_mouse_drag_selects_whole_words(login, live_server, live_db, kbd_
     start, end = _selection(page)
     assert start == 0 and 9 < end < len(text)
     assert text[end - 1].isalpha() and not text[end].isalpha()  # ends on a whole word
+
+
+def test_flag_by_keyboard(login, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, ["Share on Facebook Share on Twitter Subscribe"])
+    _hand(live_db, kbd_project, "annotator1", pid)
+    page = login("annotator1")
+    _open(page, live_server, kbd_project, pid)
+    page.keyboard.press("!")
+    page.locator("#flag-dialog").wait_for(state="visible")
+    page.keyboard.press("1")  # extraction error
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#status:has-text('Flagged')")
+    assert not page.locator("#flag-dialog").is_visible()
+    db = store.connect(live_db)
+    try:
+        reasons = [r[0] for r in db.execute("select reason from flags where paragraph_id = ?", [pid])]
+    finally:
+        db.close()
+    assert reasons == ["extraction_error"]
+
+
+def test_server_errors_show_beside_their_fields(login, live_server, live_db, kbd_project):
+    [pid] = _article(live_db, kbd_project, ["Prices rose by 5 percent last year."])
+    _hand(live_db, kbd_project, "annotator2", pid)
+    page = login("annotator2")
+    _open(page, live_server, kbd_project, pid)
+    for key in ("Shift+End", "Shift+ArrowLeft", "l", "Control+s"):
+        page.keyboard.press(key)
+    field = page.locator('[data-path="claims[0].checkworthiness"]')
+    field.locator(".ferr").wait_for()
+    assert "Check-worthiness is required" in field.locator(".ferr").text_content()
+    assert "has-error" in field.get_attribute("class")
+    assert "Sourcing strength is required" in page.locator('[data-path="claims[0].sourcing_strength"] .ferr').text_content()
+    assert stored(live_db, pid, "annotator2") is None
+    # Fixing the fields by keys and saving clears the errors.
+    for key in ("Enter", "1", "3", "Escape", "Control+s"):
+        page.keyboard.press(key)
+    page.wait_for_selector("#status:has-text('Saved (version 1)')")
+    assert page.locator(".ferr").count() == 0
