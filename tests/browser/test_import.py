@@ -172,3 +172,40 @@ def test_without_javascript_the_plain_forms_work(browser, live_server, import_pr
         expect(rows).to_have_count(before - 1)
     finally:
         context.close()
+
+
+def test_split_offsets_count_code_points_of_the_exact_text(login, live_server, import_project, live_db):
+    from annotator import importing
+    from annotator.store import articles as article_store
+
+    token = uuid.uuid4().hex[:8]
+    text = "Line one\r\nLine 😀 two <b>x</b> 'q' end."
+    record = {"title": f"Split {token}", "paragraphs": [text]}
+    db = store.connect(live_db)
+    try:
+        report = importing.import_bytes(
+            db, import_project, (json.dumps(record) + "\n").encode(), source_name="split.jsonl"
+        )
+        article_id = report.added[0]["article_id"]
+        unit = article_store.list_paragraphs(db, article_id)[1]
+    finally:
+        db.close()
+    page = login("admin")
+    page.goto(f"{live_server}/articles/{article_id}/units/{unit['id']}/split")
+    area = page.locator("#split-text")
+    expect(area).to_have_value(text.replace("\r\n", "\n"))
+    area.evaluate("(el) => { el.focus(); el.setSelectionRange(9, 9); }")  # after the shown "\n"
+    area.press("Shift")
+    expect(page.locator("input#offset")).to_have_value("10")  # "\r" and "\n" are two code points
+    area.evaluate("(el) => { el.focus(); el.setSelectionRange(16, 16); }")  # after "😀" (two UTF-16 units)
+    area.press("Shift")
+    expect(page.locator("input#offset")).to_have_value("16")
+    page.click(".split-form button[type=submit]")
+    expect(page.locator("#unit-2 .unit-text")).to_have_text("Line one\nLine 😀")
+    expect(page.locator("#unit-3 .unit-text")).to_have_text("two <b>x</b> 'q' end.")
+    db = store.connect(live_db)
+    try:
+        texts = [u["text"] for u in article_store.list_paragraphs(db, article_id)[1:]]
+    finally:
+        db.close()
+    assert texts == ["Line one\r\nLine 😀", "two <b>x</b> 'q' end."]
