@@ -15,3 +15,8 @@ document.addEventListener("htmx:afterSwap", (event) => {
     if (flash) flash.replaceChildren();
   }
 });
+// After an upload the summary is shown; clear the chosen files so a second click imports nothing twice.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const form = event.detail.elt;
+  if (form && form.id === "upload-form" && event.detail.successful) form.reset();
+});

@@ -56,8 +56,9 @@ def test_upload_two_files_then_open_and_edit_the_article(login, live_server, imp
     expect(summary).to_have_text(
         "2 files: 1 added, 0 skipped as duplicates, 0 changed versions not imported, 1 failed."
     )
-    # htmx swapped the fragment in: still the same page, the form ready for more.
+    # htmx swapped the fragment in: still the same page, the form cleared for more.
     assert page.url.endswith("/import")
+    assert page.locator("input[name=files]").evaluate("(el) => el.files.length") == 0
     expect(page.locator(".import-failed li")).to_have_text(
         "feed.jsonl, line 2: invalid JSON: Expecting property name enclosed in double quotes at column 2"
     )
