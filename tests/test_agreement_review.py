@@ -144,3 +144,43 @@ def test_diff_fields_attribute_difference(p2):
     }
     assert row["fields"]["source_form"]["differ"] is False
     assert diff["attributions"][1]["differ"] is False
+
+
+def _mutations(rng, labels):
+    """Return a copy changed in a random way that may or may not change the normalised labels."""
+    out = copy.deepcopy(labels)
+    attrs, claims = out["attributions"], out["claims"]
+    choice = rng.randrange(9)
+    if choice == 0:
+        attrs.reverse()
+    elif choice == 1 and attrs:
+        attrs[0]["cue"]["text"] = "other text"
+    elif choice == 2 and attrs:
+        attrs[0]["source_form"] = rng.choice(["named_person", "implicit", "", None])
+    elif choice == 3 and claims:
+        claims[0]["sourcing_strength"] = rng.randint(0, 4)
+    elif choice == 4:
+        out["framing"]["frames"] = list(reversed(out["framing"]["frames"]))
+    elif choice == 5:
+        out["kind"] = rng.choice(["body", "headline", None])
+    elif choice == 6 and claims:
+        claims[0]["attribution_id"] = rng.choice([None, "a1", "a2"])
+    elif choice == 7 and attrs:
+        attrs[0]["cue"]["end"] += rng.choice([0, 1])
+    else:
+        out["notes"] = "changed"
+    return out
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_is_unanimous_agrees_with_normalise(seed):
+    import random
+
+    from .test_agreement_fields import _random_items
+
+    rng = random.Random(seed)
+    for item in _random_items(seed, paragraphs=40):
+        first = next(iter(item["annotations"].values()))
+        other = _mutations(rng, first)
+        expected = normalise(first) == normalise(other)
+        assert is_unanimous({"x": first, "y": other}) is expected

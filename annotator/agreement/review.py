@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .pairs import ATTRIBUTION_FIELDS, CLAIM_FIELDS
 from .spans import overlap, span_key
 
 __all__ = ["FREE_TEXT", "align", "diff_fields", "is_unanimous", "normalise"]
@@ -72,6 +73,58 @@ def normalise(labels: Mapping, ignore: Iterable[str] = FREE_TEXT) -> tuple:
     )
 
 
+# keys the quick signature reads; when one of them is ignored, the signature cannot be trusted
+_SIGNATURE_KEYS = frozenset(
+    {"kind", "framing", "frames", "primary_frame", "framing_spans", "technique", "voice"}
+    | {"attributions", "claims", "cue", "span", "start", "end"}
+    | set(ATTRIBUTION_FIELDS)
+    | set(CLAIM_FIELDS)
+)
+_NO_SPAN = (-1, -1)
+
+
+def _value(v: Any) -> Any:
+    return None if _empty(v) else v
+
+
+def _signature(labels: Mapping) -> tuple:
+    """Return a cheap summary that differs only if the normalised labels differ (order-insensitive).
+
+    Kind, frames, primary frame, and sorted (offsets, attribute values) of attributions, claims and framing
+    spans. Equal signatures prove nothing; different ones prove the labels differ, without normalising.
+    Raises ``TypeError`` on values that cannot be hashed or sorted.
+    """
+    framing = labels.get("framing")
+    framing = framing if isinstance(framing, Mapping) else {}
+    attrs = sorted(
+        ((span_key(a.get("cue")) or _NO_SPAN), tuple(_value(a.get(f)) for f in ATTRIBUTION_FIELDS))
+        if isinstance(a, Mapping)
+        else (_NO_SPAN, ())
+        for a in labels.get("attributions") or ()
+    )
+    claims = sorted(
+        ((span_key(c.get("span")) or _NO_SPAN), tuple(_value(c.get(f)) for f in CLAIM_FIELDS))
+        if isinstance(c, Mapping)
+        else (_NO_SPAN, ())
+        for c in labels.get("claims") or ()
+    )
+    fspans = sorted(
+        ((span_key(x) or _NO_SPAN), _value(x.get("technique")), _value(x.get("voice")))
+        if isinstance(x, Mapping)
+        else (_NO_SPAN, None, None)
+        for x in framing.get("framing_spans") or ()
+    )
+    frames = framing.get("frames") or ()
+    return (
+        _value(labels.get("kind")),
+        _value(framing.get("primary_frame")),
+        frozenset(frames) if isinstance(frames, list | tuple | set | frozenset) else frames,
+        attrs,
+        claims,
+        fspans,
+    )
+
+
 def is_unanimous(annotations: Mapping[str, Mapping], ignore: Iterable[str] = FREE_TEXT) -> bool:
     """Return whether two or more annotators gave the same labels (free-text fields ignored)."""
     if len(annotations) < 2:
@@ -83,6 +136,13 @@ def is_unanimous(annotations: Mapping[str, Mapping], ignore: Iterable[str] = FRE
     rest = [labels for labels in it if labels != first]
     if not rest:
         return True
+    if _SIGNATURE_KEYS.isdisjoint(ignore):
+        try:
+            sig = _signature(first)
+            if any(_signature(labels) != sig for labels in rest):
+                return False
+        except TypeError:  # unhashable or unsortable odd values: normalising will tell
+            pass
     ref = normalise(first, ignore)
     return all(normalise(labels, ignore) == ref for labels in rest)
 
