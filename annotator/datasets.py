@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import agreement, export, store
+from . import agreement, export, review, store
 from .errors import Invalid, NotFound
 from .scheme import load_scheme, normalize, validate
 from .store import datasets as rows_store
@@ -142,6 +142,9 @@ def import_annotations(
                 _import_record(db, project, scheme, record, line_no, counts)
     except export.ExportFormatError as e:
         raise Invalid(str(e)) from e
+    if counts["added"] or counts["updated"]:
+        # Imported annotations join the review queue, and unanimous ones become gold, as if saved by hand.
+        review.refresh(db, project)
     events.log_event(db, "import-annotations", user_id=actor_id, project_id=project["id"], **counts)
     return counts
 

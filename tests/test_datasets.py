@@ -226,3 +226,12 @@ def test_brat_export_offsets_match_the_text(runner, labelled, tmp_path):
         assert txt[int(start):int(end)] == text
     assert any(line.startswith("E") for line in ann)
     assert (out / "annotation.conf").exists()
+
+
+def test_imported_annotations_join_the_review_queue(runner, labelled, client_as):
+    runner.invoke(cli, ["import-annotations", str(labelled), "--project", "test"])
+    reviewer = client_as("reviewer")
+    # Both worked paragraphs were labelled twice with different sourcing strengths; the first has a decision.
+    first, second = _reference()
+    assert second["text"][:40] in reviewer.get("/projects/1/review").data.decode()
+    assert first["text"][:40] in reviewer.get("/projects/1/review?state=decided").data.decode()
