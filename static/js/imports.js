@@ -1,13 +1,3 @@
-// Import and article pages: show the server's explanation of a refused edit (409) or a bad
-// form (400) in #flash. htmx leaves 4xx responses unswapped by default; the server has
-// already retargeted its error fragment to #flash.
-document.addEventListener("htmx:beforeSwap", (event) => {
-  const xhr = event.detail.xhr;
-  if ([400, 409, 413].includes(xhr.status) && xhr.responseText) {
-    event.detail.shouldSwap = true;
-    event.detail.isError = false;
-  }
-});
 // A new page of units replaces the old messages.
 document.addEventListener("htmx:afterSwap", (event) => {
   if (event.detail.target && event.detail.target.id === "units") {
