@@ -16,6 +16,13 @@ window.Annotate = window.Annotate || {};
       headers: { "X-CSRFToken": csrf(), Accept: "application/json", "HX-Request": "true" } }, extra || {}));
   }
 
+  // The words of an HTML error fragment (parsed inert in a template, never inserted).
+  function textOf(html) {
+    const tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    return (tpl.content.textContent || "").trim().replace(/\s+/g, " ").slice(0, 300);
+  }
+
   function App(root) {
     this.root = root;
     this.data = JSON.parse($("task-data").textContent);
@@ -238,8 +245,10 @@ window.Annotate = window.Annotate || {};
       if (r.ok) return r.json().then((j) => this.status(j.lease === false
         ? "Draft kept, but others have filled this paragraph meanwhile: your save will be refused"
         : "Draft saved " + new Date().toLocaleTimeString()));
-      this.dirty = true;
-      this.status("The draft could not be saved (" + r.status + "); it is still in this page", "bad");
+      this.dirty = r.status !== 403;
+      this.status(r.status === 403
+        ? "This paragraph is no longer yours (your lease ran out and was reclaimed): your labels are only in this page"
+        : "The draft could not be saved (" + r.status + "); it is still in this page", "bad");
     }).catch(() => { this.dirty = true; this.status("No connection: the draft is still in this page", "bad"); });
     return this.draftPromise;
   };
@@ -257,7 +266,7 @@ window.Annotate = window.Annotate || {};
       });
       const type = r.headers.get("Content-Type") || "";
       if (r.ok && type.startsWith("text/html")) { this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, true); return; }
-      const body = type.includes("json") ? await r.json() : { message: await r.text() };
+      const body = type.includes("json") ? await r.json() : { message: textOf(await r.text()) };
       if (r.ok) {
         this.version = body.version;
         this.seconds = 0;
