@@ -90,13 +90,11 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
     annotation = annotation_store.find_annotation(db, paragraph_id, user["id"])
     restored = None
     if draft is not None and (annotation is None or draft["updated_at"] > annotation["updated_at"]):
-        labels, version, restored = draft["labels"], draft["base_version"] or 0, draft["updated_at"]
+        labels, version, restored = normalize(draft["labels"], scheme), draft["base_version"] or 0, draft["updated_at"]
     elif annotation is not None:
-        labels, version = annotation["labels"], annotation["version"]
+        labels, version = normalize(annotation["labels"], scheme), annotation["version"]
     else:
         labels, version = empty_labels(scheme, _kind_preset(scheme, paragraph["kind"])), 0
-    if isinstance(labels, dict):
-        labels = normalize(labels, scheme)
     context = annotation_store.list_article_paragraphs(db, paragraph["article_id"])
     before = [p for p in context if p["position"] < paragraph["position"]]
     after = [p for p in context if p["position"] > paragraph["position"]]
