@@ -118,7 +118,17 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
         "previous_id": previous["id"] if previous and previous["id"] != paragraph_id else None,
         "next_done_id": following["id"] if following else None,
         "progress": queue.progress_for(db, project=project, user=user),
+        "stance_targets": _stance_targets(db, project, user, paragraph["article_id"]),
     }
+
+
+def _stance_targets(db, project: dict, user: dict, article_id: int) -> list[str]:
+    """The article-level list of stance targets: the project's, then those the user named in this article."""
+    targets = list(project.get("settings", {}).get("stance_targets") or [])
+    for target in annotation_store.list_stance_targets(db, article_id, user["id"]):
+        if target not in targets:
+            targets.append(target)
+    return targets
 
 
 def parse_labels(raw: str | None) -> dict:

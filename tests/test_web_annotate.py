@@ -325,3 +325,11 @@ def test_csrf_token_is_required_when_protection_is_on(app, db, project, ann):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert annotation_store.find_annotation(db, ids[0], user(db, "annotator1")["id"]) is None
+
+
+def test_stance_targets_named_in_the_article_are_offered(db, project, ann):
+    ids, records = worked(db, project)
+    assert post_labels(ann, project, ids[0], records[0]["labels"]).status_code == 200
+    page = ann.get(f"/projects/{project['id']}/paragraphs/{ids[1]}").get_data(as_text=True)
+    datalist = page[page.index('<datalist id="stance-targets">'):]
+    assert '<option value="Western governments">' in datalist[: datalist.index("</datalist>")]

@@ -167,3 +167,16 @@ def list_article_paragraphs(db: sqlite_utils.Database, article_id: int) -> list[
     return list(
         db.query("select id, position, kind, text from paragraphs where article_id = ? order by position", [article_id])
     )
+
+
+def list_stance_targets(db: sqlite_utils.Database, article_id: int, user_id: int) -> list[str]:
+    """Return the stance targets the user already named in this article's paragraphs, most used first."""
+    rows = db.execute(
+        """select json_extract(s.value, '$.target') as target, count(*) as n
+        from annotations n join paragraphs p on p.id = n.paragraph_id,
+            json_each(n.labels, '$.framing.stance') s
+        where p.article_id = ? and n.user_id = ? and json_valid(n.labels)
+        group by target having target is not null and target != '' order by n desc, target limit 50""",
+        [article_id, user_id],
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -51,7 +51,6 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
         "guidelines": url_for("annotate.guidelines", project_id=pid),
     }
     scheme = task["scheme"]
-    targets = list(project.get("settings", {}).get("stance_targets") or [])
     data = {
         "project_id": pid,
         "paragraph_id": paragraph_id,
@@ -61,7 +60,7 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
         "urls": urls,
     }
     scheme_json, keys_help = _scheme_parts(scheme)
-    return {**task, "data": data, "urls": urls, "targets": targets, "scheme_json": scheme_json, "keys_help": keys_help,
+    return {**task, "data": data, "urls": urls, "targets": task["stance_targets"], "scheme_json": scheme_json, "keys_help": keys_help,
             "skip_reasons": annotation.SKIP_REASON_LABELS, "flag_reasons": annotation.FLAG_REASON_LABELS, **extra}
 
 
