@@ -341,3 +341,47 @@ def test_server_errors_show_beside_their_fields(login, live_server, live_db, kbd
         page.keyboard.press(key)
     page.wait_for_selector("#status:has-text('Saved (version 1)')")
     assert page.locator(".ferr").count() == 0
+
+
+def test_a_core_only_project_labels_without_extended_fields(login, live_server, live_db):
+    from annotator import projects as project_service
+
+    db = store.connect(live_db)
+    try:
+        project = project_service.find_project_by_name(db, "core-only")
+        if project is None:
+            project = project_service.create_project(db, "core-only", overlap=2)
+            project_service.add_member(db, project["id"], "annotator1", role="annotator")
+    finally:
+        db.close()
+    text = "The ministry said that exports fell."
+    [pid] = _article(live_db, project, [text])
+    _hand(live_db, project, "annotator1", pid)
+    page = login("annotator1")
+    _open(page, live_server, project, pid)
+    assert page.locator("button.legendbtn[data-role=supplement]").count() == 0
+    assert page.locator('[data-sec="stance"]').count() == 0
+    for key in ("ArrowRight", "ArrowRight", "c",               # cue "said"
+                "Shift+ArrowLeft", "Shift+ArrowLeft", "s"):    # Shift+Left from one word grows leftwards
+
+        page.keyboard.press(key)
+    doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
+    # Shift+Left from "said" grew the selection leftwards over "ministry" and "The".
+    assert doc["attributions"][0]["sources"][0]["text"] == "The ministry said"
+    page.keyboard.press("x")  # remove that wrong source again
+    for key in ("Home", "Shift+ArrowRight", "s",              # source "The ministry"
+                "End", "ArrowLeft", "Shift+Home", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight",
+                "Control+Shift+ArrowRight", "t",              # content "that exports fell"
+                "Control+Shift+ArrowRight", "l",              # claim "exports fell"
+                "Enter", "2", "3",                            # c1 (the current item): UFS, S3
+                "Enter", "2", "4", "1", "2",                  # a1: named org, unknown interest, on record, neutral
+                "Control+s"):
+        page.keyboard.press(key)
+    page.wait_for_selector("#status:has-text('Saved (version 1)')")
+    labels = stored(live_db, pid, "annotator1")["labels"]
+    att = labels["attributions"][0]
+    assert set(att) == {"id", "sources", "cue", "contents", "source_form", "source_interest", "record_status",
+                        "cue_stance"}
+    assert att["contents"][0]["text"] == "that exports fell"
+    assert labels["claims"][0]["span"]["text"] == "exports fell" and labels["claims"][0]["attribution_id"] == "a1"
+    assert "stance" not in labels["framing"]
