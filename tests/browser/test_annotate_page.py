@@ -363,7 +363,6 @@ def test_a_core_only_project_labels_without_extended_fields(login, live_server, 
     assert page.locator('[data-sec="stance"]').count() == 0
     for key in ("ArrowRight", "ArrowRight", "c",               # cue "said"
                 "Shift+ArrowLeft", "Shift+ArrowLeft", "s"):    # Shift+Left from one word grows leftwards
-
         page.keyboard.press(key)
     doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
     # Shift+Left from "said" grew the selection leftwards over "ministry" and "The".
