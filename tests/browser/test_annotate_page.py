@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+from playwright.sync_api import expect
+
 from annotator import store
 from tests.annotate_fixtures import add_article
 from tests.browser import annotate_helpers as helpers
@@ -138,8 +141,9 @@ def test_previous_opens_your_last_paragraph_with_its_labels(login, live_server, 
     assert page.locator("textarea[data-path=notes]").input_value() == "first note"
 
 
-def test_stale_save_offers_reload_or_overwrite(browser, live_server, live_db, kbd_project):
-    [pid] = _article(live_db, kbd_project, ["Two tabs, one paragraph."])
+@pytest.mark.parametrize("choice", ["o", "r"], ids=["overwrite", "reload"])
+def test_stale_save_offers_reload_or_overwrite(browser, live_server, live_db, kbd_project, choice):
+    [pid] = _article(live_db, kbd_project, [f"Two tabs, one paragraph ({choice})."])
     _hand(live_db, kbd_project, "reviewer", pid)
     context = browser.new_context()
     try:
@@ -160,12 +164,19 @@ def test_stale_save_offers_reload_or_overwrite(browser, live_server, live_db, kb
         second.keyboard.type("from the second tab")
         second.keyboard.press("Control+s")
         second.locator("#conflict-dialog").wait_for(state="visible")
-        second.keyboard.press("o")
-        second.wait_for_selector("#status:has-text('Saved (version 2)')")
+        second.keyboard.press(choice)
+        if choice == "o":
+            second.wait_for_selector("#status:has-text('Saved (version 2)')")
+        else:  # reload: the saved labels replace the page's, and the page edits version 1 from now on
+            expect(second.locator("textarea[data-path=notes]")).to_have_value("from the first tab")
+            assert json.loads(second.evaluate("JSON.stringify(window.Annotate.app.version)")) == 1
     finally:
         context.close()
     saved = stored(live_db, pid, "reviewer")
-    assert saved["version"] == 2 and saved["labels"]["notes"] == "from the second tab"
+    if choice == "o":
+        assert saved["version"] == 2 and saved["labels"]["notes"] == "from the second tab"
+    else:
+        assert saved["version"] == 1 and saved["labels"]["notes"] == "from the first tab"
 
 
 def test_offsets_are_code_points_with_emoji_and_non_latin_text(login, live_server, live_db, kbd_project):
