@@ -2,6 +2,17 @@
 
 The page posts its labels document as JSON in the ``labels`` field with ``version`` and
 ``seconds``; without JavaScript the paragraph-level choice fields post as a plain form.
+
+    GET  /projects/<p>/annotate                      lease the next paragraph: redirect (page) or render (htmx)
+    GET  /projects/<p>/paragraphs/<id>               one paragraph of yours, page or fragment
+    POST /projects/<p>/paragraphs/<id>/annotation    save (JSON answers: 200 {version}, 400 {errors}, 409 {current});
+                                                     with next=1 the next paragraph's fragment; plain form: 303
+    POST /projects/<p>/paragraphs/<id>/draft         keep unsaved labels (and renew the lease)
+    POST /projects/<p>/paragraphs/<id>/draft/discard
+    POST /projects/<p>/paragraphs/<id>/skip          reason: unclear, not_news, extraction_error
+    POST /projects/<p>/paragraphs/<id>/flag          extracted wrongly: admins see it at /projects/<p>/flags
+    GET  /projects/<p>/previous?before=<id>          your previous done or skipped paragraph
+    GET  /projects/<p>/my-work, /projects/<p>/guidelines, /projects/<p>/flags (admin)
 """
 
 import functools
