@@ -4,7 +4,10 @@
 "use strict";
 window.Annotate = window.Annotate || {};
 (function (A) {
-  const TOKEN = /[\p{L}\p{N}\p{M}_]+(?:['’\-.][\p{L}\p{N}\p{M}_]+)*|\S/gu;
+  // A token: an emoji sequence (ZWJ, variation selector, skin tone kept together), a word (with inner
+  // apostrophes, hyphens and dots: "Moscow’s", "Russia-supplied"), or any other single visible character.
+  const EMOJI = "\\p{Extended_Pictographic}(?:\\uFE0F|\\p{Emoji_Modifier})?";
+  const TOKEN = new RegExp(`${EMOJI}(?:\\u200D${EMOJI})*|[\\p{L}\\p{N}\\p{M}_]+(?:['’\\-.][\\p{L}\\p{N}\\p{M}_]+)*|\\S`, "gu");
 
   function Text(text) {
     this.text = text;

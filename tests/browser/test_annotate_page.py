@@ -184,6 +184,11 @@ def test_offsets_are_code_points_with_emoji_and_non_latin_text(login, live_serve
     _hand(live_db, kbd_project, "annotator1", pid)
     page = login("annotator1")
     _open(page, live_server, kbd_project, pid)
+    # An emoji sequence (woman, ZWJ, staff of Aesculapius, variation selector) is one word to the keys.
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    emoji = MIXED.index("👩")
+    assert _selection(page) == [emoji, emoji + len("👩‍⚕️")]
     # Keyboard: find the Cyrillic word, extend over the closing guillemet.
     page.keyboard.press("/")
     page.keyboard.type("При")
