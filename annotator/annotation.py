@@ -196,7 +196,7 @@ def save(
                 paragraph_id=paragraph_id,
                 user_id=user["id"],
                 labels=labels,
-                scheme_version=f"{scheme.name}@{scheme.version}",
+                scheme_version=str(scheme.version),
                 base_version=version,
                 seconds=seconds,
             )

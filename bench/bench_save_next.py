@@ -78,7 +78,7 @@ def build(path: Path) -> None:
             for p in range(n) for k in [p] for j in range(PER_PARAGRAPH)]
     conn.executemany(
         """insert into annotations (id, paragraph_id, user_id, labels, scheme_version, version, seconds, created_at,
-            updated_at) values (?, ?, ?, ?, 'newsattr-1@1.0', 1, 60, ?, ?)""",
+            updated_at) values (?, ?, ?, ?, '1.0', 1, 60, ?, ?)""",
         [(i, p, u, lab, now, now) for i, p, u, lab in rows],
     )
     conn.executemany(

@@ -17,7 +17,7 @@ def test_save_keeps_every_version_and_sums_the_seconds(db, project):
     second = annotation.save(db, project=project, user=me, paragraph_id=ids[0], labels=changed, version=1, seconds=12.5)
     assert (first["version"], second["version"]) == (1, 2)
     saved = annotation_store.find_annotation(db, ids[0], me["id"])
-    assert saved["seconds"] == 42.5 and saved["scheme_version"] == "newsattr-1@1.0"
+    assert saved["seconds"] == 42.5 and saved["scheme_version"] == "1.0"
     revisions = annotation.revisions(db, project=project, user=me, paragraph_id=ids[0])
     assert [(r["version"], r["labels"]["notes"], r["seconds"]) for r in revisions] == [
         (1, labels["notes"], 30), (2, "second thoughts", 12.5)]
