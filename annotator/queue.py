@@ -6,7 +6,11 @@ The rules, which the tests hold the code to:
   is extended); (2) the next open paragraph after their latest assignment in the same article
   (reading an article's context is costly); (3) the first open paragraph by rank. *Open* means
   queued, taken (done + leased) fewer than ``overlap`` times, and never assigned to this user in any
-  state. Taking one leases it for ``lease_minutes`` (project setting, default 30).
+  state. Taking one leases it for ``lease_minutes`` (project setting, default 30). Step (3) looks
+  at the first ``FIRST_OPEN_WINDOW`` paragraphs still wanting annotations; when all of those are
+  the user's own (they are far ahead of the others, whose annotations those paragraphs await), it
+  goes on with the first open paragraph ranked after the user's latest one, and only then
+  searches the whole queue. So every step is a bounded index walk, whoever is ahead.
 - **At most k.** The look-up and the lease happen in one ``BEGIN IMMEDIATE`` transaction, so two
   annotators can never both take the last slot; every transaction first reclaims expired leases
   (by the partial lease index), so a lease nobody renewed returns its slot to the pool.
@@ -33,6 +37,9 @@ LEASE_MINUTES = 30
 SKIP_REASONS = ("unclear", "not_news", "extraction_error")
 # ``progress_for`` counts the work left for a user up to this many paragraphs, to bound its cost.
 REMAINING_CAP = 200
+# How many of the first paragraphs wanting annotations step (3) looks at before going on from the
+# user's place instead (see the module docstring).
+FIRST_OPEN_WINDOW = 64
 
 
 class Paused(Conflict):
@@ -84,6 +91,11 @@ def next_paragraph(
         latest = q.find_latest_assignment(db, project_id, user_id)
         if latest is not None:
             paragraph = q.find_next_in_article(db, latest["article_id"], latest["position"], user_id)
+        if paragraph is None:
+            paragraph = q.find_first_open(db, project_id, user_id, window=FIRST_OPEN_WINDOW)
+        if paragraph is None and latest is not None:
+            # The head of the queue is the user's own work awaiting others: go on from where they are.
+            paragraph = q.find_open_after(db, project_id, user_id, rank=latest["rank"])
         if paragraph is None:
             paragraph = q.find_first_open(db, project_id, user_id)
         if paragraph is None:
@@ -245,7 +257,15 @@ def progress_for(db: sqlite_utils.Database, *, project: dict, user: dict) -> dic
     project_id, user_id = project["id"], user["id"]
     done = q.count_user_done(db, project_id, user_id)
     leased = 1 if q.find_lease(db, project_id, user_id, at=store.now()) else 0
-    remaining = q.count_open_for(db, project_id, user_id, cap=REMAINING_CAP)
+    latest = q.find_latest_assignment(db, project_id, user_id)
+    remaining = q.count_open_for(
+        db,
+        project_id,
+        user_id,
+        cap=REMAINING_CAP,
+        after_rank=latest["rank"] if latest else None,
+        window=FIRST_OPEN_WINDOW,
+    )
     return {
         "done": done,
         "assigned": done + leased + remaining,

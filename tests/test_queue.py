@@ -324,3 +324,35 @@ def test_filled_follows_counters_and_overlap_whoever_changes_them(db, project, a
     db.execute("update projects set overlap = 1 where id = ?", [project["id"]])
     db.conn.commit()
     assert counters(db, ids[0]) == (2, 2, 1) and counters(db, ids[1]) == (1, 0, 1)
+
+
+def test_a_user_far_ahead_goes_on_from_their_place(db, project, a1, a2, monkeypatch):
+    monkeypatch.setattr(queue, "FIRST_OPEN_WINDOW", 2)
+    first, second, third = add_articles(db, project, [2, 2, 2])
+    # annotator1 labels the first two articles alone: the head of the queue is now their own work.
+    for pid in first + second:
+        assert queue.next_paragraph(db, project=project, user=a1)["id"] == pid
+        queue.complete(db, project=project, user=a1, paragraph_id=pid)
+    # Article three comes next although the window of two (first[0], first[1]) holds only their work.
+    assert queue.next_paragraph(db, project=project, user=a1)["id"] == third[0]
+    queue.complete(db, project=project, user=a1, paragraph_id=third[0])
+    # annotator2 takes a paragraph behind annotator1's place and skips it: it is open again, behind.
+    queue.renew(db, project=project, user=a2, paragraph_id=first[0])
+    queue.complete(db, project=project, user=a2, paragraph_id=first[0])
+    assert queue.next_paragraph(db, project=project, user=a1)["id"] == third[1]
+    queue.complete(db, project=project, user=a1, paragraph_id=third[1])
+    assert queue.next_paragraph(db, project=project, user=a1) is None
+    assert queue.progress_for(db, project=project, user=a1)["remaining"] == 0
+    progress = queue.progress_for(db, project=project, user=a2)
+    assert progress["remaining"] == 5
+
+
+def test_wrap_around_finds_work_behind_the_users_place(db, project, a1, monkeypatch):
+    monkeypatch.setattr(queue, "FIRST_OPEN_WINDOW", 1)
+    first, second = add_articles(db, project, [2, 1])
+    for pid in (first[0], second[0]):  # taken by hand, out of order: their place is article two
+        queue.renew(db, project=project, user=a1, paragraph_id=pid)
+        queue.complete(db, project=project, user=a1, paragraph_id=pid)
+    # The window (first[0]) is theirs and nothing is ranked after second[0]: the whole queue is searched.
+    assert queue.next_paragraph(db, project=project, user=a1)["id"] == first[1]
+    assert queue.progress_for(db, project=project, user=a1)["remaining"] == 0

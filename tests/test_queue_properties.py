@@ -41,6 +41,19 @@ def _check(db, project, k):
         ).fetchall()
     )
     assert counted == fresh
+    counted = set(
+        db.execute(
+            "select user_id, state, n from assignment_counts where project_id = ? and n > 0", [project["id"]]
+        ).fetchall()
+    )
+    fresh = set(
+        db.execute(
+            """select user_id, state, count(*) from assignments where project_id = ? and state != 'leased'
+            group by user_id, state""",
+            [project["id"]],
+        ).fetchall()
+    )
+    assert counted == fresh
 
 
 def _open_to(db, project, user_id):

@@ -386,6 +386,42 @@ def m009_paragraph_counts(db: sqlite_utils.Database) -> None:
     )
 
 
+def m010_assignment_counts(db: sqlite_utils.Database) -> None:
+    # Each annotator's done and skipped counts per project, kept by triggers: the annotate page shows
+    # "done of assigned" on every paragraph, and counting 100,000 assignments each time would show.
+    run_script(
+        db,
+        """
+        create table assignment_counts (
+            project_id integer not null,
+            user_id integer not null,
+            state text not null,
+            n integer not null default 0,
+            primary key (project_id, user_id, state)
+        ) without rowid;
+        insert into assignment_counts (project_id, user_id, state, n)
+            select project_id, user_id, state, count(*) from assignments where state != 'leased'
+            group by project_id, user_id, state;
+        create trigger assignments_counted_insert after insert on assignments when new.state != 'leased' begin
+            insert into assignment_counts (project_id, user_id, state, n) values (new.project_id, new.user_id, new.state, 1)
+                on conflict (project_id, user_id, state) do update set n = n + 1;
+        end;
+        create trigger assignments_counted_delete after delete on assignments when old.state != 'leased' begin
+            update assignment_counts set n = n - 1
+                where project_id = old.project_id and user_id = old.user_id and state = old.state;
+        end;
+        create trigger assignments_counted_update after update of state, project_id, user_id on assignments
+        when old.state != new.state or old.project_id != new.project_id or old.user_id != new.user_id begin
+            update assignment_counts set n = n - 1
+                where old.state != 'leased' and project_id = old.project_id and user_id = old.user_id and state = old.state;
+            insert into assignment_counts (project_id, user_id, state, n)
+                select new.project_id, new.user_id, new.state, 1 where new.state != 'leased'
+                on conflict (project_id, user_id, state) do update set n = n + 1;
+        end;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -396,6 +432,7 @@ MIGRATIONS = [
     m007_article_lookups,
     m008_queue_filled_triggers,
     m009_paragraph_counts,
+    m010_assignment_counts,
 ]
 
 

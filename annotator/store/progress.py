@@ -31,10 +31,10 @@ def user_activity(db: sqlite_utils.Database, project_id: int, user_id: int, *, t
     """Return one user's counts in the project: done, done since ``today``, skipped, live leases, last activity."""
     row = db.execute(
         """select
-            (select count(*) from assignments where user_id = :u and project_id = :p and state = 'done'),
+            coalesce((select n from assignment_counts where project_id = :p and user_id = :u and state = 'done'), 0),
             (select count(*) from assignments where user_id = :u and project_id = :p and state = 'done'
                 and updated_at >= :today),
-            (select count(*) from assignments where user_id = :u and project_id = :p and state = 'skipped'),
+            coalesce((select n from assignment_counts where project_id = :p and user_id = :u and state = 'skipped'), 0),
             (select count(*) from assignments where user_id = :u and project_id = :p and state = 'leased'
                 and leased_until > :now),
             (select max(updated_at) from assignments where user_id = :u and project_id = :p)""",

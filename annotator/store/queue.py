@@ -72,7 +72,7 @@ def find_latest_assignment(db: sqlite_utils.Database, project_id: int, user_id: 
     """Return the user's most recently changed assignment in the project, with its paragraph's place."""
     return _one(
         db,
-        """select a.paragraph_id, a.state, a.updated_at, p.article_id, p.position
+        """select a.paragraph_id, a.state, a.updated_at, p.article_id, p.position, p.rank
         from assignments a join paragraphs p on p.id = a.paragraph_id
         where a.user_id = ? and a.project_id = ? order by a.updated_at desc, a.id desc limit 1""",
         [user_id, project_id],
@@ -92,34 +92,75 @@ def find_next_in_article(
     )
 
 
-def find_first_open(db: sqlite_utils.Database, project_id: int, user_id: int) -> dict | None:
+# The rank of the ``window``-th paragraph that still wants annotations: a bound that keeps a scan short.
+_WINDOW_END = """(select max(w.rank) from (select rank from paragraphs indexed by paragraphs_unfilled
+    where project_id = :project_id and queued = 1 and filled = 0 order by rank limit :window) w)"""
+
+
+def find_first_open(
+    db: sqlite_utils.Database, project_id: int, user_id: int, *, window: int | None = None
+) -> dict | None:
     """Return the first paragraph by rank that wants work from ``user_id``.
 
+    With ``window``, look only among the first ``window`` paragraphs that want annotations, so the
+    cost stays bounded however many of the user's own unfilled paragraphs lead the queue.
     ``indexed by`` makes SQLite fail loudly rather than fall back to a scan if the index goes.
     """
+    bound = f"and p.rank <= {_WINDOW_END}" if window is not None else ""
     return _one(
         db,
         f"""select {PARAGRAPH} from paragraphs p indexed by paragraphs_unfilled
-        where p.project_id = :project_id and p.queued = 1 and p.filled = 0 and {_NOT_MINE}
+        where p.project_id = :project_id and p.queued = 1 and p.filled = 0 {bound} and {_NOT_MINE}
         order by p.rank, p.id limit 1""",
-        {"project_id": project_id, "user_id": user_id},
+        {"project_id": project_id, "user_id": user_id, "window": window},
     )
 
 
-def count_open_for(db: sqlite_utils.Database, project_id: int, user_id: int, *, cap: int) -> int:
-    """Count paragraphs that want work from ``user_id``, stopping at ``cap`` so the cost stays bounded."""
-    return db.execute(
-        f"""select count(*) from (select 1 from paragraphs p indexed by paragraphs_unfilled
-        where p.project_id = :project_id and p.queued = 1 and p.filled = 0 and {_NOT_MINE} limit :cap)""",
-        {"project_id": project_id, "user_id": user_id, "cap": cap},
+def find_open_after(db: sqlite_utils.Database, project_id: int, user_id: int, *, rank: int) -> dict | None:
+    """Return the first paragraph ranked after ``rank`` that wants work from ``user_id``."""
+    return _one(
+        db,
+        f"""select {PARAGRAPH} from paragraphs p indexed by paragraphs_unfilled
+        where p.project_id = :project_id and p.queued = 1 and p.filled = 0 and p.rank > :rank and {_NOT_MINE}
+        order by p.rank, p.id limit 1""",
+        {"project_id": project_id, "user_id": user_id, "rank": rank},
+    )
+
+
+def count_open_for(
+    db: sqlite_utils.Database,
+    project_id: int,
+    user_id: int,
+    *,
+    cap: int,
+    after_rank: int | None = None,
+    window: int | None = None,
+) -> int:
+    """Count paragraphs that want work from ``user_id``, stopping at ``cap`` so the cost stays bounded.
+
+    With ``after_rank`` and ``window``: those ranked after ``after_rank``, plus those among the
+    first ``window`` wanting annotations at or before it (the user's own finished work, which
+    leads the queue when they are ahead of the others, is then never walked).
+    """
+    params = {"project_id": project_id, "user_id": user_id, "cap": cap, "rank": after_rank, "window": window}
+    base = f"""select 1 from paragraphs p indexed by paragraphs_unfilled
+        where p.project_id = :project_id and p.queued = 1 and p.filled = 0 and {_NOT_MINE}"""
+    if after_rank is None:
+        return db.execute(f"select count(*) from ({base} limit :cap)", params).fetchone()[0]
+    ahead = db.execute(f"select count(*) from ({base} and p.rank > :rank limit :cap)", params).fetchone()[0]
+    behind = db.execute(
+        f"select count(*) from ({base} and p.rank <= :rank and p.rank <= {_WINDOW_END} limit :cap)", params
     ).fetchone()[0]
+    return min(cap, ahead + behind)
 
 
 def count_user_done(db: sqlite_utils.Database, project_id: int, user_id: int) -> int:
-    return db.execute(
-        "select count(*) from assignments where user_id = ? and project_id = ? and state = 'done'",
-        [user_id, project_id],
-    ).fetchone()[0]
+    """Return how many paragraphs the user has done in the project (kept by triggers, m010)."""
+    row = db.execute(
+        "select n from assignment_counts where project_id = ? and user_id = ? and state = 'done'",
+        [project_id, user_id],
+    ).fetchone()
+    return row[0] if row else 0
 
 
 def insert_assignment(
