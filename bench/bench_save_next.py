@@ -109,6 +109,9 @@ def run(saves: int, warmup: int, rebuild: bool) -> dict:
     if rebuild or not cached.exists():
         cached.unlink(missing_ok=True)
         build(cached)
+    from annotator import store
+
+    store.connect(str(cached)).close()  # bring the cached database up to the current migrations
     work = Path(tempfile.mkdtemp()) / "bench.db"
     shutil.copy(cached, work)
     app = create_app({"DB": str(work), "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False})
