@@ -11,14 +11,17 @@ MAIN = [
     ("Audit log", "admin.events", "admin"),
 ]
 
-# (label, endpoint, role needed); each endpoint takes the project id as ``project_id``.
+# (label, endpoint, role needed[, project setting that must be on]); each endpoint takes ``project_id``.
 PROJECT = [
     ("Annotate", "annotate.start", "annotator"),
     ("My work", "annotate.history", "annotator"),
+    ("Guidelines", "annotate.guidelines", "annotator"),
+    ("My feedback", "review.feedback", "annotator", "feedback"),
     ("Review", "review.queue", "reviewer"),
     ("Agreement", "review.agreement", "reviewer"),
     ("Progress", "team.progress", "reviewer"),
     ("Settings", "team.settings", "admin"),
+    ("Flags", "annotate.flags", "admin"),
     ("Articles", "imports.articles", "admin"),
     ("Import", "imports.upload", "admin"),
     ("Export", "datasets.index", "admin"),
@@ -41,8 +44,9 @@ def project_links(project: dict, user: dict | None) -> list[dict]:
     """Links for one project; a member's project role counts, and an admin sees them all."""
     role = project.get("member_role") or (user or {}).get("role")
     holder = {"role": role} if role else None
+    settings = project.get("settings") or {}
     return [
         {"label": label, "url": url_for(endpoint, project_id=project["id"])}
-        for label, endpoint, needed in PROJECT
-        if _exists(endpoint) and accounts.has_role(holder, needed)
+        for label, endpoint, needed, *setting in PROJECT
+        if _exists(endpoint) and accounts.has_role(holder, needed) and all(settings.get(name) for name in setting)
     ]
