@@ -162,8 +162,8 @@ def test_discarding_a_draft(db, project, ann):
 
 def _task_data(response, name="task-data") -> dict:
     html = response.get_data(as_text=True)
-    tag = f'<script type="application/json" id="{name}">'
-    start = html.index(tag) + len(tag)
+    tag = f'<script type="application/json" id="{name}"'
+    start = html.index(">", html.index(tag)) + 1
     return json.loads(html[start: html.index("</script>", start)])
 
 
@@ -178,6 +178,21 @@ def test_page_holds_text_scheme_and_empty_labels_with_the_kind_preset(db, projec
     assert {r["key"] for r in scheme["span_roles"]} >= {"s", "c", "t", "l", "f"}
     html = page.get_data(as_text=True)
     assert 'id="keys-help"' in html and "Done <b>0</b>" in html
+
+
+def test_a_fragment_leaves_out_the_scheme_the_page_already_holds(db, project, ann):
+    ids, _ = worked(db, project)
+    url = f"/projects/{project['id']}/paragraphs/{ids[0]}"
+    page = ann.get(url).get_data(as_text=True)
+    tag = page.split('id="scheme-data" data-tag="')[1].split('"')[0]
+    full = ann.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
+    lean = ann.get(url, headers={"HX-Request": "true", "X-Scheme": tag}).get_data(as_text=True)
+    assert 'id="scheme-data"' in full and 'id="keys-help"' in full
+    assert 'id="scheme-data"' not in lean and 'id="keys-help"' not in lean
+    assert 'id="task-data"' in lean
+    assert len(lean) < len(full) / 2
+    stale = ann.get(url, headers={"HX-Request": "true", "X-Scheme": "another"}).get_data(as_text=True)
+    assert 'id="scheme-data"' in stale
 
 
 def test_annotators_never_see_each_others_labels(db, project, client_as):

@@ -16,6 +16,7 @@ The page posts its labels document as JSON in the ``labels`` field with ``versio
 """
 
 import functools
+import hashlib
 
 from flask import Blueprint, g, get_template_attribute, jsonify, make_response, redirect, request, url_for
 from markupsafe import Markup
@@ -34,8 +35,8 @@ def _project(project_id: int) -> dict:
 
 
 @functools.lru_cache(maxsize=32)
-def _scheme_parts(scheme) -> tuple[Markup, Markup]:
-    """Return the scheme as JSON for the page's script and the rendered key overlay; both only change with it.
+def _scheme_parts(scheme) -> tuple[Markup, Markup, str]:
+    """Return the scheme as JSON for the page's script, the rendered key overlay, and a tag naming both.
 
     Schemes are cached and compared by identity, so this renders once per scheme and project setting.
     """
@@ -43,7 +44,8 @@ def _scheme_parts(scheme) -> tuple[Markup, Markup]:
 
     data = Markup(htmlsafe_json_dumps(scheme.to_dict()))
     keys = get_template_attribute("annotate/_macros.html", "keys_help")(scheme)
-    return data, Markup(keys)
+    tag = hashlib.sha256((data + keys).encode()).hexdigest()[:16]
+    return data, Markup(keys), tag
 
 
 def _json_wanted() -> bool:
@@ -70,8 +72,12 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
         "version": task["version"],
         "urls": urls,
     }
-    scheme_json, keys_help = _scheme_parts(scheme)
-    return {**task, "data": data, "urls": urls, "targets": task["stance_targets"], "scheme_json": scheme_json, "keys_help": keys_help,
+    scheme_json, keys_help, scheme_tag = _scheme_parts(scheme)
+    if request.headers.get("X-Scheme") == scheme_tag:
+        # The page already holds this scheme and its key overlay: a paragraph swap need not resend ~40 KB.
+        scheme_json = keys_help = None
+    return {**task, "data": data, "urls": urls, "targets": task["stance_targets"], "scheme_json": scheme_json,
+            "keys_help": keys_help, "scheme_tag": scheme_tag,
             "skip_reasons": annotation.SKIP_REASON_LABELS, "flag_reasons": annotation.FLAG_REASON_LABELS, **extra}
 
 

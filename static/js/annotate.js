@@ -13,7 +13,7 @@ window.Annotate = window.Annotate || {};
     const body = new FormData();
     for (const [k, v] of Object.entries(fields)) body.append(k, v);
     return fetch(url, Object.assign({ method: "POST", body, credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf(), Accept: "application/json", "HX-Request": "true" } }, extra || {}));
+      headers: schemeHeaders({ "X-CSRFToken": csrf(), Accept: "application/json", "HX-Request": "true" }) }, extra || {}));
   }
 
   // The words of an HTML error fragment (parsed inert in a template, never inserted).
@@ -23,10 +23,22 @@ window.Annotate = window.Annotate || {};
     return (tpl.content.textContent || "").trim().replace(/\s+/g, " ").slice(0, 300);
   }
 
+  // The scheme and the key overlay come with the first page; later paragraphs are fetched with
+  // X-Scheme naming them, and the server leaves them out of the fragment.
+  function loadScheme() {
+    const el = $("scheme-data");
+    if (el) { A.scheme = JSON.parse(el.textContent); A.schemeTag = el.dataset.tag; el.remove(); }
+    return A.scheme;
+  }
+  function schemeHeaders(headers) {
+    if (A.schemeTag) headers["X-Scheme"] = A.schemeTag;
+    return headers;
+  }
+
   function App(root) {
     this.root = root;
     this.data = JSON.parse($("task-data").textContent);
-    this.data.scheme = JSON.parse($("scheme-data").textContent);
+    this.data.scheme = loadScheme();
     this.text = new A.Text(this.data.text);
     this.sel = new A.Selection(this.text);
     this.model = new A.Model(this.data.scheme, this.data.labels, this.text);
@@ -319,7 +331,7 @@ window.Annotate = window.Annotate || {};
     await this.flushDraft();
     let r;
     try {
-      r = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+      r = await fetch(url, { headers: schemeHeaders({ "HX-Request": "true" }), credentials: "same-origin" });
     } catch (e) { this.status("No connection", "bad"); return; }
     if (!r.ok) { $("flash").innerHTML = ""; $("flash").insertAdjacentHTML("beforeend", await r.text()); return; }
     this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, push !== false);
@@ -329,7 +341,7 @@ window.Annotate = window.Annotate || {};
     await this.flushDraft();
     const d = form.closest("dialog");
     const r = await fetch(form.action, { method: "POST", body: new FormData(form, e.submitter || undefined), credentials: "same-origin",
-      headers: { "X-CSRFToken": csrf(), "HX-Request": "true" } });
+      headers: schemeHeaders({ "X-CSRFToken": csrf(), "HX-Request": "true" }) });
     if (d) d.close();
     const html = await r.text();
     if (!r.ok) { $("flash").replaceChildren(); $("flash").insertAdjacentHTML("beforeend", html); return; }
@@ -342,6 +354,9 @@ window.Annotate = window.Annotate || {};
     const fresh = tpl.content.querySelector("#task") || tpl.content.firstElementChild;
     const old = $("task");
     if (!fresh || !old) { location.href = url; return; }
+    // A fragment sent without the key overlay keeps the one this page has.
+    const keys = $("keys-help");
+    if (keys && !fresh.querySelector("#keys-help")) fresh.appendChild(keys);
     old.replaceWith(fresh);
     $("flash").replaceChildren();
     if (push && url) history.pushState({ annotate: true }, "", url);
@@ -355,7 +370,7 @@ window.Annotate = window.Annotate || {};
     else if (root) root.querySelectorAll("a[data-nav]").forEach((a) => a.addEventListener("click", (e) => { e.preventDefault(); navigateTo(a.href); }));
   }
   async function navigateTo(url) {
-    const r = await fetch(url, { headers: { "HX-Request": "true" }, credentials: "same-origin" });
+    const r = await fetch(url, { headers: schemeHeaders({ "HX-Request": "true" }), credentials: "same-origin" });
     const tpl = document.createElement("template");
     tpl.innerHTML = await r.text();
     const fresh = tpl.content.querySelector("#task");

@@ -135,6 +135,13 @@ def test_previous_opens_your_last_paragraph_with_its_labels(login, live_server, 
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(f'#task:not([data-paragraph="{ids[0]}"])')
     page.wait_for_selector("#para-text:focus")
+    # The next paragraph came without the scheme (the page had it): the key overlay still opens.
+    page.keyboard.press("?")
+    page.locator("#keys-help").wait_for(state="visible")
+    assert page.locator("#keys-help").count() == 1
+    page.keyboard.press("Escape")
+    page.locator("#keys-help").wait_for(state="hidden")
+    page.wait_for_selector("#para-text:focus")
     page.keyboard.press("<")
     page.wait_for_selector(f'#task[data-paragraph="{ids[0]}"]')
     assert page.url.endswith(f"/paragraphs/{ids[0]}")
