@@ -74,6 +74,7 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.csrf = ""
+        self.scheme_header: dict[str, str] = {}
 
     def request(self, method, path, *, form=None, headers=None):
         sent = dict(headers or {})
@@ -129,10 +130,15 @@ def client_main(port: int, annotators: int, seconds: float, password: str, text_
             barrier.wait()
             while time.monotonic() < stop:
                 t0 = time.perf_counter()
+                # Like the browser: once the page holds the scheme, X-Scheme says so and it is not resent.
                 status, headers, body = client.request(
-                    "GET", "/projects/1/annotate", headers={"HX-Request": "true"}
+                    "GET", "/projects/1/annotate", headers={"HX-Request": "true", **client.scheme_header}
                 )
                 t1 = time.perf_counter()
+                if not client.scheme_header:
+                    tag = re.search(rb'id="scheme-data" data-tag="([0-9a-f]+)"', body)
+                    if tag:
+                        client.scheme_header = {"X-Scheme": tag.group(1).decode()}
                 match = re.search(r"/paragraphs/(\d+)$", headers.get("x-push-url", ""))
                 if status != 200 or match is None:
                     errors.append(f"next: {status} {body[:120]!r}")
