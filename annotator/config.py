@@ -7,8 +7,6 @@ from pathlib import Path
 DEFAULTS = {
     # Path of the SQLite database; the secret key is kept beside it.
     "DB": "annotator.db",
-    # Minutes a paragraph stays leased to the annotator who opened it.
-    "LEASE_MINUTES": 30,
     # Failed logins per user name within LOCKOUT_WINDOW_MINUTES that lock the account.
     "LOCKOUT_FAILURES": 10,
     "LOCKOUT_WINDOW_MINUTES": 15,
