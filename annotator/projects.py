@@ -1,5 +1,7 @@
 """Projects: creating them, their settings and members."""
 
+from pathlib import Path
+
 import sqlite_utils
 
 from . import accounts
@@ -52,8 +54,11 @@ def create_project(
         "seed": seed,
         "extended": extended if isinstance(extended, str) else list(extended or []),
     }
+    # A scheme file is remembered by its absolute path, so the project can load it again later.
+    is_file = "/" in scheme or scheme.endswith(".toml")
+    stored = str(Path(scheme).resolve()) if is_file else loaded.name
     project = projects.insert_project(
-        db, name=name, scheme=loaded.name, scheme_version=str(loaded.version), overlap=overlap, settings=settings
+        db, name=name, scheme=stored, scheme_version=str(loaded.version), overlap=overlap, settings=settings
     )
     events.log_event(db, "project.created", user_id=actor_id, project_id=project["id"], name=name)
     return project

@@ -165,3 +165,18 @@ def test_schema_covers_the_data_model(db):
         "projects", "articles", "paragraphs", "users", "assignments", "annotations",
         "annotation_revisions", "decisions", "events",
     } <= tables
+
+
+def test_a_project_can_use_its_own_copy_of_the_scheme(runner, db, tmp_path):
+    from importlib import resources
+
+    copy = tmp_path / "my-scheme.toml"
+    copy.write_text((resources.files("annotator") / "schemes" / "newsattr-1.toml").read_text())
+    result = runner.invoke(cli, ["projects", "add", "custom", "--scheme", str(copy)])
+    assert result.exit_code == 0, result.output
+    from annotator import projects
+    from annotator.scheme import load_scheme
+
+    project = projects.get_project_by_name(db, "custom")
+    assert project["scheme"] == str(copy)
+    assert load_scheme(project["scheme"]).name == "newsattr-1"
