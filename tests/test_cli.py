@@ -180,3 +180,12 @@ def test_a_project_can_use_its_own_copy_of_the_scheme(runner, db, tmp_path):
     project = projects.get_project_by_name(db, "custom")
     assert project["scheme"] == str(copy)
     assert load_scheme(project["scheme"]).name == "newsattr-1"
+
+
+def test_the_server_process_does_not_load_pandas_or_numpy():
+    code = (
+        "import sys; sys.argv = ['annotator', 'serve']; import annotator.cli, sqlite_utils.db as d; "
+        "print(d.pd is None and d.np is None, 'pandas' in sys.modules and sys.modules['pandas'] is not None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
