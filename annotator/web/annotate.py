@@ -77,7 +77,7 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
         # The page already holds this scheme and its key overlay: a paragraph swap need not resend ~40 KB.
         scheme_json = keys_help = None
     return {**task, "data": data, "urls": urls, "targets": task["stance_targets"], "scheme_json": scheme_json,
-            "keys_help": keys_help, "scheme_tag": scheme_tag,
+            "keys_help": keys_help, "scheme_tag": scheme_tag, "scripted": bool(request.headers.get("HX-Request")),
             "skip_reasons": annotation.SKIP_REASON_LABELS, "flag_reasons": annotation.FLAG_REASON_LABELS, **extra}
 
 
