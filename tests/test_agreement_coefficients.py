@@ -119,7 +119,9 @@ def test_alpha_equals_krippendorff_package(seed, level):
     data = np.array([[np.nan if v is None else v for v in row] for row in matrix], dtype=float)
     ours = krippendorff_alpha(([row[u] for row in matrix] for u in range(units)), level)
     if ours["value"] is None:
-        pytest.skip(ours["reason"])
+        # Undefined (no pairable values or no variation): said with a reason, never a number.
+        assert ours["reason"]
+        return
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement=level)
     assert ours["value"] == pytest.approx(expected, abs=1e-9)
 
