@@ -4,8 +4,8 @@ import sys
 
 # sqlite-utils imports pandas and numpy whenever they are installed (the test extras put them in
 # the same venv), only to map their column types. The server never hands it either, and the two
-# cost about 80 MB in every server process, so the serving commands keep them out.
-if sys.argv[1:2] in (["serve"], ["demo"]):
+# cost about 80 MB in every process, so the long-running commands keep them out.
+if sys.argv[1:2] in (["serve"], ["demo"], ["export"], ["import"], ["agreement"]):
     for _name in ("pandas", "numpy"):
         sys.modules.setdefault(_name, None)
 
