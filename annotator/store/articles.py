@@ -7,7 +7,7 @@ import zlib
 import sqlite_utils
 
 from ..errors import Conflict, Invalid, NotFound
-from .connection import now, write
+from .connection import now, query, write
 
 # Room for this many units per article inside one article's block of queue ranks.
 RANK_STRIDE = 4096
@@ -15,14 +15,14 @@ RANK_STRIDE = 4096
 
 def find_article_by_text(db: sqlite_utils.Database, project_id: int, text_sha256: str) -> dict | None:
     rows = list(
-        db.query("select * from articles where project_id = ? and text_sha256 = ?", [project_id, text_sha256])
+        query(db, "select * from articles where project_id = ? and text_sha256 = ?", [project_id, text_sha256])
     )
     return rows[0] if rows else None
 
 
 def find_article_by_raw(db: sqlite_utils.Database, project_id: int, raw_sha256: str) -> dict | None:
     rows = list(
-        db.query(
+        query(db,
             "select * from articles where project_id = ? and raw_sha256 = ? limit 1", [project_id, raw_sha256]
         )
     )
@@ -30,7 +30,7 @@ def find_article_by_raw(db: sqlite_utils.Database, project_id: int, raw_sha256: 
 
 
 def find_articles_by_url(db: sqlite_utils.Database, project_id: int, url: str) -> list[dict]:
-    return list(db.query("select * from articles where project_id = ? and url = ?", [project_id, url]))
+    return list(query(db, "select * from articles where project_id = ? and url = ?", [project_id, url]))
 
 
 def next_article_rank(db: sqlite_utils.Database, project_id: int) -> int:
@@ -93,14 +93,14 @@ def insert_article(
 
 
 def get_article(db: sqlite_utils.Database, article_id: int) -> dict:
-    rows = list(db.query("select * from articles where id = ?", [article_id]))
+    rows = list(query(db, "select * from articles where id = ?", [article_id]))
     if not rows:
         raise NotFound(f"no article with id {article_id}")
     return {**rows[0], "meta": json.loads(rows[0]["meta"])}
 
 
 def get_article_source(db: sqlite_utils.Database, article_id: int) -> dict:
-    rows = list(db.query("select * from article_sources where article_id = ?", [article_id]))
+    rows = list(query(db, "select * from article_sources where article_id = ?", [article_id]))
     if not rows:
         raise NotFound(f"no source kept for article {article_id}")
     return {"raw": zlib.decompress(rows[0]["raw"]), "dropped": json.loads(rows[0]["dropped"])}
@@ -110,7 +110,7 @@ def list_articles(
     db: sqlite_utils.Database, project_id: int, *, limit: int = 200, offset: int = 0
 ) -> list[dict]:
     return list(
-        db.query(
+        query(db,
             """select a.id, a.uid, a.title, a.outlet, a.published, a.url, a.source_format, a.imported_at,
                 (select count(*) from paragraphs p where p.article_id = a.id) as n_paragraphs
             from articles a where a.project_id = ? order by a.rank, a.id limit ? offset ?""",
@@ -124,12 +124,12 @@ def count_articles(db: sqlite_utils.Database, project_id: int) -> int:
 
 
 def list_paragraphs(db: sqlite_utils.Database, article_id: int) -> list[dict]:
-    return list(db.query("select * from paragraphs where article_id = ? order by position", [article_id]))
+    return list(query(db, "select * from paragraphs where article_id = ? order by position", [article_id]))
 
 
 def get_paragraph(db: sqlite_utils.Database, paragraph_id: int) -> dict:
     rows = list(
-        db.query(
+        query(db,
             """select p.*, a.uid as article_uid, a.title, a.outlet, a.published, a.url, a.section, a.byline
             from paragraphs p join articles a on a.id = p.article_id where p.id = ?""",
             [paragraph_id],
@@ -151,7 +151,7 @@ MERGE_JOINER = " "
 
 def list_paragraph_work(db: sqlite_utils.Database, article_id: int) -> dict[int, dict]:
     """Return ``{paragraph_id: {"annotations", "drafts", "decisions", "assignments"}}`` for the article's units."""
-    rows = db.query(
+    rows = query(db,
         """select p.id,
             (select count(*) from annotations x where x.paragraph_id = p.id) as annotations,
             (select count(*) from drafts x where x.paragraph_id = p.id) as drafts,
@@ -304,7 +304,7 @@ def drop_paragraph(db: sqlite_utils.Database, article_id: int, paragraph_id: int
         _require_free(db, article_id, units, index, shifts=True, action="drop")
         unit = units[index]
         _rewrite(db, article, [*units[:index], *units[index + 1 :]], removed=[paragraph_id])
-        source = list(db.query("select dropped from article_sources where article_id = ?", [article_id]))
+        source = list(query(db, "select dropped from article_sources where article_id = ?", [article_id]))
         if source:
             dropped = [*json.loads(source[0]["dropped"]), unit["text"]]
             db.execute(

@@ -26,6 +26,17 @@ def connect(path: str, *, migrate: bool = True) -> sqlite_utils.Database:
     return db
 
 
+def query(db: sqlite_utils.Database, sql: str, params=None) -> Iterator[dict]:
+    """Run a read and yield its rows as dicts, lazily.
+
+    ``Database.query`` wraps every read in ``SAVEPOINT``/``RELEASE``, which outside a write
+    transaction makes each read a transaction of its own: three statements where one will do.
+    """
+    cursor = db.conn.execute(sql, params if params is not None else ())
+    keys = [column[0] for column in cursor.description]
+    return (dict(zip(keys, row, strict=True)) for row in cursor)
+
+
 @contextlib.contextmanager
 def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Run the block in one ``BEGIN IMMEDIATE`` transaction (nested blocks become savepoints).

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from ..errors import NotFound
-from .connection import now
+from .connection import now, query
 
 _PARAGRAPH_COLUMNS = """
     a.uid as article_id, a.uid || '#p' || p.position as paragraph_id, p.position, p.kind, p.text,
@@ -75,7 +75,7 @@ def iter_decision_rows(
 
 def find_paragraph_for_export_id(db: sqlite_utils.Database, project_id: int, article_uid: str, position: int) -> dict | None:
     rows = list(
-        db.query(
+        query(db,
             """select p.id, p.text, p.text_sha256, p.queued from paragraphs p join articles a on a.id = p.article_id
             where a.project_id = ? and a.uid = ? and p.position = ?""",
             [project_id, article_uid, position],

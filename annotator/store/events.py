@@ -4,7 +4,7 @@ import json
 
 import sqlite_utils
 
-from .connection import now, write
+from .connection import now, query, write
 
 
 def log_event(
@@ -19,7 +19,7 @@ def log_event(
 
 def list_events(db: sqlite_utils.Database, *, kind: str | None = None, limit: int = 100) -> list[dict]:
     where = "where e.kind = :kind" if kind else ""
-    rows = db.query(
+    rows = query(db,
         f"""select e.*, u.name as user_name from events e left join users u on u.id = e.user_id
         {where} order by e.id desc limit :limit""",
         {"kind": kind, "limit": limit},

@@ -5,7 +5,7 @@ import json
 import sqlite_utils
 
 from ..errors import Conflict, NotFound
-from .connection import now, write
+from .connection import now, query, write
 
 
 def _project(row: dict) -> dict:
@@ -13,7 +13,7 @@ def _project(row: dict) -> dict:
 
 
 def find_project_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
-    rows = list(db.query("select * from projects where name = ?", [name]))
+    rows = list(query(db, "select * from projects where name = ?", [name]))
     return _project(rows[0]) if rows else None
 
 
@@ -25,14 +25,14 @@ def get_project_by_name(db: sqlite_utils.Database, name: str) -> dict:
 
 
 def get_project(db: sqlite_utils.Database, project_id: int) -> dict:
-    rows = list(db.query("select * from projects where id = ?", [project_id]))
+    rows = list(query(db, "select * from projects where id = ?", [project_id]))
     if not rows:
         raise NotFound(f"no project with id {project_id}")
     return _project(rows[0])
 
 
 def list_projects(db: sqlite_utils.Database) -> list[dict]:
-    rows = db.query(
+    rows = query(db,
         """select p.*,
             (select count(*) from articles a where a.project_id = p.id) as n_articles,
             (select count(*) from paragraphs g where g.project_id = p.id and g.queued = 1) as n_paragraphs
@@ -83,7 +83,7 @@ def remove_member(db: sqlite_utils.Database, project_id: int, user_id: int) -> N
 
 def list_members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
     return list(
-        db.query(
+        query(db,
             """select u.id, u.name, u.active, m.role from project_members m join users u on u.id = m.user_id
             where m.project_id = ? order by u.name collate nocase""",
             [project_id],
@@ -92,7 +92,7 @@ def list_members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
 
 
 def list_user_projects(db: sqlite_utils.Database, user_id: int) -> list[dict]:
-    rows = db.query(
+    rows = query(db,
         """select p.*, m.role as member_role from projects p
         join project_members m on m.project_id = p.id and m.user_id = ? order by p.name""",
         [user_id],

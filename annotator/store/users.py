@@ -3,16 +3,16 @@
 import sqlite_utils
 
 from ..errors import Conflict, NotFound
-from .connection import now, write
+from .connection import now, query, write
 
 
 def find_user_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
-    rows = list(db.query("select * from users where name = :name", {"name": name}))
+    rows = list(query(db, "select * from users where name = :name", {"name": name}))
     return rows[0] if rows else None
 
 
 def find_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
-    rows = list(db.query("select * from users where id = :id", {"id": user_id}))
+    rows = list(query(db, "select * from users where id = :id", {"id": user_id}))
     return rows[0] if rows else None
 
 
@@ -31,7 +31,7 @@ def get_user(db: sqlite_utils.Database, user_id: int) -> dict:
 
 
 def list_users(db: sqlite_utils.Database) -> list[dict]:
-    return list(db.query("select * from users order by name collate nocase"))
+    return list(query(db, "select * from users order by name collate nocase"))
 
 
 def insert_user(db: sqlite_utils.Database, *, name: str, password_hash: str, role: str) -> dict:
