@@ -10,7 +10,7 @@ from . import agreement, export, review, store
 from .errors import Invalid, NotFound
 from .scheme import load_scheme, normalize, validate
 from .store import datasets as rows_store
-from .store import events
+from .store import events, users
 
 ONLY = ("all", "adjudicated", "unanimous")
 
@@ -160,7 +160,7 @@ def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict
     if paragraph["text"] != record["text"]:
         raise Invalid(f"{where}, field text: differs from the stored text of {record['paragraph_id']}")
     try:
-        user_id = rows_store.get_user_id(db, record["annotator"])
+        user_id = users.get_user_by_name(db, record["annotator"])["id"]
     except NotFound as e:
         raise Invalid(f"{where}, field annotator: {e.message}; add the user first") from e
     labels = _strip_absent(record["labels"], scheme)

@@ -20,12 +20,18 @@ def sample_files() -> list[tuple[str, bytes]]:
     )
 
 
-def create_demo(db: sqlite_utils.Database) -> dict:
-    """Fill an empty database with the demo project and users; return the users' fresh passwords."""
-    project = projects.create_project(db, DEMO_PROJECT, overlap=2, extended="all")
+def import_samples(db: sqlite_utils.Database, project: dict) -> importing.ImportReport:
+    """Import the bundled sample articles into ``project``."""
     report = importing.ImportReport()
     for name, data in sample_files():
         importing.import_bytes(db, project, data, source_name=name, report=report)
+    return report
+
+
+def create_demo(db: sqlite_utils.Database) -> dict:
+    """Fill an empty database with the demo project and users; return the users' fresh passwords."""
+    project = projects.create_project(db, DEMO_PROJECT, overlap=2, extended="all")
+    report = import_samples(db, project)
     created = []
     for name, role in DEMO_USERS:
         password = accounts.generate_password()

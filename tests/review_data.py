@@ -7,7 +7,7 @@ import copy
 import json
 from pathlib import Path
 
-from annotator import demo, importing
+from annotator import demo
 from annotator.store.connection import now
 
 SAMPLES = [
@@ -24,8 +24,7 @@ LAVROV_STATED, LAVROV_REITERATED = (s["labels"] for s in SAMPLES)
 
 def import_sample(db, project) -> dict:
     """Import the sample article into ``project``; return ``{"stated": id, "reiterated": id, "others": [ids]}``."""
-    for name, data in demo.sample_files():
-        importing.import_bytes(db, project, data, source_name=name)
+    demo.import_samples(db, project)
     rows = {
         r["text"]: r["id"]
         for r in db.query("select id, text from paragraphs where project_id = ?", [project["id"]])

@@ -34,8 +34,7 @@ def _reference():
 @pytest.fixture
 def labelled(db, project):
     """The sample article imported, both worked paragraphs labelled by two annotators (one disagreeing), one gold."""
-    for name, data in demo.sample_files():
-        importing.import_bytes(db, project, data, source_name=name)
+    demo.import_samples(db, project)
     rows = {r["text"]: r for r in db.query("select p.id, p.text, p.position, a.uid from paragraphs p join articles a on a.id = p.article_id")}
     items = []
     for ref in _reference():

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from ..errors import NotFound
 from .connection import now, query
 
 _PARAGRAPH_COLUMNS = """
@@ -82,13 +81,6 @@ def find_paragraph_for_export_id(db: sqlite_utils.Database, project_id: int, art
         )
     )
     return rows[0] if rows else None
-
-
-def get_user_id(db: sqlite_utils.Database, name: str) -> int:
-    row = db.execute("select id from users where name = ?", [name]).fetchone()
-    if row is None:
-        raise NotFound(f"no user named {name!r}")
-    return row[0]
 
 
 def upsert_imported_annotation(

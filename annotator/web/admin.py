@@ -24,6 +24,15 @@ def _users_page(form=None, *, new_password=None, status=200):
     )
 
 
+def _change(form, apply, message):
+    """Validate a one-field admin form, apply it, flash what changed and go back to the user list."""
+    if not form.validate_on_submit():
+        return _users_page(status=400)
+    apply(form)
+    flash(message(form))
+    return redirect(url_for("admin.users"))
+
+
 @bp.get("/users")
 @role_required("admin")
 def users():
@@ -52,23 +61,18 @@ def add_user():
 @bp.post("/users/<name>/role")
 @role_required("admin")
 def set_role(name):
-    form = RoleForm()
-    if not form.validate_on_submit():
-        return _users_page(status=400)
-    accounts.set_role(get_db(), name, form.role.data, actor_id=g.user["id"])
-    flash(f"{name} is now {form.role.data}.")
-    return redirect(url_for("admin.users"))
+    return _change(RoleForm(), lambda form: accounts.set_role(get_db(), name, form.role.data, actor_id=g.user["id"]),
+                   lambda form: f"{name} is now {form.role.data}.")
 
 
 @bp.post("/users/<name>/active")
 @role_required("admin")
 def set_active(name):
-    form = ActiveForm()
-    if not form.validate_on_submit():
-        return _users_page(status=400)
-    accounts.set_active(get_db(), name, form.active.data, actor_id=g.user["id"])
-    flash(f"{name} is {'active' if form.active.data else 'deactivated'}.")
-    return redirect(url_for("admin.users"))
+    return _change(
+        ActiveForm(),
+        lambda form: accounts.set_active(get_db(), name, form.active.data, actor_id=g.user["id"]),
+        lambda form: f"{name} is {'active' if form.active.data else 'deactivated'}.",
+    )
 
 
 @bp.post("/users/<name>/password")
@@ -86,11 +90,8 @@ def reset_password(name):
 @bp.post("/users/<name>/unlock")
 @role_required("admin")
 def unlock(name):
-    if not ConfirmForm().validate_on_submit():
-        return _users_page(status=400)
-    accounts.unlock(get_db(), name, actor_id=g.user["id"])
-    flash(f"{name} is unlocked.")
-    return redirect(url_for("admin.users"))
+    return _change(ConfirmForm(), lambda form: accounts.unlock(get_db(), name, actor_id=g.user["id"]),
+                   lambda form: f"{name} is unlocked.")
 
 
 @bp.get("/events")

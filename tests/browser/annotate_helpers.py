@@ -5,10 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from annotator import projects as project_service
 from annotator import queue, store
 from annotator.store import users
-from tests.conftest import USERS
+from tests.browser.conftest import sample_project
 
 REFERENCE = Path(__file__).resolve().parents[2] / "annotator/samples/rt-2024-01-30-lavrov-weapons.labels.jsonl"
 
@@ -20,18 +19,7 @@ def reference() -> list[dict]:
 @pytest.fixture(scope="session")
 def kbd_project(live_db):
     """A project holding the sample article, overlap 4 so every test user can take every paragraph."""
-    from annotator import demo, importing
-
-    db = store.connect(live_db)
-    project = project_service.find_project_by_name(db, "kbd")
-    if project is None:
-        project = project_service.create_project(db, "kbd", overlap=4, extended="all")
-        for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
-        for file_name, data in demo.sample_files():
-            importing.import_bytes(db, project, data, source_name=file_name)
-    db.close()
-    return project
+    return sample_project(live_db, "kbd", overlap=4)
 
 
 def hand_over(live_db, project: dict, user_name: str, text_start: str) -> int:

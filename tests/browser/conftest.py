@@ -90,18 +90,23 @@ def login(page, live_server):
     return log_in
 
 
+def sample_project(live_db: str, name: str, *, overlap: int) -> dict:
+    """The project ``name`` on the live server holding the sample article, every test user a member; made once."""
+    from annotator import demo
+
+    db = store.connect(live_db)
+    try:
+        project = project_service.find_project_by_name(db, name)
+        if project is None:
+            project = project_service.create_project(db, name, overlap=overlap, extended="all")
+            for user, role in USERS.items():
+                project_service.add_member(db, project["id"], user, role=role)
+            demo.import_samples(db, project)
+        return project
+    finally:
+        db.close()
+
+
 @pytest.fixture(scope="session")
 def live_project(live_db):
-    """A project on the live server holding the bundled sample article, every test user a member."""
-    db = store.connect(live_db)
-    from annotator import demo, importing
-
-    project = project_service.find_project_by_name(db, "live")
-    if project is None:
-        project = project_service.create_project(db, "live", overlap=2, extended="all")
-        for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
-        for file_name, data in demo.sample_files():
-            importing.import_bytes(db, project, data, source_name=file_name)
-    db.close()
-    return project
+    return sample_project(live_db, "live", overlap=2)
