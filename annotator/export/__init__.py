@@ -40,16 +40,16 @@ when absent), so pyarrow sees one schema; ``records.RECORD_SPECS`` is the exact
 shape of each view, and the dataset card declares it as Hugging Face features, so
 ``datasets.load_dataset(<export dir>)`` never infers a type from a first block of nulls.
 
+Filtering (only adjudicated, only unanimous, a minimum of annotators) happens in the store's SQL.
+
 Entry points: ``records``, ``encode_records`` (the same records already serialised,
 for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
-``filter_rows`` (only adjudicated, only unanimous, a minimum of annotators),
 ``split_for``, ``write_export``, ``iter_jsonl``, ``to_brat``, ``write_brat``,
 ``read_all_export``.
 """
 
 from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
 from .encode import EncodedRecord, encode_records
-from .filters import filter_rows
 from .records import (
     EXPORT_VERSION,
     LABELS,
@@ -70,7 +70,6 @@ __all__ = [
     "EXPORT_VERSION",
     "EncodedRecord",
     "encode_records",
-    "filter_rows",
     "LABELS",
     "RECORD_SPECS",
     "SPLITS",
