@@ -9,7 +9,7 @@ import math
 
 import sqlite_utils
 
-from . import accounts, projects, queue, review, store
+from . import queue, review, store
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
@@ -48,12 +48,8 @@ def scheme_for(project: dict) -> Scheme:
     return load_scheme(project["scheme"], extended=project.get("settings", {}).get("extended") or [])
 
 
-def check_member(db: sqlite_utils.Database, project: dict, user: dict) -> str:
-    """Return the user's role in the project; raise ``Forbidden`` when they are not a member."""
-    role = projects.member_role(db, project, user)
-    if role is None or not accounts.has_role({"role": role}, "annotator"):
-        raise Forbidden(f"you are not a member of the project {project['name']!r}")
-    return role
+# Every project role includes the annotator's rights, so membership is the whole check.
+check_member = queue.check_member
 
 
 def _paragraph(db, project: dict, paragraph_id: int) -> dict:
@@ -268,8 +264,7 @@ def discard_draft(db: sqlite_utils.Database, *, project: dict, user: dict, parag
 
 
 def next_paragraph(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict | None:
-    """Lease and return the user's next paragraph, or ``None`` when their work is done."""
-    check_member(db, project, user)
+    """Lease and return the user's next paragraph, or ``None`` when their work is done (the queue checks membership)."""
     return queue.next_paragraph(db, project=project, user=user)
 
 

@@ -28,9 +28,8 @@ The rules, which the tests hold the code to:
 
 import sqlite_utils
 
-from . import accounts, store
+from . import projects, store
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .store import projects as project_store
 from .store import queue as q
 
 LEASE_MINUTES = 30
@@ -50,12 +49,12 @@ def _lease_minutes(project: dict, lease_minutes: int | None) -> float:
     return float(lease_minutes or project.get("settings", {}).get("lease_minutes") or LEASE_MINUTES)
 
 
-def check_member(db: sqlite_utils.Database, project: dict, user: dict) -> None:
-    """Raise ``Forbidden`` unless ``user`` is an admin or a member of ``project``."""
-    if accounts.has_role(user, "admin"):
-        return
-    if project_store.find_member_role(db, project["id"], user["id"]) is None:
+def check_member(db: sqlite_utils.Database, project: dict, user: dict) -> str:
+    """Return the user's role in ``project``; raise ``Forbidden`` unless they are an admin or a member."""
+    role = projects.member_role(db, project, user)
+    if role is None:
         raise Forbidden(f"you are not a member of the project {project['name']!r}")
+    return role
 
 
 def _paragraph_in(db: sqlite_utils.Database, project: dict, paragraph_id: int) -> dict:
