@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import export, review, store
+from . import agreement, export, review, store
 from .errors import Invalid, NotFound
 from .scheme import load_scheme, normalize, validate
 from .store import datasets as rows_store
@@ -38,13 +38,33 @@ def _check(view: str, only: str, min_annotators: int) -> None:
 
 
 def agreement_summary(db: sqlite_utils.Database, project: dict) -> dict:
-    """Return the project's agreement per field and per annotator pair, for the manifest and the card.
+    """Return the project's agreement per field, streamed paragraph by paragraph."""
+    summary: dict = {}
+    for _ in _with_agreement(rows_store.iter_annotation_rows(db, project["id"], min_annotators=2), summary):
+        pass
+    return summary
 
-    The review package keeps agreement counts per block of paragraphs and recounts only blocks
-    whose annotations changed, so an export reuses them instead of reading every label again.
+
+def _with_agreement(rows: Iterable[dict], summary: dict) -> Iterator[dict]:
+    """Pass ``rows`` (sorted by paragraph) through, filling ``summary`` with their agreement once they are spent.
+
+    One pass serves both the export and its agreement summary, so each labels document
+    is read and parsed once.
     """
-    summary = review.report_summary(review.agreement_report(db, project))
-    return {key: summary[key] for key in ("fields", "pairs", "annotators", "n_multi")}
+    accumulator = agreement.FieldAccumulator()
+    current, group = None, {}
+    for row in rows:
+        if row["paragraph_id"] != current:
+            if len(group) >= 2:
+                # No paragraph_id: the summary needs the fields, not an entry per paragraph.
+                accumulator.add({"annotations": group})
+            current, group = row["paragraph_id"], {}
+        group[row["annotator"]] = row["labels"]
+        yield row
+    if len(group) >= 2:
+        accumulator.add({"annotations": group})
+    report = accumulator.report()
+    summary.update({"fields": report["fields"], "annotators": report["annotators"]})
 
 
 def label_definitions(scheme) -> dict:
@@ -74,8 +94,13 @@ def export_dataset(
     """Write the project's ``view`` to ``out_dir`` (atomically, in constant memory); return the manifest."""
     _check(view, only, min_annotators)
     scheme = _scheme_for(project)
-    summary = agreement_summary(db, project)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+    if view == "all":
+        # Filled as the rows stream past; write_export reads it only after the last record.
+        summary: dict = {}
+        rows = _with_agreement(rows, summary)
+    else:
+        summary = agreement_summary(db, project)
     params = {
         "project": project["name"],
         "view": view,
