@@ -39,7 +39,6 @@ import datetime as dt
 from . import meta as _meta
 from .decode import decode_bytes
 from .detect import FORMATS, binary_kind, detect_format
-from .html import extract_html
 from .jsonl import CONTENT_FIELDS, iter_records
 from .models import KINDS, META_KEYS, Document, IngestError, Unit
 from .text import clean_text
@@ -47,6 +46,14 @@ from .text import clean_text
 __all__ = ["read_document", "Document", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
 
 _BODY_KINDS = {"body", "quote", "subheading"}
+
+
+def extract_html(*args, **kwargs):
+    """``html.extract_html``, imported on first use: trafilatura and lxml add ~20 MB to every
+    process that loads the package, and the web server reads HTML only when someone imports it."""
+    from .html import extract_html as extract
+
+    return extract(*args, **kwargs)
 
 
 def read_document(data: bytes, *, name: str | None = None, format: str = "auto",
