@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -260,21 +261,32 @@ def load_scheme(name_or_path: str | Path = DEFAULT_SCHEME, *,
     """
     text = str(name_or_path)
     if isinstance(name_or_path, Path) or "/" in text or "\\" in text or text.endswith(".toml"):
-        path = Path(text)
-        if not path.is_file():
+        if not Path(text).is_file():
             raise SchemeError(f"scheme file not found: {text}")
+        path = str(Path(text).resolve())
     else:
-        path = SCHEMES_DIR / f"{text}.toml"
-        if not path.is_file():
-            raise SchemeError(f"unknown scheme {text!r}; shipped: {', '.join(list_schemes())}")
-    path = path.resolve()
+        path = _shipped_path(text)
     if isinstance(extended, str):
         ext_key: Any = extended
     elif extended is None:
         ext_key = None
     else:
         ext_key = tuple(extended)
-    return _load(str(path), path.stat().st_mtime_ns, ext_key)
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        raise SchemeError(f"scheme file not found: {path}") from None
+    return _load(path, mtime, ext_key)
+
+
+@functools.lru_cache(maxsize=64)
+def _shipped_path(name: str) -> str:
+    # Cached: every request loads its project's scheme by name, and resolving a path costs a stat
+    # per component; the file's mtime is still read on each call, so an edited scheme is reread.
+    path = SCHEMES_DIR / f"{name}.toml"
+    if not path.is_file():
+        raise SchemeError(f"unknown scheme {name!r}; shipped: {', '.join(list_schemes())}")
+    return str(path.resolve())
 
 
 @functools.lru_cache(maxsize=64)
