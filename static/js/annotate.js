@@ -9,8 +9,9 @@ window.Annotate = window.Annotate || {};
   function csrf() {
     try { return JSON.parse(document.body.getAttribute("hx-headers") || "{}")["X-CSRFToken"] || ""; } catch (e) { return ""; }
   }
+  // URL-encoded, not multipart: the labels travel as one field, and the server parses it faster.
   function post(url, fields, extra) {
-    const body = new FormData();
+    const body = new URLSearchParams();
     for (const [k, v] of Object.entries(fields)) body.append(k, v);
     return fetch(url, Object.assign({ method: "POST", body, credentials: "same-origin",
       headers: schemeHeaders({ "X-CSRFToken": csrf(), Accept: "application/json", "HX-Request": "true" }) }, extra || {}));
