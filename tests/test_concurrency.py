@@ -1,7 +1,9 @@
 """Twenty annotators over HTTP against the real waitress server, one SQLite file, a bounded run.
 
 Each thread logs in and loops "fetch the next paragraph → save labels with a span" through the
-annotate endpoints, with CSRF on, as a browser would. Afterwards no paragraph has more than k
+annotate endpoints, with CSRF on, as a browser would: against one server process with eight
+threads (a GET for the next paragraph, then a save), and against ``annotator serve --workers 2``
+(the page's "Save & next": one POST that saves and answers with the next paragraph). Afterwards no paragraph has more than k
 annotations (exactly k when the run reached the end), done + leased never exceeds k, the queue's
 counters match the rows, and no request failed.
 """
@@ -19,6 +21,8 @@ import pytest
 from annotator import accounts, create_app, store
 from annotator import projects as project_service
 from annotator.store import articles as article_store
+
+from .server_process import start_server_process
 
 THREADS = 20
 OVERLAP = 3
@@ -127,8 +131,8 @@ def _build(db, project):
         )
 
 
-@pytest.fixture
-def served(tmp_path):
+@pytest.fixture(params=["threads", "workers"])
+def served(request, tmp_path):
     import waitress
 
     path = str(tmp_path / "concurrency.db")
@@ -140,11 +144,18 @@ def served(tmp_path):
         project_service.add_member(db, project["id"], name, role="annotator")
     _build(db, project)
     db.close()
+    info = {"path": path, "project": project, "names": names, "save_and_next": request.param == "workers"}
+    if request.param == "workers":
+        process, port = start_server_process(path, "--workers", "2", "--threads", "2")
+        yield {**info, "port": port}
+        process.terminate()
+        assert process.wait(10) == 0
+        return
     app = create_app({"DB": path, "SECRET_KEY": "concurrency-test", "TESTING": False})
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield {"path": path, "port": server.effective_port, "project": project, "names": names}
+    yield {**info, "port": server.effective_port}
     server.close()
     thread.join(5)
 
@@ -161,28 +172,41 @@ def test_twenty_annotators_over_http(served):
         try:
             client.login(name, PASSWORD)
             barrier.wait()
+            paragraph_id = None
             while time.monotonic() < deadline:
-                status, headers, body = client.request(
-                    "GET", f"/projects/{project_id}/annotate", headers={"HX-Request": "true"}
-                )
-                if status != 200:
-                    failures.append(f"{name}: next → {status} {body[:200]!r}")
-                    return
-                match = re.search(r"/paragraphs/(\d+)$", headers.get("x-push-url", ""))
-                if match is None:
-                    finished.append(name)  # the done page: no work left for this annotator
-                    return
-                paragraph_id = int(match.group(1))
+                if paragraph_id is None or not served["save_and_next"]:
+                    status, headers, body = client.request(
+                        "GET", f"/projects/{project_id}/annotate", headers={"HX-Request": "true"}
+                    )
+                    if status != 200:
+                        failures.append(f"{name}: next → {status} {body[:200]!r}")
+                        return
+                    match = re.search(r"/paragraphs/(\d+)$", headers.get("x-push-url", ""))
+                    if match is None:
+                        finished.append(name)  # the done page: no work left for this annotator
+                        return
+                    paragraph_id = int(match.group(1))
                 text = TEXT.format(n=paragraph_id - 1)
-                status, _, body = client.request(
+                form = {"labels": json.dumps(labels_for(text)), "version": "0", "seconds": "12.5"}
+                if served["save_and_next"]:
+                    form["next"] = "1"
+                status, headers, body = client.request(
                     "POST",
                     f"/projects/{project_id}/paragraphs/{paragraph_id}/annotation",
-                    form={"labels": json.dumps(labels_for(text)), "version": "0", "seconds": "12.5"},
-                    headers={"Accept": "application/json"},
+                    form=form,
+                    headers={"Accept": "application/json", "HX-Request": "true"},
                 )
                 if status != 200:
                     failures.append(f"{name}: save {paragraph_id} → {status} {body[:300]!r}")
                     return
+                if served["save_and_next"]:
+                    mine += 1
+                    match = re.search(r"/paragraphs/(\d+)$", headers.get("x-push-url", ""))
+                    if match is None:
+                        finished.append(name)
+                        return
+                    paragraph_id = int(match.group(1))
+                    continue
                 mine += 1
         except Exception as e:  # noqa: BLE001 - reported below
             failures.append(f"{name}: {e!r}")

@@ -38,20 +38,22 @@ def migrate(db_path):
     click.echo(f"Applied {', '.join(applied)}; schema {version}." if applied else f"Up to date (schema {version}).")
 
 
-def _serve(db_path: str, host: str, port: int, threads: int) -> None:
-    import waitress
-
-    from .. import create_app
+def _serve(db_path: str, host: str, port: int, threads: int, workers: int) -> None:
+    from .. import create_app, serving
 
     app = create_app({"DB": db_path})
-    click.echo(f"Serving annotator on http://{host}:{port}/ ({threads} threads); Ctrl+C stops it.")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="annotator")
+    how = f"{workers} worker processes x {threads} threads" if workers > 1 else f"{threads} threads"
+    click.echo(f"Serving annotator on http://{host}:{port}/ ({how}); Ctrl+C stops it.")
+    serving.serve(app, host=host, port=port, workers=workers, threads=threads)
 
 
 serve_options = [
     click.option("--host", default="127.0.0.1", show_default=True, envvar="ANNOTATOR_HOST", help="Address to listen on."),
     click.option("--port", default=5000, show_default=True, type=int, envvar="ANNOTATOR_PORT", help="Port."),
-    click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256), help="Worker threads."),
+    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), envvar="ANNOTATOR_WORKERS",
+                 help="Server processes (Linux, macOS): one per CPU core for a team annotating at once."),
+    click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256), envvar="ANNOTATOR_THREADS",
+                 help="Threads per server process."),
 ]
 
 
@@ -65,11 +67,11 @@ def with_serve_options(command):
 @db_option
 @with_serve_options
 @expected_failures
-def serve(db_path, host, port, threads):
-    """Serve the web app with waitress, a production WSGI server."""
+def serve(db_path, host, port, workers, threads):
+    """Serve the web app with waitress, a production WSGI server (see annotator/serving.py)."""
     with open_db(db_path):
         pass
-    _serve(db_path, host, port, threads)
+    _serve(db_path, host, port, threads, workers)
 
 
 @click.command()
@@ -77,7 +79,7 @@ def serve(db_path, host, port, threads):
 @with_serve_options
 @click.option("--no-serve", is_flag=True, help="Only create the demo database, do not serve.")
 @expected_failures
-def demo(db_path, host, port, threads, no_serve):
+def demo(db_path, host, port, workers, threads, no_serve):
     """Create a demo database (sample articles, demo users) if there is none, then serve."""
     if Path(db_path).exists():
         click.echo(f"Using the existing database {db_path}; its passwords are unchanged.")
@@ -91,7 +93,7 @@ def demo(db_path, host, port, threads, no_serve):
             click.echo(f"  {role:<10} {name:<12} {password}")
     click.echo(f"Open http://{host}:{port}/ in a browser.")
     if not no_serve:
-        _serve(db_path, host, port, threads)
+        _serve(db_path, host, port, threads, workers)
 
 
 @click.command()

@@ -21,6 +21,16 @@ KEEP_PER_THREAD = 4
 _local = threading.local()
 
 
+def _forget_inherited() -> None:
+    # A forked server worker must not use (or close) SQLite connections it inherited: they share
+    # the parent's file locks. It opens its own.
+    global _local
+    _local = threading.local()
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
+
+
 def get_db() -> sqlite_utils.Database:
     if "db" not in g:
         g.db = _thread_connection(current_app.config["DB"])
