@@ -180,12 +180,36 @@ def save(
     stale version, or when the lease ran out and others filled the paragraph (the labels are then
     kept as a draft).
     """
+    return _save(db, project, user, paragraph_id, labels, version, seconds, lease_next=False)[0]
+
+
+def save_and_lease_next(
+    db: sqlite_utils.Database,
+    *,
+    project: dict,
+    user: dict,
+    paragraph_id: int,
+    labels: dict,
+    version: int,
+    seconds: float = 0.0,
+) -> tuple[dict, dict | None]:
+    """``save``, then lease the user's next paragraph in the same transaction; return both.
+
+    The next paragraph is ``None`` when no work is left or the project is paused (``next_paragraph``
+    says which). One transaction instead of two: the pages both touch (the paragraph counters, the
+    assignments) are written to the log once, and the commit, the dearest statement of a save, is paid once.
+    """
+    return _save(db, project, user, paragraph_id, labels, version, seconds, lease_next=True)
+
+
+def _save(db, project, user, paragraph_id, labels, version, seconds, *, lease_next: bool) -> tuple[dict, dict | None]:
     paragraph, _, _ = _access(db, project, user, paragraph_id)
     scheme = scheme_for(project)
     labels = normalize(labels, scheme)
     errors = validate(labels, paragraph["text"], scheme)
     if errors:
         raise LabelsInvalid(errors)
+    following = None
     try:
         with store.write(db):
             saved = annotation_store.save_annotation(
@@ -200,13 +224,15 @@ def save(
             queue.complete(db, project=project, user=user, paragraph_id=paragraph_id)
             # The review queue's disagreement (and unanimous gold) follow every save, in its transaction.
             review.annotation_saved(db, project=project, paragraph_id=paragraph_id)
+            if lease_next and not project.get("paused"):
+                following = queue.next_paragraph(db, project=project, user=user)
     except Conflict as e:
         if not hasattr(e, "current"):  # the paragraph is full: keep the work
             annotation_store.save_draft(
                 db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
             )
         raise
-    return saved
+    return saved, following
 
 
 def apply_form(labels: dict, form: dict, scheme: Scheme) -> dict:

@@ -348,3 +348,22 @@ def test_stance_targets_named_in_the_article_are_offered(db, project, ann):
     page = ann.get(f"/projects/{project['id']}/paragraphs/{ids[1]}").get_data(as_text=True)
     datalist = page[page.index('<datalist id="stance-targets">'):]
     assert '<option value="Western governments">' in datalist[: datalist.index("</datalist>")]
+
+
+def test_save_and_next_leases_the_next_in_the_same_transaction_and_keeps_the_save_when_paused(db, project, ann):
+    from annotator import queue, team
+
+    ids = add_article(db, project, ["First paragraph.", "Second paragraph.", "Third paragraph."])
+    ann.get(f"/projects/{project['id']}/annotate")
+    me = user(db, "annotator1")["id"]
+    post_labels(ann, project, ids[0], {"kind": "body"}, next_=True, headers={"HX-Request": "true"})
+    assert queue.find_assignment(db, paragraph_id=ids[0], user_id=me)["state"] == "done"
+    assert queue.find_assignment(db, paragraph_id=ids[1], user_id=me)["state"] == "leased"
+    # Paused by an administrator meanwhile: the save still lands, nothing new is leased, the page says why.
+    team.set_paused(db, project, True)
+    response = post_labels(ann, project, ids[1], {"kind": "body"}, next_=True, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert b"paused" in response.data
+    assert queue.find_assignment(db, paragraph_id=ids[1], user_id=me)["state"] == "done"
+    assert queue.find_assignment(db, paragraph_id=ids[2], user_id=me) is None
+    assert annotation_store.find_annotation(db, ids[1], me)["version"] == 1

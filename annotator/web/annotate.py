@@ -89,11 +89,12 @@ def _render_task(project: dict, paragraph_id: int, *, status: int = 200, push: b
     return response
 
 
-def _render_next(project: dict, *, push: bool = True):
-    """Lease the next paragraph and render it (htmx) or redirect to it; the done page when none is left."""
+def _render_next(project: dict, *, push: bool = True, leased: dict | None = None):
+    """Lease the next paragraph (unless ``leased`` is it) and render it (htmx) or redirect to it; the done
+    page when none is left."""
     db = get_db()
     try:
-        paragraph = annotation.next_paragraph(db, project=project, user=g.user)
+        paragraph = leased or annotation.next_paragraph(db, project=project, user=g.user)
     except annotation.Paused as e:
         return _render_done(project, paused=e.message)
     if paragraph is None:
@@ -130,6 +131,8 @@ def save(project_id, paragraph_id):
     db = get_db()
     form = request.form
     plain = "labels" not in form
+    then_next = bool(form.get("next")) and not plain
+    leased = None
     try:
         version = annotation.parse_version(form.get("version"))
         seconds = annotation.parse_seconds(form.get("seconds"))
@@ -140,9 +143,16 @@ def save(project_id, paragraph_id):
             labels = annotation.apply_form(labels, fields, annotation.scheme_for(project))
         else:
             labels = annotation.parse_labels(form.get("labels"))
-        saved = annotation.save(
-            db, project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version, seconds=seconds
-        )
+        if then_next:
+            saved, leased = annotation.save_and_lease_next(
+                db, project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version,
+                seconds=seconds,
+            )
+        else:
+            saved = annotation.save(
+                db, project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version,
+                seconds=seconds,
+            )
     except annotation.LabelsInvalid as e:
         if plain:
             return _render_task(project, paragraph_id, status=400, form_errors=e.errors)
@@ -157,8 +167,8 @@ def save(project_id, paragraph_id):
         return jsonify(message=e.message, current=getattr(e, "current", None)), 409
     if plain:
         return redirect(url_for("annotate.start", project_id=project_id), 303)
-    if form.get("next"):
-        return _render_next(project)
+    if then_next:
+        return _render_next(project, leased=leased)
     return jsonify(saved)
 
 
