@@ -176,6 +176,7 @@ def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict
         labels=labels,
         scheme_version=str(scheme.version),
         seconds=float(record.get("seconds") or 0),
+        export=export.stored_labels(labels),
     )
     counts[outcome] += 1
 

@@ -64,11 +64,17 @@ from .records import (
 )
 from .roundtrip import ExportFormatError, read_all_export, validate_all_record
 from .splits import SPLITS, split_for
+from .stored import LABELS_FORMAT, EncodedBatch, StoredLabels, encode_stored_all, stored_labels
 from .writer import dumps_record, iter_jsonl, write_export
 
 __all__ = [
     "EXPORT_VERSION",
+    "LABELS_FORMAT",
+    "StoredLabels",
+    "stored_labels",
+    "EncodedBatch",
     "EncodedRecord",
+    "encode_stored_all",
     "encode_records",
     "LABELS",
     "RECORD_SPECS",

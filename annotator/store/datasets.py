@@ -92,13 +92,16 @@ def upsert_imported_annotation(
     labels: dict,
     scheme_version: str,
     seconds: float,
+    export: tuple[str, str, str] | None = None,
 ) -> str:
     """Store an annotation read from an export as the user's current labels; return added|updated|unchanged.
 
     The queue's bookkeeping follows: the paragraph counts as done by that user.
     Call inside ``write``; every change is a new revision, so nothing saved before is lost.
+    ``export`` is what an export makes of ``labels``, as for ``annotations.save_annotation``.
     """
     text = json.dumps(labels, ensure_ascii=False, sort_keys=True)
+    forms = list(export) if export is not None else [None, None, None]
     stamp = now()
     existing = db.execute(
         "select id, labels, version from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
@@ -109,16 +112,18 @@ def upsert_imported_annotation(
             return "unchanged"
         version += 1
         db.execute(
-            "update annotations set labels = ?, version = ?, updated_at = ? where id = ?",
-            [text, version, stamp, annotation_id],
+            """update annotations set labels = ?, version = ?, updated_at = ?, export_format = ?, export_labels = ?,
+                export_counts = ? where id = ?""",
+            [text, version, stamp, *forms, annotation_id],
         )
         outcome = "updated"
     else:
         version = 1
         annotation_id = db.execute(
             """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
-                created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?, ?)""",
-            [paragraph_id, user_id, text, scheme_version, seconds, stamp, stamp],
+                created_at, updated_at, export_format, export_labels, export_counts)
+                values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)""",
+            [paragraph_id, user_id, text, scheme_version, seconds, stamp, stamp, *forms],
         ).lastrowid
         outcome = "added"
     db.execute(
