@@ -26,10 +26,12 @@ from .counts import count_decision, count_label_doc, count_labels, count_span_la
 from .encode import EncodedRecord
 from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features
 from .splits import SPLITS, check_ratios, split_for
+from .stored import EncodedBatch, fold_counts
 
 MANIFEST = "manifest.json"
 README = "README.md"
-_FLUSH_CHARS = 1 << 18  # characters joined per write and hash update: fewer calls, bounded memory
+_FLUSH_BYTES = 1 << 18  # bytes joined per write and hash update: fewer calls, bounded memory
+_PENDING_COUNTS = 4096  # distinct counts texts held before they are folded into the label counts
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -56,28 +58,52 @@ class _Part:
         self.tmp = out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
         self.fh = open(self.tmp, "wb")  # noqa: SIM115 - closed in finish()/abort()
         self.sha = hashlib.sha256()
-        self.buf: list[str] = []
+        self.buf: list[bytes] = []
         self.buffered = 0
         self.records = 0
         self.articles = 0
         self.bytes = 0
         self.last_article: str | None = None
         self.labels: dict[str, int] = {}
+        # counts texts of stored records -> records, folded into ``labels`` when it grows and at the end
+        self.pending: dict[str, int] = {}
 
     def add(self, line: str, article_id: str) -> None:
-        self.buf.append(line)
-        self.buffered += len(line)
+        data = line.encode("utf-8")
+        self.buf.append(data)
+        self.buffered += len(data)
         self.records += 1
         if article_id != self.last_article:
             # Rows arrive sorted by article, so counting changes counts articles in O(1) memory.
             self.articles += 1
             self.last_article = article_id
-        if self.buffered >= _FLUSH_CHARS:
+        if self.buffered >= _FLUSH_BYTES:
             self.flush()
+
+    def add_batch(self, batch: EncodedBatch) -> None:
+        lines = batch.lines
+        self.buf += lines
+        self.buffered += sum(map(len, lines))
+        self.records += len(lines)
+        if batch.article_id != self.last_article:
+            self.articles += 1
+            self.last_article = batch.article_id
+        pending = self.pending
+        get = pending.get
+        for text, n in batch.counts.items():
+            pending[text] = get(text, 0) + n
+        if len(pending) > _PENDING_COUNTS:
+            self.fold()
+        if self.buffered >= _FLUSH_BYTES:
+            self.flush()
+
+    def fold(self) -> None:
+        fold_counts(self.pending, self.labels)
+        self.pending.clear()
 
     def flush(self) -> None:
         if self.buf:
-            data = "".join(self.buf).encode("utf-8")
+            data = b"".join(self.buf)
             self.buf.clear()
             self.buffered = 0
             self.sha.update(data)
@@ -86,6 +112,7 @@ class _Part:
 
     def finish(self, fsync: bool) -> None:
         self.flush()
+        self.fold()
         self.fh.flush()
         if fsync:
             os.fsync(self.fh.fileno())
@@ -160,7 +187,7 @@ def _previous_files(out_dir: Path) -> set[str]:
 def write_export(
     out_dir: str | os.PathLike,
     view: str,
-    records_iter: Iterable[Mapping | EncodedRecord],
+    records_iter: Iterable[Mapping | EncodedRecord | EncodedBatch],
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -175,6 +202,8 @@ def write_export(
     With ``split`` the records go to ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` by
     ``split_for(article_id, seed, split)``; with ``split=None`` to ``<view>.jsonl``.
     Memory is constant: records are serialised, hashed and written as they come.
+    ``records_iter`` may yield record dicts, ``EncodedRecord``s and ``EncodedBatch``es (the
+    ``all`` view from stored forms, an article at a time).
     Raises whatever ``records_iter`` raises, after removing every temporary file.
     """
     if view not in VIEWS:
@@ -196,6 +225,13 @@ def write_export(
         last_article: str | None = None
         part = parts.get(None)
         for rec in records_iter:
+            if rec.__class__ is EncodedBatch:
+                article_id = rec.article_id  # type: ignore[union-attr]
+                if ratios is not None and article_id != last_article:
+                    part = parts[split_for(article_id, seed, ratios)]
+                    last_article = article_id
+                part.add_batch(rec)  # type: ignore[union-attr, arg-type]
+                continue
             if rec.__class__ is EncodedRecord:
                 article_id, line = rec.article_id, rec.line  # type: ignore[union-attr]
             else:
