@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import secrets
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -32,6 +34,7 @@ MANIFEST = "manifest.json"
 README = "README.md"
 _FLUSH_BYTES = 1 << 18  # bytes joined per write and hash update: fewer calls, bounded memory
 _PENDING_COUNTS = 4096  # distinct counts texts held before they are folded into the label counts
+_IN_FLIGHT = 4  # joined blocks waiting for the writer thread: memory stays bounded
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -48,10 +51,49 @@ def iter_jsonl(records: Iterable[Mapping | EncodedRecord]) -> Iterator[str]:
         yield rec.line if rec.__class__ is EncodedRecord else _dumps(rec) + "\n"
 
 
+class _Sink:
+    """Hash and write the parts' data in a thread, beside the thread that makes the records.
+
+    sha256 and file writes release the GIL, so on a second core they cost the export nothing.
+    At most ``_IN_FLIGHT`` blocks wait; an error in the thread is raised in the caller at its next
+    ``put`` or at ``close``.
+    """
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue = queue.Queue(maxsize=_IN_FLIGHT)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="export-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            part, data = item
+            if self.error is None:
+                try:
+                    part.sha.update(data)
+                    part.fh.write(data)
+                except BaseException as e:  # kept for the caller, who stops the export
+                    self.error = e
+
+    def put(self, part: _Part, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((part, data))
+
+    def close(self) -> None:
+        """Wait for every block to be written; raise the thread's error, if any."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 class _Part:
     """One output file being streamed to its temporary name."""
 
-    def __init__(self, out_dir: Path, name: str, split: str | None):
+    def __init__(self, out_dir: Path, name: str, split: str | None, sink: _Sink):
+        self.sink = sink
         self.name = name
         self.split = split
         self.final = out_dir / name
@@ -106,12 +148,11 @@ class _Part:
             data = b"".join(self.buf)
             self.buf.clear()
             self.buffered = 0
-            self.sha.update(data)
-            self.fh.write(data)
+            self.sink.put(self, data)
             self.bytes += len(data)
 
     def finish(self, fsync: bool) -> None:
-        self.flush()
+        """Write what is left; call after the sink is closed (every block written)."""
         self.fold()
         self.fh.flush()
         if fsync:
@@ -216,12 +257,13 @@ def write_export(
 
     parts: dict[str | None, _Part] = {}
     extra_tmps: list[tuple[Path, Path]] = []
+    sink = _Sink()
     try:
         if ratios is None:
-            parts[None] = _Part(out, f"{view}.jsonl", None)
+            parts[None] = _Part(out, f"{view}.jsonl", None, sink)
         else:
             for s in SPLITS:
-                parts[s] = _Part(out, f"{s}.jsonl", s)
+                parts[s] = _Part(out, f"{s}.jsonl", s, sink)
         last_article: str | None = None
         part = parts.get(None)
         for rec in records_iter:
@@ -249,6 +291,9 @@ def write_export(
                 if rec.decision_source is not None:  # type: ignore[union-attr]
                     count_decision(rec.decision_source, part.labels)  # type: ignore[union-attr]
         for p in parts.values():
+            p.flush()
+        sink.close()
+        for p in parts.values():
             p.finish(fsync)
 
         manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
@@ -257,6 +302,10 @@ def write_export(
         manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         extra_tmps.append(_write_tmp(out, MANIFEST, manifest_text, fsync))
     except BaseException:
+        try:
+            sink.close()
+        except BaseException:  # the first error is the one to raise
+            pass
         for p in parts.values():
             p.abort()
         for tmp, _final in extra_tmps:
