@@ -99,9 +99,9 @@ def export_dataset(
     cached_summary = view != "all" or min_annotators <= 2
     summary: dict = {}
     counting = None
-    # One snapshot: the records, their label counts and the agreement summary describe the same data.
-    with store.read(db):
-        try:
+    try:
+        # One snapshot: the records, their label counts and the agreement summary describe the same data.
+        with store.read(db):
             if cached_summary:
                 counting = review.ExportSummary(db, project["id"])
             records = _encoded_records(db, project, view, scheme, only=only, min_annotators=min_annotators,
@@ -120,11 +120,10 @@ def export_dataset(
                 agreement_summary=summary,
                 label_definitions=label_definitions(scheme),
             )
-        finally:
-            if counting is not None:
-                counting.close()
-    if counting is not None:
-        counting.keep()
+    finally:
+        if counting is not None:
+            counting.close()
+            counting.keep()  # blocks counted here are right even when the export failed
     events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir))
     return manifest
 

@@ -239,6 +239,7 @@ def test_the_summary_from_cached_blocks_equals_one_pass(db, project, blocks, tmp
 
 def test_a_block_changed_during_the_export_is_counted_as_the_export_saw_it(db, project, blocks, monkeypatch):
     monkeypatch.setattr(review.summary, "PARALLEL_MIN_CHUNKS", 1)
+    monkeypatch.setattr(review.summary, "_claim", lambda claimed: 10**6)  # the worker counts every block
     expected = _one_pass(db, project)
     other = store.connect(db.conn.execute("pragma database_list").fetchone()[2])
     with store.read(db):
@@ -249,8 +250,11 @@ def test_a_block_changed_during_the_export_is_counted_as_the_export_saw_it(db, p
         try:
             assert counting.process is not None
             assert _close(counting.finish(), json.loads(json.dumps(expected)))
+            # the worker left the changed block to this process, which counted it from the snapshot
+            assert list(counting.kept) == [8]
         finally:
             counting.close()
+    counting.keep()
     other.close()
     assert _one_pass(db, project) != expected
 

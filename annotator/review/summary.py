@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import pickle
 import sqlite3
+import tempfile
 from collections.abc import Iterable, Mapping
 
 import sqlite_utils
@@ -28,10 +29,6 @@ from .. import agreement
 from ..store import connect, read, reviewing, write
 from .queue import CHUNK, _group
 from .reports import CHUNK_FORMAT, PARALLEL_MIN_CHUNKS
-
-#: Blocks counted in the export's own process whose counts are kept for later (the rest are counted
-#: again by the next report): the states wait in memory until the export's read transaction ends.
-KEEP_MAX_CHUNKS = 16
 
 
 def _count_block(db: sqlite_utils.Database, project_id: int, chunk: int, names: Mapping[int, str]):
@@ -60,15 +57,28 @@ def summarise(merged: agreement.FieldAccumulator) -> dict:
     return {"fields": report["fields"], "annotators": report["annotators"]}
 
 
-def _worker(path: str, project_id: int, expected: dict[int, int], parent: int, conn) -> None:
-    """Worker process: recount the stale blocks still as the export sees them, keep each, merge them all."""
+def _claim(claimed) -> int:
+    """Take the next stale block's place in the list both processes count from."""
+    with claimed.get_lock():
+        k = claimed.value
+        claimed.value += 1
+    return k
+
+
+def _worker(path: str, project_id: int, stale: list[tuple[int, int]], claimed, parent: int, conn) -> None:
+    """Worker process: recount stale blocks still as the export sees them, keep each, merge them all.
+
+    ``stale`` lists ``(block, changes in the export's snapshot)``; the export's process takes
+    blocks from the same list once its records are written (``claimed`` is the next place).
+    """
     db = connect(path, migrate=False)
     try:
         names = reviewing.user_names(db)
         merged, changed = agreement.FieldAccumulator(), []
-        for chunk, changes in expected.items():
+        while (k := _claim(claimed)) < len(stale):
             if os.getppid() != parent:  # the export is gone: nobody will read the result
                 return
+            chunk, changes = stale[k]
             with read(db):
                 if reviewing.chunk_changes(db, project_id, chunk) != changes:
                     changed.append(chunk)
@@ -92,9 +102,10 @@ class ExportSummary:
     """The agreement summary of the project as the caller's read transaction sees it.
 
     ``ExportSummary(db, project_id)`` (inside ``store.read``) starts recounting stale blocks in a
-    worker when there are many; ``finish()`` (in the same transaction) merges everything and
-    returns the summary; ``close()`` stops a worker still running; ``keep()`` (after the
-    transaction) stores the blocks counted in this process.
+    worker when there are many; ``finish()`` (in the same transaction) merges the current blocks,
+    counts stale ones beside the worker until none is left, and returns the summary; ``close()``
+    stops a worker still running; ``keep()`` (after the transaction) stores the blocks counted in
+    this process.
     """
 
     def __init__(self, db: sqlite_utils.Database, project_id: int, *, workers: int | None = None):
@@ -106,16 +117,18 @@ class ExportSummary:
             k for k, c in chunks.items() if c["counted"] == c["changes"] and c["fingerprint"] == CHUNK_FORMAT
         )
         self.stale = sorted(set(chunks) - set(self.current))
-        self.kept: dict[int, bytes] = {}
-        self.process = self.conn = None
+        self.kept: dict[int, tuple[int, int]] = {}  # block -> (offset, size) of its counts in ``spill``
+        self.spill = None
+        self.process = self.conn = self.claimed = None
         path = reviewing.database_path(db)
         workers = workers if workers is not None else os.cpu_count() or 1
         if path and workers >= 2 and len(self.stale) >= PARALLEL_MIN_CHUNKS:
             ctx = multiprocessing.get_context("spawn")
             self.conn, child = ctx.Pipe(duplex=False)
-            expected = {k: self.changes[k] for k in self.stale}
+            self.claimed = ctx.Value("q", 0)
+            stale = [(k, self.changes[k]) for k in self.stale]
             self.process = ctx.Process(
-                target=_worker, args=(path, project_id, expected, os.getpid(), child), daemon=True
+                target=_worker, args=(path, project_id, stale, self.claimed, os.getpid(), child), daemon=True
             )
             self.process.start()
             child.close()
@@ -123,17 +136,20 @@ class ExportSummary:
     def finish(self) -> dict:
         merged = agreement.FieldAccumulator()
         recount = self._merge_current(merged)
-        if self.process is not None:
+        if self.process is None:
+            recount += self.stale
+        else:
+            # Help the worker with the blocks it has not taken yet, then take its counts.
+            while (k := _claim(self.claimed)) < len(self.stale):
+                self._count_here([self.stale[k]], merged)
             try:
                 counted, changed = self.conn.recv()
-            except EOFError:  # the worker died: count here
-                counted, changed = agreement.FieldAccumulator(), self.stale
+            except EOFError:  # the worker died: count its blocks here
+                counted, changed = agreement.FieldAccumulator(), [k for k in self.stale if k not in self.kept]
             self.process.join()
             self.process = None
             merged.merge(counted)
             recount += changed
-        else:
-            recount += self.stale
         self._count_here(sorted(recount), merged)
         return summarise(merged)
 
@@ -153,8 +169,12 @@ class ExportSummary:
         names = reviewing.user_names(self.db)
         for k in chunks:
             acc = _count_block(self.db, self.project_id, k, names)
-            if len(self.kept) < KEEP_MAX_CHUNKS:
-                self.kept[k] = pickle.dumps(acc, pickle.HIGHEST_PROTOCOL)
+            # Nothing can be written in the export's read transaction: the counts wait on disk, not in memory.
+            state = pickle.dumps(acc, pickle.HIGHEST_PROTOCOL)
+            if self.spill is None:
+                self.spill = tempfile.TemporaryFile()
+            self.kept[k] = (self.spill.tell(), len(state))
+            self.spill.write(state)
             _fold(merged, acc)
 
     def close(self) -> None:
@@ -168,13 +188,17 @@ class ExportSummary:
             self.conn = None
 
     def keep(self) -> None:
-        if not self.kept:
+        """Store the blocks counted in this process (call outside the read transaction), then forget them."""
+        if self.spill is None:
             return
         try:
-            with write(self.db):
-                reviewing.save_chunk_states(
-                    self.db, self.project_id, {k: (CHUNK_FORMAT, self.changes[k], s) for k, s in self.kept.items()}
-                )
-        except sqlite3.OperationalError:
+            for k, (offset, size) in self.kept.items():
+                self.spill.seek(offset)
+                state = self.spill.read(size)
+                with write(self.db):
+                    reviewing.save_chunk_states(self.db, self.project_id, {k: (CHUNK_FORMAT, self.changes[k], state)})
+        except sqlite3.OperationalError:  # read-only or busy: the summary was right, the counts are not kept
             pass
-        self.kept = {}
+        finally:
+            self.spill.close()
+            self.spill, self.kept = None, {}
