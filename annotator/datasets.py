@@ -13,6 +13,7 @@ from .store import datasets as rows_store
 from .store import events, users
 
 ONLY = ("all", "adjudicated", "unanimous")
+DOWNLOAD_RATIOS = (80, 10, 10)  # a download's splits are the CLI's default ones
 
 
 def _scheme_for(project: dict):
@@ -220,7 +221,7 @@ def _drop_nulls(value):
     return value
 
 
-def iter_split(lines_and_records, split: str, *, seed: int, ratios=(80, 10, 10)):
+def iter_split(lines_and_records, split: str, *, seed: int, ratios=DOWNLOAD_RATIOS):
     """Keep the records of one split; ``split='all'`` keeps everything."""
     for record in lines_and_records:
         # spans records keep the article id in their meta
@@ -246,12 +247,23 @@ def iter_download_split(
     split: str = "all",
     seed: int = 0,
 ) -> Iterator[str]:
-    """Yield one split of the view as JSONL lines, for a streamed download."""
+    """Yield one split of the view as JSONL (lines, or an article's lines at once), for a streamed download."""
     check_download(view=view, only=only, min_annotators=min_annotators, split=split)
     scheme = _scheme_for(project)
+    if view == "all":
+        return _download_all(db, project, scheme, min_annotators=min_annotators, split=split, seed=seed)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     records = export.records(view, rows, scheme_name=scheme.name)
     return export.iter_jsonl(iter_split(records, split, seed=seed))
+
+
+def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:
+    # The same stored forms as export_dataset, in one snapshot, one article's lines per chunk.
+    with store.read(db):
+        for batch in _encoded_records(db, project, "all", scheme, only="all", min_annotators=min_annotators,
+                                      summary=None):
+            if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
+                yield b"".join(batch.lines)
 
 
 def export_brat(db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None) -> int:

@@ -149,6 +149,17 @@ def test_annotators_come_in_name_order_case_aside(db, project, mixed, tmp_path):
     assert ["adam", "annotator1", "Zed"] in by_paragraph.values()
 
 
+def test_the_streamed_download_is_the_exported_file(db, project, mixed, client_as, tmp_path):
+    datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "split")
+    datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "whole", split=None)
+    admin = client_as("admin")
+    url = f"/projects/{project['id']}/export.jsonl?view=all"
+    assert admin.get(url).data == (tmp_path / "whole" / "all.jsonl").read_bytes()
+    for split in ("train", "dev", "test"):
+        assert admin.get(f"{url}&split={split}").data == (tmp_path / "split" / f"{split}.jsonl").read_bytes()
+    assert admin.get(f"{url}&min_annotators=2").data.count(b"\n") == 7
+
+
 def test_min_annotators_filters_the_stored_path_like_the_old_one(db, project, mixed, tmp_path):
     manifest = datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "two", split=None, min_annotators=2)
     assert manifest["counts"]["records"]["total"] == 7
