@@ -5,8 +5,8 @@ paragraph with two or more annotations: what one pass over all the labels gives,
 blocks ``reports`` keeps give too once merged.  A block's counts also hold a figure per paragraph,
 which the summary does not need, so blocks are loaded, stripped of those and merged one at a time;
 memory then follows the number of distinct label values, not of paragraphs.  Blocks whose counts
-are stale are recounted in a worker process while the export writes its records, and kept for the
-next export or report.
+are stale are recounted in a worker process while the export writes its records (the export's
+process takes its share once they are out), and kept for the next export or report.
 
 Every read happens in the caller's read transaction (``store.read``), the snapshot the records come
 from.  The worker reads the database on its own connection, so it recounts a block only while its
@@ -130,7 +130,10 @@ class ExportSummary:
             self.process = ctx.Process(
                 target=_worker, args=(path, project_id, stale, self.claimed, os.getpid(), child), daemon=True
             )
-            self.process.start()
+            try:
+                self.process.start()
+            except OSError:  # no process to be had: this one counts every block
+                self.process = None
             child.close()
 
     def finish(self) -> dict:
