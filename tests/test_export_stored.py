@@ -100,6 +100,19 @@ def test_service_saves_store_what_the_export_makes_of_the_labels(db, project):
     assert json.loads(row[2])["CUE"] == len(labels["attributions"])
 
 
+def test_imported_annotations_store_their_forms_too(db, project, mixed, tmp_path):
+    datasets.export_dataset(db, project, view="all", out_dir=tmp_path, split=None)
+    db.execute("delete from annotations where user_id = (select id from users where name = 'adam')")
+    db.conn.commit()
+    with open(tmp_path / "all.jsonl", "rb") as fh:
+        counts = datasets.import_annotations(db, project, fh)
+    assert counts["added"] == 3
+    rows = db.execute("""select export_format, export_labels, labels from annotations
+        where user_id = (select id from users where name = 'adam')""").fetchall()
+    assert [(f, text) for f, text, _ in rows] == [
+        (export.LABELS_FORMAT, export.stored_labels(json.loads(labels)).labels) for _, _, labels in rows]
+
+
 def test_labels_changed_without_their_forms_lose_the_forms(db, project, mixed):
     pid = mixed["first"][0]
     me = user(db, "annotator1")
