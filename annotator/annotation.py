@@ -9,7 +9,7 @@ import math
 
 import sqlite_utils
 
-from . import queue, review, store
+from . import export, queue, review, store
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
@@ -220,6 +220,8 @@ def _save(db, project, user, paragraph_id, labels, version, seconds, *, lease_ne
                 scheme_version=str(scheme.version),
                 base_version=version,
                 seconds=seconds,
+                # What an export makes of these labels, made now so a large export only splices text.
+                export=export.stored_labels(labels),
             )
             queue.complete(db, project=project, user=user, paragraph_id=paragraph_id)
             # The review queue's disagreement (and unanimous gold) follow every save, in its transaction.

@@ -13,6 +13,7 @@ from .store import datasets as rows_store
 from .store import events, users
 
 ONLY = ("all", "adjudicated", "unanimous")
+DOWNLOAD_RATIOS = (80, 10, 10)  # a download's splits are the CLI's default ones
 
 
 def _scheme_for(project: dict):
@@ -21,8 +22,6 @@ def _scheme_for(project: dict):
 
 def _rows(db, project: dict, view: str, *, only: str, min_annotators: int) -> Iterator[dict]:
     if view == "all":
-        if only != "all":
-            raise Invalid("--only applies to the gold and spans views", field="only")
         return rows_store.iter_annotation_rows(db, project["id"], min_annotators=min_annotators)
     source = None if only == "all" else only
     return rows_store.iter_decision_rows(db, project["id"], source=source, min_annotators=min_annotators)
@@ -33,23 +32,17 @@ def _check(view: str, only: str, min_annotators: int) -> None:
         raise Invalid(f"unknown view {view!r}: choose one of {', '.join(export.VIEWS)}", field="view")
     if only not in ONLY:
         raise Invalid(f"unknown filter {only!r}: choose one of {', '.join(ONLY)}", field="only")
+    if view == "all" and only != "all":
+        raise Invalid("--only applies to the gold and spans views", field="only")
     if min_annotators < 1:
         raise Invalid("the minimum number of annotators is at least 1", field="min_annotators")
-
-
-def agreement_summary(db: sqlite_utils.Database, project: dict) -> dict:
-    """Return the project's agreement per field, streamed paragraph by paragraph."""
-    summary: dict = {}
-    for _ in _with_agreement(rows_store.iter_annotation_rows(db, project["id"], min_annotators=2), summary):
-        pass
-    return summary
 
 
 def _with_agreement(rows: Iterable[dict], summary: dict) -> Iterator[dict]:
     """Pass ``rows`` (sorted by paragraph) through, filling ``summary`` with their agreement once they are spent.
 
-    One pass serves both the export and its agreement summary, so each labels document
-    is read and parsed once.
+    One pass over the exported labels: for an ``all`` export that keeps only paragraphs with three
+    or more annotators, whose summary the cached per-block counts cannot give.
     """
     accumulator = agreement.FieldAccumulator()
     current, group = None, {}
@@ -94,13 +87,6 @@ def export_dataset(
     """Write the project's ``view`` to ``out_dir`` (atomically, in constant memory); return the manifest."""
     _check(view, only, min_annotators)
     scheme = _scheme_for(project)
-    rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
-    if view == "all":
-        # Filled as the rows stream past; write_export reads it only after the last record.
-        summary: dict = {}
-        rows = _with_agreement(rows, summary)
-    else:
-        summary = agreement_summary(db, project)
     params = {
         "project": project["name"],
         "view": view,
@@ -109,20 +95,57 @@ def export_dataset(
         "split": list(split) if split else None,
         "seed": seed,
     }
-    manifest = export.write_export(
-        out_dir,
-        view,
-        # Records serialised as they are shaped: the fast path for large exports.
-        export.encode_records(view, rows, scheme_name=scheme.name),
-        split=split,
-        seed=seed,
-        params=params,
-        scheme={"name": scheme.name, "version": scheme.version, "extended": sorted(scheme.extended)},
-        agreement_summary=summary,
-        label_definitions=label_definitions(scheme),
-    )
+    # With at least three annotators required, the all view's summary covers fewer paragraphs than
+    # the cached per-block counts do: it comes from the exported labels themselves.
+    cached_summary = view != "all" or min_annotators <= 2
+    summary: dict = {}
+    counting = None
+    try:
+        # One snapshot: the records, their label counts and the agreement summary describe the same data.
+        with store.read(db):
+            if cached_summary:
+                counting = review.ExportSummary(db, project["id"])
+            records = _encoded_records(db, project, view, scheme, only=only, min_annotators=min_annotators,
+                                       summary=None if cached_summary else summary)
+            if counting is not None:
+                records = _then(records, lambda: summary.update(counting.finish()))
+            manifest = export.write_export(
+                out_dir,
+                view,
+                records,
+                split=split,
+                seed=seed,
+                params=params,
+                scheme={"name": scheme.name, "version": scheme.version, "extended": sorted(scheme.extended)},
+                # Filled once the last record is out; write_export reads it only then.
+                agreement_summary=summary,
+                label_definitions=label_definitions(scheme),
+            )
+    finally:
+        if counting is not None:
+            counting.close()
+            counting.keep()  # blocks counted here are right even when the export failed
     events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir))
     return manifest
+
+
+def _encoded_records(db, project, view, scheme, *, only: str, min_annotators: int, summary: dict | None):
+    """The view's records serialised; ``summary`` given, the agreement of the exported labels goes there."""
+    if view == "all" and summary is None:
+        # The large view: stored export forms spliced into lines, an article at a time.
+        paragraphs, annotations, annotators = rows_store.open_annotation_export(
+            db, project["id"], export_format=export.LABELS_FORMAT, min_annotators=min_annotators
+        )
+        return export.encode_stored_all(paragraphs, annotations, annotators, scheme_name=scheme.name)
+    rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+    if summary is not None:
+        rows = _with_agreement(rows, summary)
+    return export.encode_records(view, rows, scheme_name=scheme.name)
+
+
+def _then(items: Iterable, finish) -> Iterator:
+    yield from items
+    finish()
 
 
 def import_annotations(
@@ -176,6 +199,7 @@ def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict
         labels=labels,
         scheme_version=str(scheme.version),
         seconds=float(record.get("seconds") or 0),
+        export=export.stored_labels(labels),
     )
     counts[outcome] += 1
 
@@ -197,7 +221,7 @@ def _drop_nulls(value):
     return value
 
 
-def iter_split(lines_and_records, split: str, *, seed: int, ratios=(80, 10, 10)):
+def iter_split(lines_and_records, split: str, *, seed: int, ratios=DOWNLOAD_RATIOS):
     """Keep the records of one split; ``split='all'`` keeps everything."""
     for record in lines_and_records:
         # spans records keep the article id in their meta
@@ -223,12 +247,23 @@ def iter_download_split(
     split: str = "all",
     seed: int = 0,
 ) -> Iterator[str]:
-    """Yield one split of the view as JSONL lines, for a streamed download."""
+    """Yield one split of the view as JSONL (lines, or an article's lines at once), for a streamed download."""
     check_download(view=view, only=only, min_annotators=min_annotators, split=split)
     scheme = _scheme_for(project)
+    if view == "all":
+        return _download_all(db, project, scheme, min_annotators=min_annotators, split=split, seed=seed)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     records = export.records(view, rows, scheme_name=scheme.name)
     return export.iter_jsonl(iter_split(records, split, seed=seed))
+
+
+def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:
+    # The same stored forms as export_dataset, in one snapshot, one article's lines per chunk.
+    with store.read(db):
+        for batch in _encoded_records(db, project, "all", scheme, only="all", min_annotators=min_annotators,
+                                      summary=None):
+            if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
+                yield b"".join(batch.lines)
 
 
 def export_brat(db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None) -> int:

@@ -182,15 +182,13 @@ def test_a_failing_export_leaves_no_partial_file(db, project, tmp_path, monkeypa
     from annotator import datasets, export
 
     runner.invoke(cli, ["import-annotations", str(labelled), "--project", "test"])
-    original = export.encode_records
+    original = export.encode_stored_all  # what the all view streams: one batch of lines per article
 
-    def broken(view, rows, *, scheme_name):
-        for i, record in enumerate(original(view, rows, scheme_name=scheme_name)):
-            if i == 2:
-                raise OSError("disk full")
-            yield record
+    def broken(*args, **kwargs):
+        yield next(original(*args, **kwargs))
+        raise OSError("disk full")
 
-    monkeypatch.setattr(export, "encode_records", broken)
+    monkeypatch.setattr(export, "encode_stored_all", broken)
     out = tmp_path / "broken"
     with pytest.raises(OSError):
         datasets.export_dataset(db, project, view="all", out_dir=out, split=None)

@@ -90,7 +90,15 @@ class FieldAccumulator:
                     combos.append((i, j, st))
                 self._combos[names] = combos
             self.multi += 1
-            views = [view(annotations[name]) for name in names]
+            # Annotators who saved the very same text often share one parsed document (see
+            # review.queue._group): reduce each document once.
+            views, seen = [], {}
+            for name in names:
+                doc = annotations[name]
+                v = seen.get(id(doc))
+                if v is None:
+                    v = seen[id(doc)] = view(doc)
+                views.append(v)
             units = self.units
             m_kind = n - [v[0] for v in views].count(None)
             m_primary = n - [v[11] for v in views].count(None)

@@ -44,6 +44,9 @@ Filtering (only adjudicated, only unanimous, a minimum of annotators) happens in
 
 Entry points: ``records``, ``encode_records`` (the same records already serialised,
 for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
+``stored_labels`` (what an ``all`` record's labels become, made when an annotation is saved
+and kept by the store) and ``encode_stored_all`` (the ``all`` view from rows as tuples
+carrying those stored forms, an article at a time: the fast path of the largest view),
 ``split_for``, ``write_export``, ``iter_jsonl``, ``to_brat``, ``write_brat``,
 ``read_all_export``.
 """
@@ -64,11 +67,17 @@ from .records import (
 )
 from .roundtrip import ExportFormatError, read_all_export, validate_all_record
 from .splits import SPLITS, split_for
+from .stored import LABELS_FORMAT, EncodedBatch, StoredLabels, encode_stored_all, stored_labels
 from .writer import dumps_record, iter_jsonl, write_export
 
 __all__ = [
     "EXPORT_VERSION",
+    "LABELS_FORMAT",
+    "StoredLabels",
+    "stored_labels",
+    "EncodedBatch",
     "EncodedRecord",
+    "encode_stored_all",
     "encode_records",
     "LABELS",
     "RECORD_SPECS",

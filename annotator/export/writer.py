@@ -14,7 +14,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import secrets
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
@@ -26,10 +28,13 @@ from .counts import count_decision, count_label_doc, count_labels, count_span_la
 from .encode import EncodedRecord
 from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features
 from .splits import SPLITS, check_ratios, split_for
+from .stored import EncodedBatch, fold_counts
 
 MANIFEST = "manifest.json"
 README = "README.md"
-_FLUSH_CHARS = 1 << 18  # characters joined per write and hash update: fewer calls, bounded memory
+_FLUSH_BYTES = 1 << 18  # bytes joined per write and hash update: fewer calls, bounded memory
+_PENDING_COUNTS = 4096  # distinct counts texts held before they are folded into the label counts
+_IN_FLIGHT = 4  # joined blocks waiting for the writer thread: memory stays bounded
 
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
@@ -46,46 +51,109 @@ def iter_jsonl(records: Iterable[Mapping | EncodedRecord]) -> Iterator[str]:
         yield rec.line if rec.__class__ is EncodedRecord else _dumps(rec) + "\n"
 
 
+class _Sink:
+    """Hash and write the parts' data in a thread, beside the thread that makes the records.
+
+    sha256 and file writes release the GIL, so on a second core they cost the export nothing.
+    At most ``_IN_FLIGHT`` blocks wait; an error in the thread is raised in the caller at its next
+    ``put`` or at ``close``.
+    """
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue = queue.Queue(maxsize=_IN_FLIGHT)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="export-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while (item := self.queue.get()) is not None:
+            part, data = item
+            if self.error is None:
+                try:
+                    part.sha.update(data)
+                    part.fh.write(data)
+                except BaseException as e:  # kept for the caller, who stops the export
+                    self.error = e
+
+    def put(self, part: _Part, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((part, data))
+
+    def close(self) -> None:
+        """Wait for every block to be written; raise the thread's error, if any."""
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 class _Part:
     """One output file being streamed to its temporary name."""
 
-    def __init__(self, out_dir: Path, name: str, split: str | None):
+    def __init__(self, out_dir: Path, name: str, split: str | None, sink: _Sink):
+        self.sink = sink
         self.name = name
         self.split = split
         self.final = out_dir / name
         self.tmp = out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
         self.fh = open(self.tmp, "wb")  # noqa: SIM115 - closed in finish()/abort()
         self.sha = hashlib.sha256()
-        self.buf: list[str] = []
+        self.buf: list[bytes] = []
         self.buffered = 0
         self.records = 0
         self.articles = 0
         self.bytes = 0
         self.last_article: str | None = None
         self.labels: dict[str, int] = {}
+        # counts texts of stored records -> records, folded into ``labels`` when it grows and at the end
+        self.pending: dict[str, int] = {}
 
     def add(self, line: str, article_id: str) -> None:
-        self.buf.append(line)
-        self.buffered += len(line)
+        data = line.encode("utf-8")
+        self.buf.append(data)
+        self.buffered += len(data)
         self.records += 1
         if article_id != self.last_article:
             # Rows arrive sorted by article, so counting changes counts articles in O(1) memory.
             self.articles += 1
             self.last_article = article_id
-        if self.buffered >= _FLUSH_CHARS:
+        if self.buffered >= _FLUSH_BYTES:
             self.flush()
+
+    def add_batch(self, batch: EncodedBatch) -> None:
+        lines = batch.lines
+        self.buf += lines
+        self.buffered += sum(map(len, lines))
+        self.records += len(lines)
+        if batch.article_id != self.last_article:
+            self.articles += 1
+            self.last_article = batch.article_id
+        pending = self.pending
+        get = pending.get
+        for text, n in batch.counts.items():
+            pending[text] = get(text, 0) + n
+        if len(pending) > _PENDING_COUNTS:
+            self.fold()
+        if self.buffered >= _FLUSH_BYTES:
+            self.flush()
+
+    def fold(self) -> None:
+        fold_counts(self.pending, self.labels)
+        self.pending.clear()
 
     def flush(self) -> None:
         if self.buf:
-            data = "".join(self.buf).encode("utf-8")
+            data = b"".join(self.buf)
             self.buf.clear()
             self.buffered = 0
-            self.sha.update(data)
-            self.fh.write(data)
+            self.sink.put(self, data)
             self.bytes += len(data)
 
     def finish(self, fsync: bool) -> None:
-        self.flush()
+        """Write what is left; call after the sink is closed (every block written)."""
+        self.fold()
         self.fh.flush()
         if fsync:
             os.fsync(self.fh.fileno())
@@ -160,7 +228,7 @@ def _previous_files(out_dir: Path) -> set[str]:
 def write_export(
     out_dir: str | os.PathLike,
     view: str,
-    records_iter: Iterable[Mapping | EncodedRecord],
+    records_iter: Iterable[Mapping | EncodedRecord | EncodedBatch],
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -175,6 +243,8 @@ def write_export(
     With ``split`` the records go to ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` by
     ``split_for(article_id, seed, split)``; with ``split=None`` to ``<view>.jsonl``.
     Memory is constant: records are serialised, hashed and written as they come.
+    ``records_iter`` may yield record dicts, ``EncodedRecord``s and ``EncodedBatch``es (the
+    ``all`` view from stored forms, an article at a time).
     Raises whatever ``records_iter`` raises, after removing every temporary file.
     """
     if view not in VIEWS:
@@ -187,15 +257,23 @@ def write_export(
 
     parts: dict[str | None, _Part] = {}
     extra_tmps: list[tuple[Path, Path]] = []
+    sink = _Sink()
     try:
         if ratios is None:
-            parts[None] = _Part(out, f"{view}.jsonl", None)
+            parts[None] = _Part(out, f"{view}.jsonl", None, sink)
         else:
             for s in SPLITS:
-                parts[s] = _Part(out, f"{s}.jsonl", s)
+                parts[s] = _Part(out, f"{s}.jsonl", s, sink)
         last_article: str | None = None
         part = parts.get(None)
         for rec in records_iter:
+            if rec.__class__ is EncodedBatch:
+                article_id = rec.article_id  # type: ignore[union-attr]
+                if ratios is not None and article_id != last_article:
+                    part = parts[split_for(article_id, seed, ratios)]
+                    last_article = article_id
+                part.add_batch(rec)  # type: ignore[union-attr, arg-type]
+                continue
             if rec.__class__ is EncodedRecord:
                 article_id, line = rec.article_id, rec.line  # type: ignore[union-attr]
             else:
@@ -213,6 +291,9 @@ def write_export(
                 if rec.decision_source is not None:  # type: ignore[union-attr]
                     count_decision(rec.decision_source, part.labels)  # type: ignore[union-attr]
         for p in parts.values():
+            p.flush()
+        sink.close()
+        for p in parts.values():
             p.finish(fsync)
 
         manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
@@ -221,6 +302,10 @@ def write_export(
         manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         extra_tmps.append(_write_tmp(out, MANIFEST, manifest_text, fsync))
     except BaseException:
+        try:
+            sink.close()
+        except BaseException:  # the first error is the one to raise
+            pass
         for p in parts.values():
             p.abort()
         for tmp, _final in extra_tmps:

@@ -16,8 +16,10 @@ from .queue import (
     refresh,
 )
 from .reports import THRESHOLDS, agreement_report, project_report, report_from_jsonl, report_summary
+from .summary import ExportSummary
 
 __all__ = [
+    "ExportSummary",
     "PER_PAGE",
     "THRESHOLDS",
     "agreement_report",

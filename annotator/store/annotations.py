@@ -26,14 +26,18 @@ def save_annotation(
     scheme_version: str,
     base_version: int,
     seconds: float,
+    export: tuple[str, str, str] | None = None,
 ) -> dict:
     """Store ``labels`` as the user's annotation of the paragraph, keep the revision, drop the draft; return the row.
 
     ``base_version`` is the version the labels were edited from (0: none existed). Raises
     ``Conflict`` (with ``current`` holding the stored version) when another save came in between.
     Runs in the caller's transaction when there is one, so a later refusal undoes it.
+    ``export`` is ``(format, labels text, counts text)``, what an export makes of ``labels``, kept
+    beside them (``None`` stores nothing: the export then encodes these labels itself).
     """
     text = json.dumps(labels, ensure_ascii=False, separators=(",", ":"))
+    forms = list(export) if export is not None else [None, None, None]
     with write(db):
         at = now()
         row = db.execute(
@@ -49,16 +53,17 @@ def save_annotation(
         if row is None:
             annotation_id = db.execute(
                 """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
-                    created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?, ?)""",
-                [paragraph_id, user_id, text, scheme_version, seconds, at, at],
+                    created_at, updated_at, export_format, export_labels, export_counts)
+                    values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)""",
+                [paragraph_id, user_id, text, scheme_version, seconds, at, at, *forms],
             ).lastrowid
             version = 1
         else:
             annotation_id, version = row[0], current + 1
             db.execute(
                 """update annotations set labels = ?, scheme_version = ?, version = ?, seconds = seconds + ?,
-                    updated_at = ? where id = ?""",
-                [text, scheme_version, version, seconds, at, annotation_id],
+                    updated_at = ?, export_format = ?, export_labels = ?, export_counts = ? where id = ?""",
+                [text, scheme_version, version, seconds, at, *forms, annotation_id],
             )
         db.execute(
             "insert into annotation_revisions (annotation_id, version, labels, seconds, saved_at) values (?, ?, ?, ?, ?)",

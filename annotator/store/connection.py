@@ -59,6 +59,24 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         db.conn.execute("COMMIT")
 
 
+@contextlib.contextmanager
+def read(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """Run the block's reads in one transaction, so they all see the database as it was at the first.
+
+    Inside a transaction already, the block joins it. Write nothing in the block: its changes
+    would be committed with it, and a write can fail to upgrade a read transaction.
+    """
+    if db.conn.in_transaction:
+        yield db
+        return
+    db.conn.execute("BEGIN DEFERRED")
+    try:
+        yield db
+    finally:
+        if db.conn.in_transaction:
+            db.conn.execute("COMMIT")
+
+
 def now() -> str:
     """Return the current UTC time as ISO 8601 text, to the microsecond."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -39,6 +39,49 @@ def iter_annotation_rows(
         yield row
 
 
+# Articles first, by their (project, rank) index, then each one's paragraphs and annotations by their
+# unique indexes: the rows come out in export order without sorting the whole project.
+_EXPORT_FROM = "from articles a cross join paragraphs p on p.article_id = a.id"
+_EXPORT_WHERE = """
+    where a.project_id = :project_id and p.project_id = :project_id
+      and (:min_annotators <= 1
+           or (select count(*) from annotations m where m.paragraph_id = p.id) >= :min_annotators)"""
+
+
+def open_annotation_export(
+    db: sqlite_utils.Database, project_id: int, *, export_format: str, min_annotators: int = 1
+) -> tuple[Iterator[tuple], Iterator[tuple], dict[int, tuple[int, str]]]:
+    """Return the ``all`` view as tuples: ``(paragraphs, annotations, annotators)``.
+
+    ``paragraphs`` yields ``(id, article_id, paragraph_id, position, kind, text, text_sha256,
+    doc_char_start, outlet, url, published, title)`` for every annotated paragraph and
+    ``annotations`` ``(paragraph id, user id, export labels as UTF-8 bytes, export counts, labels,
+    seconds, updated_at)``, both in export order (article rank, article, position); the stored
+    export forms come when they are in ``export_format``, the labels text when they are not.
+    ``annotators`` maps every user id to ``(place in name order, name)``. Two cursors, not one
+    join: the paragraph's columns are read once, not once per annotation.
+    """
+    params = {"project_id": project_id, "min_annotators": min_annotators, "format": export_format}
+    paragraphs = db.execute(
+        f"""select p.id, {_PARAGRAPH_COLUMNS} {_EXPORT_FROM} {_EXPORT_WHERE}
+          and exists (select 1 from annotations n where n.paragraph_id = p.id)
+        order by a.rank, a.id, p.position""",
+        params,
+    )
+    annotations = db.execute(
+        f"""select p.id, n.user_id,
+            case when n.export_format = :format then cast(n.export_labels as blob) end,
+            case when n.export_format = :format then n.export_counts end,
+            case when n.export_format = :format then null else n.labels end,
+            n.seconds, n.updated_at
+        {_EXPORT_FROM} cross join annotations n on n.paragraph_id = p.id {_EXPORT_WHERE}
+        order by a.rank, a.id, p.position""",
+        params,
+    )
+    order = db.execute("select id, name from users order by name, id").fetchall()
+    return paragraphs, annotations, {uid: (k, name) for k, (uid, name) in enumerate(order)}
+
+
 def iter_decision_rows(
     db: sqlite_utils.Database, project_id: int, *, source: str | None = None, min_annotators: int = 1
 ) -> Iterator[dict]:
@@ -92,13 +135,16 @@ def upsert_imported_annotation(
     labels: dict,
     scheme_version: str,
     seconds: float,
+    export: tuple[str, str, str] | None = None,
 ) -> str:
     """Store an annotation read from an export as the user's current labels; return added|updated|unchanged.
 
     The queue's bookkeeping follows: the paragraph counts as done by that user.
     Call inside ``write``; every change is a new revision, so nothing saved before is lost.
+    ``export`` is what an export makes of ``labels``, as for ``annotations.save_annotation``.
     """
     text = json.dumps(labels, ensure_ascii=False, sort_keys=True)
+    forms = list(export) if export is not None else [None, None, None]
     stamp = now()
     existing = db.execute(
         "select id, labels, version from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
@@ -109,16 +155,18 @@ def upsert_imported_annotation(
             return "unchanged"
         version += 1
         db.execute(
-            "update annotations set labels = ?, version = ?, updated_at = ? where id = ?",
-            [text, version, stamp, annotation_id],
+            """update annotations set labels = ?, version = ?, updated_at = ?, export_format = ?, export_labels = ?,
+                export_counts = ? where id = ?""",
+            [text, version, stamp, *forms, annotation_id],
         )
         outcome = "updated"
     else:
         version = 1
         annotation_id = db.execute(
             """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
-                created_at, updated_at) values (?, ?, ?, ?, 1, ?, ?, ?)""",
-            [paragraph_id, user_id, text, scheme_version, seconds, stamp, stamp],
+                created_at, updated_at, export_format, export_labels, export_counts)
+                values (?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?)""",
+            [paragraph_id, user_id, text, scheme_version, seconds, stamp, stamp, *forms],
         ).lastrowid
         outcome = "added"
     db.execute(

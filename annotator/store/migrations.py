@@ -422,6 +422,31 @@ def m010_assignment_counts(db: sqlite_utils.Database) -> None:
     )
 
 
+def m011_annotation_export_forms(db: sqlite_utils.Database) -> None:
+    # What an export makes of each annotation, made once at save time: the labels as export JSON text
+    # and their label-name counts, with the format they were made in (a fingerprint of the export
+    # schema). A large export then splices stored text instead of parsing and re-encoding every
+    # document. Rows saved before (null) or in another format are encoded by the export itself, so
+    # nothing is backfilled here. The trigger clears the forms when ``labels`` changes without them,
+    # so a writer that does not know the columns can never leave a stale text behind.
+    run_script(
+        db,
+        """
+        alter table annotations add column export_format text;
+        alter table annotations add column export_labels text;
+        alter table annotations add column export_counts text;
+        create trigger annotations_export_forms_stale after update of labels on annotations
+        when new.labels is not old.labels and new.export_format is old.export_format
+            and new.export_labels is old.export_labels and new.export_counts is old.export_counts
+            and new.export_format is not null
+        begin
+            update annotations set export_format = null, export_labels = null, export_counts = null
+                where id = new.id;
+        end;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -433,6 +458,7 @@ MIGRATIONS = [
     m008_queue_filled_triggers,
     m009_paragraph_counts,
     m010_assignment_counts,
+    m011_annotation_export_forms,
 ]
 
 

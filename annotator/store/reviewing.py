@@ -265,6 +265,14 @@ def load_chunk_states(db: sqlite_utils.Database, project_id: int, chunks: list[i
     return out
 
 
+def chunk_changes(db: sqlite_utils.Database, project_id: int, chunk: int) -> int | None:
+    """Return the block's ``changes`` counter (``None`` when the block does not exist)."""
+    row = db.execute(
+        "select changes from agreement_chunks where project_id = ? and chunk = ?", [project_id, chunk]
+    ).fetchone()
+    return row[0] if row else None
+
+
 def save_chunk_states(
     db: sqlite_utils.Database, project_id: int, states: dict[int, tuple[str, int, bytes]]
 ) -> None:

@@ -1,0 +1,205 @@
+"""What an ``all`` export makes of one labels document, made once when the annotation is saved.
+
+Most of a large export's time went into turning every stored labels document into the
+fixed-shape JSON of ``records.LABELS`` and counting its label names for the manifest.
+``stored_labels`` does both when an annotation is saved; the store keeps the results beside
+the labels with ``LABELS_FORMAT``, and an export splices the stored text when the format
+matches and computes it (with this same function) when it does not: rows saved before the
+forms existed, or under another export schema.  The lines are byte-identical either way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from json.encoder import encode_basestring as _esc
+from typing import Any, NamedTuple
+
+from .counts import count_label_doc
+from .encode import _dumps, _encode_date, _encode_seconds, encode_labels
+from .records import LABELS, RecordError, _envelope
+
+#: Bump when ``encode_labels`` or ``count_label_doc`` change what they make of a document in a way
+#: the canary documents below would not show; every stored form is then recomputed by exports.
+FORMAT_VERSION = 1
+
+
+class StoredLabels(NamedTuple):
+    """What the store keeps beside an annotation's labels: ``(format, labels JSON text, counts JSON text)``."""
+
+    format: str
+    labels: str
+    counts: str
+
+
+def count_text(labels: Mapping | None) -> str:
+    """Return the label-name counts of one document as compact JSON (sorted keys): ``{"CUE":1,...}``."""
+    counts: dict[str, int] = {}
+    count_label_doc(labels, counts)
+    return json.dumps(dict(sorted(counts.items())), ensure_ascii=False, separators=(",", ":"))
+
+
+def stored_labels(labels: Mapping | None) -> StoredLabels | None:
+    """Return what an export makes of ``labels`` (a parsed stored document), or ``None`` when it cannot.
+
+    ``None`` means the document does not fit the export schema; the export then meets it
+    row by row and reports it as it always did.
+    """
+    try:
+        text = encode_labels(labels)
+        counts = count_text(labels)
+    except (RecordError, TypeError, ValueError, AttributeError):
+        return None
+    return StoredLabels(LABELS_FORMAT, text, counts)
+
+
+def fold_counts(pending: Mapping[str, int], counts: dict[str, int]) -> None:
+    """Add ``{counts text: documents}`` (as ``count_text`` writes them) to the per-label ``counts``."""
+    get = counts.get
+    for text, n in pending.items():
+        for name, c in json.loads(text).items():
+            counts[name] = get(name, 0) + c * n
+
+
+def _canary(spec: Any) -> Any:
+    """A document that uses every field of ``spec``: lists hold a full item and an empty one."""
+    if isinstance(spec, str):
+        return {"string": 'a "b" \\ \n\t\u00e9\u2014\U0001f600\u2028', "int64": -12, "float64": 0.1,
+                "bool": True}[spec]
+    if isinstance(spec, list):
+        item = spec[0]
+        return [_canary(item), {}] if isinstance(item, dict) else [_canary(item)]
+    return {key: _canary(sub) for key, sub in spec.items()}
+
+
+def _fingerprint() -> str:
+    # The schema and what the code makes of documents that use all of it and none of it: a change
+    # to either gives a new format, and stored forms made by the old code are no longer trusted.
+    full, empty = _canary(LABELS), {}
+    parts = [str(FORMAT_VERSION), json.dumps(LABELS), encode_labels(full), count_text(full),
+             encode_labels(empty), count_text(empty)]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+#: The format of stored forms this code makes and trusts.
+LABELS_FORMAT = _fingerprint()
+
+
+class EncodedBatch(NamedTuple):
+    """Consecutive ``all`` records of one article, serialised: what ``write_export`` needs of them.
+
+    ``counts`` maps each records' counts text (``count_text``) to how many records carry it, so
+    the manifest's label counts never parse a document.
+    """
+
+    article_id: str
+    lines: list[bytes]
+    counts: dict[str, int]
+
+
+#: The columns of a paragraph row, after its key, in ``encode_stored_all``.
+PARAGRAPH_COLUMNS = ("article_id", "paragraph_id", "position", "kind", "text", "text_sha256", "doc_char_start",
+                     "outlet", "url", "published", "title")
+
+
+def _prefix(row: tuple, scheme_name: str) -> bytes:
+    """Return a paragraph's envelope as the start of its lines, up to the annotator's name."""
+    _, aid, pid, position, kind, text, sha, start, outlet, url, published, title = row
+    # What the store hands over (exact str and int, empty strings for unknown metadata) is written
+    # straight away; anything else goes through the envelope's checks, which coerce or refuse.
+    if (aid.__class__ is str and pid.__class__ is str and position.__class__ is int and kind.__class__ is str
+            and text.__class__ is str and sha.__class__ is str and start.__class__ is int
+            and outlet.__class__ is str and url.__class__ is str and published.__class__ is str
+            and title.__class__ is str and scheme_name.__class__ is str):
+        return (f'{{"schema":{_esc(scheme_name)},"article_id":{_esc(aid)},"paragraph_id":{_esc(pid)},'
+                f'"position":{position!r},"kind":{_esc(kind)},"text":{_esc(text)},"text_sha256":{_esc(sha)},'
+                f'"doc_char_start":{start!r},"outlet":{_esc(outlet)},"url":{_esc(url)},'
+                f'"published":{_esc(published) if published else "null"},"title":{_esc(title)},'
+                '"annotator":').encode()
+    return _checked_prefix(row, scheme_name)
+
+
+def _checked_prefix(row: tuple, scheme_name: str) -> bytes:
+    env = _envelope(dict(zip(PARAGRAPH_COLUMNS, row[1:], strict=True)), scheme_name)
+    return (_dumps(env)[:-1] + ',"annotator":').encode("utf-8")
+
+
+def _encode_text(raw: str) -> tuple[bytes, str]:
+    labels = json.loads(raw)
+    return encode_labels(labels).encode("utf-8"), count_text(labels)
+
+
+def _reorder(lines: list[bytes], start: int, orders: list[int]) -> None:
+    """Put the lines of one paragraph, ``lines[start:]``, in annotator order."""
+    pairs = sorted(zip(orders, lines[start:], strict=True), key=lambda pair: pair[0])
+    lines[start:] = [line for _, line in pairs]
+
+
+def encode_stored_all(
+    paragraphs: Iterable[tuple],
+    annotations: Iterable[tuple],
+    annotators: Mapping[int, tuple[int, str]],
+    *,
+    scheme_name: str,
+) -> Iterator[EncodedBatch]:
+    """Yield the ``all`` view as one ``EncodedBatch`` per article, from rows as tuples.
+
+    ``annotations`` are ``(key, user_id, labels export text as UTF-8 bytes or None, counts text or
+    None, stored labels JSON text or None, seconds, updated_at)`` in export order (article, position),
+    with the stored forms when they are in ``LABELS_FORMAT`` and the labels text when they are not.
+    ``paragraphs`` are ``(key, *PARAGRAPH_COLUMNS)`` in the same order, at least every annotated one;
+    ``annotators`` maps a user id to ``(place in the export order, name)``.  The lines equal
+    ``encode_records("all", ...)``'s for the same rows, byte for byte.
+    """
+    users = {uid: (order, _esc(name).encode("utf-8")) for uid, (order, name) in annotators.items()}
+    next_paragraph = iter(paragraphs).__next__
+    pkey = prow = article = prefix = None
+    lines: list[bytes] = []
+    counts: dict[str, int] = {}
+    start = last = 0
+    orders: list[int] = []
+    unsorted = False
+    for key, uid, labels, ctext, raw, seconds, updated in annotations:
+        who = users.get(uid)
+        if who is None:  # not a user (the store's inner join would drop it)
+            continue
+        if key != pkey:
+            if unsorted:
+                _reorder(lines, start, orders)
+            while prow is None or prow[0] != key:
+                try:
+                    prow = next_paragraph()
+                except StopIteration:
+                    raise ValueError(f"no paragraph row for annotated paragraph {key!r}: rows out of order") from None
+            if prow[1] != article:
+                if lines:
+                    yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
+                article, lines, counts = prow[1], [], {}
+            try:
+                prefix = _prefix(prow, scheme_name)
+            except RecordError as e:
+                raise RecordError(e.path, f"{prow[2]}: {e.message}") from None
+            pkey, start, last, orders, unsorted = key, len(lines), -1, [], False
+        order, name = who
+        if order < last:
+            unsorted = True
+        last = order
+        orders.append(order)
+        try:
+            if labels is None:
+                labels, ctext = _encode_text(raw)
+            if seconds.__class__ is float and seconds - seconds == 0.0:
+                sec = b"%r" % seconds
+            else:
+                sec = _encode_seconds(seconds).encode()
+            upd = _encode_date(None if updated == "" else updated).encode()
+        except RecordError as e:
+            raise RecordError(e.path, f"{prow[2]} ({name.decode()[1:-1]}): {e.message}") from None
+        lines.append(b"".join((prefix, name, b',"labels":', labels, b',"seconds":', sec, b',"updated_at":', upd,
+                               b"}\n")))
+        counts[ctext] = counts.get(ctext, 0) + 1
+    if unsorted:
+        _reorder(lines, start, orders)
+    if lines:
+        yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
