@@ -75,6 +75,7 @@ window.Annotate = window.Annotate || {};
     const actions = {
       save: () => this.save(false), "save-next": () => this.save(true), help: () => this.openDialog("keys-help"),
       "discard-draft": () => this.discardDraft(), reload: () => this.reloadSaved(), overwrite: () => this.overwrite(),
+      skip: () => this.openDialog("skip-dialog"), flag: () => this.openDialog("flag-dialog"),
     };
     if (actions[name]) actions[name]();
   };

@@ -123,6 +123,19 @@ def test_skip_with_a_reason_by_keyboard(login, live_server, live_db, kbd_project
     finally:
         db.close()
     assert tuple(row) == ("skipped", "not_news")
+    # The next paragraph came as a fragment: its Skip button opens the same dialog, by mouse.
+    page.wait_for_selector(f'#task[data-paragraph="{ids[1]}"]')
+    page.get_by_role("button", name="Skip…").click()
+    page.locator("#skip-dialog").wait_for(state="visible")
+    page.locator("#skip-dialog").get_by_role("button", name="Unclear").click()
+    page.wait_for_selector(f'#task:not([data-paragraph="{ids[1]}"])')
+    db = store.connect(live_db)
+    try:
+        row = db.execute("select state, skip_reason from assignments a join users u on u.id = a.user_id "
+                         "where a.paragraph_id = ? and u.name = 'annotator2'", [ids[1]]).fetchone()
+    finally:
+        db.close()
+    assert tuple(row) == ("skipped", "unclear")
 
 
 def test_previous_opens_your_last_paragraph_with_its_labels(login, live_server, live_db, kbd_project):
