@@ -1,0 +1,45 @@
+"""The store's write transactions: one BEGIN IMMEDIATE, nested blocks as savepoints."""
+
+import re
+
+import pytest
+
+from annotator import store
+
+
+@pytest.fixture
+def conn_db(tmp_path):
+    db = store.connect(str(tmp_path / "w.db"))
+    db.conn.execute("create table t (x integer)")
+    yield db
+    db.close()
+
+
+def _values(db):
+    return [row[0] for row in db.conn.execute("select x from t order by x")]
+
+
+def test_a_failing_nested_block_rolls_back_alone_and_the_outer_one_commits(conn_db):
+    with store.write(conn_db):
+        conn_db.conn.execute("insert into t values (1)")
+        with pytest.raises(ValueError):
+            with store.write(conn_db):
+                conn_db.conn.execute("insert into t values (2)")
+                raise ValueError("inner")
+        with store.write(conn_db):
+            conn_db.conn.execute("insert into t values (3)")
+    assert not conn_db.conn.in_transaction
+    assert _values(conn_db) == [1, 3]
+
+
+def test_a_failing_outer_block_rolls_back_everything(conn_db):
+    with pytest.raises(RuntimeError):
+        with store.write(conn_db):
+            with store.write(conn_db):
+                conn_db.conn.execute("insert into t values (1)")
+            raise RuntimeError("outer")
+    assert _values(conn_db) == []
+
+
+def test_now_is_iso_utc_to_the_microsecond():
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", store.now())
