@@ -76,3 +76,28 @@ def test_one_worker_is_a_plain_server(db_file):
     finally:
         process.terminate()
         process.wait(10)
+
+
+def _sockets(pid: int) -> int:
+    fds = Path(f"/proc/{pid}/fd")
+    return sum(1 for fd in fds.iterdir() if os.readlink(fd).startswith("socket:"))
+
+
+def test_kept_alive_connections_are_spread_over_the_workers(db_file):
+    process, port = start_server_process(db_file, "--workers", "2", "--threads", "1")
+    conns = []
+    try:
+        workers = _wait_for(lambda: _two_workers(process.pid))
+        for _ in range(10):  # ten browsers, each keeping its connection open
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/healthz")
+            assert conn.getresponse().status == 200
+            conns.append(conn)
+        held = sorted(_sockets(pid) - 1 for pid in workers)  # less the shared listening socket
+        assert sum(held) == 10
+        assert held[1] - held[0] <= 2, held
+    finally:
+        for conn in conns:
+            conn.close()
+        process.terminate()
+        process.wait(10)
