@@ -32,6 +32,19 @@ def test_a_failing_nested_block_rolls_back_alone_and_the_outer_one_commits(conn_
     assert _values(conn_db) == [1, 3]
 
 
+def test_nested_blocks_two_deep_keep_their_own_savepoints(conn_db):
+    with store.write(conn_db):
+        with store.write(conn_db):
+            conn_db.conn.execute("insert into t values (1)")
+            with pytest.raises(KeyError):
+                with store.write(conn_db):
+                    conn_db.conn.execute("insert into t values (2)")
+                    raise KeyError("innermost")
+            conn_db.conn.execute("insert into t values (3)")
+        conn_db.conn.execute("insert into t values (4)")
+    assert _values(conn_db) == [1, 3, 4]
+
+
 def test_a_failing_outer_block_rolls_back_everything(conn_db):
     with pytest.raises(RuntimeError):
         with store.write(conn_db):

@@ -1,7 +1,6 @@
 """Opening the database and running write transactions."""
 
 import contextlib
-import itertools
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -9,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 import sqlite_utils
 
 BUSY_TIMEOUT_MS = 10_000
-_savepoints = itertools.count(1)
 
 
 def connect(path: str, *, migrate: bool = True) -> sqlite_utils.Database:
@@ -47,17 +45,17 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     timeout instead of failing when a read transaction tries to upgrade.
     """
     if db.conn.in_transaction:
-        # A savepoint of our own rather than ``db.atomic()``, which names each one from os.urandom:
-        # a save nests three of them, on every annotation.
-        name = f"write_{next(_savepoints)}"
-        db.conn.execute(f"SAVEPOINT {name}")
+        # A savepoint of our own rather than ``db.atomic()``, which names each one from os.urandom
+        # (a save nests three). One name for all: SQLite releases the innermost savepoint of that
+        # name, which is this block's, and the statements stay in the connection's prepared cache.
+        db.conn.execute("SAVEPOINT nested_write")
         try:
             yield db
         except BaseException:
-            db.conn.execute(f"ROLLBACK TO {name}")
-            db.conn.execute(f"RELEASE {name}")
+            db.conn.execute("ROLLBACK TO nested_write")
+            db.conn.execute("RELEASE nested_write")
             raise
-        db.conn.execute(f"RELEASE {name}")
+        db.conn.execute("RELEASE nested_write")
         return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
