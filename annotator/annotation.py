@@ -113,7 +113,7 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
         "flagged": annotation_store.count_open_flags(db, paragraph_id, user["id"]) > 0,
         "previous_id": previous["id"] if previous and previous["id"] != paragraph_id else None,
         "next_done_id": following["id"] if following else None,
-        "progress": queue.progress_for(db, project=project, user=user),
+        "progress": queue.progress_estimate(db, project=project, user=user),
         "stance_targets": _stance_targets(db, project, user, paragraph["article_id"])
         if scheme.enabled("framing.stance") else [],
     }
