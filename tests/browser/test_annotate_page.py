@@ -124,15 +124,15 @@ def test_skip_with_a_reason_by_keyboard(login, live_server, live_db, kbd_project
         db.close()
     assert tuple(row) == ("skipped", "not_news")
     # The next paragraph came as a fragment: its Skip button opens the same dialog, by mouse.
-    page.wait_for_selector(f'#task[data-paragraph="{ids[1]}"]')
+    following = int(page.locator("#task").get_attribute("data-paragraph"))
     page.get_by_role("button", name="Skip…").click()
     page.locator("#skip-dialog").wait_for(state="visible")
     page.locator("#skip-dialog").get_by_role("button", name="Unclear").click()
-    page.wait_for_selector(f'#task:not([data-paragraph="{ids[1]}"])')
+    page.wait_for_selector(f'#task:not([data-paragraph="{following}"])')
     db = store.connect(live_db)
     try:
         row = db.execute("select state, skip_reason from assignments a join users u on u.id = a.user_id "
-                         "where a.paragraph_id = ? and u.name = 'annotator2'", [ids[1]]).fetchone()
+                         "where a.paragraph_id = ? and u.name = 'annotator2'", [following]).fetchone()
     finally:
         db.close()
     assert tuple(row) == ("skipped", "unclear")
