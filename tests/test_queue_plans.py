@@ -68,3 +68,28 @@ def test_first_open_paragraph_names_its_partial_index(db, project):
         "where p.project_id = 1 and p.queued = 1 and p.filled = 0 order by p.rank, p.id limit 1",
     )
     assert plan == ["SEARCH p USING INDEX paragraphs_unfilled (project_id=?)"]
+
+
+def test_save_and_next_statements_use_indexes(db, project):
+    """A save that makes the paragraph unanimous (an automatic gold decision), then one that breaks it
+    (the decision withdrawn), each leasing the next paragraph: no statement scans a table."""
+    from annotator import annotation
+    from tests.annotate_fixtures import add_article
+
+    ids = add_article(db, project, ["First paragraph.", "Second paragraph.", "Third paragraph."])
+    a1 = users.get_user_by_name(db, "annotator1")
+    a2 = users.get_user_by_name(db, "annotator2")
+    assert project["overlap"] == 2
+
+    def work():
+        for who, kind in ((a1, "body"), (a2, "body"), (a1, "other")):
+            got = queue.next_paragraph(db, project=project, user=who) if kind == "body" else {"id": ids[0]}
+            annotation.save_and_lease_next(db, project=project, user=who, paragraph_id=got["id"],
+                                           labels={"kind": kind}, version=0 if kind == "body" else 1)
+
+    statements = _statements(db, work)
+    assert any("insert into decision_revisions" in sql for sql in statements)
+    assert any("delete from decisions" in sql for sql in statements)
+    for sql in statements:
+        plan = _plan(db, sql)
+        assert not [step for step in plan if step.startswith("SCAN") and "subquery" not in step], f"{sql}\n{plan}"

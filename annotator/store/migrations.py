@@ -447,6 +447,20 @@ def m011_annotation_export_forms(db: sqlite_utils.Database) -> None:
     )
 
 
+def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
+    # A decision's revisions by decision: without this index every automatic (unanimous) decision
+    # scanned all revisions to see whether its first one was written, and every withdrawn decision
+    # scanned them again for the cascade; the cost of a save grew with the decisions in the database.
+    # Project deletions cascade to assignments by project, which had no index of its own either.
+    run_script(
+        db,
+        """
+        create index decision_revisions_decision on decision_revisions (decision_id, version);
+        create index assignments_project on assignments (project_id);
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -459,6 +473,7 @@ MIGRATIONS = [
     m009_paragraph_counts,
     m010_assignment_counts,
     m011_annotation_export_forms,
+    m012_decision_revision_lookups,
 ]
 
 
