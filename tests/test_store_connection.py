@@ -56,3 +56,37 @@ def test_a_failing_outer_block_rolls_back_everything(conn_db):
 
 def test_now_is_iso_utc_to_the_microsecond():
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z", store.now())
+
+
+def test_writers_of_one_file_queue_across_connections_and_threads(tmp_path):
+    import os
+    import threading
+    import time
+
+    path = str(tmp_path / "q.db")
+    first, second = store.connect(path), store.connect(path)
+    first.conn.execute("create table t (x integer)")
+    first.conn.commit()
+    assert first.writers is second.writers  # one queue per file in a process
+    assert oct(os.stat(f"{path}-writers").st_mode & 0o777) == "0o600"
+    events = []
+
+    def slow_writer():
+        with store.write(first):
+            events.append("first in")
+            first.conn.execute("insert into t values (1)")
+            time.sleep(0.2)
+            events.append("first out")
+
+    thread = threading.Thread(target=slow_writer)
+    thread.start()
+    while not events:
+        time.sleep(0.005)
+    with store.write(second):  # waits in the queue, not in SQLite's busy handler
+        events.append("second in")
+        second.conn.execute("insert into t values (2)")
+    thread.join()
+    assert events == ["first in", "first out", "second in"]
+    assert _values(second) == [1, 2]
+    first.close()
+    second.close()
