@@ -268,6 +268,10 @@ def progress_for(db: sqlite_utils.Database, *, project: dict, user: dict) -> dic
         after_rank=latest["rank"] if latest else None,
         window=FIRST_OPEN_WINDOW,
     )
+    return _progress(done, leased, remaining)
+
+
+def _progress(done: int, leased: int, remaining: int) -> dict:
     return {
         "done": done,
         "assigned": done + leased + remaining,
@@ -300,13 +304,7 @@ def progress_estimate(db: sqlite_utils.Database, *, project: dict, user: dict) -
     leased = 1 if q.find_lease(db, project["id"], user["id"], at=store.now()) else 0
     # A capped count stays "at least the cap"; a smaller one shrinks by what the user has done since.
     remaining = remaining_then if remaining_then >= REMAINING_CAP else max(0, remaining_then - (done - done_then))
-    return {
-        "done": done,
-        "assigned": done + leased + remaining,
-        "leased": leased,
-        "remaining": remaining,
-        "more": remaining >= REMAINING_CAP,
-    }
+    return _progress(done, leased, remaining)
 
 
 def history(
