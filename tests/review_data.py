@@ -83,3 +83,23 @@ def reiterated_b() -> dict:
     del labels["attributions"][1]
     labels["claims"][1]["attribution_id"] = None
     return labels
+
+
+def copy_to_blocks(db, pids, blocks) -> None:
+    """Copy paragraphs and their annotations to ids in other blocks of agreement counts (2,000 ids each)."""
+    for k in blocks:
+        for pid in pids:
+            db.execute(
+                """insert into paragraphs (id, article_id, project_id, position, kind, text, text_sha256, doc_char_start)
+                select id + ? * 2000, article_id, project_id, position + 100 * ?, kind, text, text_sha256, doc_char_start
+                from paragraphs where id = ?""",
+                [k, k, pid],
+            )
+            db.execute(
+                """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
+                    created_at, updated_at)
+                select paragraph_id + ? * 2000, user_id, labels, scheme_version, 1, seconds, created_at, updated_at
+                from annotations where paragraph_id = ?""",
+                [k, pid],
+            )
+    db.conn.commit()

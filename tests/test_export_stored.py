@@ -13,7 +13,7 @@ from annotator.scheme import normalize
 from annotator.store import annotations as annotation_store
 from annotator.store import datasets as rows_store
 from tests.annotate_fixtures import add_article, hand_over, reference, user
-from tests.review_data import annotate, reiterated_b, simple, stated_b
+from tests.review_data import annotate, copy_to_blocks, reiterated_b, simple, stated_b
 
 
 def _add_user(db, project, name):
@@ -201,23 +201,7 @@ def test_a_bad_stored_document_is_named_by_paragraph_and_annotator(db, project, 
 
 
 def _copy_to_blocks(db, pids, blocks=(1, 2, 3, 5, 8, 13, 21, 34, 55)):
-    """Copy paragraphs and their annotations to ids in other blocks of agreement counts (2,000 ids each)."""
-    for k in blocks:
-        for pid in pids:
-            db.execute(
-                """insert into paragraphs (id, article_id, project_id, position, kind, text, text_sha256, doc_char_start)
-                select id + ? * 2000, article_id, project_id, position + 100 * ?, kind, text, text_sha256, doc_char_start
-                from paragraphs where id = ?""",
-                [k, k, pid],
-            )
-            db.execute(
-                """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
-                    created_at, updated_at)
-                select paragraph_id + ? * 2000, user_id, labels, scheme_version, 1, seconds, created_at, updated_at
-                from annotations where paragraph_id = ?""",
-                [k, pid],
-            )
-    db.conn.commit()
+    copy_to_blocks(db, pids, blocks)
 
 
 def _one_pass(db, project) -> dict:

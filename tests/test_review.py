@@ -12,6 +12,7 @@ from tests.review_data import (
     LAVROV_REITERATED,
     LAVROV_STATED,
     annotate,
+    copy_to_blocks,
     import_sample,
     reiterated_b,
     simple,
@@ -303,22 +304,7 @@ def test_report_with_one_annotator_is_undefined_not_zero(db, project, ids):
 
 def _spread_over_blocks(db, ids):
     """Copy the two sample paragraphs, with their annotations, to paragraph ids in three more blocks."""
-    for k in (1, 2, 3):
-        for pid in (ids["stated"], ids["reiterated"]):
-            db.execute(
-                """insert into paragraphs (id, article_id, project_id, position, kind, text, text_sha256, doc_char_start)
-                select id + ? * 2000, article_id, project_id, position + 100 * ?, kind, text, text_sha256, doc_char_start
-                from paragraphs where id = ?""",
-                [k, k, pid],
-            )
-            db.execute(
-                """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
-                    created_at, updated_at)
-                select paragraph_id + ? * 2000, user_id, labels, scheme_version, 1, seconds, created_at, updated_at
-                from annotations where paragraph_id = ?""",
-                [k, pid],
-            )
-    db.conn.commit()
+    copy_to_blocks(db, (ids["stated"], ids["reiterated"]), (1, 2, 3))
 
 
 def test_parallel_and_cached_reports_equal_one_pass(db, project, four_paragraphs, monkeypatch):
