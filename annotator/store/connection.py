@@ -110,7 +110,7 @@ def now() -> str:
 
 def iso_in(**delta) -> str:
     """Return the UTC time ``delta`` from now, formatted like :func:`now`."""
-    return (datetime.now(UTC) + timedelta(**delta)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return (datetime.now(UTC) + timedelta(**delta)).isoformat(timespec="microseconds")[:-6] + "Z"
 
 
 class Writers:
