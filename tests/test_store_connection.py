@@ -82,6 +82,7 @@ def test_writers_of_one_file_queue_across_connections_and_threads(tmp_path):
     thread.start()
     while not events:
         time.sleep(0.005)
+    second.conn.execute("PRAGMA busy_timeout = 0")  # SQLite's own lock would refuse at once
     with store.write(second):  # waits in the queue, not in SQLite's busy handler
         events.append("second in")
         second.conn.execute("insert into t values (2)")
@@ -90,3 +91,36 @@ def test_writers_of_one_file_queue_across_connections_and_threads(tmp_path):
     assert _values(second) == [1, 2]
     first.close()
     second.close()
+
+
+def test_writers_in_another_process_queue_on_the_file_lock(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    path = str(tmp_path / "p.db")
+    db = store.connect(path)
+    db.conn.execute("create table t (x integer)")
+    db.conn.commit()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"""
+import time
+from annotator import store
+db = store.connect({path!r})
+with store.write(db):
+    db.conn.execute("insert into t values (1)")
+    print("holding", flush=True)
+    time.sleep(0.4)
+"""],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    db.conn.execute("PRAGMA busy_timeout = 0")  # without the file lock, BEGIN IMMEDIATE would fail now
+    started = time.monotonic()
+    with store.write(db):
+        db.conn.execute("insert into t values (2)")
+    assert time.monotonic() - started > 0.1  # it waited for the other process's commit
+    assert holder.wait(10) == 0
+    holder.stdout.close()
+    assert _values(db) == [1, 2]
+    db.close()
