@@ -350,7 +350,7 @@ def test_stance_targets_named_in_the_article_are_offered(db, project, ann):
     assert '<option value="Western governments">' in datalist[: datalist.index("</datalist>")]
 
 
-def test_save_and_next_leases_the_next_in_the_same_transaction_and_keeps_the_save_when_paused(db, project, ann):
+def test_save_and_next_leases_the_next_and_keeps_the_save_when_paused(db, project, ann):
     from annotator import queue, team
 
     ids = add_article(db, project, ["First paragraph.", "Second paragraph.", "Third paragraph."])
