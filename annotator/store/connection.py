@@ -4,6 +4,7 @@ import contextlib
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -134,6 +135,15 @@ class Writers:
             except OSError:  # a read-only folder: SQLite's lock alone
                 self.fd = None
 
+    def __del__(self) -> None:
+        # The last connection to the file is gone (tests open thousands of files in one process).
+        if self.fd is not None:
+            try:
+                os.close(self.fd)
+            except OSError:
+                pass
+            self.fd = None
+
     def acquire(self) -> None:
         self.lock.acquire()
         if self.depth == 0 and self.fd is not None:
@@ -151,7 +161,8 @@ class Writers:
         self.lock.release()
 
 
-_writers: dict[str, Writers] = {}
+# Held by the connections (``db.writers``): a file's queue lives as long as a connection to it.
+_writers: weakref.WeakValueDictionary[str, Writers] = weakref.WeakValueDictionary()
 _writers_guard = threading.Lock()
 
 
