@@ -75,19 +75,20 @@ def page(browser):
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+def sign_in(page, live_server: str, name: str):
+    """Sign ``page`` in as the named test user through the login form (with or without JavaScript)."""
+    page.goto(f"{live_server}/login")
+    page.fill("input[name=name]", name)
+    page.fill("input[name=password]", password_of(name))
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/")
+    return page
+
+
 @pytest.fixture
 def login(page, live_server):
     """Log ``page`` in as the named user and return the page."""
-
-    def log_in(name):
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=name]", name)
-        page.fill("input[name=password]", password_of(name))
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/")
-        return page
-
-    return log_in
+    return lambda name: sign_in(page, live_server, name)
 
 
 def sample_project(live_db: str, name: str, *, overlap: int) -> dict:

@@ -9,6 +9,7 @@ from annotator import store
 from tests.annotate_fixtures import add_article
 from tests.browser import annotate_helpers as helpers
 from tests.browser.annotate_helpers import stored
+from tests.browser.conftest import sign_in
 
 kbd_project = helpers.kbd_project
 
@@ -167,12 +168,7 @@ def test_stale_save_offers_reload_or_overwrite(browser, live_server, live_db, kb
     _hand(live_db, kbd_project, "reviewer", pid)
     context = browser.new_context()
     try:
-        first = context.new_page()
-        first.goto(f"{live_server}/login")
-        first.fill("input[name=name]", "reviewer")
-        first.fill("input[name=password]", "password-of-reviewer")
-        first.click("button[type=submit]")
-        first.wait_for_url(f"{live_server}/")
+        first = sign_in(context.new_page(), live_server, "reviewer")
         second = context.new_page()
         for tab in (first, second):
             _open(tab, live_server, kbd_project, pid)
@@ -305,11 +301,7 @@ def test_choice_fields_work_without_javascript(browser, live_server, live_db, kb
     _hand(live_db, kbd_project, "admin", ids[0])
     context = browser.new_context(java_script_enabled=False)
     try:
-        page = context.new_page()
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=name]", "admin")
-        page.fill("input[name=password]", "password-of-admin")
-        page.click("button[type=submit]")
+        page = sign_in(context.new_page(), live_server, "admin")
         page.goto(f"{live_server}/projects/{kbd_project['id']}/paragraphs/{ids[0]}")
         page.check("input[name=kind][value=quote_only]")
         page.check("input[name=frames][value=Political]")

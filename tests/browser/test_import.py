@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from annotator import projects as project_service
 from annotator import store
+from tests.browser.conftest import sign_in
 
 
 @pytest.fixture(scope="module")
@@ -148,17 +149,12 @@ def test_a_refused_edit_explains_itself(login, live_server, import_project, live
 
 
 def test_without_javascript_the_plain_forms_work(browser, live_server, import_project, tmp_path):
-    from tests.conftest import password_of
-
     token, text, _, good = _files(tmp_path)
     context = browser.new_context(java_script_enabled=False)
     context.set_default_timeout(10_000)
     page = context.new_page()
     try:
-        page.goto(f"{live_server}/login")
-        page.fill("input[name=name]", "admin")
-        page.fill("input[name=password]", password_of("admin"))
-        page.click("button[type=submit]")
+        sign_in(page, live_server, "admin")
         page.goto(f"{live_server}/projects/{import_project['id']}/import")
         page.set_input_files("input[name=files]", [str(text), str(good)])
         page.click("#upload-form button[type=submit]")

@@ -2,7 +2,7 @@
 
 from annotator import projects as project_service
 from annotator import store, team
-from tests.conftest import password_of
+from tests.browser.conftest import sign_in
 
 
 def test_progress_settings_and_pause(login, live_server, live_db, live_project, browser):
@@ -16,12 +16,7 @@ def test_progress_settings_and_pause(login, live_server, live_db, live_project, 
         page.wait_for_selector("#pause-state .alert")
         assert "paused" in page.locator("#pause-state .alert").inner_text()
         context = browser.new_context()
-        annotator = context.new_page()
-        annotator.goto(f"{live_server}/login")
-        annotator.fill("input[name=name]", "annotator2")
-        annotator.fill("input[name=password]", password_of("annotator2"))
-        annotator.click("button[type=submit]")
-        annotator.wait_for_url(f"{live_server}/")
+        annotator = sign_in(context.new_page(), live_server, "annotator2")
         annotator.goto(f"{live_server}/projects/{live_project['id']}/annotate")
         assert "is paused" in annotator.locator("#task").inner_text()
         context.close()
