@@ -266,6 +266,31 @@ def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) 
     return True
 
 
+def _match_items(counts: dict, keys_a, keys_b, vals_a: list, vals_b: list, n_fields: int) -> tuple:
+    """Match two annotators' items by their key spans (in order when those are equal) and count the matched
+    items' attributes; return ``(matched index pairs, agreement)``."""
+    if keys_a == keys_b:
+        match = _identity(len(keys_a))
+        if vals_a == vals_b:  # the common case: nothing to tell apart item by item
+            _same(counts, vals_a)
+            return match, len(keys_a)
+    else:
+        match = match_spans(keys_a, keys_b)
+    return match, _matched(counts, match, vals_a, vals_b, keys_a, keys_b, n_fields)
+
+
+def _count_span_sets(spans: list, base: int, set_a, set_b, keys_a, keys_b, n_matched: int) -> bool:
+    """Add one span field's boundary counts at ``base``; return whether the two annotators' spans differ."""
+    if set_a == set_b:
+        k = len(set_a)
+        spans[base] += k
+        spans[base + 1] += k
+        spans[base + 2] += 2 * k
+        return False
+    _differing_spans(spans, base, set_a, set_b, keys_a, keys_b, n_matched)
+    return True
+
+
 def compare(
     st: PairCounts, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: int, masi_cache: dict
 ) -> float:
@@ -307,60 +332,19 @@ def compare(
     na, nb = len(cues_a), len(cues_b)
     amatch = ()
     if na or nb:
-        if cues_a == cues_b:
-            amatch = _identity(na)
-            if av_a == av_b:  # the common case: nothing to tell apart item by item
-                _same(st.attrs, av_a)
-                d_attr = 0.0
-            else:
-                d_attr = 1.0 - 2 * _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA) / (na + nb)
-        else:
-            amatch = match_spans(cues_a, cues_b)
-            d_attr = 1.0 - 2 * _matched(st.attrs, amatch, av_a, av_b, cues_a, cues_b, _NA) / (na + nb)
-        if cset_a == cset_b:
-            k = len(cset_a)
-            spans[0] += k
-            spans[1] += k
-            spans[2] += 2 * k
-        else:
-            _differing_spans(spans, 0, cset_a, cset_b, cues_a, cues_b, len(amatch))
-        differ = False
-        if src_a == src_b:
-            k = len(src_a)
-            spans[3] += k
-            spans[4] += k
-            spans[5] += 2 * k
-        else:
-            _differing_spans(spans, 3, src_a, src_b, None, None, 0)
-            differ = True
-        if con_a == con_b:
-            k = len(con_a)
-            spans[6] += k
-            spans[7] += k
-            spans[8] += 2 * k
-        else:
-            _differing_spans(spans, 6, con_a, con_b, None, None, 0)
-            differ = True
+        amatch, agree = _match_items(st.attrs, cues_a, cues_b, av_a, av_b, _NA)
+        d_attr = 1.0 - 2 * agree / (na + nb)
+        _count_span_sets(spans, 0, cset_a, cset_b, cues_a, cues_b, len(amatch))
+        differ = _count_span_sets(spans, 3, src_a, src_b, None, None, 0)
+        differ = _count_span_sets(spans, 6, con_a, con_b, None, None, 0) or differ
         # differing source or content spans count for a tenth of the attribution component
         d += min(1.0, d_attr + 0.1) if differ else d_attr
 
     # claims, matched by spans, and whether matched claims link to matched attributions
     na, nb = len(cs_a), len(cs_b)
     if na or nb:
-        if cs_a == cs_b and cv_a == cv_b:
-            cmatch = _identity(na)
-            _same(st.claims, cv_a)
-            agree = na
-        else:
-            cmatch = _identity(na) if cs_a == cs_b else match_spans(cs_a, cs_b)
-            agree = _matched(st.claims, cmatch, cv_a, cv_b, cs_a, cs_b, _NC)
-        if csset_a == csset_b:
-            k = len(csset_a)
-            spans[9] += k
-            spans[10] += k
-            spans[11] += 2 * k
-        else:
-            _differing_spans(spans, 9, csset_a, csset_b, cs_a, cs_b, len(cmatch))
+        cmatch, agree = _match_items(st.claims, cs_a, cs_b, cv_a, cv_b, _NC)
+        _count_span_sets(spans, 9, csset_a, csset_b, cs_a, cs_b, len(cmatch))
         d_claims = 1.0 - 2 * agree / (na + nb)
         if cmatch:
             amap = dict(amatch)
@@ -379,19 +363,7 @@ def compare(
     # framing spans, matched by spans
     na, nb = len(fs_a), len(fs_b)
     if na or nb:
-        if fs_a == fs_b and fv_a == fv_b:
-            fmatch = _identity(na)
-            _same(st.fspans, fv_a)
-            agree = na
-        else:
-            fmatch = _identity(na) if fs_a == fs_b else match_spans(fs_a, fs_b)
-            agree = _matched(st.fspans, fmatch, fv_a, fv_b, fs_a, fs_b, _NF)
-        if fsset_a == fsset_b:
-            k = len(fsset_a)
-            spans[12] += k
-            spans[13] += k
-            spans[14] += 2 * k
-        else:
-            _differing_spans(spans, 12, fsset_a, fsset_b, fs_a, fs_b, len(fmatch))
+        fmatch, agree = _match_items(st.fspans, fs_a, fs_b, fv_a, fv_b, _NF)
+        _count_span_sets(spans, 12, fsset_a, fsset_b, fs_a, fs_b, len(fmatch))
         d += 1.0 - 2 * agree / (na + nb)
     return d / 6
