@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .pairs import ATTRIBUTION_FIELDS, CLAIM_FIELDS
+from .pairs import ATTRIBUTION_FIELDS, CLAIM_FIELDS, FRAMING_SPAN_FIELDS
 from .spans import overlap, span_key
 
 __all__ = ["FREE_TEXT", "align", "diff_fields", "is_unanimous", "normalise"]
@@ -194,30 +194,10 @@ def align(keys: Mapping[str, list]) -> list[dict[str, int]]:
     return [rows[r] for r in order]
 
 
-_ATTRIBUTION_ORDER = (
-    "sources",
-    "cue",
-    "contents",
-    "source_form",
-    "source_interest",
-    "record_status",
-    "cue_stance",
-    "source_role",
-    "attribution_type",
-    "quote_type",
-    "supplement",
-    "embedded_source",
-)
-_CLAIM_ORDER = (
-    "span",
-    "attribution_id",
-    "checkworthiness",
-    "sourcing_strength",
-    "claim_category",
-    "source_commitment",
-    "decontextualized",
-)
-_FSPAN_ORDER = ("span", "technique", "voice", "alternative")
+# The side-by-side rows: the compared attribute fields, between the spans and the fields only shown.
+_ATTRIBUTION_ORDER = ("sources", "cue", "contents", *ATTRIBUTION_FIELDS, "supplement", "embedded_source")
+_CLAIM_ORDER = ("span", "attribution_id", *CLAIM_FIELDS, "decontextualized")
+_FSPAN_ORDER = ("span", *FRAMING_SPAN_FIELDS, "alternative")
 
 
 def _field(values: dict[str, Any], free_text: bool = False) -> dict:
