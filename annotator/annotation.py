@@ -227,7 +227,8 @@ def _save(db, project, user, paragraph_id, labels, version, seconds, *, lease_ne
             # The review queue's disagreement (and unanimous gold) follow every save, in its transaction.
             review.annotation_saved(db, project=project, paragraph_id=paragraph_id)
             if lease_next and not project.get("paused"):
-                following = queue.next_paragraph(db, project=project, user=user)
+                # ``_access`` above checked the membership.
+                following = queue.lease_next(db, project=project, user=user)
     except Conflict as e:
         if not hasattr(e, "current"):  # the paragraph is full: keep the work
             annotation_store.save_draft(

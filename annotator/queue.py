@@ -78,6 +78,14 @@ def next_paragraph(
     if project.get("paused"):
         raise Paused(f"the project {project['name']!r} is paused; come back when an administrator resumes it")
     check_member(db, project, user)
+    return lease_next(db, project=project, user=user, lease_minutes=lease_minutes)
+
+
+def lease_next(
+    db: sqlite_utils.Database, *, project: dict, user: dict, lease_minutes: int | None = None
+) -> dict | None:
+    """``next_paragraph`` for a caller that has already checked that the project is not paused and that the
+    user is a member: a save that goes on to the next paragraph, in its own transaction."""
     minutes = _lease_minutes(project, lease_minutes)
     project_id, user_id = project["id"], user["id"]
     with store.write(db):
