@@ -86,3 +86,21 @@ def test_files_stay_short(path):
 
 def test_no_module_named_utils():
     assert not [p for p in PACKAGE.rglob("*.py") if p.stem in {"utils", "helpers", "misc"}]
+
+
+def test_the_web_app_loads_trafilatura_only_for_html(tmp_path):
+    """trafilatura and lxml add ~20 MB to each server process; the app imports them on the first HTML."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from annotator import create_app, ingest\n"
+        f"create_app({{'DB': {str(tmp_path / 'x.db')!r}, 'SECRET_KEY': 'x'}})\n"
+        "print('trafilatura' in sys.modules, 'lxml' in sys.modules)\n"
+        "ingest.read_document(b'<html><body><article><p>' + b'Words of a paragraph. ' * 20 + b'</p></article></body></html>',"
+        " format='html')\n"
+        "print('trafilatura' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "False", "True"]
