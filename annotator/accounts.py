@@ -45,7 +45,9 @@ def check_new_password(password: str) -> str:
     return password
 
 
-def create_user(db: sqlite_utils.Database, name: str, *, role: str, password: str, actor_id: int | None = None) -> dict:
+def create_user(
+    db: sqlite_utils.Database, name: str, *, role: str, password: str, actor_id: int | None = None
+) -> dict:
     """Create and return a user. Raises ``Invalid`` for a bad name, role or password, ``Conflict`` for a taken name."""
     if not NAME_RE.match(name or ""):
         raise Invalid(
@@ -54,7 +56,9 @@ def create_user(db: sqlite_utils.Database, name: str, *, role: str, password: st
         )
     check_role(role)
     check_new_password(password)
-    user = users.insert_user(db, name=name, password_hash=generate_password_hash(password, method=HASH_METHOD), role=role)
+    user = users.insert_user(
+        db, name=name, password_hash=generate_password_hash(password, method=HASH_METHOD), role=role
+    )
     events.log_event(db, "user.created", user_id=actor_id, name=name, role=role)
     return user
 
@@ -72,7 +76,9 @@ def authenticate(
     user = users.find_user_by_name(db, name)
     if user and user["locked_until"] and user["locked_until"] > store.now():
         check_password_hash(_DUMMY_HASH, password)
-        raise Forbidden("too many failed logins: this account is locked for a while, or until an admin unlocks it")
+        raise Forbidden(
+            "too many failed logins: this account is locked for a while, or until an admin unlocks it"
+        )
     if user is None or not check_password_hash(user["password_hash"], password):
         if user is None:
             check_password_hash(_DUMMY_HASH, password)
@@ -118,7 +124,9 @@ def set_active(db: sqlite_utils.Database, name: str, active: bool, *, actor_id: 
 def set_password(db: sqlite_utils.Database, name: str, password: str, *, actor_id: int | None = None) -> dict:
     user = users.get_user_by_name(db, name)
     check_new_password(password)
-    user = users.update_user(db, user["id"], password_hash=generate_password_hash(password, method=HASH_METHOD), locked_until=None)
+    user = users.update_user(
+        db, user["id"], password_hash=generate_password_hash(password, method=HASH_METHOD), locked_until=None
+    )
     users.clear_login_failures(db, name)
     events.log_event(db, "user.password", user_id=actor_id, name=name)
     return user

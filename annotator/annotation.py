@@ -38,8 +38,10 @@ class LabelsInvalid(Invalid):
     """The labels fail the project's scheme; ``errors`` lists each problem with its field path."""
 
     def __init__(self, errors: list):
-        super().__init__(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the labels: "
-                         + "; ".join(str(e) for e in errors[:5]))
+        super().__init__(
+            f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the labels: "
+            + "; ".join(str(e) for e in errors[:5])
+        )
         self.errors = errors
 
 
@@ -86,7 +88,11 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
     annotation = annotation_store.find_annotation(db, paragraph_id, user["id"])
     restored = None
     if draft is not None and (annotation is None or draft["updated_at"] > annotation["updated_at"]):
-        labels, version, restored = normalize(draft["labels"], scheme), draft["base_version"] or 0, draft["updated_at"]
+        labels, version, restored = (
+            normalize(draft["labels"], scheme),
+            draft["base_version"] or 0,
+            draft["updated_at"],
+        )
     elif annotation is not None:
         labels, version = normalize(annotation["labels"], scheme), annotation["version"]
     else:
@@ -95,12 +101,18 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
     before = [p for p in context if p["position"] < paragraph["position"]]
     after = [p for p in context if p["position"] > paragraph["position"]]
     finished = assignment is not None and assignment["state"] in ("done", "skipped")
-    previous = queue.history(db, project=project, user=user, before_paragraph_id=paragraph_id if finished else None)
-    following = queue.history(db, project=project, user=user, after_paragraph_id=paragraph_id) if finished else None
+    previous = queue.history(
+        db, project=project, user=user, before_paragraph_id=paragraph_id if finished else None
+    )
+    following = (
+        queue.history(db, project=project, user=user, after_paragraph_id=paragraph_id) if finished else None
+    )
     return {
         "project": project,
         "paragraph": paragraph,
-        "article": {k: paragraph.get(k) for k in ("title", "outlet", "published", "url", "byline", "section")},
+        "article": {
+            k: paragraph.get(k) for k in ("title", "outlet", "published", "url", "byline", "section")
+        },
         "before": before,
         "after": after,
         "labels": labels,
@@ -115,7 +127,8 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
         "next_done_id": following["id"] if following else None,
         "progress": queue.progress_estimate(db, project=project, user=user),
         "stance_targets": _stance_targets(db, project, user, paragraph["article_id"])
-        if scheme.enabled("framing.stance") else [],
+        if scheme.enabled("framing.stance")
+        else [],
     }
 
 
@@ -202,7 +215,9 @@ def save_and_lease_next(
     return _save(db, project, user, paragraph_id, labels, version, seconds, lease_next=True)
 
 
-def _save(db, project, user, paragraph_id, labels, version, seconds, *, lease_next: bool) -> tuple[dict, dict | None]:
+def _save(
+    db, project, user, paragraph_id, labels, version, seconds, *, lease_next: bool
+) -> tuple[dict, dict | None]:
     paragraph, _, _ = _access(db, project, user, paragraph_id)
     scheme = scheme_for(project)
     labels = normalize(labels, scheme)
@@ -257,7 +272,9 @@ def apply_form(labels: dict, form: dict, scheme: Scheme) -> dict:
     return normalize(out, scheme)
 
 
-def saved_labels(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> tuple[dict, int]:
+def saved_labels(
+    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int
+) -> tuple[dict, int]:
     """Return the user's saved labels of the paragraph and their version, or an empty document and 0."""
     paragraph, _, _ = _access(db, project, user, paragraph_id)
     scheme = scheme_for(project)
@@ -321,7 +338,9 @@ def progress(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
 def my_work(db: sqlite_utils.Database, *, project: dict, user: dict, page: int = 1) -> list[dict]:
     """Return the user's annotations in the project, newest first, 100 a page."""
     check_member(db, project, user)
-    return annotation_store.list_user_annotations(db, project["id"], user["id"], offset=(max(page, 1) - 1) * 100)
+    return annotation_store.list_user_annotations(
+        db, project["id"], user["id"], offset=(max(page, 1) - 1) * 100
+    )
 
 
 def flag(
@@ -329,7 +348,9 @@ def flag(
 ) -> dict:
     """Record that the paragraph was extracted wrongly (admins see the open flags)."""
     if reason not in FLAG_REASONS:
-        raise Invalid(f"unknown flag reason {reason!r}: choose one of {', '.join(FLAG_REASONS)}", field="reason")
+        raise Invalid(
+            f"unknown flag reason {reason!r}: choose one of {', '.join(FLAG_REASONS)}", field="reason"
+        )
     check_member(db, project, user)
     _paragraph(db, project, paragraph_id)
     return annotation_store.insert_flag(

@@ -105,8 +105,15 @@ def export_dataset(
         with store.read(db):
             if cached_summary:
                 counting = review.ExportSummary(db, project["id"])
-            records = _encoded_records(db, project, view, scheme, only=only, min_annotators=min_annotators,
-                                       summary=None if cached_summary else summary)
+            records = _encoded_records(
+                db,
+                project,
+                view,
+                scheme,
+                only=only,
+                min_annotators=min_annotators,
+                summary=None if cached_summary else summary,
+            )
             if counting is not None:
                 records = _then(records, lambda: summary.update(counting.finish()))
             manifest = export.write_export(
@@ -176,10 +183,14 @@ def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict
     where = f"line {line_no}"
     article_uid, _, position = record["paragraph_id"].rpartition("#p")
     if not position.isdigit():
-        raise Invalid(f"{where}, field paragraph_id: {record['paragraph_id']!r} is not <article_id>#p<position>")
+        raise Invalid(
+            f"{where}, field paragraph_id: {record['paragraph_id']!r} is not <article_id>#p<position>"
+        )
     paragraph = rows_store.find_paragraph_for_export_id(db, project["id"], article_uid, int(position))
     if paragraph is None:
-        raise Invalid(f"{where}, field paragraph_id: no paragraph {record['paragraph_id']!r} in project {project['name']!r}")
+        raise Invalid(
+            f"{where}, field paragraph_id: no paragraph {record['paragraph_id']!r} in project {project['name']!r}"
+        )
     if paragraph["text"] != record["text"]:
         raise Invalid(f"{where}, field text: differs from the stored text of {record['paragraph_id']}")
     try:
@@ -260,13 +271,16 @@ def iter_download_split(
 def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:
     # The same stored forms as export_dataset, in one snapshot, one article's lines per chunk.
     with store.read(db):
-        for batch in _encoded_records(db, project, "all", scheme, only="all", min_annotators=min_annotators,
-                                      summary=None):
+        for batch in _encoded_records(
+            db, project, "all", scheme, only="all", min_annotators=min_annotators, summary=None
+        ):
             if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
                 yield b"".join(batch.lines)
 
 
-def export_brat(db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None) -> int:
+def export_brat(
+    db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None
+) -> int:
     """Write the gold labels as BRAT standoff, one ``.txt``/``.ann`` pair per article; return the article count."""
     rows = rows_store.iter_paragraphs_with_gold(db, project["id"])
 

@@ -7,7 +7,12 @@ import sqlite_utils
 from . import accounts, importing, projects
 
 DEMO_PROJECT = "demo"
-DEMO_USERS = [("admin", "admin"), ("reviewer", "reviewer"), ("annotator1", "annotator"), ("annotator2", "annotator")]
+DEMO_USERS = [
+    ("admin", "admin"),
+    ("reviewer", "reviewer"),
+    ("annotator1", "annotator"),
+    ("annotator2", "annotator"),
+]
 
 
 def sample_files() -> list[tuple[str, bytes]]:

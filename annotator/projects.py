@@ -83,7 +83,9 @@ def list_projects_for(db: sqlite_utils.Database, user: dict) -> list[dict]:
     return projects.list_user_projects(db, user["id"])
 
 
-def add_member(db: sqlite_utils.Database, project_id: int, name: str, *, role: str | None = None, actor_id=None) -> None:
+def add_member(
+    db: sqlite_utils.Database, project_id: int, name: str, *, role: str | None = None, actor_id=None
+) -> None:
     user = users.get_user_by_name(db, name)
     role = accounts.check_role(role or user["role"])
     projects.set_member(db, project_id, user["id"], role)

@@ -311,7 +311,9 @@ def progress_estimate(db: sqlite_utils.Database, *, project: dict, user: dict) -
     done = q.count_user_done(db, project["id"], user["id"])
     leased = 1 if q.find_lease(db, project["id"], user["id"], at=store.now()) else 0
     # A capped count stays "at least the cap"; a smaller one shrinks by what the user has done since.
-    remaining = remaining_then if remaining_then >= REMAINING_CAP else max(0, remaining_then - (done - done_then))
+    remaining = (
+        remaining_then if remaining_then >= REMAINING_CAP else max(0, remaining_then - (done - done_then))
+    )
     return _progress(done, leased, remaining)
 
 

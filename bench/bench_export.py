@@ -25,19 +25,31 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SAMPLE = Path(os.environ.get("ANNOTATOR_SHARED", ROOT.parent / "shared")) / "samples" / \
-    "rt-2024-01-30-lavrov-weapons.labels.jsonl"
+SAMPLE = (
+    Path(os.environ.get("ANNOTATOR_SHARED", ROOT.parent / "shared"))
+    / "samples"
+    / "rt-2024-01-30-lavrov-weapons.labels.jsonl"
+)
 
-PLAIN = "The Russian diplomat’s comments come as Kiev ramps up its demands for more military aid 🚀, citing " \
-        "acute shortages in hardware and ammunition."
+PLAIN = (
+    "The Russian diplomat’s comments come as Kiev ramps up its demands for more military aid 🚀, citing "
+    "acute shortages in hardware and ammunition."
+)
 
 
-EMPTY = {"kind": "body", "attributions": [], "claims": [],
-         "framing": {"frames": [], "primary_frame": None, "framing_spans": [], "stance": []}, "notes": ""}
+EMPTY = {
+    "kind": "body",
+    "attributions": [],
+    "claims": [],
+    "framing": {"frames": [], "primary_frame": None, "framing_spans": [], "stance": []},
+    "notes": "",
+}
 
 # Extended fields of SCHEMA.md, off in a default project.
-EXTENDED = {"attributions": ("source_role", "attribution_type", "quote_type", "supplement", "embedded_source"),
-            "claims": ("claim_category", "source_commitment", "decontextualized")}
+EXTENDED = {
+    "attributions": ("source_role", "attribution_type", "quote_type", "supplement", "embedded_source"),
+    "claims": ("claim_category", "source_commitment", "decontextualized"),
+}
 
 
 def _core_only(labels: dict) -> dict:
@@ -67,8 +79,9 @@ def _paragraph_pool(mix: str) -> list[tuple[str, dict]]:
     return [(PLAIN, EMPTY)] * 5 + [core[0]] * 3 + [core[1]] * 2
 
 
-def generate_rows(n: int, *, mix: str = "dense", annotators: int = 3, paragraphs_per_article: int = 12
-                  ) -> Iterator[dict]:
+def generate_rows(
+    n: int, *, mix: str = "dense", annotators: int = 3, paragraphs_per_article: int = 12
+) -> Iterator[dict]:
     """Yield ``n`` rows shaped as the store hands them for the ``all`` view, lazily.
 
     Kept apart from the timing so a SQLite-backed row stream can replace it.
@@ -97,8 +110,13 @@ def generate_rows(n: int, *, mix: str = "dense", annotators: int = 3, paragraphs
             for name in names:
                 if made == n:
                     return
-                yield {**base, "annotator": name, "labels": labels, "seconds": 31.5,
-                       "updated_at": "2024-02-01T10:00:00Z"}
+                yield {
+                    **base,
+                    "annotator": name,
+                    "labels": labels,
+                    "seconds": 31.5,
+                    "updated_at": "2024-02-01T10:00:00Z",
+                }
                 made += 1
         article += 1
 
@@ -109,8 +127,13 @@ def run_child(n: int, out_dir: str, mix: str) -> dict:
     t0 = time.perf_counter()
     c0 = time.process_time()
     rows = generate_rows(n, mix=mix)
-    manifest = write_export(out_dir, "all", encode_records("all", rows, scheme_name="newsattr-1"),
-                            params={"bench": True}, fsync=True)
+    manifest = write_export(
+        out_dir,
+        "all",
+        encode_records("all", rows, scheme_name="newsattr-1"),
+        params={"bench": True},
+        fsync=True,
+    )
     seconds = time.perf_counter() - t0
     cpu = time.process_time() - c0
     rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -141,20 +164,37 @@ def main() -> None:
         for n in (int(s) for s in args.sizes.split(",")):
             tmp = tempfile.mkdtemp(prefix="bench-export-")
             try:
-                proc = subprocess.run([sys.executable, __file__, "--child", str(n), "--out", tmp, "--mixes", mix],
-                                      capture_output=True, text=True, check=True)
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--child", str(n), "--out", tmp, "--mixes", mix],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     load = os.getloadavg()[0]
-    print(f"{'mix':>8} {'records':>10} {'seconds':>8} {'records/s':>10} {'rec/cpu-s':>10} {'peak MB':>8} "
-          f"{'MB out':>8}   (load average {load:.1f} on {os.cpu_count()} CPUs)")
+    print(
+        f"{'mix':>8} {'records':>10} {'seconds':>8} {'records/s':>10} {'rec/cpu-s':>10} {'peak MB':>8} "
+        f"{'MB out':>8}   (load average {load:.1f} on {os.cpu_count()} CPUs)"
+    )
     for r in results:
-        print(f"{r['mix']:>8} {r['records']:>10} {r['seconds']:>8.2f} {r['records_per_s']:>10} "
-              f"{r['records_per_cpu_s']:>10} {r['peak_rss_mb']:>8} {r['bytes'] / 1e6:>8.0f}")
+        print(
+            f"{r['mix']:>8} {r['records']:>10} {r['seconds']:>8.2f} {r['records_per_s']:>10} "
+            f"{r['records_per_cpu_s']:>10} {r['peak_rss_mb']:>8} {r['bytes'] / 1e6:>8.0f}"
+        )
     ok = all(r["records_per_s"] >= 100_000 and r["peak_rss_mb"] < 200 for r in results)
-    print(json.dumps({"bench": "export", "results": results, "target": {"records_per_s": 100000, "peak_mb": 200},
-                      "load_average": round(load, 2), "ok": ok}))
+    print(
+        json.dumps(
+            {
+                "bench": "export",
+                "results": results,
+                "target": {"records_per_s": 100000, "peak_mb": 200},
+                "load_average": round(load, 2),
+                "ok": ok,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

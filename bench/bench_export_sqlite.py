@@ -67,7 +67,10 @@ def build(path: Path, records: int, mix: str) -> None:
     )
     scheme = scheme_for(project)
     accounts.HASH_METHOD = "pbkdf2:sha256:1000"
-    users = [accounts.create_user(db, f"annotator{i}", role="annotator", password="benchmark-pass")["id"] for i in range(ANNOTATORS)]
+    users = [
+        accounts.create_user(db, f"annotator{i}", role="annotator", password="benchmark-pass")["id"]
+        for i in range(ANNOTATORS)
+    ]
     pool = [{"text": text, "labels": normalize(labels, scheme)} for text, labels in _paragraph_pool(mix)]
     paragraphs = records // ANNOTATORS
     per_article = 10
@@ -80,7 +83,16 @@ def build(path: Path, records: int, mix: str) -> None:
         cur = conn.execute(
             """insert into articles (project_id, uid, url, outlet, title, published, source_format, raw_sha256,
             text_sha256, rank, imported_at) values (?, ?, ?, 'Bench', ?, '2024-01-30', 'text', ?, ?, ?, ?)""",
-            [project["id"], uid, f"https://example.org/{article}", f"Article {article}", uid, uid, article, stamp],
+            [
+                project["id"],
+                uid,
+                f"https://example.org/{article}",
+                f"Article {article}",
+                uid,
+                uid,
+                article,
+                stamp,
+            ],
         )
         article_id = cur.lastrowid
         for position in range(per_article):
@@ -89,13 +101,27 @@ def build(path: Path, records: int, mix: str) -> None:
             pid = conn.execute(
                 """insert into paragraphs (article_id, project_id, position, kind, text, text_sha256, doc_char_start,
                 queued, rank, n_taken, n_done) values (?, ?, ?, 'body', ?, ?, 0, 1, ?, ?, ?)""",
-                [article_id, project["id"], position, text, hashlib.sha256(text.encode()).hexdigest(),
-                 article * 4096 + position, ANNOTATORS, ANNOTATORS],
+                [
+                    article_id,
+                    project["id"],
+                    position,
+                    text,
+                    hashlib.sha256(text.encode()).hexdigest(),
+                    article * 4096 + position,
+                    ANNOTATORS,
+                    ANNOTATORS,
+                ],
             ).lastrowid
             for user in users:
                 annotation_store.save_annotation(
-                    db, paragraph_id=pid, user_id=user, labels=item["labels"], scheme_version=str(scheme.version),
-                    base_version=0, seconds=42.0, export=export.stored_labels(item["labels"]),
+                    db,
+                    paragraph_id=pid,
+                    user_id=user,
+                    labels=item["labels"],
+                    scheme_version=str(scheme.version),
+                    base_version=0,
+                    seconds=42.0,
+                    export=export.stored_labels(item["labels"]),
                 )
         if article % 1000 == 999:
             conn.execute("commit")
@@ -150,15 +176,32 @@ with open(sys.argv[1], "w") as fh:
 """
 
 
-def run_export(db: Path, out: Path, cmd: list[str] | None = None, env: dict | None = None,
-               cwd: Path | None = None) -> dict:
+def run_export(
+    db: Path, out: Path, cmd: list[str] | None = None, env: dict | None = None, cwd: Path | None = None
+) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     usage_file = out.with_suffix(".usage.json")
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-c", LAUNCHER, str(usage_file), *(cmd or [str(BIN)]),
-         "export", "--db", str(db), "--project", "bench", "--view", "all", "--out", str(out)],
-        stdout=subprocess.DEVNULL, env=env, cwd=cwd,
+        [
+            sys.executable,
+            "-c",
+            LAUNCHER,
+            str(usage_file),
+            *(cmd or [str(BIN)]),
+            "export",
+            "--db",
+            str(db),
+            "--project",
+            "bench",
+            "--view",
+            "all",
+            "--out",
+            str(out),
+        ],
+        stdout=subprocess.DEVNULL,
+        env=env,
+        cwd=cwd,
     )
     # ru_maxrss is the largest single process; a worker's memory adds to the export's, so the
     # process tree's resident memory is also sampled and summed.
@@ -180,14 +223,20 @@ def run_export(db: Path, out: Path, cmd: list[str] | None = None, env: dict | No
         raise SystemExit(f"export failed with status {usage['status']}")
     manifest = json.loads((out / "manifest.json").read_text())
     records = manifest["counts"]["records"]["total"]
-    return {"records": records, "seconds": round(seconds, 2), "records_per_s": round(records / seconds),
-            "peak_rss_mb": round(usage["maxrss_kb"] / 1024, 1), "peak_tree_mb": round(peak[0] / 2**20, 1)}
+    return {
+        "records": records,
+        "seconds": round(seconds, 2),
+        "records_per_s": round(records / seconds),
+        "peak_rss_mb": round(usage["maxrss_kb"] / 1024, 1),
+        "peak_tree_mb": round(peak[0] / 2**20, 1),
+    }
 
 
 def _launcher_rss() -> int:
     """The launcher's own resident memory, left out of the process tree's."""
-    process = subprocess.Popen([sys.executable, "-c", "import json, os, sys; sys.stdin.read()"],
-                               stdin=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import json, os, sys; sys.stdin.read()"], stdin=subprocess.PIPE
+    )
     time.sleep(0.3)
     rss = _tree_rss(process.pid)
     process.communicate(b"")
@@ -200,12 +249,22 @@ LAUNCHER_RSS = 0
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--mixes", nargs="+", default=["typical", "dense"], help="label mixes (see bench_export.py)")
-    parser.add_argument("--agreement", nargs="+", choices=["cold", "warm"], default=["cold", "warm"],
-                        help="cold: no block of agreement counts cached; warm: every block current")
-    parser.add_argument("--baseline", type=Path,
-                        help="also time the export of another checkout (its annotator package is put first on "
-                             "sys.path) on a copy of each database it can read: pass a directory")
+    parser.add_argument(
+        "--mixes", nargs="+", default=["typical", "dense"], help="label mixes (see bench_export.py)"
+    )
+    parser.add_argument(
+        "--agreement",
+        nargs="+",
+        choices=["cold", "warm"],
+        default=["cold", "warm"],
+        help="cold: no block of agreement counts cached; warm: every block current",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also time the export of another checkout (its annotator package is put first on "
+        "sys.path) on a copy of each database it can read: pass a directory",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     global LAUNCHER_RSS
@@ -214,9 +273,12 @@ def main() -> None:
 
     def report(result: dict) -> None:
         results.append(result)
-        print(f"{result['mix']:>8} {result['size']:>9,} {result['agreement']:>8}: {result['records_per_s']:>9,} records/s, "
-              f"peak {result['peak_rss_mb']} MB (process tree {result['peak_tree_mb']} MB), "
-              f"{result['seconds']} s whole command", flush=True)
+        print(
+            f"{result['mix']:>8} {result['size']:>9,} {result['agreement']:>8}: {result['records_per_s']:>9,} records/s, "
+            f"peak {result['peak_rss_mb']} MB (process tree {result['peak_tree_mb']} MB), "
+            f"{result['seconds']} s whole command",
+            flush=True,
+        )
 
     for mix in args.mixes:
         for size in args.sizes:
@@ -229,18 +291,27 @@ def main() -> None:
             for agreement in args.agreement:
                 if agreement == "cold":
                     invalidate_agreement_counts(db)
-                result = {"mix": mix, "size": size, "agreement": agreement, **run_export(db, OUT / f"export-{mix}-{size}")}
+                result = {
+                    "mix": mix,
+                    "size": size,
+                    "agreement": agreement,
+                    **run_export(db, OUT / f"export-{mix}-{size}"),
+                }
                 report(result)
             if args.baseline:
                 copy = OUT / f"baseline-{mix}-{size}.db"
                 shutil.copyfile(db, copy)
                 conn = sqlite3.connect(copy)
-                conn.execute("pragma user_version = 10")  # the last schema the older code knows; it ignores m011
+                conn.execute(
+                    "pragma user_version = 10"
+                )  # the last schema the older code knows; it ignores m011
                 conn.close()
                 env = {**os.environ, "PYTHONPATH": str(args.baseline.resolve())}
                 cmd = [sys.executable, "-c", "from annotator.cli import cli; cli()"]
                 # run from the checkout: python -c puts the working directory first on sys.path
-                result = run_export(copy, OUT / f"baseline-{mix}-{size}", cmd, env, cwd=args.baseline.resolve())
+                result = run_export(
+                    copy, OUT / f"baseline-{mix}-{size}", cmd, env, cwd=args.baseline.resolve()
+                )
                 copy.unlink()
                 report({"mix": mix, "size": size, "agreement": "baseline", **result})
     print(json.dumps({"bench": "export_sqlite", "results": results}))

@@ -118,7 +118,9 @@ class Client:
         self.csrf = re.search(rb'"X-CSRFToken": "([^"]+)"', page).group(1).decode()
 
 
-def client_main(port: int, annotators: int, seconds: float, password: str, text_template: str, flow: str) -> None:
+def client_main(
+    port: int, annotators: int, seconds: float, password: str, text_template: str, flow: str
+) -> None:
     clients = []
     for i in range(annotators):
         client = Client(port)
@@ -295,8 +297,18 @@ def run(n: int, annotators: int, seconds: float, threads: int, workers: int, flo
     # task queue under load) and stall the server.
     log = open(OUT / f"http-server-{n}-{annotators}.log", "wb")  # noqa: SIM115 - closed below
     server = subprocess.Popen(
-        [str(ANNOTATOR), "serve", "--db", str(path), "--port", str(port), "--threads", str(threads),
-         "--workers", str(workers)],
+        [
+            str(ANNOTATOR),
+            "serve",
+            "--db",
+            str(path),
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--workers",
+            str(workers),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )

@@ -30,32 +30,114 @@ import trafilatura  # noqa: E402
 
 from annotator.ingest import read_document  # noqa: E402
 
-SUBJECTS = ["The city council", "Health officials", "The central bank", "A group of researchers", "Local residents",
-            "The prime minister", "Union leaders", "The company", "Police", "Scientists at the university",
-            "The football club", "Regulators", "The airline", "Teachers", "Farmers in the region"]
-VERBS = ["announced", "warned", "confirmed", "denied", "said", "reported", "argued", "revealed", "agreed",
-         "suggested", "insisted", "estimated"]
-OBJECTS = ["that the new rules would take effect next month", "that costs had risen by 12 percent since March",
-           "a plan to cut emissions by half before 2035", "that talks would continue over the weekend",
-           "that the results were better than expected", "a delay to the project of at least a year",
-           "that more than 4,000 people had been affected", "new funding for rural schools and clinics",
-           "that the decision had been made without consultation", "an inquiry into the handling of the case"]
-TAILS = ["according to a statement released on Tuesday", "in an interview with reporters",
-         "although critics were unconvinced", "after weeks of speculation", "citing figures from last year",
-         "while promising a full review", "in a move welcomed by campaigners", "despite strong opposition"]
-QUOTES = ["“We will not back down,” she said.", "“This is a turning point for all of us,” he told reporters.",
-          "“Nobody saw this coming.”", "“We need answers, and we need them now,” said one resident."]
+SUBJECTS = [
+    "The city council",
+    "Health officials",
+    "The central bank",
+    "A group of researchers",
+    "Local residents",
+    "The prime minister",
+    "Union leaders",
+    "The company",
+    "Police",
+    "Scientists at the university",
+    "The football club",
+    "Regulators",
+    "The airline",
+    "Teachers",
+    "Farmers in the region",
+]
+VERBS = [
+    "announced",
+    "warned",
+    "confirmed",
+    "denied",
+    "said",
+    "reported",
+    "argued",
+    "revealed",
+    "agreed",
+    "suggested",
+    "insisted",
+    "estimated",
+]
+OBJECTS = [
+    "that the new rules would take effect next month",
+    "that costs had risen by 12 percent since March",
+    "a plan to cut emissions by half before 2035",
+    "that talks would continue over the weekend",
+    "that the results were better than expected",
+    "a delay to the project of at least a year",
+    "that more than 4,000 people had been affected",
+    "new funding for rural schools and clinics",
+    "that the decision had been made without consultation",
+    "an inquiry into the handling of the case",
+]
+TAILS = [
+    "according to a statement released on Tuesday",
+    "in an interview with reporters",
+    "although critics were unconvinced",
+    "after weeks of speculation",
+    "citing figures from last year",
+    "while promising a full review",
+    "in a move welcomed by campaigners",
+    "despite strong opposition",
+]
+QUOTES = [
+    "“We will not back down,” she said.",
+    "“This is a turning point for all of us,” he told reporters.",
+    "“Nobody saw this coming.”",
+    "“We need answers, and we need them now,” said one resident.",
+]
 HEADS = ["What happens next", "Background", "Reaction", "The numbers", "A long road"]
-NAV = ["Home", "News", "World", "Business", "Politics", "Sport", "Culture", "Science", "Health", "Travel",
-       "Opinion", "Video", "Podcasts", "Weather", "Local", "Tech", "Money", "Style", "Food", "Jobs"]
-TEASERS = ["Ten things to know before the vote", "Why rents keep rising in the capital",
-           "Inside the race to build a better battery", "The village that refused to move",
-           "How a small team rebuilt the old bridge", "Markets slide as oil prices jump",
-           "Stars turn out for the film festival opening", "The quiet return of the night train"]
+NAV = [
+    "Home",
+    "News",
+    "World",
+    "Business",
+    "Politics",
+    "Sport",
+    "Culture",
+    "Science",
+    "Health",
+    "Travel",
+    "Opinion",
+    "Video",
+    "Podcasts",
+    "Weather",
+    "Local",
+    "Tech",
+    "Money",
+    "Style",
+    "Food",
+    "Jobs",
+]
+TEASERS = [
+    "Ten things to know before the vote",
+    "Why rents keep rising in the capital",
+    "Inside the race to build a better battery",
+    "The village that refused to move",
+    "How a small team rebuilt the old bridge",
+    "Markets slide as oil prices jump",
+    "Stars turn out for the film festival opening",
+    "The quiet return of the night train",
+]
 OUTLETS = ["The Daily Lantern", "Northern Courier", "Metro Ledger", "The Harbour Times", "Valley Post"]
 NAMES = ["Jane Okafor", "Tom Brennan", "Maria Costa", "Ken Ito", "Rosa Lindqvist", "Amir Haddad"]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def sentence(rnd: random.Random) -> str:
@@ -74,7 +156,7 @@ def article(rnd: random.Random) -> dict:
     month = rnd.randrange(12)
     return {
         "title": f"{rnd.choice(SUBJECTS)} {rnd.choice(VERBS)} plan after {rnd.choice(['talks', 'review', 'vote', 'protests'])}"
-                 f" in {rnd.choice(['Lisbon', 'Osaka', 'Leeds', 'Quito', 'Perth', 'Tromsø'])}",
+        f" in {rnd.choice(['Lisbon', 'Osaka', 'Leeds', 'Quito', 'Perth', 'Tromsø'])}",
         "standfirst": sentence(rnd),
         "byline": rnd.choice(NAMES),
         "date": f"{MONTHS[month]} {rnd.randint(1, 28)}, {rnd.randint(2015, 2024)}",
@@ -88,8 +170,22 @@ def article(rnd: random.Random) -> dict:
 def scraped(a: dict, rnd: random.Random) -> str:
     out = [a["title"] + " | " + a["outlet"]] if rnd.random() < 0.5 else []
     out += rnd.sample(NAV, rnd.randint(5, len(NAV)))
-    out += ["", a["title"], "", a["standfirst"], "", f"By {a['byline']}", a["date"], "",
-            f"{a['caption']} Photo: {a['credit']}", "", "Share", "Tweet", "Email", ""]
+    out += [
+        "",
+        a["title"],
+        "",
+        a["standfirst"],
+        "",
+        f"By {a['byline']}",
+        a["date"],
+        "",
+        f"{a['caption']} Photo: {a['credit']}",
+        "",
+        "Share",
+        "Tweet",
+        "Email",
+        "",
+    ]
     for i, (_, text) in enumerate(a["paras"]):
         out += [text, ""]
         r = rnd.random()
@@ -104,20 +200,36 @@ def scraped(a: dict, rnd: random.Random) -> str:
     if rnd.random() < 0.4:
         out += [f"{rnd.randint(2, 90)} comments", ""]
         out += [sentence(rnd) + " " + sentence(rnd) for _ in range(rnd.randint(1, 6))]
-    out += ["", "About us", "Contact us", "Privacy Policy", f"© 2024 {a['outlet']}. All rights reserved.",
-            "We use cookies to improve your experience.", "Accept cookies"]
+    out += [
+        "",
+        "About us",
+        "Contact us",
+        "Privacy Policy",
+        f"© 2024 {a['outlet']}. All rights reserved.",
+        "We use cookies to improve your experience.",
+        "Accept cookies",
+    ]
     return "\n".join(out) + "\n"
 
 
 def html_page(a: dict, rnd: random.Random) -> str:
-    nav = "".join(f'<li class="nav-item"><a href="/{n.lower()}">{n}</a></li>'
-                  for n in rnd.sample(NAV, rnd.randint(5, len(NAV))))
-    script = "<script>var cfg = {" + ",".join(f'"k{i}": {i}' for i in range(rnd.randint(50, 400))) + "};</script>"
+    nav = "".join(
+        f'<li class="nav-item"><a href="/{n.lower()}">{n}</a></li>'
+        for n in rnd.sample(NAV, rnd.randint(5, len(NAV)))
+    )
+    script = (
+        "<script>var cfg = {" + ",".join(f'"k{i}": {i}' for i in range(rnd.randint(50, 400))) + "};</script>"
+    )
     style = "<style>" + " ".join(f".c{i}{{margin:{i}px}}" for i in range(rnd.randint(50, 300))) + "</style>"
     body = []
     for i, (kind, text) in enumerate(a["paras"]):
-        body.append(f"<h2>{text}</h2>" if kind == "subheading" else
-                    f"<blockquote><p>{text}</p></blockquote>" if text.startswith("“") else f"<p>{text}</p>")
+        body.append(
+            f"<h2>{text}</h2>"
+            if kind == "subheading"
+            else f"<blockquote><p>{text}</p></blockquote>"
+            if text.startswith("“")
+            else f"<p>{text}</p>"
+        )
         r = rnd.random()
         if i == 2 and r < 0.3:
             t = rnd.choice(TEASERS)
@@ -127,8 +239,11 @@ def html_page(a: dict, rnd: random.Random) -> str:
     related = "".join(f'<li><a href="/r{i}">{t}</a></li>' for i, t in enumerate(rnd.sample(TEASERS, 4)))
     comments = ""
     if rnd.random() < 0.4:
-        comments = '<section class="comments"><h3>Comments</h3>' + "".join(
-            f'<div class="comment"><p>{sentence(rnd)}</p></div>' for _ in range(rnd.randint(1, 6))) + "</section>"
+        comments = (
+            '<section class="comments"><h3>Comments</h3>'
+            + "".join(f'<div class="comment"><p>{sentence(rnd)}</p></div>' for _ in range(rnd.randint(1, 6)))
+            + "</section>"
+        )
     wrap_open = "".join(f'<div class="w{i}">' for i in range(rnd.randint(2, 8)))
     wrap_close = "</div>" * wrap_open.count("<div")
     return (
@@ -136,13 +251,14 @@ def html_page(a: dict, rnd: random.Random) -> str:
         f'<meta property="og:site_name" content="{a["outlet"]}"><meta name="author" content="{a["byline"]}">'
         f"{style}{script}</head><body>"
         f'<header><a class="logo" href="/">{a["outlet"]}</a><nav><ul>{nav}</ul></nav></header>'
-        f"<main>{wrap_open}<article><h1>{a['title']}</h1><p class=\"standfirst\">{a['standfirst']}</p>"
+        f'<main>{wrap_open}<article><h1>{a["title"]}</h1><p class="standfirst">{a["standfirst"]}</p>'
         f'<div class="byline">By {a["byline"]}</div><time>{a["date"]}</time>'
         f'<figure><img src="x.jpg" alt=""><figcaption>{a["caption"]} Photo: {a["credit"]}</figcaption></figure>'
         f'<div class="share"><a>Share</a><a>Tweet</a></div>{"".join(body)}</article>'
-        f'<aside><h3>Related stories</h3><ul>{related}</ul></aside>{comments}{wrap_close}</main>'
+        f"<aside><h3>Related stories</h3><ul>{related}</ul></aside>{comments}{wrap_close}</main>"
         f'<footer><p>© 2024 {a["outlet"]}. All rights reserved.</p><a href="/privacy">Privacy Policy</a></footer>'
-        f"{script}</body></html>")
+        f"{script}</body></html>"
+    )
 
 
 TOKEN = re.compile(r"\w+")
@@ -197,14 +313,17 @@ def main() -> None:
     read_document(texts[0]), read_document(pages[0]), trafilatura.extract(pages[0])
     t_text, text_docs = timed(lambda b: read_document(b, format="text"), texts)
     # The two HTML paths alternate page by page, so a busy machine slows both alike.
-    (t_html, t_traf), (html_docs, _) = interleaved([lambda b: read_document(b, format="html"), trafilatura.extract],
-                                                   pages)
+    (t_html, t_traf), (html_docs, _) = interleaved(
+        [lambda b: read_document(b, format="html"), trafilatura.extract], pages
+    )
 
     truths = [[t for _, t in a["paras"]] for a in arts]
     rows = []
-    for name, secs, docs in (("scraped text → read_document", t_text, text_docs),
-                             ("HTML → read_document", t_html, html_docs),
-                             ("HTML → trafilatura.extract", t_traf, None)):
+    for name, secs, docs in (
+        ("scraped text → read_document", t_text, text_docs),
+        ("HTML → read_document", t_html, html_docs),
+        ("HTML → trafilatura.extract", t_traf, None),
+    ):
         rec = prec = None
         if docs is not None:
             pairs = [overlap(t, g) for t, g in zip(truths, body(docs), strict=True)]
@@ -213,27 +332,45 @@ def main() -> None:
         rows.append((name, secs, args.n / secs, rec, prec))
     print(f"{'path':32s} {'cpu s':>8s} {'articles/s':>11s} {'recall':>7s} {'precision':>9s}")
     for name, secs, rate, rec, prec in rows:
-        print(f"{name:32s} {secs:8.2f} {rate:11.1f} {'' if rec is None else f'{rec:.3f}':>7s} "
-              f"{'' if prec is None else f'{prec:.3f}':>9s}")
+        print(
+            f"{name:32s} {secs:8.2f} {rate:11.1f} {'' if rec is None else f'{rec:.3f}':>7s} "
+            f"{'' if prec is None else f'{prec:.3f}':>9s}"
+        )
     ratio = t_html / t_traf
     print(f"HTML ingest / trafilatura alone: {ratio:.2f}x (target <= 1.2)")
     real = {}
     if args.html_dir:
         saved = [p.read_bytes() for p in sorted(Path(args.html_dir).glob("*.html"))] * 3
-        (r_html, r_traf), _ = interleaved([lambda b: read_document(b, format="html"), trafilatura.extract], saved)
-        real = {"saved_pages": len(saved), "saved_html_vs_trafilatura": round(r_html / r_traf, 3),
-                "saved_html_articles_per_s": round(len(saved) / r_html, 1)}
-        print(f"saved pages ({len(saved)} runs): {len(saved) / r_html:.1f} articles/s, "
-              f"{r_html / r_traf:.2f}x trafilatura alone")
-    print(json.dumps({
-        "articles": args.n, "text_articles_per_s": round(args.n / t_text, 1),
-        "html_articles_per_s": round(args.n / t_html, 1), "trafilatura_articles_per_s": round(args.n / t_traf, 1),
-        "html_vs_trafilatura": round(ratio, 3), "text_body_recall": round(rows[0][3], 4),
-        "text_body_precision": round(rows[0][4], 4), "html_body_recall": round(rows[1][3], 4),
-        "html_body_precision": round(rows[1][4], 4),
-        "text_bytes_mean": sum(map(len, texts)) // args.n, "html_bytes_mean": sum(map(len, pages)) // args.n,
-        **real,
-    }))
+        (r_html, r_traf), _ = interleaved(
+            [lambda b: read_document(b, format="html"), trafilatura.extract], saved
+        )
+        real = {
+            "saved_pages": len(saved),
+            "saved_html_vs_trafilatura": round(r_html / r_traf, 3),
+            "saved_html_articles_per_s": round(len(saved) / r_html, 1),
+        }
+        print(
+            f"saved pages ({len(saved)} runs): {len(saved) / r_html:.1f} articles/s, "
+            f"{r_html / r_traf:.2f}x trafilatura alone"
+        )
+    print(
+        json.dumps(
+            {
+                "articles": args.n,
+                "text_articles_per_s": round(args.n / t_text, 1),
+                "html_articles_per_s": round(args.n / t_html, 1),
+                "trafilatura_articles_per_s": round(args.n / t_traf, 1),
+                "html_vs_trafilatura": round(ratio, 3),
+                "text_body_recall": round(rows[0][3], 4),
+                "text_body_precision": round(rows[0][4], 4),
+                "html_body_recall": round(rows[1][3], 4),
+                "html_body_precision": round(rows[1][4], 4),
+                "text_bytes_mean": sum(map(len, texts)) // args.n,
+                "html_bytes_mean": sum(map(len, pages)) // args.n,
+                **real,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

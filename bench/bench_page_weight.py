@@ -57,10 +57,16 @@ def main() -> None:
     width = max(map(len, rows))
     for name, (raw, gz) in rows.items():
         print(f"{name:<{width}}  {raw:>8,} B  {gz:>7,} B gzipped")
-    print(f"{'total':<{width}}  {total_raw:>8,} B  {total_gz:>7,} B gzipped ({total_gz / 1024:.1f} KB; target 60 KB)")
+    print(
+        f"{'total':<{width}}  {total_raw:>8,} B  {total_gz:>7,} B gzipped ({total_gz / 1024:.1f} KB; target 60 KB)"
+    )
     OUT.mkdir(parents=True, exist_ok=True)
-    result = {"files": {k: {"bytes": v[0], "gzipped": v[1]} for k, v in rows.items()},
-              "total_bytes": total_raw, "total_gzipped": total_gz, "target_gzipped": TARGET}
+    result = {
+        "files": {k: {"bytes": v[0], "gzipped": v[1]} for k, v in rows.items()},
+        "total_bytes": total_raw,
+        "total_gzipped": total_gz,
+        "target_gzipped": TARGET,
+    }
     (OUT / "bench_page_weight.json").write_text(json.dumps(result, indent=2))
     print("within target" if total_gz <= TARGET else "ABOVE the 60 KB target")
 

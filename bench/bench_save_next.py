@@ -57,25 +57,55 @@ def build(path: Path) -> None:
         [(f"ann{i:02d}", now) for i in range(ANNOTATORS)],
     )
     users = [row[0] for row in conn.execute("select id from users where name like 'ann%' order by id")]
-    conn.executemany("insert into project_members (project_id, user_id, role) values (?, ?, 'annotator')",
-                     [(pid, u) for u in users])
+    conn.executemany(
+        "insert into project_members (project_id, user_id, role) values (?, ?, 'annotator')",
+        [(pid, u) for u in users],
+    )
     texts = [r["text"] for r in reference()]
     conn.executemany(
         """insert into articles (id, project_id, uid, title, outlet, published, source_format, raw_sha256,
             text_sha256, rank, imported_at) values (?, ?, ?, ?, 'RT', '2024-01-30', 'text', ?, ?, ?, ?)""",
-        [(a + 1, pid, f"bench-{a}", f"Article {a}", hashlib.sha256(b"%d" % a).hexdigest(),
-          hashlib.sha256(b"%d" % a).hexdigest(), a, now) for a in range(ARTICLES)],
+        [
+            (
+                a + 1,
+                pid,
+                f"bench-{a}",
+                f"Article {a}",
+                hashlib.sha256(b"%d" % a).hexdigest(),
+                hashlib.sha256(b"%d" % a).hexdigest(),
+                a,
+                now,
+            )
+            for a in range(ARTICLES)
+        ],
     )
     conn.executemany(
         """insert into paragraphs (id, article_id, project_id, position, kind, text, text_sha256, doc_char_start,
             queued, rank, n_taken, n_done, filled) values (?, ?, ?, ?, 'body', ?, ?, 0, 1, ?, ?, ?, 0)""",
-        [(a * PER_ARTICLE + p + 1, a + 1, pid, p, texts[p % 2], hashlib.sha256(texts[p % 2].encode()).hexdigest(),
-          a * 4096 + p, PER_PARAGRAPH, PER_PARAGRAPH) for a in range(ARTICLES) for p in range(PER_ARTICLE)],
+        [
+            (
+                a * PER_ARTICLE + p + 1,
+                a + 1,
+                pid,
+                p,
+                texts[p % 2],
+                hashlib.sha256(texts[p % 2].encode()).hexdigest(),
+                a * 4096 + p,
+                PER_PARAGRAPH,
+                PER_PARAGRAPH,
+            )
+            for a in range(ARTICLES)
+            for p in range(PER_ARTICLE)
+        ],
     )
     labels = [json.dumps(r["labels"], ensure_ascii=False, separators=(",", ":")) for r in reference()]
     n = ARTICLES * PER_ARTICLE
-    rows = [(k * PER_PARAGRAPH + j + 1, p + 1, users[(p + j * 7) % ANNOTATORS], labels[(p % PER_ARTICLE) % 2])
-            for p in range(n) for k in [p] for j in range(PER_PARAGRAPH)]
+    rows = [
+        (k * PER_PARAGRAPH + j + 1, p + 1, users[(p + j * 7) % ANNOTATORS], labels[(p % PER_ARTICLE) % 2])
+        for p in range(n)
+        for k in [p]
+        for j in range(PER_PARAGRAPH)
+    ]
     conn.executemany(
         """insert into annotations (id, paragraph_id, user_id, labels, scheme_version, version, seconds, created_at,
             updated_at) values (?, ?, ?, ?, '1.0', 1, 60, ?, ?)""",
@@ -93,7 +123,9 @@ def build(path: Path) -> None:
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     db.close()
-    print(f"built {path.name}: {n:,} paragraphs, {len(rows):,} annotations in {time.perf_counter() - t0:.1f} s")
+    print(
+        f"built {path.name}: {n:,} paragraphs, {len(rows):,} annotations in {time.perf_counter() - t0:.1f} s"
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -128,22 +160,33 @@ def run(saves: int, warmup: int, rebuild: bool) -> dict:
         labels = next(r["labels"] for r in refs if r["text"] == text)
         data = {"labels": json.dumps(labels), "version": "0", "seconds": "42", "next": "1"}
         t0, c0 = time.perf_counter(), time.process_time()
-        response = client.post(f"/projects/1/paragraphs/{paragraph}/annotation", data=data,
-                               headers={"HX-Request": "true", "Accept": "application/json"})
+        response = client.post(
+            f"/projects/1/paragraphs/{paragraph}/annotation",
+            data=data,
+            headers={"HX-Request": "true", "Accept": "application/json"},
+        )
         elapsed, cpu_elapsed = time.perf_counter() - t0, time.process_time() - c0
         assert response.status_code == 200 and response.mimetype == "text/html", response.data[:300]
         paragraph = int(response.headers["X-Push-Url"].rsplit("/", 1)[1])
         if i >= warmup:
             times.append(elapsed * 1000)
             cpu.append(cpu_elapsed * 1000)
-    counts = conn.execute("select (select count(*) from paragraphs), (select count(*) from annotations)").fetchone()
+    counts = conn.execute(
+        "select (select count(*) from paragraphs), (select count(*) from annotations)"
+    ).fetchone()
     conn.close()
     shutil.rmtree(work.parent, ignore_errors=True)
     result = {
-        "paragraphs": counts[0], "annotations": counts[1], "saves": saves,
-        "p50_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 95), 2),
-        "p99_ms": round(percentile(times, 99), 2), "max_ms": round(max(times), 2), "target_p95_ms": 15,
-        "cpu_p50_ms": round(statistics.median(cpu), 2), "cpu_p95_ms": round(percentile(cpu, 95), 2),
+        "paragraphs": counts[0],
+        "annotations": counts[1],
+        "saves": saves,
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(percentile(times, 95), 2),
+        "p99_ms": round(percentile(times, 99), 2),
+        "max_ms": round(max(times), 2),
+        "target_p95_ms": 15,
+        "cpu_p50_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(percentile(cpu, 95), 2),
         "load_average": [round(x, 2) for x in __import__("os").getloadavg()],
     }
     (OUT / "bench_save_next.json").write_text(json.dumps(result, indent=2))

@@ -25,9 +25,13 @@ def main(path: str) -> None:
     for unit in doc.units:
         if unit.kind in BODY:
             out.write(json.dumps({"text": unit.text}, ensure_ascii=False) + "\n")
-    meta = {"headline": doc.meta.get("title", ""), "date": doc.meta.get("published", ""),
-            "byline": doc.meta.get("byline", ""), "outlet": doc.meta.get("outlet", ""),
-            "section": doc.meta.get("section", "")}
+    meta = {
+        "headline": doc.meta.get("title", ""),
+        "date": doc.meta.get("published", ""),
+        "byline": doc.meta.get("byline", ""),
+        "outlet": doc.meta.get("outlet", ""),
+        "section": doc.meta.get("section", ""),
+    }
     out.write(json.dumps({"meta": meta}, ensure_ascii=False) + "\n")
 
 

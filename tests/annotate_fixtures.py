@@ -10,7 +10,9 @@ from annotator import queue
 from annotator.store import articles as article_store
 from annotator.store import users as user_store
 
-REFERENCE = Path(__file__).resolve().parent.parent / "annotator/samples/rt-2024-01-30-lavrov-weapons.labels.jsonl"
+REFERENCE = (
+    Path(__file__).resolve().parent.parent / "annotator/samples/rt-2024-01-30-lavrov-weapons.labels.jsonl"
+)
 _serial = itertools.count()
 
 
@@ -68,8 +70,11 @@ def worked(db, project, name="annotator1") -> tuple[list[int], list[dict]]:
 
 
 def post_labels(client, project, paragraph_id, labels, *, version=0, seconds=1.5, next_=False, headers=None):
-    data = {"labels": labels if isinstance(labels, str) else json.dumps(labels), "version": str(version),
-            "seconds": str(seconds)}
+    data = {
+        "labels": labels if isinstance(labels, str) else json.dumps(labels),
+        "version": str(version),
+        "seconds": str(seconds),
+    }
     if next_:
         data["next"] = "1"
     return client.post(

@@ -120,8 +120,12 @@ def test_alpha_equals_krippendorff_package(seed, level):
     ours = krippendorff_alpha(([row[u] for row in matrix] for u in range(units)), level)
     if ours["value"] is None:
         # Undefined only when the data really has no pairable values or no variation among them.
-        pairable = [v for u in range(units) for v in (row[u] for row in matrix)
-                    if v is not None and sum(r[u] is not None for r in matrix) >= 2]
+        pairable = [
+            v
+            for u in range(units)
+            for v in (row[u] for row in matrix)
+            if v is not None and sum(r[u] is not None for r in matrix) >= 2
+        ]
         assert ours["reason"] and len(set(pairable)) <= 1
         return
     expected = krippendorff.alpha(reliability_data=data, level_of_measurement=level)

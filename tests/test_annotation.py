@@ -12,15 +12,21 @@ def test_save_keeps_every_version_and_sums_the_seconds(db, project):
     ids, records = worked(db, project)
     me = user(db, "annotator1")
     labels = records[0]["labels"]
-    first = annotation.save(db, project=project, user=me, paragraph_id=ids[0], labels=labels, version=0, seconds=30)
+    first = annotation.save(
+        db, project=project, user=me, paragraph_id=ids[0], labels=labels, version=0, seconds=30
+    )
     changed = dict(labels, notes="second thoughts")
-    second = annotation.save(db, project=project, user=me, paragraph_id=ids[0], labels=changed, version=1, seconds=12.5)
+    second = annotation.save(
+        db, project=project, user=me, paragraph_id=ids[0], labels=changed, version=1, seconds=12.5
+    )
     assert (first["version"], second["version"]) == (1, 2)
     saved = annotation_store.find_annotation(db, ids[0], me["id"])
     assert saved["seconds"] == 42.5 and saved["scheme_version"] == "1.0"
     revisions = annotation.revisions(db, project=project, user=me, paragraph_id=ids[0])
     assert [(r["version"], r["labels"]["notes"], r["seconds"]) for r in revisions] == [
-        (1, labels["notes"], 30), (2, "second thoughts", 12.5)]
+        (1, labels["notes"], 30),
+        (2, "second thoughts", 12.5),
+    ]
     assert queue.find_assignment(db, paragraph_id=ids[0], user_id=me["id"])["state"] == "done"
 
 
@@ -29,7 +35,9 @@ def test_stale_version_raises_conflict_with_the_current_version_and_stores_nothi
     me = user(db, "annotator1")
     annotation.save(db, project=project, user=me, paragraph_id=ids[0], labels=records[0]["labels"], version=0)
     with pytest.raises(Conflict) as raised:
-        annotation.save(db, project=project, user=me, paragraph_id=ids[0], labels={"kind": "other"}, version=0)
+        annotation.save(
+            db, project=project, user=me, paragraph_id=ids[0], labels={"kind": "other"}, version=0
+        )
     assert raised.value.current == 1
     assert annotation_store.find_annotation(db, ids[0], me["id"])["version"] == 1
     assert len(annotation_store.list_revisions(db, ids[0], me["id"])) == 1
@@ -39,8 +47,14 @@ def test_invalid_labels_list_every_problem_and_store_nothing(db, project):
     ids, _ = worked(db, project)
     me = user(db, "annotator1")
     with pytest.raises(annotation.LabelsInvalid) as raised:
-        annotation.save(db, project=project, user=me, paragraph_id=ids[0],
-                        labels={"kind": "nope", "claims": [{"id": "c1"}]}, version=0)
+        annotation.save(
+            db,
+            project=project,
+            user=me,
+            paragraph_id=ids[0],
+            labels={"kind": "nope", "claims": [{"id": "c1"}]},
+            version=0,
+        )
     paths = {e.path for e in raised.value.errors}
     assert {"kind", "claims[0].span", "claims[0].checkworthiness", "claims[0].sourcing_strength"} <= paths
     assert raised.value.status == 400
@@ -55,10 +69,18 @@ def test_a_lost_lease_on_a_filled_paragraph_keeps_the_work_as_a_draft(db, projec
     queue.release(db, project=project, user_id=me["id"])  # the lease is gone (an admin released it)
     for name in others:  # overlap 2: two others fill the paragraph
         hand_over(db, project, name, pid)
-        annotation.save(db, project=project, user=user(db, name), paragraph_id=pid, labels={"kind": "body"}, version=0)
+        annotation.save(
+            db, project=project, user=user(db, name), paragraph_id=pid, labels={"kind": "body"}, version=0
+        )
     with pytest.raises(Conflict):
-        annotation.save(db, project=project, user=me, paragraph_id=pid, labels={"kind": "body", "notes": "mine"},
-                        version=0)
+        annotation.save(
+            db,
+            project=project,
+            user=me,
+            paragraph_id=pid,
+            labels={"kind": "body", "notes": "mine"},
+            version=0,
+        )
     assert annotation_store.find_annotation(db, pid, me["id"]) is None
     assert annotation_store.find_draft(db, pid, me["id"])["labels"]["notes"] == "mine"
 
@@ -103,7 +125,9 @@ def test_apply_form_sets_paragraph_fields_and_keeps_the_rest(db, project):
     assert out["notes"] == "keep" and out["kind"] == "body" and out["claims"] == []
 
 
-@pytest.mark.parametrize("raw, expected", [("12.5", 12.5), ("", 0.0), ("-3", 0.0), ("1e9", 86400.0), ("nan", 0.0)])
+@pytest.mark.parametrize(
+    "raw, expected", [("12.5", 12.5), ("", 0.0), ("-3", 0.0), ("1e9", 86400.0), ("nan", 0.0)]
+)
 def test_seconds_are_clamped(raw, expected):
     assert annotation.parse_seconds(raw) == expected
 
@@ -119,7 +143,9 @@ def test_flags_need_a_known_reason(db, project):
     me = user(db, "annotator1")
     with pytest.raises(Invalid):
         annotation.flag(db, project=project, user=me, paragraph_id=pid, reason="ugly")
-    annotation.flag(db, project=project, user=me, paragraph_id=pid, reason="extraction_error", note="  menu  ")
+    annotation.flag(
+        db, project=project, user=me, paragraph_id=pid, reason="extraction_error", note="  menu  "
+    )
     [flag] = annotation.open_flags(db, project=project)
     assert flag["note"] == "menu" and flag["user_name"] == "annotator1"
     annotation.resolve_flag(db, project=project, flag_id=flag["id"])
@@ -134,9 +160,13 @@ def test_saves_keep_the_review_queue_current(db, project):
     ids, records = worked(db, project, "annotator1")
     hand_over(db, project, "annotator2", ids[0])
     labels = records[0]["labels"]
-    annotation.save(db, project=project, user=user(db, "annotator1"), paragraph_id=ids[0], labels=labels, version=0)
+    annotation.save(
+        db, project=project, user=user(db, "annotator1"), paragraph_id=ids[0], labels=labels, version=0
+    )
     assert reviewing.find_review_item(db, ids[0]) is None  # one annotation: nothing to compare yet
     other = dict(labels, kind="quote_only")
-    annotation.save(db, project=project, user=user(db, "annotator2"), paragraph_id=ids[0], labels=other, version=0)
+    annotation.save(
+        db, project=project, user=user(db, "annotator2"), paragraph_id=ids[0], labels=other, version=0
+    )
     item = reviewing.find_review_item(db, ids[0])
     assert item["n_annotations"] == 2 and item["state"] == "open" and item["disagreement"] > 0

@@ -8,7 +8,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
 PURE = ["ingest", "agreement", "export", "scheme", "errors"]
-FORBIDDEN_IN_PURE = {"flask", "flask_htmx", "flask_wtf", "sqlite_utils", "sqlite3", "click", "werkzeug", "waitress"}
+FORBIDDEN_IN_PURE = {
+    "flask",
+    "flask_htmx",
+    "flask_wtf",
+    "sqlite_utils",
+    "sqlite3",
+    "click",
+    "werkzeug",
+    "waitress",
+}
 
 
 def _modules(prefix: str):
@@ -37,7 +46,9 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", [p for prefix in PURE for p in _modules(prefix)], ids=lambda p: str(p.relative_to(PACKAGE)))
+@pytest.mark.parametrize(
+    "path", [p for prefix in PURE for p in _modules(prefix)], ids=lambda p: str(p.relative_to(PACKAGE))
+)
 def test_pure_modules_import_no_framework(path):
     roots = {name.split(".")[0] for name in _imports(path)}
     assert not roots & FORBIDDEN_IN_PURE, f"{path.name} imports {roots & FORBIDDEN_IN_PURE}"
@@ -102,5 +113,7 @@ def test_the_web_app_loads_trafilatura_only_for_html(tmp_path):
         " format='html')\n"
         "print('trafilatura' in sys.modules)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["False", "False", "True"]

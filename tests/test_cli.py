@@ -20,7 +20,9 @@ def _commands(group: click.Group, prefix=()):
             yield from _commands(command, (*prefix, name))
 
 
-@pytest.mark.parametrize(("path", "command"), list(_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else "")
+@pytest.mark.parametrize(
+    ("path", "command"), list(_commands(cli)), ids=lambda v: " ".join(v) if isinstance(v, tuple) else ""
+)
 def test_every_command_has_help(runner, path, command):
     assert command.help, path
     result = runner.invoke(cli, [*path, "--help"])
@@ -56,7 +58,9 @@ def test_a_newer_database_is_refused(runner, tmp_path):
 
 
 def test_users_add_from_stdin_list_set_role_deactivate_passwd(runner, db_path, db):
-    result = runner.invoke(cli, ["users", "add", "zoe", "--role", "reviewer", "--password-stdin"], input="zoe-password\n")
+    result = runner.invoke(
+        cli, ["users", "add", "zoe", "--role", "reviewer", "--password-stdin"], input="zoe-password\n"
+    )
     assert result.exit_code == 0, result.output
     assert user_store.get_user_by_name(db, "zoe")["role"] == "reviewer"
     assert "zoe" in runner.invoke(cli, ["users", "list"]).output
@@ -69,7 +73,9 @@ def test_users_add_from_stdin_list_set_role_deactivate_passwd(runner, db_path, d
 
 
 def test_users_add_prompts_twice(runner, db):
-    result = runner.invoke(cli, ["users", "add", "yan", "--role", "annotator"], input="yan-password\nyan-password\n")
+    result = runner.invoke(
+        cli, ["users", "add", "yan", "--role", "annotator"], input="yan-password\nyan-password\n"
+    )
     assert result.exit_code == 0, result.output
     assert result.output.count("assword") >= 2
 
@@ -138,7 +144,9 @@ while time.time() < end:
 
 def test_backup_while_another_process_writes(runner, db_path, db, tmp_path):
     dest = str(tmp_path / "copy.db")
-    with subprocess.Popen([sys.executable, "-c", WRITER, db_path, "4"], stdout=subprocess.PIPE, text=True) as writer:
+    with subprocess.Popen(
+        [sys.executable, "-c", WRITER, db_path, "4"], stdout=subprocess.PIPE, text=True
+    ) as writer:
         assert writer.stdout.readline().strip() == "ready"
         time.sleep(0.5)
         result = runner.invoke(cli, ["backup", dest])
@@ -162,8 +170,15 @@ def test_connection_settings(db):
 def test_schema_covers_the_data_model(db):
     tables = set(db.table_names())
     assert {
-        "projects", "articles", "paragraphs", "users", "assignments", "annotations",
-        "annotation_revisions", "decisions", "events",
+        "projects",
+        "articles",
+        "paragraphs",
+        "users",
+        "assignments",
+        "annotations",
+        "annotation_revisions",
+        "decisions",
+        "events",
     } <= tables
 
 
@@ -187,5 +202,7 @@ def test_the_server_process_does_not_load_pandas_or_numpy():
         "import sys; sys.argv = ['annotator', 'serve']; import annotator.cli, sqlite_utils.db as d; "
         "print(d.pd is None and d.np is None, 'pandas' in sys.modules and sys.modules['pandas'] is not None)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     assert out == ["True", "False"]

@@ -56,14 +56,15 @@ def test_every_text_bound_offset_is_a_code_point_offset_into_the_txt():
     ts, _es, _rs, _attrs = parse_ann(ann)
     assert len(ts) > 10
     for _tid, (_type, frags, text) in ts.items():
-        (start, end), = frags
+        ((start, end),) = frags
         assert txt[start:end] == text
     # Each labelled span appears, shifted by its paragraph's start in the txt.
     base = len(EMOJI_TEXT) + 2
     lavrov = [v for v in ts.values() if v[0] == "Source" and v[2] == "Lavrov"]
-    assert [f for _t, f, _x in lavrov] == [[(base + 101, base + 107)],
-                                           [(base + len(units[1]["text"]) + 2 + 54,
-                                             base + len(units[1]["text"]) + 2 + 60)]]
+    assert [f for _t, f, _x in lavrov] == [
+        [(base + 101, base + 107)],
+        [(base + len(units[1]["text"]) + 2 + 54, base + len(units[1]["text"]) + 2 + 60)],
+    ]
 
 
 def test_attributions_are_events_triggered_by_the_cue_with_source_and_content():
@@ -100,9 +101,17 @@ def test_normalised_export_labels_convert_the_same():
 def test_a_span_across_a_newline_becomes_fragments():
     text = "He said:\n“We will win”"
     unit = paragraph("x", 0, text)
-    labels = {"attributions": [{"id": "a1", "sources": [span(text, "He")], "cue": span(text, "said:"),
-                                "contents": [span(text, "“We will win”")]}],
-              "claims": [{"span": span(text, "said:\n“We"), "checkworthiness": "NFS", "sourcing_strength": 0}]}
+    labels = {
+        "attributions": [
+            {
+                "id": "a1",
+                "sources": [span(text, "He")],
+                "cue": span(text, "said:"),
+                "contents": [span(text, "“We will win”")],
+            }
+        ],
+        "claims": [{"span": span(text, "said:\n“We"), "checkworthiness": "NFS", "sourcing_strength": 0}],
+    }
     txt, ann = to_brat([unit], {unit["paragraph_id"]: labels})
     ts, *_ = parse_ann(ann)
     claim = next(v for v in ts.values() if v[0] == "Claim")
@@ -116,12 +125,15 @@ def test_paragraphs_without_labels_are_text_only():
     assert ann == "" and txt.count("\n\n") == 2
 
 
-@pytest.mark.parametrize("article_id, stem", [
-    ("rt-2024-01-30-lavrov", "rt-2024-01-30-lavrov"),
-    ("../../etc/passwd", "_.._etc_passwd"),  # no separator left, never hidden
-    ("bbc/news:2024?x=1", "bbc_news_2024_x_1"),
-    ("...", "article"),
-])
+@pytest.mark.parametrize(
+    "article_id, stem",
+    [
+        ("rt-2024-01-30-lavrov", "rt-2024-01-30-lavrov"),
+        ("../../etc/passwd", "_.._etc_passwd"),  # no separator left, never hidden
+        ("bbc/news:2024?x=1", "bbc_news_2024_x_1"),
+        ("...", "article"),
+    ],
+)
 def test_safe_file_stem(article_id, stem):
     assert safe_file_stem(article_id) == stem
 

@@ -13,8 +13,14 @@ from pathlib import Path
 _NAME = "rt-2024-01-30-lavrov-weapons.labels.jsonl"
 _ROOT = Path(__file__).resolve().parents[1]
 # shared/ sits beside the repo (read-only); the package may carry a copy of the samples too.
-LABELS_FILE = next((p for p in (_ROOT.parent / "shared" / "samples" / _NAME, _ROOT / "annotator" / "samples" / _NAME)
-                    if p.exists()), _ROOT.parent / "shared" / "samples" / _NAME)
+LABELS_FILE = next(
+    (
+        p
+        for p in (_ROOT.parent / "shared" / "samples" / _NAME, _ROOT / "annotator" / "samples" / _NAME)
+        if p.exists()
+    ),
+    _ROOT.parent / "shared" / "samples" / _NAME,
+)
 
 
 def worked_examples() -> list[dict]:
@@ -38,23 +44,27 @@ def emoji_labels() -> dict:
     t = EMOJI_TEXT
     return {
         "kind": "body",
-        "attributions": [{
-            "id": "a1",
-            "sources": [span(t, "Zelensky")],
-            "cue": span(t, "told reporters"),
-            "contents": [span(t, "that “the front is holding”")],
-            "source_form": "named_person",
-            "source_interest": "party_to_dispute",
-            "record_status": "on_record",
-            "cue_stance": "neutral",
-        }],
-        "claims": [{
-            "id": "c1",
-            "span": span(t, "the front is holding"),
-            "attribution_id": "a1",
-            "checkworthiness": "CFS",
-            "sourcing_strength": 2,
-        }],
+        "attributions": [
+            {
+                "id": "a1",
+                "sources": [span(t, "Zelensky")],
+                "cue": span(t, "told reporters"),
+                "contents": [span(t, "that “the front is holding”")],
+                "source_form": "named_person",
+                "source_interest": "party_to_dispute",
+                "record_status": "on_record",
+                "cue_stance": "neutral",
+            }
+        ],
+        "claims": [
+            {
+                "id": "c1",
+                "span": span(t, "the front is holding"),
+                "attribution_id": "a1",
+                "checkworthiness": "CFS",
+                "sourcing_strength": 2,
+            }
+        ],
         "framing": {
             "frames": ["Security_and_defense"],
             "primary_frame": "Security_and_defense",
@@ -100,8 +110,15 @@ def all_rows(article_ids=("rt-lavrov",), annotators=("alice", "bob")) -> list[di
                 doc = copy.deepcopy(labels)
                 if who == "bob":
                     doc["claims"] = []
-                rows.append({**para, "annotator": who, "labels": doc, "seconds": 42,
-                             "updated_at": "2024-02-01T10:00:00Z"})
+                rows.append(
+                    {
+                        **para,
+                        "annotator": who,
+                        "labels": doc,
+                        "seconds": 42,
+                        "updated_at": "2024-02-01T10:00:00Z",
+                    }
+                )
     return rows
 
 
@@ -109,14 +126,26 @@ def gold_rows(article_ids=("rt-lavrov",)) -> list[dict]:
     rows = []
     for aid in article_ids:
         for i, (para, labels) in enumerate(article_paragraphs(aid)):
-            decision = {"source": "adjudicated" if i else "unanimous", "reviewer": "rita" if i else None,
-                        "annotators": ["bob", "alice"], "note": None if i else "all agreed",
-                        "decided_at": "2024-02-02T09:00:00Z"}
-            agreement = {} if i == 2 else {"n_annotators": 2, "disagreement": 0.25 * i,
-                                           "fields": {"kind": {"statistic": "alpha", "value": 1.0, "n": 2,
-                                                               "reason": None}},
-                                           "claims.span": 0.5}
-            rows.append({**para, "labels": copy.deepcopy(labels), "decision": decision, "agreement": agreement})
+            decision = {
+                "source": "adjudicated" if i else "unanimous",
+                "reviewer": "rita" if i else None,
+                "annotators": ["bob", "alice"],
+                "note": None if i else "all agreed",
+                "decided_at": "2024-02-02T09:00:00Z",
+            }
+            agreement = (
+                {}
+                if i == 2
+                else {
+                    "n_annotators": 2,
+                    "disagreement": 0.25 * i,
+                    "fields": {"kind": {"statistic": "alpha", "value": 1.0, "n": 2, "reason": None}},
+                    "claims.span": 0.5,
+                }
+            )
+            rows.append(
+                {**para, "labels": copy.deepcopy(labels), "decision": decision, "agreement": agreement}
+            )
     return rows
 
 
@@ -124,5 +153,5 @@ def test_fixture_spans_match_their_text():
     for para, labels in article_paragraphs():
         for a in labels["attributions"]:
             for s in [*a["sources"], a["cue"], *a["contents"]]:
-                assert para["text"][s["start"]:s["end"]] == s["text"]
+                assert para["text"][s["start"] : s["end"]] == s["text"]
     assert len(EMOJI_TEXT) != len(EMOJI_TEXT.encode("utf-16-le")) // 2  # astral characters present

@@ -66,18 +66,21 @@ def test_every_span_in_every_view_matches_its_text():
             spans = list(iter_label_spans(rec["labels"]))
             assert spans
             for s, _label in spans:
-                assert rec["text"][s["start"]:s["end"]] == s["text"]
+                assert rec["text"][s["start"] : s["end"]] == s["text"]
     for rec in records("spans", gold_rows(), scheme_name="s"):
         for s in rec["spans"]:
-            assert rec["text"][s["start"]:s["end"]] == s["text"]
+            assert rec["text"][s["start"] : s["end"]] == s["text"]
 
 
 def test_offsets_are_code_points_after_emoji_and_survive_json():
     rec = next(r for r in records("all", all_rows(), scheme_name="s") if r["text"] == EMOJI_TEXT)
     line = json.loads(json.dumps(rec, ensure_ascii=False))
     cue = line["labels"]["attributions"][0]["cue"]
-    assert cue["start"] == EMOJI_TEXT.index("told") and line["text"][cue["start"]:cue["end"]] == "told reporters"
-    assert EMOJI_TEXT.encode("utf-16-le").decode("utf-16-le")[cue["start"]:cue["end"]] == "told reporters"
+    assert (
+        cue["start"] == EMOJI_TEXT.index("told")
+        and line["text"][cue["start"] : cue["end"]] == "told reporters"
+    )
+    assert EMOJI_TEXT.encode("utf-16-le").decode("utf-16-le")[cue["start"] : cue["end"]] == "told reporters"
 
 
 def test_spans_view_is_the_spacy_prodigy_shape():
@@ -97,23 +100,36 @@ def test_spans_view_is_the_spacy_prodigy_shape():
 
 def test_gold_carries_decision_and_agreement_in_a_fixed_shape():
     out = list(records("gold", gold_rows(), scheme_name="newsattr-1"))
-    assert out[0]["decision"] == {"source": "unanimous", "reviewer": None, "annotators": ["alice", "bob"],
-                                  "note": "all agreed", "decided_at": "2024-02-02T09:00:00Z"}
+    assert out[0]["decision"] == {
+        "source": "unanimous",
+        "reviewer": None,
+        "annotators": ["alice", "bob"],
+        "note": "all agreed",
+        "decided_at": "2024-02-02T09:00:00Z",
+    }
     assert out[1]["decision"]["note"] == ""
     assert out[1]["agreement"] == {
-        "n_annotators": 2, "disagreement": 0.25,
-        "fields": [{"field": "claims.span", "statistic": None, "value": 0.5, "n": None, "reason": None},
-                   {"field": "kind", "statistic": "alpha", "value": 1.0, "n": 2, "reason": None}],
+        "n_annotators": 2,
+        "disagreement": 0.25,
+        "fields": [
+            {"field": "claims.span", "statistic": None, "value": 0.5, "n": None, "reason": None},
+            {"field": "kind", "statistic": "alpha", "value": 1.0, "n": 2, "reason": None},
+        ],
     }
     assert out[2]["agreement"] == {"n_annotators": None, "disagreement": None, "fields": []}
 
 
-@pytest.mark.parametrize("figures, expected_fields", [
-    (None, []),
-    ({"kind": 1}, [{"field": "kind", "statistic": None, "value": 1.0, "n": None, "reason": None}]),
-    ({"fields": {"kind": {"statistic": "alpha", "value": None, "n": 1, "reason": "one annotator"}}},
-     [{"field": "kind", "statistic": "alpha", "value": None, "n": 1, "reason": "one annotator"}]),
-])
+@pytest.mark.parametrize(
+    "figures, expected_fields",
+    [
+        (None, []),
+        ({"kind": 1}, [{"field": "kind", "statistic": None, "value": 1.0, "n": None, "reason": None}]),
+        (
+            {"fields": {"kind": {"statistic": "alpha", "value": None, "n": 1, "reason": "one annotator"}}},
+            [{"field": "kind", "statistic": "alpha", "value": None, "n": 1, "reason": "one annotator"}],
+        ),
+    ],
+)
 def test_normalise_agreement(figures, expected_fields):
     assert normalise_agreement(figures)["fields"] == expected_fields
 
@@ -127,12 +143,15 @@ def test_a_label_key_outside_the_schema_fails_naming_paragraph_annotator_and_fie
     assert "rt-lavrov#p1 (bob)" in str(e.value)
 
 
-@pytest.mark.parametrize("path, value, message", [
-    (("position",), "two", "expected an integer"),
-    (("labels", "claims", 0, "sourcing_strength"), "S2", "expected an integer"),
-    (("labels", "attributions"), "none", "expected a list"),
-    (("labels", "framing"), ["x"], "expected an object"),
-])
+@pytest.mark.parametrize(
+    "path, value, message",
+    [
+        (("position",), "two", "expected an integer"),
+        (("labels", "claims", 0, "sourcing_strength"), "S2", "expected an integer"),
+        (("labels", "attributions"), "none", "expected a list"),
+        (("labels", "framing"), ["x"], "expected an object"),
+    ],
+)
 def test_a_wrongly_typed_value_fails(path, value, message):
     rows = all_rows()
     target = rows[0]

@@ -26,7 +26,9 @@ def test_round_trip_gives_the_same_labels():
     lines = list(iter_jsonl(records("all", rows, scheme_name="newsattr-1")))
     back = list(read_all_export(lines))
     assert len(back) == len(rows)
-    assert labels_by_key(back) == {(r["paragraph_id"], r["annotator"]): normalise_labels(r["labels"]) for r in rows}
+    assert labels_by_key(back) == {
+        (r["paragraph_id"], r["annotator"]): normalise_labels(r["labels"]) for r in rows
+    }
     # and the envelope comes back as written
     assert [json.loads(line) for line in lines] == back
 
@@ -39,7 +41,9 @@ def test_round_trip_through_the_written_files(tmp_path):
         with open(tmp_path / f["path"], "rb") as fh:  # bytes lines are accepted too
             back.extend(read_all_export(fh))
     assert len(back) == len(rows)
-    assert labels_by_key(back) == {(r["paragraph_id"], r["annotator"]): normalise_labels(r["labels"]) for r in rows}
+    assert labels_by_key(back) == {
+        (r["paragraph_id"], r["annotator"]): normalise_labels(r["labels"]) for r in rows
+    }
 
 
 def _lines(mutate=None, index=0):
@@ -83,25 +87,41 @@ def _unknown_key(rec):
     rec["labels"]["claims"][0]["confidence"] = 0.9
 
 
-@pytest.mark.parametrize("mutate, field, message", [
-    (lambda r: r.pop("annotator"), "annotator", "missing"),
-    (lambda r: r.update(text=None), "text", "must not be null"),
-    (lambda r: r.update(position="0"), "position", "expected an integer"),
-    (lambda r: r.update(extra=1), "extra", "unknown field"),
-    (lambda r: r.update(seconds="fast"), "seconds", "expected a number"),
-    (lambda r: r.update(paragraph_id="elsewhere#p9"), "paragraph_id", "<article_id>#p<position>"),
-    (_bad_cue, "labels.attributions[0].cue.text", "is not the paragraph's text[61:71]"),
-    (lambda r: r["labels"]["claims"][0]["span"].update(end=10_000), "labels.claims[0].span", "outside"),
-    (lambda r: r["labels"]["framing"]["framing_spans"][0].update(start=94), "labels.framing.framing_spans[0].text",
-     "is not the paragraph's"),
-    (_unknown_key, "labels.claims[0].confidence", "unknown field"),
-    (lambda r: r["labels"]["claims"][0].update(sourcing_strength=2.5), "labels.claims[0].sourcing_strength",
-     "expected an integer"),
-    (lambda r: r["labels"]["claims"][0].update(attribution_id="a9"), "labels.claims[0].attribution_id",
-     "no attribution"),
-    (lambda r: r["labels"]["attributions"][0].update(cue=None), "labels.attributions[0].cue", "needs its cue"),
-    (lambda r: r["labels"].update(attributions={}), "labels.attributions", "expected a list"),
-])
+@pytest.mark.parametrize(
+    "mutate, field, message",
+    [
+        (lambda r: r.pop("annotator"), "annotator", "missing"),
+        (lambda r: r.update(text=None), "text", "must not be null"),
+        (lambda r: r.update(position="0"), "position", "expected an integer"),
+        (lambda r: r.update(extra=1), "extra", "unknown field"),
+        (lambda r: r.update(seconds="fast"), "seconds", "expected a number"),
+        (lambda r: r.update(paragraph_id="elsewhere#p9"), "paragraph_id", "<article_id>#p<position>"),
+        (_bad_cue, "labels.attributions[0].cue.text", "is not the paragraph's text[61:71]"),
+        (lambda r: r["labels"]["claims"][0]["span"].update(end=10_000), "labels.claims[0].span", "outside"),
+        (
+            lambda r: r["labels"]["framing"]["framing_spans"][0].update(start=94),
+            "labels.framing.framing_spans[0].text",
+            "is not the paragraph's",
+        ),
+        (_unknown_key, "labels.claims[0].confidence", "unknown field"),
+        (
+            lambda r: r["labels"]["claims"][0].update(sourcing_strength=2.5),
+            "labels.claims[0].sourcing_strength",
+            "expected an integer",
+        ),
+        (
+            lambda r: r["labels"]["claims"][0].update(attribution_id="a9"),
+            "labels.claims[0].attribution_id",
+            "no attribution",
+        ),
+        (
+            lambda r: r["labels"]["attributions"][0].update(cue=None),
+            "labels.attributions[0].cue",
+            "needs its cue",
+        ),
+        (lambda r: r["labels"].update(attributions={}), "labels.attributions", "expected a list"),
+    ],
+)
 def test_an_invalid_record_is_named_by_line_and_field(mutate, field, message):
     err = _error(_lines(mutate, index=2))
     assert (err.line, err.field) == (3, field)
@@ -130,15 +150,32 @@ def labelled_paragraph(draw):
     cuts = sorted(draw(st.lists(st.integers(0, len(text)), min_size=6, max_size=6)))
 
     def span(i):
-        return {"start": cuts[i], "end": cuts[i + 1], "text": text[cuts[i]:cuts[i + 1]]}
+        return {"start": cuts[i], "end": cuts[i + 1], "text": text[cuts[i] : cuts[i + 1]]}
 
-    labels = {"kind": "body",
-              "attributions": [{"id": "a1", "sources": [span(0)], "cue": span(1), "contents": [span(2)],
-                                "source_form": "named_person", "cue_stance": "neutral"}],
-              "claims": [{"id": "c1", "span": span(3), "attribution_id": "a1", "checkworthiness": "CFS",
-                          "sourcing_strength": draw(st.integers(0, 4))}],
-              "framing": {"frames": [], "framing_spans": [{**span(4), "technique": "Doubt", "voice": "source"}]},
-              "notes": draw(st.none() | st.text(max_size=20))}
+    labels = {
+        "kind": "body",
+        "attributions": [
+            {
+                "id": "a1",
+                "sources": [span(0)],
+                "cue": span(1),
+                "contents": [span(2)],
+                "source_form": "named_person",
+                "cue_stance": "neutral",
+            }
+        ],
+        "claims": [
+            {
+                "id": "c1",
+                "span": span(3),
+                "attribution_id": "a1",
+                "checkworthiness": "CFS",
+                "sourcing_strength": draw(st.integers(0, 4)),
+            }
+        ],
+        "framing": {"frames": [], "framing_spans": [{**span(4), "technique": "Doubt", "voice": "source"}]},
+        "notes": draw(st.none() | st.text(max_size=20)),
+    }
     return text, labels
 
 
@@ -146,16 +183,24 @@ def labelled_paragraph(draw):
 @given(labelled_paragraph())
 def test_round_trip_holds_for_any_text_and_offsets(case):
     text, labels = case
-    row = {**paragraph("art", 0, text), "annotator": "alice", "labels": labels, "seconds": 1.5,
-           "updated_at": "2024-02-01T10:00:00Z"}
+    row = {
+        **paragraph("art", 0, text),
+        "annotator": "alice",
+        "labels": labels,
+        "seconds": 1.5,
+        "updated_at": "2024-02-01T10:00:00Z",
+    }
     (line,) = iter_jsonl(records("all", [row], scheme_name="s"))
     (back,) = read_all_export([line.encode("utf-8")])
     assert back["labels"] == normalise_labels(labels)
     for s in back["labels"]["attributions"][0]["contents"]:
-        assert back["text"][s["start"]:s["end"]] == s["text"]
+        assert back["text"][s["start"] : s["end"]] == s["text"]
 
 
 def test_emoji_paragraph_offsets_survive_the_round_trip():
-    back = [r for r in read_all_export(iter_jsonl(records("all", all_rows(), scheme_name="s")))
-            if r["text"] == EMOJI_TEXT]
+    back = [
+        r
+        for r in read_all_export(iter_jsonl(records("all", all_rows(), scheme_name="s")))
+        if r["text"] == EMOJI_TEXT
+    ]
     assert back and back[0]["labels"]["framing"]["framing_spans"][0]["text"] == "💥 strikes"

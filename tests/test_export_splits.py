@@ -56,10 +56,22 @@ def _splits_of(out_dir):
 def test_no_article_straddles_and_adding_articles_moves_none(tmp_path):
     first = [f"rt-{i:04d}" for i in range(60)]
     more = first + [f"zz-{i:04d}" for i in range(60)]
-    write_export(tmp_path / "a", "all", records("all", all_rows(first), scheme_name="s"), seed=11, params={},
-                 fsync=False)
-    write_export(tmp_path / "b", "all", records("all", all_rows(more), scheme_name="s"), seed=11, params={},
-                 fsync=False)
+    write_export(
+        tmp_path / "a",
+        "all",
+        records("all", all_rows(first), scheme_name="s"),
+        seed=11,
+        params={},
+        fsync=False,
+    )
+    write_export(
+        tmp_path / "b",
+        "all",
+        records("all", all_rows(more), scheme_name="s"),
+        seed=11,
+        params={},
+        fsync=False,
+    )
     a, b = _splits_of(tmp_path / "a"), _splits_of(tmp_path / "b")
     assert all(len(s) == 1 for s in a.values()) and all(len(s) == 1 for s in b.values())
     assert {k: a[k] for k in first} == {k: b[k] for k in first}

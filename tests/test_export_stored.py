@@ -31,18 +31,36 @@ def mixed(db, project):
     """
     records = reference()
     first = add_article(db, project, [r["text"] for r in records] + ["A third paragraph."])
-    second = add_article(db, project, ["Headline here", "Body “quoted” text\twith a tab."], kinds=["headline", "body"])
-    db.execute("update articles set rank = -1 where id = (select article_id from paragraphs where id = ?)", [second[0]])
+    second = add_article(
+        db, project, ["Headline here", "Body “quoted” text\twith a tab."], kinds=["headline", "body"]
+    )
+    db.execute(
+        "update articles set rank = -1 where id = (select article_id from paragraphs where id = ?)",
+        [second[0]],
+    )
     db.conn.commit()
     for name in ("Zed", "adam"):
         _add_user(db, project, name)
     for name, labels in (("annotator1", records[0]["labels"]), ("annotator2", stated_b())):
         hand_over(db, project, name, first[0])
-        annotation.save(db, project=project, user=user(db, name), paragraph_id=first[0], labels=labels, version=0,
-                        seconds=12.25)
+        annotation.save(
+            db,
+            project=project,
+            user=user(db, name),
+            paragraph_id=first[0],
+            labels=labels,
+            version=0,
+            seconds=12.25,
+        )
     hand_over(db, project, "annotator1", first[1])
-    annotation.save(db, project=project, user=user(db, "annotator1"), paragraph_id=first[1],
-                    labels=records[1]["labels"], version=0)
+    annotation.save(
+        db,
+        project=project,
+        user=user(db, "annotator1"),
+        paragraph_id=first[1],
+        labels=records[1]["labels"],
+        version=0,
+    )
     annotate(db, first[1], "Zed", reiterated_b())
     annotate(db, first[1], "adam", records[1]["labels"])
     annotate(db, first[2], "adam", simple("body"))  # labelled by one annotator only
@@ -57,10 +75,16 @@ def _legacy(db, project, out, **kwargs):
     scheme = datasets._scheme_for(project)
     summary: dict = {}
     rows = datasets._with_agreement(rows_store.iter_annotation_rows(db, project["id"]), summary)
-    return export.write_export(out, "all", export.encode_records("all", rows, scheme_name=scheme.name),
-                               agreement_summary=summary, fsync=False, label_definitions=datasets.label_definitions(scheme),
-                               scheme={"name": scheme.name, "version": scheme.version, "extended": sorted(scheme.extended)},
-                               **kwargs)
+    return export.write_export(
+        out,
+        "all",
+        export.encode_records("all", rows, scheme_name=scheme.name),
+        agreement_summary=summary,
+        fsync=False,
+        label_definitions=datasets.label_definitions(scheme),
+        scheme={"name": scheme.name, "version": scheme.version, "extended": sorted(scheme.extended)},
+        **kwargs,
+    )
 
 
 def _files(out):
@@ -110,21 +134,32 @@ def test_imported_annotations_store_their_forms_too(db, project, mixed, tmp_path
     rows = db.execute("""select export_format, export_labels, labels from annotations
         where user_id = (select id from users where name = 'adam')""").fetchall()
     assert [(f, text) for f, text, _ in rows] == [
-        (export.LABELS_FORMAT, export.stored_labels(json.loads(labels)).labels) for _, _, labels in rows]
+        (export.LABELS_FORMAT, export.stored_labels(json.loads(labels)).labels) for _, _, labels in rows
+    ]
 
 
 def test_labels_changed_without_their_forms_lose_the_forms(db, project, mixed):
     pid = mixed["first"][0]
     me = user(db, "annotator1")
     # a writer that does not know the columns (an older save, a hand-made fix) changes the labels
-    db.execute("update annotations set labels = ? where paragraph_id = ? and user_id = ?",
-               [json.dumps(simple("body")), pid, me["id"]])
+    db.execute(
+        "update annotations set labels = ? where paragraph_id = ? and user_id = ?",
+        [json.dumps(simple("body")), pid, me["id"]],
+    )
     db.conn.commit()
     assert annotation_store.find_annotation(db, pid, me["id"])["export_labels"] is None
     # the save path rewrites labels and forms together, so they stay
     forms = export.stored_labels(simple("other"))
-    annotation_store.save_annotation(db, paragraph_id=pid, user_id=me["id"], labels=simple("other"),
-                                     scheme_version="1", base_version=1, seconds=1.0, export=forms)
+    annotation_store.save_annotation(
+        db,
+        paragraph_id=pid,
+        user_id=me["id"],
+        labels=simple("other"),
+        scheme_version="1",
+        base_version=1,
+        seconds=1.0,
+        export=forms,
+    )
     assert annotation_store.find_annotation(db, pid, me["id"])["export_labels"] == forms.labels
     # an update that leaves the labels alone leaves the forms alone
     db.execute("update annotations set seconds = 3 where paragraph_id = ? and user_id = ?", [pid, me["id"]])
@@ -133,21 +168,27 @@ def test_labels_changed_without_their_forms_lose_the_forms(db, project, mixed):
 
 
 @pytest.mark.parametrize("split", [None, (50, 25, 25)])
-def test_stored_forms_cleared_forms_and_the_old_path_write_the_same_bytes(db, project, mixed, tmp_path, split):
+def test_stored_forms_cleared_forms_and_the_old_path_write_the_same_bytes(
+    db, project, mixed, tmp_path, split
+):
     stored = db.execute("select count(*) from annotations where export_format = ?", [export.LABELS_FORMAT])
     assert stored.fetchone()[0] == 3  # the service saves; the rest take the slow path
     fast = datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "fast", split=split)
     legacy = _legacy(db, project, tmp_path / "legacy", split=split)
     assert _files(tmp_path / "fast") == _files(tmp_path / "legacy")
     _same_manifest(fast, legacy)
-    names = [json.loads(line)["annotator"] for line in
-             b"".join(_files(tmp_path / "fast").values()).decode().splitlines()]
+    names = [
+        json.loads(line)["annotator"]
+        for line in b"".join(_files(tmp_path / "fast").values()).decode().splitlines()
+    ]
     assert "Zed" in names and "adam" in names
     # every form gone, or made under another export schema: computed during the export, same bytes
     for value in (None, "another format"):
         db.execute("update annotations set export_format = ?", [value])
         db.conn.commit()
-        again = datasets.export_dataset(db, project, view="all", out_dir=tmp_path / f"again-{value}", split=split)
+        again = datasets.export_dataset(
+            db, project, view="all", out_dir=tmp_path / f"again-{value}", split=split
+        )
         assert _files(tmp_path / f"again-{value}") == _files(tmp_path / "fast")
         _same_manifest(again, fast)
 
@@ -174,23 +215,34 @@ def test_the_streamed_download_is_the_exported_file(db, project, mixed, client_a
 
 
 def test_min_annotators_filters_the_stored_path_like_the_old_one(db, project, mixed, tmp_path):
-    manifest = datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "two", split=None, min_annotators=2)
+    manifest = datasets.export_dataset(
+        db, project, view="all", out_dir=tmp_path / "two", split=None, min_annotators=2
+    )
     assert manifest["counts"]["records"]["total"] == 7
     scheme = datasets._scheme_for(project)
     rows = rows_store.iter_annotation_rows(db, project["id"], min_annotators=2)
-    export.write_export(tmp_path / "legacy", "all", export.encode_records("all", rows, scheme_name=scheme.name),
-                        split=None, fsync=False)
+    export.write_export(
+        tmp_path / "legacy",
+        "all",
+        export.encode_records("all", rows, scheme_name=scheme.name),
+        split=None,
+        fsync=False,
+    )
     assert _files(tmp_path / "two") == _files(tmp_path / "legacy")
     # three or more: the summary covers only the exported paragraph, from its labels
-    three = datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "three", split=None, min_annotators=3)
+    three = datasets.export_dataset(
+        db, project, view="all", out_dir=tmp_path / "three", split=None, min_annotators=3
+    )
     assert three["counts"]["records"]["total"] == 3
     assert three["agreement_summary"]["annotators"] == ["Zed", "adam", "annotator1"]
     assert three["agreement_summary"]["fields"]["kind"]["n"] == 1
 
 
 def test_a_bad_stored_document_is_named_by_paragraph_and_annotator(db, project, mixed, tmp_path):
-    db.execute("update annotations set labels = ? where user_id = (select id from users where name = 'adam')",
-               [json.dumps({"kind": 7})])
+    db.execute(
+        "update annotations set labels = ? where user_id = (select id from users where name = 'adam')",
+        [json.dumps({"kind": 7})],
+    )
     db.conn.commit()
     with pytest.raises(export.RecordError, match=r"#p\d+ \(adam\): expected a string"):
         datasets.export_dataset(db, project, view="all", out_dir=tmp_path / "out", split=None)
@@ -206,7 +258,9 @@ def _copy_to_blocks(db, pids, blocks=(1, 2, 3, 5, 8, 13, 21, 34, 55)):
 
 def _one_pass(db, project) -> dict:
     summary: dict = {}
-    for _ in datasets._with_agreement(rows_store.iter_annotation_rows(db, project["id"], min_annotators=2), summary):
+    for _ in datasets._with_agreement(
+        rows_store.iter_annotation_rows(db, project["id"], min_annotators=2), summary
+    ):
         pass
     return summary
 
@@ -222,14 +276,19 @@ def blocks(db, project, mixed):
 
 @pytest.mark.parametrize("cached", ["cold", "warm", "some stale"])
 @pytest.mark.parametrize("parallel", [False, True])
-def test_the_summary_from_cached_blocks_equals_one_pass(db, project, blocks, tmp_path, monkeypatch, cached, parallel):
+def test_the_summary_from_cached_blocks_equals_one_pass(
+    db, project, blocks, tmp_path, monkeypatch, cached, parallel
+):
     monkeypatch.setattr(review.summary, "PARALLEL_MIN_CHUNKS", 1 if parallel else 10**6)
     if cached != "cold":
         review.agreement_report(db, project)
     if cached == "some stale":
         annotate(db, blocks["first"][1] + 5 * 2000, "adam", stated_b())
         annotate(db, blocks["first"][0] + 34 * 2000, "annotator2", copy.deepcopy(reference()[0]["labels"]))
-    assert len(review.ExportSummary(db, project["id"]).current) == {"cold": 0, "warm": 10, "some stale": 8}[cached]
+    assert (
+        len(review.ExportSummary(db, project["id"]).current)
+        == {"cold": 0, "warm": 10, "some stale": 8}[cached]
+    )
     expected = json.loads(json.dumps(_one_pass(db, project)))
     for view in ("all", "gold", "spans"):
         manifest = datasets.export_dataset(db, project, view=view, out_dir=tmp_path / view)

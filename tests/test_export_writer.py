@@ -33,10 +33,14 @@ def read_lines(path):
 
 
 def test_split_export_writes_three_files_a_manifest_and_a_card(tmp_path):
-    manifest = export(tmp_path, agreement_summary={"fields": {"kind": {"statistic": "alpha", "value": 0.81,
-                                                                        "n": 120, "reason": None}}},
-                      label_definitions={"checkworthiness": {"CFS": "check-worthy factual statement"}},
-                      scheme={"name": "newsattr-1", "version": 1})
+    manifest = export(
+        tmp_path,
+        agreement_summary={
+            "fields": {"kind": {"statistic": "alpha", "value": 0.81, "n": 120, "reason": None}}
+        },
+        label_definitions={"checkworthiness": {"CFS": "check-worthy factual statement"}},
+        scheme={"name": "newsattr-1", "version": 1},
+    )
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["README.md", "dev.jsonl", "manifest.json", "test.jsonl", "train.jsonl"]
     assert json.loads((tmp_path / "manifest.json").read_text()) == manifest
@@ -128,8 +132,11 @@ KILLED_CHILD = textwrap.dedent("""
 
 def test_an_export_killed_with_sigkill_mid_write_leaves_no_final_file(tmp_path):
     out, flag = tmp_path / "out", tmp_path / "flag"
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(out), str(flag)], cwd=ROOT,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_CHILD, str(out), str(flag)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         deadline = time.monotonic() + 60
         while not flag.exists():
@@ -162,7 +169,9 @@ def test_memory_stays_flat_while_streaming(tmp_path):
     peaks = []
     for n in (300, 3000):
         tracemalloc.start()
-        write_export(tmp_path / str(n), "all", records("all", rows(n), scheme_name="s"), params={}, fsync=False)
+        write_export(
+            tmp_path / str(n), "all", records("all", rows(n), scheme_name="s"), params={}, fsync=False
+        )
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
     written = (tmp_path / "3000" / "train.jsonl").stat().st_size
@@ -182,13 +191,44 @@ def test_pandas_reads_every_view(tmp_path, view):
     pd = pytest.importorskip("pandas")
     manifest = export(tmp_path, view, split=None)
     df = pd.read_json(tmp_path / f"{view}.jsonl", lines=True)
-    expected = {"all": ["schema", "article_id", "paragraph_id", "position", "kind", "text", "text_sha256",
-                        "doc_char_start", "outlet", "url", "published", "title", "annotator", "labels", "seconds",
-                        "updated_at"],
-                "gold": ["schema", "article_id", "paragraph_id", "position", "kind", "text", "text_sha256",
-                         "doc_char_start", "outlet", "url", "published", "title", "labels", "decision",
-                         "agreement"],
-                "spans": ["text", "spans", "meta"]}[view]
+    expected = {
+        "all": [
+            "schema",
+            "article_id",
+            "paragraph_id",
+            "position",
+            "kind",
+            "text",
+            "text_sha256",
+            "doc_char_start",
+            "outlet",
+            "url",
+            "published",
+            "title",
+            "annotator",
+            "labels",
+            "seconds",
+            "updated_at",
+        ],
+        "gold": [
+            "schema",
+            "article_id",
+            "paragraph_id",
+            "position",
+            "kind",
+            "text",
+            "text_sha256",
+            "doc_char_start",
+            "outlet",
+            "url",
+            "published",
+            "title",
+            "labels",
+            "decision",
+            "agreement",
+        ],
+        "spans": ["text", "spans", "meta"],
+    }[view]
     assert list(df.columns) == expected
     assert len(df) == manifest["counts"]["records"]["total"]
 
@@ -197,8 +237,11 @@ def assert_compatible(inferred, declared, path):
     """Same columns and nesting as declared; a leaf may be inferred as null (no value seen in the
     file) and an ISO date as a timestamp, which is what pyarrow does on its own."""
     if isinstance(declared, str):
-        assert inferred == declared or inferred == "null" or (declared == "string" and inferred == "timestamp[s]"), \
-            f"{path}: {inferred} for {declared}"
+        assert (
+            inferred == declared
+            or inferred == "null"
+            or (declared == "string" and inferred == "timestamp[s]")
+        ), f"{path}: {inferred} for {declared}"
         return
     assert [f["name"] for f in inferred] == [f["name"] for f in declared], path
     for i, d in zip(inferred, declared, strict=True):
@@ -233,7 +276,7 @@ def test_datasets_loads_every_split_with_the_declared_features(tmp_path, view):
     sample = ds["train"][0]
     if view == "spans":
         for s in sample["spans"]:
-            assert sample["text"][s["start"]:s["end"]] == s["text"]
+            assert sample["text"][s["start"] : s["end"]] == s["text"]
     else:
         assert sample["labels"]["attributions"][0]["cue"]["text"] in sample["text"]
 
@@ -252,7 +295,9 @@ def test_datasets_loads_the_directory_with_the_card_features_even_when_early_blo
                 if i >= 5900:  # only late records have an embedded source and a stance
                     a = row["labels"]["attributions"][0]
                     a["embedded_source"] = {"source": a["sources"][0], "cue": a["cue"]}
-                    row["labels"]["framing"]["stance"] = [{"target": "Ukraine", "outlet_voice": 0, "conveyed": 1}]
+                    row["labels"]["framing"]["stance"] = [
+                        {"target": "Ukraine", "outlet_voice": 0, "conveyed": 1}
+                    ]
                 yield row
 
     out = tmp_path / "big"

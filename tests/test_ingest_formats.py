@@ -66,8 +66,14 @@ def test_html_detected_even_with_txt_name():
 
 def test_jsonl_records_each_become_a_document():
     lines = [
-        {"url": "https://example.org/a", "outlet": "Example", "title": "First", "published": "2024-01-30T13:45:00Z",
-         "paragraphs": ["  One.  ", "Two, exactly as given."], "topic": "cinema"},
+        {
+            "url": "https://example.org/a",
+            "outlet": "Example",
+            "title": "First",
+            "published": "2024-01-30T13:45:00Z",
+            "paragraphs": ["  One.  ", "Two, exactly as given."],
+            "topic": "cinema",
+        },
         {"url": "https://example.org/b", "text": "First paragraph.\n\nSecond\nparagraph."},
         {"html": HTML, "outlet": "Given outlet"},
     ]
@@ -76,7 +82,11 @@ def test_jsonl_records_each_become_a_document():
     assert [d.line for d in docs] == [1, 2, 3]
     assert all(d.source_format == "jsonl" for d in docs)
     first = docs[0]
-    assert first.units == [Unit("headline", "First"), Unit("body", "  One.  "), Unit("body", "Two, exactly as given.")]
+    assert first.units == [
+        Unit("headline", "First"),
+        Unit("body", "  One.  "),
+        Unit("body", "Two, exactly as given."),
+    ]
     assert first.meta["topic"] == "cinema"
     assert first.meta["published"] == "2024-01-30T13:45"
     assert first.meta["url"] == "https://example.org/a"
@@ -90,13 +100,16 @@ def test_jsonl_detected_from_content():
     assert read_document(data, name="articles.txt")[0].source_format == "jsonl"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
-    ("<div><p>One</p><p>Two</p><a href='#'>x</a><br><span>y</span></div>", "html"),
-    ('{"text": "x"}\n{"text": "y"}\n', "jsonl"),
-    ("Plain words on a line.\n\nAnother line.", "text"),
-    ("Talk about <b>bold</b> claims in a sentence.", "text"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("<!DOCTYPE html><html><body><p>x</p></body></html>", "html"),
+        ("<div><p>One</p><p>Two</p><a href='#'>x</a><br><span>y</span></div>", "html"),
+        ('{"text": "x"}\n{"text": "y"}\n', "jsonl"),
+        ("Plain words on a line.\n\nAnother line.", "text"),
+        ("Talk about <b>bold</b> claims in a sentence.", "text"),
+    ],
+)
 def test_detect_format(text, expected):
     assert detect_format(text) == expected
 
@@ -118,6 +131,7 @@ def test_explicit_format_overrides_detection():
 
 
 # -- bad inputs ---------------------------------------------------------------------------------
+
 
 def _error(data, **kw) -> IngestError:
     with pytest.raises(IngestError) as info:
@@ -188,7 +202,9 @@ def test_unknown_format_name():
     assert str(e).startswith("unknown format 'pdf'")
 
 
-@pytest.mark.parametrize("magic, what", [(b"%PDF-1.7\n", "PDF"), (b"PK\x03\x04", "ZIP"), (b"\x89PNG\r\n", "PNG")])
+@pytest.mark.parametrize(
+    "magic, what", [(b"%PDF-1.7\n", "PDF"), (b"PK\x03\x04", "ZIP"), (b"\x89PNG\r\n", "PNG")]
+)
 def test_undetectable_binary_format(magic, what):
     e = _error(magic + bytes(200))
     assert str(e).startswith("unknown format")
@@ -200,36 +216,64 @@ def test_error_is_a_value_error():
 
 
 def test_short_html_item_falls_back_to_trafilatura_without_gluing_lines():
-    page = (b"<html><head><title>Short note</title></head><body><div><span>Breaking: the bridge is closed</span>"
-            b"<br><span>Police ask drivers to avoid the area until further notice tonight</span></div></body></html>")
+    page = (
+        b"<html><head><title>Short note</title></head><body><div><span>Breaking: the bridge is closed</span>"
+        b"<br><span>Police ask drivers to avoid the area until further notice tonight</span></div></body></html>"
+    )
     [doc] = read_document(page)
     body = [u.text for u in doc.units if u.kind == "body"]
-    assert body == ["Breaking: the bridge is closed Police ask drivers to avoid the area until further notice tonight"]
+    assert body == [
+        "Breaking: the bridge is closed Police ask drivers to avoid the area until further notice tonight"
+    ]
     assert doc.meta["title"] == "Short note"
 
 
-@pytest.mark.parametrize("text, body", [
-    ("Council backs new park\n\nThe council backed plans for a new park on Tuesday.\n\nIt will open in 2026.\n",
-     ["The council backed plans for a new park on Tuesday.", "It will open in 2026."]),
-    ("Council backs new park\nThe council backed plans for a new park on Tuesday, after years of campaigning.\n"
-     "The park will cost 2 million euros and open in 2026, officials said on Wednesday.\nResidents welcomed it.\n",
-     ["The council backed plans for a new park on Tuesday, after years of campaigning.",
-      "The park will cost 2 million euros and open in 2026, officials said on Wednesday.", "Residents welcomed it."]),
-    ("The council backed plans for a new park on the old rail yard on Tuesday, after a long campaign.",
-     ["The council backed plans for a new park on the old rail yard on Tuesday, after a long campaign."]),
-], ids=["blank-lines", "single-newlines", "one-paragraph"])
+@pytest.mark.parametrize(
+    "text, body",
+    [
+        (
+            "Council backs new park\n\nThe council backed plans for a new park on Tuesday.\n\nIt will open in 2026.\n",
+            ["The council backed plans for a new park on Tuesday.", "It will open in 2026."],
+        ),
+        (
+            "Council backs new park\nThe council backed plans for a new park on Tuesday, after years of campaigning.\n"
+            "The park will cost 2 million euros and open in 2026, officials said on Wednesday.\nResidents welcomed it.\n",
+            [
+                "The council backed plans for a new park on Tuesday, after years of campaigning.",
+                "The park will cost 2 million euros and open in 2026, officials said on Wednesday.",
+                "Residents welcomed it.",
+            ],
+        ),
+        (
+            "The council backed plans for a new park on the old rail yard on Tuesday, after a long campaign.",
+            [
+                "The council backed plans for a new park on the old rail yard on Tuesday, after a long campaign."
+            ],
+        ),
+    ],
+    ids=["blank-lines", "single-newlines", "one-paragraph"],
+)
 def test_plain_article_text_is_kept_whole(text, body):
     [doc] = read_document(text.encode())
     assert [u.text for u in doc.units if u.kind == "body"] == body
 
 
-@pytest.mark.parametrize("text, lang", [
-    ("Der Stadtrat hat am Dienstag den Bau eines neuen Parks auf dem alten Bahngelände beschlossen, "
-     "sagte die Bürgermeisterin. Die Anwohner hatten sich seit Jahren dafür eingesetzt.", "de"),
-    ("Le conseil municipal a approuvé mardi la création d’un nouveau parc sur l’ancienne friche, "
-     "a déclaré la maire. Les habitants réclamaient ce projet depuis des années.", "fr"),
-    (ARTICLE, "en"),
-])
+@pytest.mark.parametrize(
+    "text, lang",
+    [
+        (
+            "Der Stadtrat hat am Dienstag den Bau eines neuen Parks auf dem alten Bahngelände beschlossen, "
+            "sagte die Bürgermeisterin. Die Anwohner hatten sich seit Jahren dafür eingesetzt.",
+            "de",
+        ),
+        (
+            "Le conseil municipal a approuvé mardi la création d’un nouveau parc sur l’ancienne friche, "
+            "a déclaré la maire. Les habitants réclamaient ce projet depuis des années.",
+            "fr",
+        ),
+        (ARTICLE, "en"),
+    ],
+)
 def test_language_guessed_from_text(text, lang):
     assert read_document(text.encode())[0].meta["language"] == lang
 
@@ -240,12 +284,17 @@ def test_jsonl_raw_is_the_line_as_received():
     assert doc.raw == line.encode()
 
 
-@pytest.mark.parametrize("page", [
-    b"<p>The council backed plans for a new park on Tuesday, after years of campaigning by residents.</p>",
-    b'<form id="page"><div><h1>Park approved</h1><p>The council backed plans for a new park on Tuesday, after years'
-    b" of campaigning by residents.</p></div></form>",
-], ids=["fragment", "page-in-a-form"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        b"<p>The council backed plans for a new park on Tuesday, after years of campaigning by residents.</p>",
+        b'<form id="page"><div><h1>Park approved</h1><p>The council backed plans for a new park on Tuesday, after years'
+        b" of campaigning by residents.</p></div></form>",
+    ],
+    ids=["fragment", "page-in-a-form"],
+)
 def test_html_fragments_and_whole_page_forms(page):
     [doc] = read_document(page, format="html")
     assert [u.text for u in doc.units if u.kind == "body"] == [
-        "The council backed plans for a new park on Tuesday, after years of campaigning by residents."]
+        "The council backed plans for a new park on Tuesday, after years of campaigning by residents."
+    ]

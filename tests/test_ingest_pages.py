@@ -27,8 +27,9 @@ def _read(case: Path):
     expected = json.loads(case.read_text(encoding="utf-8"))
     ref = expected.get("reference_date")
     src = _source(case)
-    doc = read_document(src.read_bytes(), name=src.name,
-                        reference_date=dt.datetime.fromisoformat(ref) if ref else None)[0]
+    doc = read_document(
+        src.read_bytes(), name=src.name, reference_date=dt.datetime.fromisoformat(ref) if ref else None
+    )[0]
     return doc, expected
 
 

@@ -8,11 +8,39 @@ from hypothesis import strategies as st
 from annotator.ingest import IngestError, read_document
 from annotator.ingest.text import clean_text
 
-WORDS = st.sampled_from([
-    "the", "minister", "said", "Read more", "Advertisement", "©", "Photo:", "Reuters", "By", "Jane", "Doe",
-    "30 Jan, 2024 13:45", "Home", "Share", "comments", "“", "”", ".", "?", "HomeNews", "iPhone", "(AP)",
-    "Getty Images", "Top stories", "2 hours ago", "cookies", "—", "\t", "  ",
-])
+WORDS = st.sampled_from(
+    [
+        "the",
+        "minister",
+        "said",
+        "Read more",
+        "Advertisement",
+        "©",
+        "Photo:",
+        "Reuters",
+        "By",
+        "Jane",
+        "Doe",
+        "30 Jan, 2024 13:45",
+        "Home",
+        "Share",
+        "comments",
+        "“",
+        "”",
+        ".",
+        "?",
+        "HomeNews",
+        "iPhone",
+        "(AP)",
+        "Getty Images",
+        "Top stories",
+        "2 hours ago",
+        "cookies",
+        "—",
+        "\t",
+        "  ",
+    ]
+)
 LINE = st.lists(WORDS, min_size=0, max_size=25).map(" ".join)
 PAGE = st.lists(st.one_of(LINE, st.just("")), min_size=0, max_size=60).map("\n".join)
 
@@ -58,8 +86,28 @@ def test_read_document_fails_only_with_ingest_error(text):
         assert unit.text in flat
 
 
-TAGS = st.sampled_from(["p", "div", "span", "h1", "h2", "li", "ul", "figure", "figcaption", "blockquote", "nav",
-                        "br", "a", "script", "article", "footer", "table", "td"])
+TAGS = st.sampled_from(
+    [
+        "p",
+        "div",
+        "span",
+        "h1",
+        "h2",
+        "li",
+        "ul",
+        "figure",
+        "figcaption",
+        "blockquote",
+        "nav",
+        "br",
+        "a",
+        "script",
+        "article",
+        "footer",
+        "table",
+        "td",
+    ]
+)
 
 
 @st.composite

@@ -25,8 +25,10 @@ def test_sample_gives_one_text_document():
 
 def test_sample_units_exactly():
     doc = _doc()[0]
-    got = [{k: v for k, v in (("kind", u.kind), ("text", u.text), ("credit", u.credit)) if v is not None}
-           for u in doc.units]
+    got = [
+        {k: v for k, v in (("kind", u.kind), ("text", u.text), ("credit", u.credit)) if v is not None}
+        for u in doc.units
+    ]
     assert got == _expected()["units"]
 
 

@@ -274,16 +274,22 @@ def test_progress_remaining_is_capped(db, project, a1, monkeypatch):
     assert progress["remaining"] == 3 and progress["more"] is True
 
 
-def test_progress_estimate_follows_the_users_own_work_and_catches_up_with_others(db, project, a1, a2, monkeypatch):
+def test_progress_estimate_follows_the_users_own_work_and_catches_up_with_others(
+    db, project, a1, a2, monkeypatch
+):
     monkeypatch.setattr(queue, "_estimates", type(queue._estimates)())
     (ids,) = add_articles(db, project, [6])
     project = {**project, "overlap": 1}
     db.execute("update projects set overlap = 1 where id = ?", [project["id"]])
-    assert queue.progress_estimate(db, project=project, user=a1) == queue.progress_for(db, project=project, user=a1)
+    assert queue.progress_estimate(db, project=project, user=a1) == queue.progress_for(
+        db, project=project, user=a1
+    )
     for _ in range(2):  # a1 works: the estimate stays exact
         paragraph = queue.next_paragraph(db, project=project, user=a1)
         queue.complete(db, project=project, user=a1, paragraph_id=paragraph["id"])
-        assert queue.progress_estimate(db, project=project, user=a1) == queue.progress_for(db, project=project, user=a1)
+        assert queue.progress_estimate(db, project=project, user=a1) == queue.progress_for(
+            db, project=project, user=a1
+        )
     # a2 takes two paragraphs: a1's line shows them only once the estimate is older than ESTIMATE_SECONDS.
     for _ in range(2):
         paragraph = queue.next_paragraph(db, project=project, user=a2)

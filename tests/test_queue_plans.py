@@ -84,12 +84,20 @@ def test_save_and_next_statements_use_indexes(db, project):
     def work():
         for who, kind in ((a1, "body"), (a2, "body"), (a1, "other")):
             got = queue.next_paragraph(db, project=project, user=who) if kind == "body" else {"id": ids[0]}
-            annotation.save_and_lease_next(db, project=project, user=who, paragraph_id=got["id"],
-                                           labels={"kind": kind}, version=0 if kind == "body" else 1)
+            annotation.save_and_lease_next(
+                db,
+                project=project,
+                user=who,
+                paragraph_id=got["id"],
+                labels={"kind": kind},
+                version=0 if kind == "body" else 1,
+            )
 
     statements = _statements(db, work)
     assert any("insert into decision_revisions" in sql for sql in statements)
     assert any("delete from decisions" in sql for sql in statements)
     for sql in statements:
         plan = _plan(db, sql)
-        assert not [step for step in plan if step.startswith("SCAN") and "subquery" not in step], f"{sql}\n{plan}"
+        assert not [step for step in plan if step.startswith("SCAN") and "subquery" not in step], (
+            f"{sql}\n{plan}"
+        )

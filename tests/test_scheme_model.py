@@ -58,9 +58,19 @@ SCALE_TEXT = """\
 - **S4 corroborated or primary**: primary evidence presented or linked, two or more independent identifiable sources agree, or the outlet reports its own verification.
 """
 
-TYPES = {"single": "single", "multi": "multi", "list": "list", "span": "span", "spans": "spans",
-         "ordinal 0–4": "ordinal", "free text": "text", "ref": "ref", "{source span, cue span}": "object",
-         "span + technique + voice": "list", "{target, outlet_voice −2…+2, conveyed −2…+2}": "list"}
+TYPES = {
+    "single": "single",
+    "multi": "multi",
+    "list": "list",
+    "span": "span",
+    "spans": "spans",
+    "ordinal 0–4": "ordinal",
+    "free text": "text",
+    "ref": "ref",
+    "{source span, cue span}": "object",
+    "span + technique + voice": "list",
+    "{target, outlet_voice −2…+2, conveyed −2…+2}": "list",
+}
 
 
 def _split(cell: str) -> list[str]:
@@ -116,11 +126,19 @@ def test_every_field_of_schema_md_is_in_the_scheme(scheme):
     paths = {f.path for f in scheme.fields}
     # the scheme adds only ids and the children of structured fields
     extra = paths - set(rows)
-    assert extra == {"attributions[].id", "claims[].id", "framing",
-                     "attributions[].embedded_source.source", "attributions[].embedded_source.cue",
-                     "framing.framing_spans[].technique", "framing.framing_spans[].voice",
-                     "framing.framing_spans[].alternative", "framing.stance[].target",
-                     "framing.stance[].outlet_voice", "framing.stance[].conveyed"}
+    assert extra == {
+        "attributions[].id",
+        "claims[].id",
+        "framing",
+        "attributions[].embedded_source.source",
+        "attributions[].embedded_source.cue",
+        "framing.framing_spans[].technique",
+        "framing.framing_spans[].voice",
+        "framing.framing_spans[].alternative",
+        "framing.stance[].target",
+        "framing.stance[].outlet_voice",
+        "framing.stance[].conveyed",
+    }
     assert set(rows) <= paths
 
 
@@ -130,7 +148,9 @@ def test_field_type_tier_required_match_schema_md(path, scheme):
     f = scheme.field(path)
     assert f.type == TYPES[row["type"]]
     assert f.tier == ("core" if row["tier"].startswith("core") else "extended")
-    assert f.required == ("≥1" in row["tier"] or ("required" in row["tier"] and "required if" not in row["tier"]))
+    assert f.required == (
+        "≥1" in row["tier"] or ("required" in row["tier"] and "required if" not in row["tier"])
+    )
     if "required if" in row["tier"]:
         assert f.required_if is not None and f.required_if.field == row["tier"].split("required if ")[1]
     if "≥1" in row["tier"]:
@@ -155,21 +175,29 @@ def test_technique_and_voice_match_schema_md(scheme):
     technique, voice = re.fullmatch(r"technique: (.*); voice: (.*)", cell).groups()
     assert [c.value for c in scheme.choices("framing.framing_spans[].technique")] == _split(technique)
     assert [c.value for c in scheme.choices("framing.framing_spans[].voice")] == [
-        v.strip() for v in re.sub(r"\s*\([^)]*\)", "", voice).split(" or ")]
+        v.strip() for v in re.sub(r"\s*\([^)]*\)", "", voice).split(" or ")
+    ]
     alt = scheme.field("framing.framing_spans[].alternative")
-    assert alt.required_if.to_dict() == alt.allowed_if.to_dict() == {"field": "technique", "equals": "Contested_Naming"}
+    assert (
+        alt.required_if.to_dict()
+        == alt.allowed_if.to_dict()
+        == {"field": "technique", "equals": "Contested_Naming"}
+    )
 
 
 def test_sourcing_scale_matches_schema_md(scheme):
     levels = re.findall(r"- \*\*S(\d) ([^*]+)\*\*: (.+)", SCALE_TEXT)
-    assert [(s.value, s.code, s.name) for s in scheme.sourcing_scale] == [(int(n), f"S{n}", name) for n, name, _ in levels]
+    assert [(s.value, s.code, s.name) for s in scheme.sourcing_scale] == [
+        (int(n), f"S{n}", name) for n, name, _ in levels
+    ]
     for s, (_, _, definition) in zip(scheme.sourcing_scale, levels, strict=True):
         assert s.definition == definition[0].upper() + definition[1:]
         assert s.key == str(s.value)
     f = scheme.field("claims[].sourcing_strength")
     assert (f.min, f.max) == (0, 4)
-    assert scheme.choices(f.path) == [Choice(s.value, s.key, f"{s.code} {s.name}", s.definition)
-                                      for s in scheme.sourcing_scale]
+    assert scheme.choices(f.path) == [
+        Choice(s.value, s.key, f"{s.code} {s.name}", s.definition) for s in scheme.sourcing_scale
+    ]
     assert "highest level" in scheme.sourcing_rules["assign"]
     assert any("Quotation marks never raise" in n for n in scheme.sourcing_rules["notes"])
 
@@ -203,8 +231,15 @@ def test_keyboard_keys(path, scheme):
 def test_span_roles(scheme):
     roles = {r.name: r for r in scheme.span_roles}
     assert {n: r.key for n, r in roles.items()} == {
-        "source": "s", "cue": "c", "content": "t", "claim": "l", "framing": "f",
-        "supplement": "p", "embedded_source": "e", "embedded_cue": "E"}
+        "source": "s",
+        "cue": "c",
+        "content": "t",
+        "claim": "l",
+        "framing": "f",
+        "supplement": "p",
+        "embedded_source": "e",
+        "embedded_cue": "E",
+    }
     for r in scheme.span_roles:
         assert re.fullmatch(r"#[0-9A-Fa-f]{6}", r.colour)
         assert r.badge and r.underline and r.label and r.help
@@ -229,9 +264,16 @@ def test_extended_fields_default_off():
     s = load_scheme()
     assert s.extended == frozenset()
     assert s.extended_fields == (
-        "attributions[].supplement", "attributions[].embedded_source", "attributions[].source_role",
-        "attributions[].attribution_type", "attributions[].quote_type", "claims[].claim_category",
-        "claims[].source_commitment", "claims[].decontextualized", "framing.stance")
+        "attributions[].supplement",
+        "attributions[].embedded_source",
+        "attributions[].source_role",
+        "attributions[].attribution_type",
+        "attributions[].quote_type",
+        "claims[].claim_category",
+        "claims[].source_commitment",
+        "claims[].decontextualized",
+        "framing.stance",
+    )
     for path in s.extended_fields:
         assert not s.enabled(path)
     assert not s.enabled("attributions[0].embedded_source.cue")  # children follow their parent
@@ -239,14 +281,20 @@ def test_extended_fields_default_off():
     assert s.enabled("attributions[0].cue") and s.enabled("framing.primary_frame")
 
 
-@pytest.mark.parametrize("extended, expected", [
-    ("all", "all"),
-    (["all"], "all"),
-    ([], set()),
-    (["source_role", "stance"], {"attributions[].source_role", "framing.stance"}),
-    (["attributions[].source_role", "framing.stance"], {"attributions[].source_role", "framing.stance"}),
-    (["attributions.supplement", "claims[0].decontextualized"], {"attributions[].supplement", "claims[].decontextualized"}),
-])
+@pytest.mark.parametrize(
+    "extended, expected",
+    [
+        ("all", "all"),
+        (["all"], "all"),
+        ([], set()),
+        (["source_role", "stance"], {"attributions[].source_role", "framing.stance"}),
+        (["attributions[].source_role", "framing.stance"], {"attributions[].source_role", "framing.stance"}),
+        (
+            ["attributions.supplement", "claims[0].decontextualized"],
+            {"attributions[].supplement", "claims[].decontextualized"},
+        ),
+    ],
+)
 def test_extended_override(extended, expected):
     s = load_scheme(extended=extended)
     assert s.extended == (frozenset(s.extended_fields) if expected == "all" else expected)
@@ -267,7 +315,11 @@ def test_field_lookup(scheme):
     assert scheme.field("framing.framing_spans[2].technique").parent == "framing.framing_spans"
     assert scheme.field("kind").parent is None
     assert [f.name for f in scheme.children("framing")] == [
-        "frames", "primary_frame", "framing_spans", "stance"]
+        "frames",
+        "primary_frame",
+        "framing_spans",
+        "stance",
+    ]
     with pytest.raises(KeyError):
         scheme.field("attributions[0].colour")
     assert scheme.choices("kind")[0] == ("body", "1", "Body", "Running text of the article.")
@@ -280,8 +332,12 @@ def test_to_dict_is_json_for_the_browser():
     fields = {f["path"]: f for f in d["fields"]}
     assert fields["attributions[].source_role"]["enabled"] is True
     assert fields["framing.stance"]["enabled"] is False
-    assert fields["kind"]["values"][0] == {"value": "body", "key": "1", "label": "Body",
-                                           "help": "Running text of the article."}
+    assert fields["kind"]["values"][0] == {
+        "value": "body",
+        "key": "1",
+        "label": "Body",
+        "help": "Running text of the article.",
+    }
     assert fields["attributions[].source_interest"]["required_if"] == {"field": "sources", "equals": None}
     assert fields["claims[].attribution_id"]["refers_to"] == "attributions"
     roles = {r["name"]: r for r in d["span_roles"]}
@@ -329,12 +385,14 @@ def _field_index(data, path):
 def _set(path, key, value):
     def mutate(data):
         data["fields"][_field_index(data, path)][key] = value
+
     return mutate
 
 
 def _delete(path, key):
     def mutate(data):
         del data["fields"][_field_index(data, path)][key]
+
     return mutate
 
 
@@ -349,6 +407,7 @@ def _dup_kind(data):
 def _kind_values(mutate_values):
     def mutate(data):
         mutate_values(data["fields"][_field_index(data, "kind")]["values"])
+
     return mutate
 
 

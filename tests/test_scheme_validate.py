@@ -61,9 +61,18 @@ def test_worked_example_is_invalid_with_extended_fields_off(example, core):
 
 
 def test_some_extended_fields_on(example):
-    scheme = load_scheme(extended=["source_role", "attribution_type", "quote_type", "supplement",
-                                   "embedded_source", "claims[].claim_category", "source_commitment",
-                                   "decontextualized"])
+    scheme = load_scheme(
+        extended=[
+            "source_role",
+            "attribution_type",
+            "quote_type",
+            "supplement",
+            "embedded_source",
+            "claims[].claim_category",
+            "source_commitment",
+            "decontextualized",
+        ]
+    )
     record = example[1]
     assert pairs(validate(record["labels"], record["text"], scheme)) == [("framing.stance", "disabled")]
 
@@ -73,7 +82,9 @@ def test_normalize_then_validate_drops_only_empty_disabled_fields(example, core)
     norm = normalize(record["labels"], core)
     assert "embedded_source" not in norm["attributions"][0]  # null: nothing is lost by dropping it
     assert norm["attributions"][0]["source_role"] == "government_executive"  # data is kept ...
-    assert ("attributions[0].source_role", "disabled") in pairs(validate(norm, record["text"], core))  # ... and reported
+    assert ("attributions[0].source_role", "disabled") in pairs(
+        validate(norm, record["text"], core)
+    )  # ... and reported
 
 
 def test_normalize_keeps_a_valid_document_unchanged(example, full):
@@ -86,14 +97,32 @@ def test_normalize_keeps_a_valid_document_unchanged(example, full):
 
 def test_normalize_fills_missing_optional_fields(full):
     text = "Lavrov said so."
-    labels = {"kind": "body", "attributions": [{
-        "id": "a1", "cue": {"start": 7, "end": 11, "text": "said"},
-        "contents": [{"start": 12, "end": 14, "text": "so"}],
-        "source_form": "implicit", "record_status": "not_applicable", "cue_stance": "neutral"}],
-        "framing": {"framing_spans": [{"start": 0, "end": 6, "text": "Lavrov", "technique": "Contested_Naming",
-                                       "voice": "outlet", "alternative": "Lavrov"},
-                                      {"start": 0, "end": 6, "text": "Lavrov", "technique": "Doubt",
-                                       "voice": "outlet"}]}}
+    labels = {
+        "kind": "body",
+        "attributions": [
+            {
+                "id": "a1",
+                "cue": {"start": 7, "end": 11, "text": "said"},
+                "contents": [{"start": 12, "end": 14, "text": "so"}],
+                "source_form": "implicit",
+                "record_status": "not_applicable",
+                "cue_stance": "neutral",
+            }
+        ],
+        "framing": {
+            "framing_spans": [
+                {
+                    "start": 0,
+                    "end": 6,
+                    "text": "Lavrov",
+                    "technique": "Contested_Naming",
+                    "voice": "outlet",
+                    "alternative": "Lavrov",
+                },
+                {"start": 0, "end": 6, "text": "Lavrov", "technique": "Doubt", "voice": "outlet"},
+            ]
+        },
+    }
     assert validate(labels, text, full) == []
     norm = normalize(labels, full)
     a = norm["attributions"][0]
@@ -107,8 +136,12 @@ def test_normalize_fills_missing_optional_fields(full):
 
 def test_empty_labels(core, full):
     assert empty_labels(core) == {
-        "kind": None, "attributions": [], "claims": [],
-        "framing": {"frames": [], "primary_frame": None, "framing_spans": []}, "notes": ""}
+        "kind": None,
+        "attributions": [],
+        "claims": [],
+        "framing": {"frames": [], "primary_frame": None, "framing_spans": []},
+        "notes": "",
+    }
     assert empty_labels(full)["framing"]["stance"] == []
     assert pairs(validate(empty_labels(core), "Some text.", core)) == [("kind", "required")]
     assert validate(empty_labels(core, kind="body"), "Some text.", core) == []
@@ -135,12 +168,14 @@ def F(d):
 def setitem(getter, key, value):
     def mutate(d):
         getter(d)[key] = value
+
     return mutate
 
 
 def delitem(getter, key):
     def mutate(d):
         del getter(d)[key]
+
     return mutate
 
 
@@ -156,6 +191,7 @@ def _both(*mutations):
     def mutate(d):
         for m in mutations:
             m(d)
+
     return mutate
 
 
@@ -171,146 +207,351 @@ CASES = [
     ("attributions-not-list", setitem(root, "attributions", {}), [("attributions", "type")]),
     ("attributions-null", setitem(root, "attributions", None), [("attributions", "type")]),
     ("attribution-not-object", lambda d: d["attributions"].append("a3"), [("attributions[2]", "type")]),
-    ("attributions-missing-breaks-refs", delitem(root, "attributions"),
-     [("claims[0].attribution_id", "ref"), ("claims[1].attribution_id", "ref")]),
-    ("id-missing", delitem(A(0), "id"), [("attributions[0].id", "required"), ("claims[0].attribution_id", "ref")]),
-    ("id-bad-form", setitem(A(1), "id", "x2"), [("attributions[1].id", "value"), ("claims[1].attribution_id", "ref")]),
-    ("id-zero", setitem(A(1), "id", "a0"), [("attributions[1].id", "value"), ("claims[1].attribution_id", "ref")]),
-    ("id-duplicate", _both(setitem(A(1), "id", "a1"), setitem(C(1), "attribution_id", "a1")),
-     [("attributions[1].id", "duplicate")]),
+    (
+        "attributions-missing-breaks-refs",
+        delitem(root, "attributions"),
+        [("claims[0].attribution_id", "ref"), ("claims[1].attribution_id", "ref")],
+    ),
+    (
+        "id-missing",
+        delitem(A(0), "id"),
+        [("attributions[0].id", "required"), ("claims[0].attribution_id", "ref")],
+    ),
+    (
+        "id-bad-form",
+        setitem(A(1), "id", "x2"),
+        [("attributions[1].id", "value"), ("claims[1].attribution_id", "ref")],
+    ),
+    (
+        "id-zero",
+        setitem(A(1), "id", "a0"),
+        [("attributions[1].id", "value"), ("claims[1].attribution_id", "ref")],
+    ),
+    (
+        "id-duplicate",
+        _both(setitem(A(1), "id", "a1"), setitem(C(1), "attribution_id", "a1")),
+        [("attributions[1].id", "duplicate")],
+    ),
     ("id-renumbered-ok", _both(setitem(A(1), "id", "a7"), setitem(C(1), "attribution_id", "a7")), []),
     ("cue-missing", delitem(A(0), "cue"), [("attributions[0].cue", "required")]),
     ("cue-null", setitem(A(0), "cue", None), [("attributions[0].cue", "required")]),
-    ("cue-two-spans", setitem(A(1), "cue", [span(158, 167, "expressed"), span(168, 177, "disbelief")]),
-     [("attributions[1].cue", "type")]),
+    (
+        "cue-two-spans",
+        setitem(A(1), "cue", [span(158, 167, "expressed"), span(168, 177, "disbelief")]),
+        [("attributions[1].cue", "type")],
+    ),
     ("contents-empty", setitem(A(0), "contents", []), [("attributions[0].contents", "required")]),
     ("contents-missing", delitem(A(0), "contents"), [("attributions[0].contents", "required")]),
-    ("contents-not-list", setitem(A(0), "contents", span(72, 78, "Moscow")), [("attributions[0].contents", "type")]),
+    (
+        "contents-not-list",
+        setitem(A(0), "contents", span(72, 78, "Moscow")),
+        [("attributions[0].contents", "type")],
+    ),
     ("sources-null", setitem(A(0), "sources", None), [("attributions[0].sources", "type")]),
     ("sources-bad-item", setitem(A(0), "sources", ["Lavrov"]), [("attributions[0].sources[0]", "type")]),
-    ("source-form-unknown", setitem(A(0), "source_form", "person"), [("attributions[0].source_form", "value")]),
+    (
+        "source-form-unknown",
+        setitem(A(0), "source_form", "person"),
+        [("attributions[0].source_form", "value")],
+    ),
     ("source-form-missing", delitem(A(0), "source_form"), [("attributions[0].source_form", "required")]),
-    ("source-interest-null-with-sources", setitem(A(0), "source_interest", None),
-     [("attributions[0].source_interest", "required")]),
-    ("source-interest-missing-with-sources", delitem(A(0), "source_interest"),
-     [("attributions[0].source_interest", "required")]),
-    ("source-interest-null-implicit-ok",
-     _both(setitem(A(0), "sources", []), setitem(A(0), "source_interest", None),
-           setitem(A(0), "source_form", "implicit")), []),
-    ("source-interest-unknown", setitem(A(0), "source_interest", "hostile"),
-     [("attributions[0].source_interest", "value")]),
-    ("record-status-missing", delitem(A(1), "record_status"), [("attributions[1].record_status", "required")]),
+    (
+        "source-interest-null-with-sources",
+        setitem(A(0), "source_interest", None),
+        [("attributions[0].source_interest", "required")],
+    ),
+    (
+        "source-interest-missing-with-sources",
+        delitem(A(0), "source_interest"),
+        [("attributions[0].source_interest", "required")],
+    ),
+    (
+        "source-interest-null-implicit-ok",
+        _both(
+            setitem(A(0), "sources", []),
+            setitem(A(0), "source_interest", None),
+            setitem(A(0), "source_form", "implicit"),
+        ),
+        [],
+    ),
+    (
+        "source-interest-unknown",
+        setitem(A(0), "source_interest", "hostile"),
+        [("attributions[0].source_interest", "value")],
+    ),
+    (
+        "record-status-missing",
+        delitem(A(1), "record_status"),
+        [("attributions[1].record_status", "required")],
+    ),
     ("cue-stance-unknown", setitem(A(0), "cue_stance", "hostile"), [("attributions[0].cue_stance", "value")]),
-    ("cue-stance-empty-string", setitem(A(0), "cue_stance", ""), [("attributions[0].cue_stance", "required")]),
+    (
+        "cue-stance-empty-string",
+        setitem(A(0), "cue_stance", ""),
+        [("attributions[0].cue_stance", "required")],
+    ),
     ("source-role-unknown", setitem(A(0), "source_role", "king"), [("attributions[0].source_role", "value")]),
     ("source-role-null-ok", setitem(A(0), "source_role", None), []),
     ("quote-type-not-string", setitem(A(0), "quote_type", 1), [("attributions[0].quote_type", "type")]),
-    ("attribution-type-unknown", setitem(A(1), "attribution_type", "opinion"),
-     [("attributions[1].attribution_type", "value")]),
-    ("supplement-text-mismatch", setitem(A(0), "supplement", [span(0, 9, "Last Week")]),
-     [("attributions[0].supplement[0]", "span")]),
-    ("embedded-source-cue-missing", delitem(lambda d: d["attributions"][0]["embedded_source"], "cue"),
-     [("attributions[0].embedded_source.cue", "required")]),
-    ("embedded-source-unknown-key", setitem(lambda d: d["attributions"][0]["embedded_source"], "x", 1),
-     [("attributions[0].embedded_source.x", "unknown")]),
-    ("embedded-source-string", setitem(A(0), "embedded_source", "Moscow"),
-     [("attributions[0].embedded_source", "type")]),
-    ("embedded-source-bad-span", setitem(lambda d: d["attributions"][0]["embedded_source"], "source",
-                                         span(72, 78, "Moscov")),
-     [("attributions[0].embedded_source.source", "span")]),
+    (
+        "attribution-type-unknown",
+        setitem(A(1), "attribution_type", "opinion"),
+        [("attributions[1].attribution_type", "value")],
+    ),
+    (
+        "supplement-text-mismatch",
+        setitem(A(0), "supplement", [span(0, 9, "Last Week")]),
+        [("attributions[0].supplement[0]", "span")],
+    ),
+    (
+        "embedded-source-cue-missing",
+        delitem(lambda d: d["attributions"][0]["embedded_source"], "cue"),
+        [("attributions[0].embedded_source.cue", "required")],
+    ),
+    (
+        "embedded-source-unknown-key",
+        setitem(lambda d: d["attributions"][0]["embedded_source"], "x", 1),
+        [("attributions[0].embedded_source.x", "unknown")],
+    ),
+    (
+        "embedded-source-string",
+        setitem(A(0), "embedded_source", "Moscow"),
+        [("attributions[0].embedded_source", "type")],
+    ),
+    (
+        "embedded-source-bad-span",
+        setitem(lambda d: d["attributions"][0]["embedded_source"], "source", span(72, 78, "Moscov")),
+        [("attributions[0].embedded_source.source", "span")],
+    ),
     ("claims-not-list", setitem(root, "claims", "c1"), [("claims", "type")]),
     ("claim-id-wrong-prefix", setitem(C(0), "id", "a1"), [("claims[0].id", "value")]),
     ("claim-id-duplicate", setitem(C(1), "id", "c1"), [("claims[1].id", "duplicate")]),
     ("claim-span-missing", delitem(C(0), "span"), [("claims[0].span", "required")]),
-    ("attribution-id-unresolved", setitem(C(0), "attribution_id", "a9"), [("claims[0].attribution_id", "ref")]),
+    (
+        "attribution-id-unresolved",
+        setitem(C(0), "attribution_id", "a9"),
+        [("claims[0].attribution_id", "ref")],
+    ),
     ("attribution-id-claim-id", setitem(C(0), "attribution_id", "c1"), [("claims[0].attribution_id", "ref")]),
     ("attribution-id-int", setitem(C(0), "attribution_id", 1), [("claims[0].attribution_id", "type")]),
     ("attribution-id-null-ok", setitem(C(0), "attribution_id", None), []),
     ("attribution-id-missing-ok", delitem(C(0), "attribution_id"), []),
-    ("checkworthiness-unknown", setitem(C(0), "checkworthiness", "XFS"), [("claims[0].checkworthiness", "value")]),
-    ("checkworthiness-lowercase", setitem(C(0), "checkworthiness", "cfs"), [("claims[0].checkworthiness", "value")]),
+    (
+        "checkworthiness-unknown",
+        setitem(C(0), "checkworthiness", "XFS"),
+        [("claims[0].checkworthiness", "value")],
+    ),
+    (
+        "checkworthiness-lowercase",
+        setitem(C(0), "checkworthiness", "cfs"),
+        [("claims[0].checkworthiness", "value")],
+    ),
     ("sourcing-5", setitem(C(1), "sourcing_strength", 5), [("claims[1].sourcing_strength", "value")]),
     ("sourcing-negative", setitem(C(1), "sourcing_strength", -1), [("claims[1].sourcing_strength", "value")]),
     ("sourcing-bool", setitem(C(1), "sourcing_strength", True), [("claims[1].sourcing_strength", "type")]),
     ("sourcing-float", setitem(C(1), "sourcing_strength", 2.0), [("claims[1].sourcing_strength", "type")]),
     ("sourcing-string", setitem(C(1), "sourcing_strength", "S2"), [("claims[1].sourcing_strength", "type")]),
-    ("sourcing-null", setitem(C(1), "sourcing_strength", None), [("claims[1].sourcing_strength", "required")]),
+    (
+        "sourcing-null",
+        setitem(C(1), "sourcing_strength", None),
+        [("claims[1].sourcing_strength", "required")],
+    ),
     ("sourcing-0-ok", setitem(C(1), "sourcing_strength", 0), []),
     ("sourcing-4-ok", setitem(C(1), "sourcing_strength", 4), []),
-    ("claim-category-unknown", setitem(C(0), "claim_category", "fact"), [("claims[0].claim_category", "value")]),
-    ("source-commitment-unknown", setitem(C(0), "source_commitment", "sure"),
-     [("claims[0].source_commitment", "value")]),
-    ("decontextualized-not-string", setitem(C(0), "decontextualized", 5), [("claims[0].decontextualized", "type")]),
+    (
+        "claim-category-unknown",
+        setitem(C(0), "claim_category", "fact"),
+        [("claims[0].claim_category", "value")],
+    ),
+    (
+        "source-commitment-unknown",
+        setitem(C(0), "source_commitment", "sure"),
+        [("claims[0].source_commitment", "value")],
+    ),
+    (
+        "decontextualized-not-string",
+        setitem(C(0), "decontextualized", 5),
+        [("claims[0].decontextualized", "type")],
+    ),
     ("framing-null", setitem(root, "framing", None), [("framing", "type")]),
     ("framing-missing-ok", delitem(root, "framing"), []),
     ("frames-unknown", lambda d: F(d)["frames"].append("Weather"), [("framing.frames[3]", "value")]),
-    ("frames-duplicate", lambda d: F(d)["frames"].append("Security_and_defense"),
-     [("framing.frames[3]", "duplicate")]),
-    ("frames-not-list", setitem(F, "frames", "Political"), [("framing.frames", "type"), ("framing.primary_frame", "value")]),
-    ("frames-item-not-string", setitem(F, "frames", ["Crime_and_punishment", 3]), [("framing.frames[1]", "type")]),
+    (
+        "frames-duplicate",
+        lambda d: F(d)["frames"].append("Security_and_defense"),
+        [("framing.frames[3]", "duplicate")],
+    ),
+    (
+        "frames-not-list",
+        setitem(F, "frames", "Political"),
+        [("framing.frames", "type"), ("framing.primary_frame", "value")],
+    ),
+    (
+        "frames-item-not-string",
+        setitem(F, "frames", ["Crime_and_punishment", 3]),
+        [("framing.frames[1]", "type")],
+    ),
     ("primary-frame-null", setitem(F, "primary_frame", None), [("framing.primary_frame", "required")]),
     ("primary-frame-missing", delitem(F, "primary_frame"), [("framing.primary_frame", "required")]),
-    ("primary-frame-not-chosen", setitem(F, "primary_frame", "Political"), [("framing.primary_frame", "value")]),
+    (
+        "primary-frame-not-chosen",
+        setitem(F, "primary_frame", "Political"),
+        [("framing.primary_frame", "value")],
+    ),
     ("primary-frame-unknown", setitem(F, "primary_frame", "Weather"), [("framing.primary_frame", "value")]),
     ("no-frames-no-primary-ok", _both(setitem(F, "frames", []), setitem(F, "primary_frame", None)), []),
     ("no-frames-but-primary", setitem(F, "frames", []), [("framing.primary_frame", "value")]),
-    ("technique-unknown", setitem(lambda d: F(d)["framing_spans"][0], "technique", "Lies"),
-     [("framing.framing_spans[0].technique", "value")]),
-    ("technique-missing", delitem(lambda d: F(d)["framing_spans"][0], "technique"),
-     [("framing.framing_spans[0].technique", "required")]),
-    ("voice-unknown", setitem(lambda d: F(d)["framing_spans"][0], "voice", "author"),
-     [("framing.framing_spans[0].voice", "value")]),
-    ("alternative-missing", delitem(lambda d: F(d)["framing_spans"][0], "alternative"),
-     [("framing.framing_spans[0].alternative", "required")]),
-    ("alternative-blank", setitem(lambda d: F(d)["framing_spans"][0], "alternative", " "),
-     [("framing.framing_spans[0].alternative", "required")]),
-    ("alternative-without-contested-naming",
-     setitem(lambda d: F(d)["framing_spans"][0], "technique", "Loaded_Language"),
-     [("framing.framing_spans[0].alternative", "not_allowed")]),
-    ("loaded-language-without-alternative-ok",
-     _both(setitem(lambda d: F(d)["framing_spans"][0], "technique", "Loaded_Language"),
-           delitem(lambda d: F(d)["framing_spans"][0], "alternative")), []),
-    ("framing-span-text-mismatch", setitem(lambda d: F(d)["framing_spans"][0], "text", "Kyiv"),
-     [("framing.framing_spans[0]", "span")]),
-    ("framing-span-no-offsets", delitem(lambda d: F(d)["framing_spans"][0], "start"),
-     [("framing.framing_spans[0]", "span")]),
-    ("framing-span-unknown-key", setitem(lambda d: F(d)["framing_spans"][0], "colour", "red"),
-     [("framing.framing_spans[0].colour", "unknown")]),
-    ("framing-span-not-object", setitem(F, "framing_spans", ["Kiev"]), [("framing.framing_spans[0]", "type")]),
-    ("stance-outlet-voice-3", setitem(lambda d: F(d)["stance"][0], "outlet_voice", 3),
-     [("framing.stance[0].outlet_voice", "value")]),
-    ("stance-conveyed-minus-3", setitem(lambda d: F(d)["stance"][1], "conveyed", -3),
-     [("framing.stance[1].conveyed", "value")]),
-    ("stance-bool", setitem(lambda d: F(d)["stance"][0], "conveyed", False), [("framing.stance[0].conveyed", "type")]),
-    ("stance-conveyed-missing", delitem(lambda d: F(d)["stance"][0], "conveyed"),
-     [("framing.stance[0].conveyed", "required")]),
-    ("stance-target-empty", setitem(lambda d: F(d)["stance"][0], "target", ""), [("framing.stance[0].target", "required")]),
-    ("stance-target-duplicate", setitem(lambda d: F(d)["stance"][1], "target", "Ukrainian government"),
-     [("framing.stance[1].target", "duplicate")]),
-    ("stance-unknown-key", setitem(lambda d: F(d)["stance"][0], "source", 1), [("framing.stance[0].source", "unknown")]),
+    (
+        "technique-unknown",
+        setitem(lambda d: F(d)["framing_spans"][0], "technique", "Lies"),
+        [("framing.framing_spans[0].technique", "value")],
+    ),
+    (
+        "technique-missing",
+        delitem(lambda d: F(d)["framing_spans"][0], "technique"),
+        [("framing.framing_spans[0].technique", "required")],
+    ),
+    (
+        "voice-unknown",
+        setitem(lambda d: F(d)["framing_spans"][0], "voice", "author"),
+        [("framing.framing_spans[0].voice", "value")],
+    ),
+    (
+        "alternative-missing",
+        delitem(lambda d: F(d)["framing_spans"][0], "alternative"),
+        [("framing.framing_spans[0].alternative", "required")],
+    ),
+    (
+        "alternative-blank",
+        setitem(lambda d: F(d)["framing_spans"][0], "alternative", " "),
+        [("framing.framing_spans[0].alternative", "required")],
+    ),
+    (
+        "alternative-without-contested-naming",
+        setitem(lambda d: F(d)["framing_spans"][0], "technique", "Loaded_Language"),
+        [("framing.framing_spans[0].alternative", "not_allowed")],
+    ),
+    (
+        "loaded-language-without-alternative-ok",
+        _both(
+            setitem(lambda d: F(d)["framing_spans"][0], "technique", "Loaded_Language"),
+            delitem(lambda d: F(d)["framing_spans"][0], "alternative"),
+        ),
+        [],
+    ),
+    (
+        "framing-span-text-mismatch",
+        setitem(lambda d: F(d)["framing_spans"][0], "text", "Kyiv"),
+        [("framing.framing_spans[0]", "span")],
+    ),
+    (
+        "framing-span-no-offsets",
+        delitem(lambda d: F(d)["framing_spans"][0], "start"),
+        [("framing.framing_spans[0]", "span")],
+    ),
+    (
+        "framing-span-unknown-key",
+        setitem(lambda d: F(d)["framing_spans"][0], "colour", "red"),
+        [("framing.framing_spans[0].colour", "unknown")],
+    ),
+    (
+        "framing-span-not-object",
+        setitem(F, "framing_spans", ["Kiev"]),
+        [("framing.framing_spans[0]", "type")],
+    ),
+    (
+        "stance-outlet-voice-3",
+        setitem(lambda d: F(d)["stance"][0], "outlet_voice", 3),
+        [("framing.stance[0].outlet_voice", "value")],
+    ),
+    (
+        "stance-conveyed-minus-3",
+        setitem(lambda d: F(d)["stance"][1], "conveyed", -3),
+        [("framing.stance[1].conveyed", "value")],
+    ),
+    (
+        "stance-bool",
+        setitem(lambda d: F(d)["stance"][0], "conveyed", False),
+        [("framing.stance[0].conveyed", "type")],
+    ),
+    (
+        "stance-conveyed-missing",
+        delitem(lambda d: F(d)["stance"][0], "conveyed"),
+        [("framing.stance[0].conveyed", "required")],
+    ),
+    (
+        "stance-target-empty",
+        setitem(lambda d: F(d)["stance"][0], "target", ""),
+        [("framing.stance[0].target", "required")],
+    ),
+    (
+        "stance-target-duplicate",
+        setitem(lambda d: F(d)["stance"][1], "target", "Ukrainian government"),
+        [("framing.stance[1].target", "duplicate")],
+    ),
+    (
+        "stance-unknown-key",
+        setitem(lambda d: F(d)["stance"][0], "source", 1),
+        [("framing.stance[0].source", "unknown")],
+    ),
     ("notes-null", setitem(root, "notes", None), [("notes", "type")]),
     ("notes-not-string", setitem(root, "notes", ["a"]), [("notes", "type")]),
     ("notes-missing-ok", delitem(root, "notes"), []),
     # span rules, on the cue of a1 ("reiterated", 61:71)
-    ("span-start-bool", setitem(A(0), "cue", {"start": True, "end": 71, "text": "reiterated"}),
-     [("attributions[0].cue", "type")]),
-    ("span-start-float", setitem(A(0), "cue", {"start": 61.0, "end": 71, "text": "reiterated"}),
-     [("attributions[0].cue", "type")]),
-    ("span-start-string", setitem(A(0), "cue", {"start": "61", "end": 71, "text": "reiterated"}),
-     [("attributions[0].cue", "type")]),
+    (
+        "span-start-bool",
+        setitem(A(0), "cue", {"start": True, "end": 71, "text": "reiterated"}),
+        [("attributions[0].cue", "type")],
+    ),
+    (
+        "span-start-float",
+        setitem(A(0), "cue", {"start": 61.0, "end": 71, "text": "reiterated"}),
+        [("attributions[0].cue", "type")],
+    ),
+    (
+        "span-start-string",
+        setitem(A(0), "cue", {"start": "61", "end": 71, "text": "reiterated"}),
+        [("attributions[0].cue", "type")],
+    ),
     ("span-text-missing", setitem(A(0), "cue", {"start": 61, "end": 71}), [("attributions[0].cue", "span")]),
-    ("span-text-not-string", setitem(A(0), "cue", {"start": 61, "end": 71, "text": None}),
-     [("attributions[0].cue", "type")]),
-    ("span-extra-key", setitem(A(0), "cue", dict(span(61, 71, "reiterated"), label="cue")),
-     [("attributions[0].cue.label", "unknown")]),
-    ("span-negative-start", setitem(A(0), "cue", span(-1, 71, "reiterated")), [("attributions[0].cue", "span")]),
+    (
+        "span-text-not-string",
+        setitem(A(0), "cue", {"start": 61, "end": 71, "text": None}),
+        [("attributions[0].cue", "type")],
+    ),
+    (
+        "span-extra-key",
+        setitem(A(0), "cue", dict(span(61, 71, "reiterated"), label="cue")),
+        [("attributions[0].cue.label", "unknown")],
+    ),
+    (
+        "span-negative-start",
+        setitem(A(0), "cue", span(-1, 71, "reiterated")),
+        [("attributions[0].cue", "span")],
+    ),
     ("span-empty", setitem(A(0), "cue", span(61, 61, "")), [("attributions[0].cue", "span")]),
     ("span-reversed", setitem(A(0), "cue", span(71, 61, "")), [("attributions[0].cue", "span")]),
     ("span-past-end", setitem(A(0), "cue", span(215, 223, "of this.")), [("attributions[0].cue", "span")]),
-    ("span-text-mismatch", setitem(A(0), "cue", span(61, 71, "Reiterated")), [("attributions[0].cue", "span")]),
-    ("span-offsets-shifted", setitem(A(0), "cue", span(62, 72, "reiterated")), [("attributions[0].cue", "span")]),
-    ("span-leading-space", setitem(A(0), "cue", span(60, 71, " reiterated")), [("attributions[0].cue", "span")]),
-    ("span-trailing-space", setitem(A(0), "cue", span(61, 72, "reiterated ")), [("attributions[0].cue", "span")]),
+    (
+        "span-text-mismatch",
+        setitem(A(0), "cue", span(61, 71, "Reiterated")),
+        [("attributions[0].cue", "span")],
+    ),
+    (
+        "span-offsets-shifted",
+        setitem(A(0), "cue", span(62, 72, "reiterated")),
+        [("attributions[0].cue", "span")],
+    ),
+    (
+        "span-leading-space",
+        setitem(A(0), "cue", span(60, 71, " reiterated")),
+        [("attributions[0].cue", "span")],
+    ),
+    (
+        "span-trailing-space",
+        setitem(A(0), "cue", span(61, 72, "reiterated ")),
+        [("attributions[0].cue", "span")],
+    ),
     ("span-final-char-ok", setitem(A(0), "cue", span(221, 222, ".")), []),
 ]
 
@@ -332,13 +573,20 @@ def test_errors_are_reported_together_with_precise_paths(example, full):
     labels["attributions"][0]["cue"]["text"] = "said"
     labels["framing"]["primary_frame"] = "Economic"
     assert pairs(validate(labels, record["text"], full)) == [
-        ("attributions[0].cue", "span"), ("claims[1].sourcing_strength", "value"), ("framing.primary_frame", "value")]
+        ("attributions[0].cue", "span"),
+        ("claims[1].sourcing_strength", "value"),
+        ("framing.primary_frame", "value"),
+    ]
 
 
 def test_field_error_renders():
     e = FieldError("claims[1].sourcing_strength", "must be from 0 to 4", "value")
     assert str(e) == "claims[1].sourcing_strength: must be from 0 to 4"
-    assert e.to_dict() == {"path": "claims[1].sourcing_strength", "message": "must be from 0 to 4", "code": "value"}
+    assert e.to_dict() == {
+        "path": "claims[1].sourcing_strength",
+        "message": "must be from 0 to 4",
+        "code": "value",
+    }
     assert FieldError("kind", "required").code == "invalid"
 
 
@@ -350,23 +598,45 @@ def _labels_for(text, cue, source, content, claim, framing=None):
     def sp(s):
         i = text.index(s)
         return span(i, i + len(s), s)
+
     return {
         "kind": "body",
-        "attributions": [{"id": "a1", "sources": [sp(source)], "cue": sp(cue), "contents": [sp(content)],
-                          "source_form": "named_person", "source_interest": "unknown",
-                          "record_status": "on_record", "cue_stance": "neutral"}],
-        "claims": [{"id": "c1", "span": sp(claim), "attribution_id": "a1", "checkworthiness": "NFS",
-                    "sourcing_strength": 2}],
-        "framing": {"frames": [], "primary_frame": None,
-                    "framing_spans": [dict(sp(framing), technique="Loaded_Language", voice="source")]
-                    if framing else []},
+        "attributions": [
+            {
+                "id": "a1",
+                "sources": [sp(source)],
+                "cue": sp(cue),
+                "contents": [sp(content)],
+                "source_form": "named_person",
+                "source_interest": "unknown",
+                "record_status": "on_record",
+                "cue_stance": "neutral",
+            }
+        ],
+        "claims": [
+            {
+                "id": "c1",
+                "span": sp(claim),
+                "attribution_id": "a1",
+                "checkworthiness": "NFS",
+                "sourcing_strength": 2,
+            }
+        ],
+        "framing": {
+            "frames": [],
+            "primary_frame": None,
+            "framing_spans": [dict(sp(framing), technique="Loaded_Language", voice="source")]
+            if framing
+            else [],
+        },
         "notes": "👍",
     }
 
 
 def test_non_bmp_offsets_are_code_points(core):
-    labels = _labels_for(ASTRAL, cue="said", source="Musk", content="“𝕏 is a platform,”",
-                         claim="𝕏 is a platform", framing="𝕏")
+    labels = _labels_for(
+        ASTRAL, cue="said", source="Musk", content="“𝕏 is a platform,”", claim="𝕏 is a platform", framing="𝕏"
+    )
     assert validate(labels, ASTRAL, core) == []
     cue = labels["attributions"][0]["cue"]
     assert cue["start"] == ASTRAL.index("said")
@@ -383,7 +653,9 @@ def test_zwj_sequence_and_combining_marks_are_plain_code_points(core):
     assert len(family) == 5
     labels = _labels_for(text, cue="said", source=family, content="it", claim="it")
     assert validate(labels, text, core) == []
-    labels["attributions"][0]["sources"][0] = span(5, 6, "👨")  # a part of a grapheme is still a code-point span
+    labels["attributions"][0]["sources"][0] = span(
+        5, 6, "👨"
+    )  # a part of a grapheme is still a code-point span
     assert validate(labels, text, core) == []
     decomposed = "Cafe\u0301 said it."
     labels = _labels_for(decomposed, cue="said", source="Cafe\u0301", content="it", claim="it")

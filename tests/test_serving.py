@@ -16,7 +16,11 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="--workers forks
 
 
 def _children(pid: int) -> set[int]:
-    return {int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()}
+    return {
+        int(c)
+        for task in Path(f"/proc/{pid}/task").iterdir()
+        for c in (task / "children").read_text().split()
+    }
 
 
 def _two_workers(pid: int) -> set[int] | None:

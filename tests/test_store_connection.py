@@ -103,7 +103,10 @@ def test_writers_in_another_process_queue_on_the_file_lock(tmp_path):
     db.conn.execute("create table t (x integer)")
     db.conn.commit()
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"""
+        [
+            sys.executable,
+            "-c",
+            f"""
 import time
 from annotator import store
 db = store.connect({path!r})
@@ -111,8 +114,10 @@ with store.write(db):
     db.conn.execute("insert into t values (1)")
     print("holding", flush=True)
     time.sleep(0.4)
-"""],
-        stdout=subprocess.PIPE, text=True,
+""",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert holder.stdout.readline().strip() == "holding"
     db.conn.execute("PRAGMA busy_timeout = 0")  # without the file lock, BEGIN IMMEDIATE would fail now

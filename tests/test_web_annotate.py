@@ -37,37 +37,101 @@ INVALID = [
     ("unknown kind", lambda d: d.update(kind="essay"), "kind", "value"),
     ("kind missing", lambda d: d.pop("kind"), "kind", "required"),
     ("cue text differs", lambda d: _attr(d)["cue"].update(text="said"), "attributions[0].cue", "span"),
-    ("span outside the text", lambda d: _attr(d)["sources"][0].update(start=400, end=406),
-     "attributions[0].sources[0]", "span"),
-    ("span with trailing space", lambda d: _attr(d)["cue"].update(end=115, text="stated "), "attributions[0].cue", "span"),
+    (
+        "span outside the text",
+        lambda d: _attr(d)["sources"][0].update(start=400, end=406),
+        "attributions[0].sources[0]",
+        "span",
+    ),
+    (
+        "span with trailing space",
+        lambda d: _attr(d)["cue"].update(end=115, text="stated "),
+        "attributions[0].cue",
+        "span",
+    ),
     ("no content", lambda d: _attr(d).update(contents=[]), "attributions[0].contents", "required"),
     ("cue missing", lambda d: _attr(d).update(cue=None), "attributions[0].cue", "required"),
-    ("source interest missing with sources", lambda d: _attr(d).update(source_interest=None),
-     "attributions[0].source_interest", "required"),
-    ("unknown source form", lambda d: _attr(d).update(source_form="celebrity"), "attributions[0].source_form", "value"),
-    ("claim refers to no attribution", lambda d: d["claims"][0].update(attribution_id="a9"),
-     "claims[0].attribution_id", "ref"),
-    ("sourcing strength above S4", lambda d: d["claims"][0].update(sourcing_strength=5),
-     "claims[0].sourcing_strength", "value"),
-    ("sourcing strength as text", lambda d: d["claims"][0].update(sourcing_strength="2"),
-     "claims[0].sourcing_strength", "type"),
-    ("checkworthiness missing", lambda d: d["claims"][0].update(checkworthiness=None),
-     "claims[0].checkworthiness", "required"),
+    (
+        "source interest missing with sources",
+        lambda d: _attr(d).update(source_interest=None),
+        "attributions[0].source_interest",
+        "required",
+    ),
+    (
+        "unknown source form",
+        lambda d: _attr(d).update(source_form="celebrity"),
+        "attributions[0].source_form",
+        "value",
+    ),
+    (
+        "claim refers to no attribution",
+        lambda d: d["claims"][0].update(attribution_id="a9"),
+        "claims[0].attribution_id",
+        "ref",
+    ),
+    (
+        "sourcing strength above S4",
+        lambda d: d["claims"][0].update(sourcing_strength=5),
+        "claims[0].sourcing_strength",
+        "value",
+    ),
+    (
+        "sourcing strength as text",
+        lambda d: d["claims"][0].update(sourcing_strength="2"),
+        "claims[0].sourcing_strength",
+        "type",
+    ),
+    (
+        "checkworthiness missing",
+        lambda d: d["claims"][0].update(checkworthiness=None),
+        "claims[0].checkworthiness",
+        "required",
+    ),
     ("bad claim id", lambda d: d["claims"][0].update(id="claim1"), "claims[0].id", "value"),
-    ("duplicate attribution id", lambda d: d["attributions"].append(dict(_attr(d))), "attributions[1].id", "duplicate"),
-    ("primary frame not chosen", lambda d: d["framing"].update(primary_frame="Economic"),
-     "framing.primary_frame", "value"),
-    ("frames without a primary", lambda d: d["framing"].update(primary_frame=None), "framing.primary_frame", "required"),
+    (
+        "duplicate attribution id",
+        lambda d: d["attributions"].append(dict(_attr(d))),
+        "attributions[1].id",
+        "duplicate",
+    ),
+    (
+        "primary frame not chosen",
+        lambda d: d["framing"].update(primary_frame="Economic"),
+        "framing.primary_frame",
+        "value",
+    ),
+    (
+        "frames without a primary",
+        lambda d: d["framing"].update(primary_frame=None),
+        "framing.primary_frame",
+        "required",
+    ),
     ("unknown frame", lambda d: d["framing"]["frames"].append("Sports"), "framing.frames[2]", "value"),
-    ("contested naming without alternative", lambda d: _fs(d).update(technique="Contested_Naming"),
-     "framing.framing_spans[0].alternative", "required"),
-    ("alternative without contested naming", lambda d: _fs(d).update(alternative="Kyiv"),
-     "framing.framing_spans[0].alternative", "not_allowed"),
+    (
+        "contested naming without alternative",
+        lambda d: _fs(d).update(technique="Contested_Naming"),
+        "framing.framing_spans[0].alternative",
+        "required",
+    ),
+    (
+        "alternative without contested naming",
+        lambda d: _fs(d).update(alternative="Kyiv"),
+        "framing.framing_spans[0].alternative",
+        "not_allowed",
+    ),
     ("voice missing", lambda d: _fs(d).update(voice=None), "framing.framing_spans[0].voice", "required"),
-    ("stance out of range", lambda d: d["framing"]["stance"][0].update(conveyed=-3),
-     "framing.stance[0].conveyed", "value"),
-    ("stance target twice", lambda d: d["framing"]["stance"].append(dict(d["framing"]["stance"][0])),
-     "framing.stance[1].target", "duplicate"),
+    (
+        "stance out of range",
+        lambda d: d["framing"]["stance"][0].update(conveyed=-3),
+        "framing.stance[0].conveyed",
+        "value",
+    ),
+    (
+        "stance target twice",
+        lambda d: d["framing"]["stance"].append(dict(d["framing"]["stance"][0])),
+        "framing.stance[1].target",
+        "duplicate",
+    ),
     ("unknown field", lambda d: d.update(sentiment="bad"), "sentiment", "unknown"),
     ("span lacks its text", lambda d: _attr(d)["cue"].pop("text"), "attributions[0].cue", "span"),
 ]
@@ -131,8 +195,10 @@ def test_stale_save_gets_409_and_overwrite_works(db, project, ann):
 def test_stale_save_from_an_htmx_request_without_json_renders_an_error(db, project, ann):
     ids, records = worked(db, project)
     post_labels(ann, project, ids[0], records[0]["labels"])
-    response = ann.post(f"/projects/{project['id']}/paragraphs/{ids[0]}/annotation",
-                        data={"labels": json.dumps(records[0]["labels"]), "version": "0"})
+    response = ann.post(
+        f"/projects/{project['id']}/paragraphs/{ids[0]}/annotation",
+        data={"labels": json.dumps(records[0]["labels"]), "version": "0"},
+    )
     assert response.status_code == 409
 
 
@@ -164,7 +230,7 @@ def _task_data(response, name="task-data") -> dict:
     html = response.get_data(as_text=True)
     tag = f'<script type="application/json" id="{name}"'
     start = html.index(">", html.index(tag)) + 1
-    return json.loads(html[start: html.index("</script>", start)])
+    return json.loads(html[start : html.index("</script>", start)])
 
 
 def test_page_holds_text_scheme_and_empty_labels_with_the_kind_preset(db, project, ann):
@@ -229,8 +295,13 @@ def test_plain_form_without_javascript_saves_choice_fields_and_redirects(db, pro
     assert b'name="kind"' in page.data and b'name="frames"' in page.data
     response = ann.post(
         f"/projects/{project['id']}/paragraphs/{ids[0]}/annotation",
-        data={"kind": "body", "frames": ["Political", "Economic"], "primary_frame": "Political", "notes": "plain",
-              "version": "0"},
+        data={
+            "kind": "body",
+            "frames": ["Political", "Economic"],
+            "primary_frame": "Political",
+            "notes": "plain",
+            "version": "0",
+        },
     )
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/projects/{project['id']}/annotate")
@@ -239,8 +310,10 @@ def test_plain_form_without_javascript_saves_choice_fields_and_redirects(db, pro
     assert saved["labels"]["framing"]["primary_frame"] == "Political"
     assert saved["labels"]["notes"] == "plain"
     # A plain form with an error shows the page again with the message beside the form.
-    bad = ann.post(f"/projects/{project['id']}/paragraphs/{ids[0]}/annotation",
-                   data={"kind": "body", "frames": ["Political"], "primary_frame": "", "version": "1"})
+    bad = ann.post(
+        f"/projects/{project['id']}/paragraphs/{ids[0]}/annotation",
+        data={"kind": "body", "frames": ["Political"], "primary_frame": "", "version": "1"},
+    )
     assert bad.status_code == 400
     assert b"Primary frame is required" in bad.data
 
@@ -268,8 +341,14 @@ def test_skip_with_a_reason_moves_on(db, project, ann):
     assert response.headers["Location"].endswith(f"/paragraphs/{ids[1]}")
     from annotator import queue
 
-    assert queue.find_assignment(db, paragraph_id=ids[0], user_id=user(db, "annotator1")["id"])["state"] == "skipped"
-    assert ann.post(f"/projects/{project['id']}/paragraphs/{ids[1]}/skip", data={"reason": "boring"}).status_code == 400
+    assert (
+        queue.find_assignment(db, paragraph_id=ids[0], user_id=user(db, "annotator1")["id"])["state"]
+        == "skipped"
+    )
+    assert (
+        ann.post(f"/projects/{project['id']}/paragraphs/{ids[1]}/skip", data={"reason": "boring"}).status_code
+        == 400
+    )
 
 
 def test_flag_is_listed_for_admins_only_and_can_be_resolved(db, project, ann, admin_client, reviewer_client):
@@ -280,7 +359,11 @@ def test_flag_is_listed_for_admins_only_and_can_be_resolved(db, project, ann, ad
     assert ann.post(url, data={"reason": "nonsense"}).status_code == 400
     assert b"You flagged this paragraph" in ann.get(f"/projects/{project['id']}/paragraphs/{ids[0]}").data
     listing = admin_client.get(f"/projects/{project['id']}/flags")
-    assert listing.status_code == 200 and b"menu text" in listing.data and b"Share this on Facebook" in listing.data
+    assert (
+        listing.status_code == 200
+        and b"menu text" in listing.data
+        and b"Share this on Facebook" in listing.data
+    )
     assert reviewer_client.get(f"/projects/{project['id']}/flags").status_code == 403
     flag_id = annotation_store.list_open_flags(db, project["id"])[0]["id"]
     assert admin_client.post(f"/projects/{project['id']}/flags/{flag_id}/resolve").status_code == 303
@@ -300,15 +383,21 @@ def test_previous_goes_back_through_your_own_paragraphs(db, project, ann):
     # Editing a previous paragraph: it opens with its saved labels and version, and saves as version 2.
     data = _task_data(ann.get(f"{base}/paragraphs/{ids[0]}"))
     assert data["labels"]["notes"] == f"note {ids[0]}" and data["version"] == 1
-    assert post_labels(ann, project, ids[0], {"kind": "body", "notes": "edited"}, version=1).json["version"] == 2
+    assert (
+        post_labels(ann, project, ids[0], {"kind": "body", "notes": "edited"}, version=1).json["version"] == 2
+    )
     history = ann.get(f"{base}/my-work")
     assert history.status_code == 200 and b"One." in history.data
 
 
 def test_hostile_article_text_is_escaped(db, project, ann):
-    hostile = ('Click <a href="javascript:alert(1)">here</a> <script>alert("x")</script> '
-               '<img src=x onerror=alert(2)> done.')
-    ids = add_article(db, project, [hostile, "<b>next</b>"], title="<script>alert(3)</script>", outlet="<i>O</i>")
+    hostile = (
+        'Click <a href="javascript:alert(1)">here</a> <script>alert("x")</script> '
+        "<img src=x onerror=alert(2)> done."
+    )
+    ids = add_article(
+        db, project, [hostile, "<b>next</b>"], title="<script>alert(3)</script>", outlet="<i>O</i>"
+    )
     hand_over(db, project, "annotator1", ids[0])
     page = ann.get(f"/projects/{project['id']}/paragraphs/{ids[0]}").get_data(as_text=True)
     for raw in ("<script>alert", "<img src=x", '<a href="javascript:', "<b>next</b>", "<i>O</i>"):
@@ -321,8 +410,16 @@ def test_hostile_article_text_is_escaped(db, project, ann):
 
 def test_guidelines_render_from_the_scheme(db, project, ann):
     page = ann.get(f"/projects/{project['id']}/guidelines").get_data(as_text=True)
-    for text in ("S0", "S4", "corroborated or primary", "interested-party cap", "complementizer",
-                 "Lavrov stated that Russia", "Worked example", 'id="f-claims-sourcing_strength"'):
+    for text in (
+        "S0",
+        "S4",
+        "corroborated or primary",
+        "interested-party cap",
+        "complementizer",
+        "Lavrov stated that Russia",
+        "Worked example",
+        'id="f-claims-sourcing_strength"',
+    ):
         assert text in page
 
 
@@ -346,7 +443,7 @@ def test_stance_targets_named_in_the_article_are_offered(db, project, ann):
     ids, records = worked(db, project)
     assert post_labels(ann, project, ids[0], records[0]["labels"]).status_code == 200
     page = ann.get(f"/projects/{project['id']}/paragraphs/{ids[1]}").get_data(as_text=True)
-    datalist = page[page.index('<datalist id="stance-targets">'):]
+    datalist = page[page.index('<datalist id="stance-targets">') :]
     assert '<option value="Western governments">' in datalist[: datalist.index("</datalist>")]
 
 

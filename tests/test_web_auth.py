@@ -38,11 +38,14 @@ def test_login_refuses_bad_credentials(auth, name, password, message):
 
 def test_login_next_stays_on_this_site(client, auth):
     response = client.post(
-        "/login?next=//evil.example/", data={"name": "admin", "password": password_of("admin"), "next": "//evil.example/"}
+        "/login?next=//evil.example/",
+        data={"name": "admin", "password": password_of("admin"), "next": "//evil.example/"},
     )
     assert response.headers["Location"] == "/"
     client.post("/logout")
-    response = client.post("/login", data={"name": "admin", "password": password_of("admin"), "next": "/admin/users"})
+    response = client.post(
+        "/login", data={"name": "admin", "password": password_of("admin"), "next": "/admin/users"}
+    )
     assert response.headers["Location"] == "/admin/users"
 
 
@@ -86,7 +89,7 @@ def test_admin_adds_user_with_generated_password_shown_once(admin_client, auth, 
     password = html.split('class="secret">')[1].split("</code>")[0]
     assert auth.login("carol", password).status_code == 302
     assert user_store.get_user_by_name(db, "carol")["role"] == "reviewer"
-    assert b"class=\"secret\"" not in admin_client.get("/admin/users").data
+    assert b'class="secret"' not in admin_client.get("/admin/users").data
 
 
 @pytest.mark.parametrize(
@@ -165,7 +168,9 @@ def test_post_without_csrf_token_is_refused(db_path):
     # With the token from the form, the same login works.
     page = client.get("/login").data.decode()
     token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    response = client.post("/login", data={"name": "admin", "password": password_of("admin"), "csrf_token": token})
+    response = client.post(
+        "/login", data={"name": "admin", "password": password_of("admin"), "csrf_token": token}
+    )
     assert response.status_code == 302
     # A logged-in POST without the header or field is refused too.
     assert client.post("/admin/users", data={"name": "eve", "role": "admin"}).status_code == 400
@@ -174,7 +179,9 @@ def test_post_without_csrf_token_is_refused(db_path):
     page = client.get("/admin/users").data.decode()
     token = page.split('"X-CSRFToken": "')[1].split('"')[0]
     response = client.post(
-        "/admin/users", data={"name": "eve", "role": "annotator", "password": ""}, headers={"X-CSRFToken": token}
+        "/admin/users",
+        data={"name": "eve", "role": "annotator", "password": ""},
+        headers={"X-CSRFToken": token},
     )
     assert response.status_code == 200
     db.close()

@@ -26,7 +26,9 @@ def _read_password(password_stdin: bool) -> str:
 @db_option
 @click.argument("name")
 @click.option("--role", type=click.Choice(accounts.ROLES), required=True, help="The user's role.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
 @expected_failures
 def add(db_path, name, role, password_stdin):
     """Add a user NAME with a ROLE; prompts twice for the password unless --password-stdin."""
@@ -77,7 +79,9 @@ def deactivate(db_path, name, undo):
 @users.command("passwd")
 @db_option
 @click.argument("name")
-@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from the first line of standard input."
+)
 @expected_failures
 def passwd(db_path, name, password_stdin):
     """Set a new password for user NAME (this also unlocks the account)."""

@@ -35,7 +35,9 @@ def migrate(db_path):
         version = store.current_version(db)
     finally:
         db.close()
-    click.echo(f"Applied {', '.join(applied)}; schema {version}." if applied else f"Up to date (schema {version}).")
+    click.echo(
+        f"Applied {', '.join(applied)}; schema {version}." if applied else f"Up to date (schema {version})."
+    )
 
 
 def _serve(db_path: str, host: str, port: int, threads: int, workers: int) -> None:
@@ -48,12 +50,30 @@ def _serve(db_path: str, host: str, port: int, threads: int, workers: int) -> No
 
 
 serve_options = [
-    click.option("--host", default="127.0.0.1", show_default=True, envvar="ANNOTATOR_HOST", help="Address to listen on."),
+    click.option(
+        "--host",
+        default="127.0.0.1",
+        show_default=True,
+        envvar="ANNOTATOR_HOST",
+        help="Address to listen on.",
+    ),
     click.option("--port", default=5000, show_default=True, type=int, envvar="ANNOTATOR_PORT", help="Port."),
-    click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), envvar="ANNOTATOR_WORKERS",
-                 help="Server processes (Linux, macOS): one per CPU core for a team annotating at once."),
-    click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 256), envvar="ANNOTATOR_THREADS",
-                 help="Threads per server process."),
+    click.option(
+        "--workers",
+        default=1,
+        show_default=True,
+        type=click.IntRange(1, 64),
+        envvar="ANNOTATOR_WORKERS",
+        help="Server processes (Linux, macOS): one per CPU core for a team annotating at once.",
+    ),
+    click.option(
+        "--threads",
+        default=4,
+        show_default=True,
+        type=click.IntRange(1, 256),
+        envvar="ANNOTATOR_THREADS",
+        help="Threads per server process.",
+    ),
 ]
 
 
@@ -118,7 +138,9 @@ def backup(db_path, dest):
     if ok != "ok":
         Path(dest).unlink(missing_ok=True)
         raise click.ClickException(f"the copy failed its integrity check: {ok}")
-    click.echo(f"Backed up {db_path} to {dest} ({Path(dest).stat().st_size:,} bytes, integrity ok).", file=sys.stdout)
+    click.echo(
+        f"Backed up {db_path} to {dest} ({Path(dest).stat().st_size:,} bytes, integrity ok).", file=sys.stdout
+    )
 
 
 COMMANDS = [init, migrate, serve, demo, backup]

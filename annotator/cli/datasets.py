@@ -24,17 +24,36 @@ def _parse_split(value: str | None):
 @click.command("export")
 @db_option
 @click.option("--project", "project_name", required=True, help="Project to export.")
-@click.option("--view", type=click.Choice(export.VIEWS), required=True, help="gold, all (every annotation) or spans.")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory to write into.")
-@click.option("--split", default="80,10,10", show_default=True, help="train,dev,test percentages by article, or 'none'.")
+@click.option(
+    "--view", type=click.Choice(export.VIEWS), required=True, help="gold, all (every annotation) or spans."
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Directory to write into."
+)
+@click.option(
+    "--split", default="80,10,10", show_default=True, help="train,dev,test percentages by article, or 'none'."
+)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the split assignment.")
 @click.option(
-    "--only", type=click.Choice(datasets.ONLY), default="all", show_default=True,
+    "--only",
+    type=click.Choice(datasets.ONLY),
+    default="all",
+    show_default=True,
     help="gold/spans: only adjudicated or only unanimous decisions.",
 )
-@click.option("--min-annotators", default=1, show_default=True, type=int, help="Only paragraphs with this many annotations.")
 @click.option(
-    "--format", "format_", type=click.Choice(["jsonl", "brat"]), default="jsonl", show_default=True,
+    "--min-annotators",
+    default=1,
+    show_default=True,
+    type=int,
+    help="Only paragraphs with this many annotations.",
+)
+@click.option(
+    "--format",
+    "format_",
+    type=click.Choice(["jsonl", "brat"]),
+    default="jsonl",
+    show_default=True,
     help="brat: gold labels as BRAT standoff (.txt/.ann per article, as in PolNeAR).",
 )
 @expected_failures
@@ -55,7 +74,14 @@ def export_(db_path, project_name, view, out_dir, split, seed, only, min_annotat
     with open_db(db_path) as db:
         project = project_service.get_project_by_name(db, project_name)
         manifest = datasets.export_dataset(
-            db, project, view=view, out_dir=out_dir, split=ratios, seed=seed, only=only, min_annotators=min_annotators
+            db,
+            project,
+            view=view,
+            out_dir=out_dir,
+            split=ratios,
+            seed=seed,
+            only=only,
+            min_annotators=min_annotators,
         )
     for info in manifest["files"]:
         click.echo(f"{out_dir.rstrip('/')}/{info['path']}: {info['records']} records")
@@ -76,7 +102,9 @@ def import_annotations(db_path, file, project_name):
         else:
             with open(file, "rb") as fp:
                 counts = datasets.import_annotations(db, project, fp)
-    click.echo(f"{counts['added']} annotations added, {counts['updated']} updated, {counts['unchanged']} unchanged.")
+    click.echo(
+        f"{counts['added']} annotations added, {counts['updated']} updated, {counts['unchanged']} unchanged."
+    )
 
 
 COMMANDS = [export_, import_annotations]

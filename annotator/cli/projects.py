@@ -14,7 +14,9 @@ def projects():
 @projects.command("add")
 @db_option
 @click.argument("name")
-@click.option("--scheme", default="newsattr-1", show_default=True, help="Label scheme: a shipped name or a TOML file.")
+@click.option(
+    "--scheme", default="newsattr-1", show_default=True, help="Label scheme: a shipped name or a TOML file."
+)
 @click.option("--overlap", default=1, show_default=True, type=int, help="Annotations wanted per paragraph.")
 @click.option(
     "--kinds",
@@ -24,11 +26,15 @@ def projects():
 )
 @click.option("--order", type=click.Choice(project_service.ORDERS), default="article", show_default=True)
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed of the shuffled order.")
-@click.option("--extended", default="", help="Extended scheme fields to turn on: comma-separated paths, or 'all'.")
+@click.option(
+    "--extended", default="", help="Extended scheme fields to turn on: comma-separated paths, or 'all'."
+)
 @expected_failures
 def add(db_path, name, scheme, overlap, kinds, order, seed, extended):
     """Create a project NAME."""
-    extended_value = "all" if extended.strip() == "all" else [e.strip() for e in extended.split(",") if e.strip()]
+    extended_value = (
+        "all" if extended.strip() == "all" else [e.strip() for e in extended.split(",") if e.strip()]
+    )
     with open_db(db_path) as db:
         project = project_service.create_project(
             db,
@@ -40,7 +46,9 @@ def add(db_path, name, scheme, overlap, kinds, order, seed, extended):
             seed=seed,
             extended=extended_value,
         )
-    click.echo(f"Created project {project['name']!r} (scheme {project['scheme']}, overlap {project['overlap']}).")
+    click.echo(
+        f"Created project {project['name']!r} (scheme {project['scheme']}, overlap {project['overlap']})."
+    )
 
 
 @projects.command("list")

@@ -20,19 +20,43 @@ from pathlib import Path
 PARAGRAPH_SEPARATOR = "\n\n"
 
 TECHNIQUES = (
-    "Loaded_Language", "Name_Calling-Labeling", "Contested_Naming", "Exaggeration-Minimisation",
-    "Obfuscation-Vagueness-Confusion", "Doubt", "Appeal_to_Fear-Prejudice", "Flag_Waving", "Repetition",
-    "Slogans", "Other_Technique",
+    "Loaded_Language",
+    "Name_Calling-Labeling",
+    "Contested_Naming",
+    "Exaggeration-Minimisation",
+    "Obfuscation-Vagueness-Confusion",
+    "Doubt",
+    "Appeal_to_Fear-Prejudice",
+    "Flag_Waving",
+    "Repetition",
+    "Slogans",
+    "Other_Technique",
 )
 
 # BRAT attribute name -> (label key, values) for attributions (on the event).
 ATTRIBUTION_ATTRIBUTES = {
-    "Source_form": ("source_form", ("named_person", "named_organization", "described_person", "described_group",
-                                    "anonymous_unspecified", "document_or_data", "media_outlet", "author_self",
-                                    "implicit")),
-    "Source_interest": ("source_interest", ("party_to_dispute", "aligned_with_party", "independent", "unknown")),
-    "Record_status": ("record_status", ("on_record", "background", "deep_background", "off_record_signaled",
-                                        "not_applicable")),
+    "Source_form": (
+        "source_form",
+        (
+            "named_person",
+            "named_organization",
+            "described_person",
+            "described_group",
+            "anonymous_unspecified",
+            "document_or_data",
+            "media_outlet",
+            "author_self",
+            "implicit",
+        ),
+    ),
+    "Source_interest": (
+        "source_interest",
+        ("party_to_dispute", "aligned_with_party", "independent", "unknown"),
+    ),
+    "Record_status": (
+        "record_status",
+        ("on_record", "background", "deep_background", "off_record_signaled", "not_applicable"),
+    ),
     "Cue_stance": ("cue_stance", ("endorsing", "neutral", "distancing", "disputing")),
     "Quote_type": ("quote_type", ("direct", "mixed", "indirect")),
     "Attribution_type": ("attribution_type", ("assertion", "belief", "fact", "eventuality")),
@@ -93,7 +117,9 @@ class _Ann:
         self.lines.append(f"{self.next_id('A')}\t{name} {target} {value}")
 
 
-def to_brat(article_text_units: Sequence[Mapping], annotations: Mapping[str, Mapping | None]) -> tuple[str, str]:
+def to_brat(
+    article_text_units: Sequence[Mapping], annotations: Mapping[str, Mapping | None]
+) -> tuple[str, str]:
     """Return ``(txt, ann)`` for one article.
 
     :param article_text_units: the article's paragraphs in order, each with ``text`` and
@@ -124,7 +150,10 @@ def _paragraph(ann: _Ann, labels: Mapping, base: int) -> None:
         if not cue:
             continue
         args = []
-        for role, spans, type_ in (("Source", a.get("sources"), "Source"), ("Content", a.get("contents"), "Content")):
+        for role, spans, type_ in (
+            ("Source", a.get("sources"), "Source"),
+            ("Content", a.get("contents"), "Content"),
+        ):
             for i, s in enumerate(spans or ()):
                 tid = ann.span(type_, base + s["start"], base + s["end"])
                 args.append(f"{role}{i + 1 if i else ''}:{tid}")
@@ -159,26 +188,28 @@ def annotation_conf() -> str:
     for name, (_key, values) in CLAIM_ATTRIBUTES.items():
         attrs.append(f"{name}\tArg:Claim, Value:{'|'.join(values)}")
     attrs.append("Voice\tArg:<FRAMING>, Value:outlet|source")
-    return "\n".join([
-        "# Written by annotator's BRAT export. The Attribution trigger is the cue span (PolNeAR layout).",
-        "[entities]",
-        "Source",
-        "Content",
-        "Claim",
-        "<FRAMING>=" + "|".join(TECHNIQUES),
-        *TECHNIQUES,
-        "",
-        "[relations]",
-        "Claim_of\tArg1:Claim, Arg2:Attribution",
-        "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
-        "",
-        "[events]",
-        "Attribution\tSource*:Source, Content+:Content",
-        "",
-        "[attributes]",
-        *attrs,
-        "",
-    ])
+    return "\n".join(
+        [
+            "# Written by annotator's BRAT export. The Attribution trigger is the cue span (PolNeAR layout).",
+            "[entities]",
+            "Source",
+            "Content",
+            "Claim",
+            "<FRAMING>=" + "|".join(TECHNIQUES),
+            *TECHNIQUES,
+            "",
+            "[relations]",
+            "Claim_of\tArg1:Claim, Arg2:Attribution",
+            "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+            "",
+            "[events]",
+            "Attribution\tSource*:Source, Content+:Content",
+            "",
+            "[attributes]",
+            *attrs,
+            "",
+        ]
+    )
 
 
 def write_brat(out_dir: str | Path, articles_iter: Iterable[tuple[str, Sequence[Mapping], Mapping]]) -> int:

@@ -34,7 +34,7 @@ def to_yaml(value: Any, indent: int = 0) -> str:
         for item in value:
             if isinstance(item, Mapping) and item:
                 body = to_yaml(item, indent + 2)
-                lines.append(f"{pad}- {body[indent + 2:]}")
+                lines.append(f"{pad}- {body[indent + 2 :]}")
             elif isinstance(item, list) and item:
                 lines.append(f"{pad}-")
                 lines.append(to_yaml(item, indent + 2))
@@ -73,8 +73,10 @@ def front_matter(manifest: Mapping) -> dict:
         meta["configs"] = [{"config_name": "default", "data_files": data_files}]
     meta["dataset_info"] = {
         "features": manifest["features"],
-        "splits": [{"name": f["split"] or "train", "num_bytes": f["bytes"], "num_examples": f["records"]}
-                   for f in files],
+        "splits": [
+            {"name": f["split"] or "train", "num_bytes": f["bytes"], "num_examples": f["records"]}
+            for f in files
+        ],
     }
     return meta
 
@@ -103,13 +105,18 @@ def render(manifest: Mapping, label_definitions: Mapping | None = None) -> str:
         "|---|---|---|---|---|---|",
     ]
     for f in manifest["files"]:
-        out.append(f"| `{f['path']}` | {f['split'] or '-'} | {f['records']} | {f['articles']} | {f['bytes']} "
-                   f"| `{f['sha256']}` |")
+        out.append(
+            f"| `{f['path']}` | {f['split'] or '-'} | {f['records']} | {f['articles']} | {f['bytes']} "
+            f"| `{f['sha256']}` |"
+        )
     out.append("")
     split = manifest.get("split")
     if split:
-        out += [f"Split by article ({'/'.join(str(r) for r in split['ratios'])}, seed {split['seed']}): "
-                f"{split['method']}. No article is in two splits, and adding articles never moves another.", ""]
+        out += [
+            f"Split by article ({'/'.join(str(r) for r in split['ratios'])}, seed {split['seed']}): "
+            f"{split['method']}. No article is in two splits, and adding articles never moves another.",
+            "",
+        ]
     out += ["## How it was labelled", ""]
     if params:
         out += ["Export parameters:", ""]
@@ -138,10 +145,10 @@ def render(manifest: Mapping, label_definitions: Mapping | None = None) -> str:
         "",
         "```python",
         "import pandas as pd",
-        f"df = pd.read_json(\"{manifest['files'][0]['path']}\", lines=True)",
+        f'df = pd.read_json("{manifest["files"][0]["path"]}", lines=True)',
         "",
         "import datasets",
-        "ds = datasets.load_dataset(\"path/to/this/directory\")  # uses the features declared above",
+        'ds = datasets.load_dataset("path/to/this/directory")  # uses the features declared above',
         "```",
         "",
         "## Licence",
@@ -161,14 +168,22 @@ def _agreement(summary: Any) -> list[str]:
     fields = summary.get("fields") if isinstance(summary, Mapping) else None
     lines: list[str] = []
     if isinstance(fields, Mapping) and fields:
-        lines += ["Krippendorff's rule of thumb: alpha ≥ 0.8 reliable, ≥ 0.667 tentative.", "",
-                  "| field | statistic | value | n | note |", "|---|---|---|---|---|"]
+        lines += [
+            "Krippendorff's rule of thumb: alpha ≥ 0.8 reliable, ≥ 0.667 tentative.",
+            "",
+            "| field | statistic | value | n | note |",
+            "|---|---|---|---|---|",
+        ]
         for name, f in fields.items():
             if isinstance(f, Mapping):
                 value = f.get("value")
-                shown = "undefined" if value is None else (f"{value:.3f}" if isinstance(value, float) else value)
-                lines.append(f"| `{name}` | {f.get('statistic', '')} | {shown} | {f.get('n', '')} "
-                             f"| {f.get('reason') or ''} |")
+                shown = (
+                    "undefined" if value is None else (f"{value:.3f}" if isinstance(value, float) else value)
+                )
+                lines.append(
+                    f"| `{name}` | {f.get('statistic', '')} | {shown} | {f.get('n', '')} "
+                    f"| {f.get('reason') or ''} |"
+                )
             else:
                 lines.append(f"| `{name}` | | {f} | | |")
         lines.append("")

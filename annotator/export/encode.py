@@ -61,9 +61,18 @@ class _EncoderGen:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.env: dict[str, Any] = {
-            "_esc": encode_basestring, "_bad_struct": _bad_struct, "_bad_list": _bad_list, "_dict": dict,
-            "_list": list, "_str": str, "_int": int, "_float": float, "_irepr": int.__repr__,
-            "_frepr": float.__repr__, "_not_finite": _not_finite, "_fail": _fail,
+            "_esc": encode_basestring,
+            "_bad_struct": _bad_struct,
+            "_bad_list": _bad_list,
+            "_dict": dict,
+            "_list": list,
+            "_str": str,
+            "_int": int,
+            "_float": float,
+            "_irepr": int.__repr__,
+            "_frepr": float.__repr__,
+            "_not_finite": _not_finite,
+            "_fail": _fail,
             **{f"_coerce_{k}": v for k, v in _LEAF_COERCE.items()},
         }
         self.n = 0
@@ -76,19 +85,27 @@ class _EncoderGen:
     def leaf(var: str, dtype: str, path: str) -> list[str]:
         """Lines that replace the value in ``var`` by its JSON text."""
         if dtype == "string":
-            return [f"    {var} = 'null' if {var} is None else "
-                    f"_esc({var} if {var}.__class__ is _str else _coerce_string({var}, {path!r}))"]
+            return [
+                f"    {var} = 'null' if {var} is None else "
+                f"_esc({var} if {var}.__class__ is _str else _coerce_string({var}, {path!r}))"
+            ]
         if dtype == "int64":
-            return [f"    {var} = 'null' if {var} is None else "
-                    f"_irepr({var} if {var}.__class__ is _int else _coerce_int64({var}, {path!r}))"]
+            return [
+                f"    {var} = 'null' if {var} is None else "
+                f"_irepr({var} if {var}.__class__ is _int else _coerce_int64({var}, {path!r}))"
+            ]
         if dtype == "float64":
-            return [f"    if {var} is None: {var} = 'null'",
-                    "    else:",
-                    f"        if {var}.__class__ is not _float: {var} = _coerce_float64({var}, {path!r})",
-                    f"        {var} = _frepr({var}) if {var} - {var} == 0.0 else _not_finite({var}, {path!r})"]
+            return [
+                f"    if {var} is None: {var} = 'null'",
+                "    else:",
+                f"        if {var}.__class__ is not _float: {var} = _coerce_float64({var}, {path!r})",
+                f"        {var} = _frepr({var}) if {var} - {var} == 0.0 else _not_finite({var}, {path!r})",
+            ]
         if dtype == "bool":
-            return [f"    {var} = 'null' if {var} is None else "
-                    f"('true' if _coerce_bool({var}, {path!r}) else 'false')"]
+            return [
+                f"    {var} = 'null' if {var} is None else "
+                f"('true' if _coerce_bool({var}, {path!r}) else 'false')"
+            ]
         raise ValueError(dtype)
 
     def value(self, spec: Any, path: str) -> str:
@@ -122,7 +139,10 @@ class _EncoderGen:
             else:
                 sub_fn = self.value(sub, p)
                 body += [f"    {x} = g({k!r})", f"    {x} = 'null' if {x} is None else {sub_fn}({x})"]
-                fast += [f"            {x} = v[{k!r}]", f"            {x} = 'null' if {x} is None else {sub_fn}({x})"]
+                fast += [
+                    f"            {x} = v[{k!r}]",
+                    f"            {x} = 'null' if {x} is None else {sub_fn}({x})",
+                ]
             parts.append(json.dumps(k).replace("{", "{{").replace("}", "}}") + ":{" + x + "}")
         fn = self._name("struct")
         template = "{{" + ",".join(parts) + "}}"
@@ -154,10 +174,14 @@ class _EncoderGen:
         if dtype == "int64":
             return f"'null' if {x} is None else _irepr({x}) if {x}.__class__ is _int else _fail()"
         if dtype == "float64":
-            return (f"'null' if {x} is None else _frepr({x}) if {x}.__class__ is _float and {x} - {x} == 0.0 "
-                    "else _fail()")
+            return (
+                f"'null' if {x} is None else _frepr({x}) if {x}.__class__ is _float and {x} - {x} == 0.0 "
+                "else _fail()"
+            )
         if dtype == "bool":
-            return f"'null' if {x} is None else 'true' if {x} is True else 'false' if {x} is False else _fail()"
+            return (
+                f"'null' if {x} is None else 'true' if {x} is True else 'false' if {x} is False else _fail()"
+            )
         raise ValueError(dtype)
 
 
@@ -188,9 +212,11 @@ def _encode_all(rows: Iterable[Mapping], scheme_name: str) -> Iterator[EncodedRe
             annotator = row.get("annotator")
             if annotator.__class__ is not str:
                 annotator = _coerce_string(annotator, "annotator")
-            line = (f'{prefix}{encode_basestring(annotator)},"labels":{encode_labels(labels)},'
-                    f'"seconds":{_encode_seconds(row.get("seconds"))},'
-                    f'"updated_at":{_encode_date(None if updated == "" else updated)}}}\n')
+            line = (
+                f'{prefix}{encode_basestring(annotator)},"labels":{encode_labels(labels)},'
+                f'"seconds":{_encode_seconds(row.get("seconds"))},'
+                f'"updated_at":{_encode_date(None if updated == "" else updated)}}}\n'
+            )
         except RecordError as e:
             raise _row_error(row, e) from None
         yield EncodedRecord(article_id, line, labels)  # type: ignore[arg-type]
@@ -217,5 +243,6 @@ def encode_records(view: str, rows: Iterable[Mapping], *, scheme_name: str) -> I
         if view == "spans":
             yield EncodedRecord(rec["meta"]["article_id"], _dumps(rec) + "\n", None, rec["spans"])
         else:
-            yield EncodedRecord(rec["article_id"], _dumps(rec) + "\n", rec["labels"], None,
-                                rec["decision"]["source"])
+            yield EncodedRecord(
+                rec["article_id"], _dumps(rec) + "\n", rec["labels"], None, rec["decision"]["source"]
+            )

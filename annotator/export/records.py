@@ -217,7 +217,10 @@ class _Codegen:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.env: dict[str, Any] = {
-            "_bad_struct": _bad_struct, "_bad_list": _bad_list, "_dict": dict, "_list": list,
+            "_bad_struct": _bad_struct,
+            "_bad_list": _bad_list,
+            "_dict": dict,
+            "_list": list,
             **{f"_coerce_{k}": v for k, v in _LEAF_COERCE.items()},
             **{f"_type_{k}": v for k, v in _LEAF_TYPE.items()},
         }
@@ -246,7 +249,9 @@ class _Codegen:
             item = spec[0]
             fn = self._name("list")
             if isinstance(item, str):
-                elem = f"(x if x is None or x.__class__ is _type_{item} else _coerce_{item}(x, {path + '[]'!r}))"
+                elem = (
+                    f"(x if x is None or x.__class__ is _type_{item} else _coerce_{item}(x, {path + '[]'!r}))"
+                )
             else:
                 elem = f"{self.value(item, path + '[]')}(x)"
             self.lines += [
@@ -311,7 +316,9 @@ def normalise_agreement(figures: Mapping | None) -> dict:
     for name in sorted(figures):
         value = figures[name]
         if isinstance(value, Mapping):
-            entries.append({"field": name, **{k: value.get(k) for k in ("statistic", "value", "n", "reason")}})
+            entries.append(
+                {"field": name, **{k: value.get(k) for k in ("statistic", "value", "n", "reason")}}
+            )
         else:
             entries.append({"field": name, "statistic": None, "value": value, "n": None, "reason": None})
     out["fields"] = entries

@@ -17,8 +17,18 @@ from .records import ALL_RECORD, LABELS, SPAN, normalise_labels
 # The envelope and the per-annotator keys must be present; inside ``labels`` a missing
 # optional key is read as null (or []), as the exporter of an older version may omit it.
 REQUIRED = tuple(ALL_RECORD)
-_NON_NULL = ("schema", "article_id", "paragraph_id", "position", "kind", "text", "text_sha256", "doc_char_start",
-             "annotator", "labels")
+_NON_NULL = (
+    "schema",
+    "article_id",
+    "paragraph_id",
+    "position",
+    "kind",
+    "text",
+    "text_sha256",
+    "doc_char_start",
+    "annotator",
+    "labels",
+)
 _SPAN_KEYS = frozenset(SPAN)
 
 
@@ -79,7 +89,9 @@ def _check_span(span: dict, path: str, text: str, line: int) -> None:
         if v is None:
             raise ExportFormatError(line, f"{path}.{key}", "missing from the span")
     if not 0 <= start <= end <= len(text):
-        raise ExportFormatError(line, path, f"offsets {start}:{end} outside the paragraph (length {len(text)})")
+        raise ExportFormatError(
+            line, path, f"offsets {start}:{end} outside the paragraph (length {len(text)})"
+        )
     if text[start:end] != stext:
         raise ExportFormatError(
             line, f"{path}.text", f"{stext!r} is not the paragraph's text[{start}:{end}] {text[start:end]!r}"
@@ -119,7 +131,9 @@ def validate_all_record(record: Any, line: int = 1) -> dict:
             raise ExportFormatError(line, f"labels.claims[{i}].attribution_id", f"no attribution {ref!r}")
     pid, aid, pos = record["paragraph_id"], record["article_id"], record["position"]
     if pid != f"{aid}#p{pos}":
-        raise ExportFormatError(line, "paragraph_id", f"{pid!r} is not '<article_id>#p<position>' ({aid}#p{pos})")
+        raise ExportFormatError(
+            line, "paragraph_id", f"{pid!r} is not '<article_id>#p<position>' ({aid}#p{pos})"
+        )
     out = dict(record)
     out["labels"] = normalise_labels(labels)
     return out

@@ -65,8 +65,12 @@ def fold_counts(pending: Mapping[str, int], counts: dict[str, int]) -> None:
 def _canary(spec: Any) -> Any:
     """A document that uses every field of ``spec``: lists hold a full item and an empty one."""
     if isinstance(spec, str):
-        return {"string": 'a "b" \\ \n\t\u00e9\u2014\U0001f600\u2028', "int64": -12, "float64": 0.1,
-                "bool": True}[spec]
+        return {
+            "string": 'a "b" \\ \n\t\u00e9\u2014\U0001f600\u2028',
+            "int64": -12,
+            "float64": 0.1,
+            "bool": True,
+        }[spec]
     if isinstance(spec, list):
         item = spec[0]
         return [_canary(item), {}] if isinstance(item, dict) else [_canary(item)]
@@ -77,8 +81,14 @@ def _fingerprint() -> str:
     # The schema and what the code makes of documents that use all of it and none of it: a change
     # to either gives a new format, and stored forms made by the old code are no longer trusted.
     full, empty = _canary(LABELS), {}
-    parts = [str(FORMAT_VERSION), json.dumps(LABELS), encode_labels(full), count_text(full),
-             encode_labels(empty), count_text(empty)]
+    parts = [
+        str(FORMAT_VERSION),
+        json.dumps(LABELS),
+        encode_labels(full),
+        count_text(full),
+        encode_labels(empty),
+        count_text(empty),
+    ]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -99,8 +109,19 @@ class EncodedBatch(NamedTuple):
 
 
 #: The columns of a paragraph row, after its key, in ``encode_stored_all``.
-PARAGRAPH_COLUMNS = ("article_id", "paragraph_id", "position", "kind", "text", "text_sha256", "doc_char_start",
-                     "outlet", "url", "published", "title")
+PARAGRAPH_COLUMNS = (
+    "article_id",
+    "paragraph_id",
+    "position",
+    "kind",
+    "text",
+    "text_sha256",
+    "doc_char_start",
+    "outlet",
+    "url",
+    "published",
+    "title",
+)
 
 
 def _prefix(row: tuple, scheme_name: str) -> bytes:
@@ -108,15 +129,27 @@ def _prefix(row: tuple, scheme_name: str) -> bytes:
     _, aid, pid, position, kind, text, sha, start, outlet, url, published, title = row
     # What the store hands over (exact str and int, empty strings for unknown metadata) is written
     # straight away; anything else goes through the envelope's checks, which coerce or refuse.
-    if (aid.__class__ is str and pid.__class__ is str and position.__class__ is int and kind.__class__ is str
-            and text.__class__ is str and sha.__class__ is str and start.__class__ is int
-            and outlet.__class__ is str and url.__class__ is str and published.__class__ is str
-            and title.__class__ is str and scheme_name.__class__ is str):
-        return (f'{{"schema":{_esc(scheme_name)},"article_id":{_esc(aid)},"paragraph_id":{_esc(pid)},'
-                f'"position":{position!r},"kind":{_esc(kind)},"text":{_esc(text)},"text_sha256":{_esc(sha)},'
-                f'"doc_char_start":{start!r},"outlet":{_esc(outlet)},"url":{_esc(url)},'
-                f'"published":{_esc(published) if published else "null"},"title":{_esc(title)},'
-                '"annotator":').encode()
+    if (
+        aid.__class__ is str
+        and pid.__class__ is str
+        and position.__class__ is int
+        and kind.__class__ is str
+        and text.__class__ is str
+        and sha.__class__ is str
+        and start.__class__ is int
+        and outlet.__class__ is str
+        and url.__class__ is str
+        and published.__class__ is str
+        and title.__class__ is str
+        and scheme_name.__class__ is str
+    ):
+        return (
+            f'{{"schema":{_esc(scheme_name)},"article_id":{_esc(aid)},"paragraph_id":{_esc(pid)},'
+            f'"position":{position!r},"kind":{_esc(kind)},"text":{_esc(text)},"text_sha256":{_esc(sha)},'
+            f'"doc_char_start":{start!r},"outlet":{_esc(outlet)},"url":{_esc(url)},'
+            f'"published":{_esc(published) if published else "null"},"title":{_esc(title)},'
+            '"annotator":'
+        ).encode()
     return _checked_prefix(row, scheme_name)
 
 
@@ -171,7 +204,9 @@ def encode_stored_all(
                 try:
                     prow = next_paragraph()
                 except StopIteration:
-                    raise ValueError(f"no paragraph row for annotated paragraph {key!r}: rows out of order") from None
+                    raise ValueError(
+                        f"no paragraph row for annotated paragraph {key!r}: rows out of order"
+                    ) from None
             if prow[1] != article:
                 if lines:
                     yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
@@ -196,8 +231,11 @@ def encode_stored_all(
             upd = _encode_date(None if updated == "" else updated).encode()
         except RecordError as e:
             raise RecordError(e.path, f"{prow[2]} ({name.decode()[1:-1]}): {e.message}") from None
-        lines.append(b"".join((prefix, name, b',"labels":', labels, b',"seconds":', sec, b',"updated_at":', upd,
-                               b"}\n")))
+        lines.append(
+            b"".join(
+                (prefix, name, b',"labels":', labels, b',"seconds":', sec, b',"updated_at":', upd, b"}\n")
+            )
+        )
         counts[ctext] = counts.get(ctext, 0) + 1
     if unsorted:
         _reorder(lines, start, orders)

@@ -220,7 +220,9 @@ def _remove_orphaned_temps(out_dir: Path) -> None:
 def _previous_files(out_dir: Path) -> set[str]:
     try:
         old = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {f["path"] for f in old.get("files", ()) if "/" not in f["path"] and f["path"].endswith(".jsonl")}
+        return {
+            f["path"] for f in old.get("files", ()) if "/" not in f["path"] and f["path"].endswith(".jsonl")
+        }
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return set()
 
@@ -347,12 +349,18 @@ def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary) -> d
         },
         "files": [p.describe() for p in parts],
         "counts": {
-            "records": {**{k: p.records for k, p in zip(key, parts, strict=True)},
-                        "total": sum(p.records for p in parts)},
-            "articles": {**{k: p.articles for k, p in zip(key, parts, strict=True)},
-                         "total": sum(p.articles for p in parts)},
-            "labels": {**{k: dict(sorted(p.labels.items())) for k, p in zip(key, parts, strict=True)},
-                       "total": dict(sorted(total_labels.items()))},
+            "records": {
+                **{k: p.records for k, p in zip(key, parts, strict=True)},
+                "total": sum(p.records for p in parts),
+            },
+            "articles": {
+                **{k: p.articles for k, p in zip(key, parts, strict=True)},
+                "total": sum(p.articles for p in parts),
+            },
+            "labels": {
+                **{k: dict(sorted(p.labels.items())) for k, p in zip(key, parts, strict=True)},
+                "total": dict(sorted(total_labels.items())),
+            },
         },
         "agreement_summary": _jsonable(agreement_summary),
         "features": hf_features(RECORD_SPECS[view]),

@@ -56,8 +56,14 @@ def extract_html(*args, **kwargs):
     return extract(*args, **kwargs)
 
 
-def read_document(data: bytes, *, name: str | None = None, format: str = "auto",
-                  reference_date: dt.date | None = None, max_bytes: int = 20_000_000) -> list[Document]:
+def read_document(
+    data: bytes,
+    *,
+    name: str | None = None,
+    format: str = "auto",
+    reference_date: dt.date | None = None,
+    max_bytes: int = 20_000_000,
+) -> list[Document]:
     """Return the documents in ``data`` (one per JSONL record, otherwise one).
 
     Raises IngestError for an unknown format, a file over ``max_bytes``, undecodable
@@ -78,13 +84,16 @@ def read_document(data: bytes, *, name: str | None = None, format: str = "auto",
     fmt = detect_format(text, name) if format == "auto" else format
     if fmt == "jsonl":
         # Every line is read before any document is returned: one bad line fails the whole file.
-        return [_from_record(record, line.encode("utf-8"), number, reference_date)
-                for number, line, record in iter_records(text)]
+        return [
+            _from_record(record, line.encode("utf-8"), number, reference_date)
+            for number, line, record in iter_records(text)
+        ]
     return [_build(text, fmt, data, reference_date)]
 
 
-def _build(text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | None = None,
-           line: int | None = None) -> Document:
+def _build(
+    text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | None = None, line: int | None = None
+) -> Document:
     if fmt == "html":
         meta, units, dropped = extract_html(text, url=url, reference_date=ref)
     else:
@@ -98,7 +107,9 @@ def _from_record(record: dict, raw: bytes, number: int, ref: dt.date | None) -> 
     given = {k: v for k, v in record.items() if k not in CONTENT_FIELDS}
     if record.get("paragraphs"):
         units = [Unit("body", p) for p in record["paragraphs"] if p.strip()]
-        doc = Document(meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number)
+        doc = Document(
+            meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number
+        )
         if not units:
             raise IngestError("no text: every paragraph is empty", line=number, field="paragraphs")
     elif record.get("html"):
@@ -109,7 +120,9 @@ def _from_record(record: dict, raw: bytes, number: int, ref: dt.date | None) -> 
         if not body.strip():
             raise IngestError("no text", line=number, field="text")
         units = [Unit("body", p) for p in _split_paragraphs(body)]
-        doc = Document(meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number)
+        doc = Document(
+            meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number
+        )
     for key, value in given.items():
         if key == "published" and isinstance(value, str):
             found = _meta.iso_from_meta_value(value) or (_meta.find_date(value) or ("",))[0]

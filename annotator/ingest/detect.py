@@ -7,8 +7,9 @@ import re
 
 FORMATS = ("text", "html", "jsonl")
 
-_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|div|p)\b",
-                         re.I | re.S)
+_HTML_START = re.compile(
+    r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|title|article|div|p)\b", re.I | re.S
+)
 _HTML_TAGS = re.compile(r"</?(?:p|div|span|a|br|h[1-6]|article|section|body|html|li|ul|img)\b[^>]*>", re.I)
 
 
@@ -43,9 +44,15 @@ def _looks_like_jsonl(text: str) -> bool:
 
 
 _MAGIC = (
-    (b"%PDF-", "a PDF file"), (b"PK\x03\x04", "a ZIP archive (perhaps DOCX or EPUB)"), (b"\x89PNG", "a PNG image"),
-    (b"GIF8", "a GIF image"), (b"\xff\xd8\xff", "a JPEG image"), (b"\x1f\x8b", "a gzip archive"),
-    (b"{\\rtf", "an RTF document"), (b"\xd0\xcf\x11\xe0", "an Office document"), (b"SQLite format 3", "an SQLite database"),
+    (b"%PDF-", "a PDF file"),
+    (b"PK\x03\x04", "a ZIP archive (perhaps DOCX or EPUB)"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\xd0\xcf\x11\xe0", "an Office document"),
+    (b"SQLite format 3", "an SQLite database"),
 )
 
 

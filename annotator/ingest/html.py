@@ -27,26 +27,93 @@ from .text import clean_text, split_credit
 # Machine-readable publication times, which trafilatura reduces to a date.
 _PUBLISHED_TIME = re.compile(
     r"""(?:article:published_time|datePublished|"dateCreated"|itemprop=["']datePublished)["']?\s*"""
-    r"""(?:content\s*=\s*|:\s*)["']((?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d)""", re.I)
+    r"""(?:content\s*=\s*|:\s*)["']((?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d)""",
+    re.I,
+)
 
 # What a browser does not show, plus page regions that never hold an article's text.
-_SKIP = frozenset({"head", "title", "script", "style", "template", "noscript", "svg", "select", "iframe",
-                   "object", "canvas", "math", "datalist", "nav", "button", "aside", "footer", "option"})
-_BLOCK = frozenset({
-    "address", "article", "blockquote", "body", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "header", "hgroup", "hr", "html", "legend", "li", "main", "menu",
-    "ol", "pre", "section", "summary", "table", "tbody", "tfoot", "thead", "tr", "ul", "caption", "video",
-    "audio", "picture", "label"})
+_SKIP = frozenset(
+    {
+        "head",
+        "title",
+        "script",
+        "style",
+        "template",
+        "noscript",
+        "svg",
+        "select",
+        "iframe",
+        "object",
+        "canvas",
+        "math",
+        "datalist",
+        "nav",
+        "button",
+        "aside",
+        "footer",
+        "option",
+    }
+)
+_BLOCK = frozenset(
+    {
+        "address",
+        "article",
+        "blockquote",
+        "body",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "dir",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "menu",
+        "ol",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+        "caption",
+        "video",
+        "audio",
+        "picture",
+        "label",
+    }
+)
 _PARA = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _TEXT_TAGS = {"p": "body", "head": "subheading", "quote": "quote", "item": "body", "cell": "body"}
 
 
-def extract_html(html: str, *, url: str | None = None,
-                 reference_date=None) -> tuple[dict, list[Unit], list[str]]:
+def extract_html(
+    html: str, *, url: str | None = None, reference_date=None
+) -> tuple[dict, list[Unit], list[str]]:
     """Return ``(meta, units, dropped)`` for an HTML page; units are empty when nothing was found."""
-    meta = {"title": "", "outlet": "", "published": "", "section": "", "byline": "", "url": url or "",
-            "language": ""}
+    meta = {
+        "title": "",
+        "outlet": "",
+        "published": "",
+        "section": "",
+        "byline": "",
+        "url": url or "",
+        "language": "",
+    }
     tree = load_html(html)
     if tree is None:
         # trafilatura refuses fragments such as a lone "<p>...</p>"; lxml parses them.
@@ -100,7 +167,13 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
     if found.get("byline") and (not meta["byline"] or _fold(found["byline"]) in _fold(meta["byline"])):
         meta["byline"] = found["byline"]
     title, head = meta["title"], found.get("title") or ""
-    if title and head and title != head and title.startswith(head) and _TITLE_SUFFIX.match(title[len(head):]):
+    if (
+        title
+        and head
+        and title != head
+        and title.startswith(head)
+        and _TITLE_SUFFIX.match(title[len(head) :])
+    ):
         meta["title"] = head
     elif title and meta["outlet"]:
         # "Headline - Site" where Site is the outlet: the headline alone.
@@ -111,7 +184,9 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
     shown = found.get("published") or ""
     if shown and meta["published"] and shown != meta["published"]:
         try:
-            gap = abs((dt.date.fromisoformat(shown[:10]) - dt.date.fromisoformat(meta["published"][:10])).days)
+            gap = abs(
+                (dt.date.fromisoformat(shown[:10]) - dt.date.fromisoformat(meta["published"][:10])).days
+            )
         except ValueError:
             gap = 99
         if gap <= 1 and ("T" in shown or "T" not in meta["published"] or gap == 1):
@@ -212,8 +287,14 @@ def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
 
 
 def _trafilatura_units(html: str, url: str | None) -> list[Unit]:
-    doc = trafilatura.bare_extraction(html, url=url, include_comments=False, include_images=True,
-                                      include_tables=True, include_formatting=False)
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        include_comments=False,
+        include_images=True,
+        include_tables=True,
+        include_formatting=False,
+    )
     if doc is None or doc.body is None:
         return []
     units: list[Unit] = []

@@ -24,7 +24,9 @@ def iter_records(text: str) -> Iterator[tuple[int, str, dict]]:
         except json.JSONDecodeError as e:
             raise IngestError(f"invalid JSON: {e.msg} at column {e.colno}", line=number) from None
         if not isinstance(record, dict):
-            raise IngestError(f"invalid record: expected a JSON object, got {type(record).__name__}", line=number)
+            raise IngestError(
+                f"invalid record: expected a JSON object, got {type(record).__name__}", line=number
+            )
         _check(record, number)
         yield number, line, record
 

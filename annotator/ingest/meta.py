@@ -6,21 +6,51 @@ import datetime as dt
 import re
 
 _MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
 }
-_MON = (r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-        r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_TIME = (r"(?:(?:\s*[,|;]\s*|\s+)(?:at\s+|-\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<mi>[0-5]\d)"
-         r"(?::[0-5]\d)?\s*(?P<ap>[ap]\.?\s?m\.?)?(?![\d]))?")
+_MON = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_TIME = (
+    r"(?:(?:\s*[,|;]\s*|\s+)(?:at\s+|-\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<mi>[0-5]\d)"
+    r"(?::[0-5]\d)?\s*(?P<ap>[ap]\.?\s?m\.?)?(?![\d]))?"
+)
 _DATE_RES = [
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?"),
-    re.compile(r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME, re.I),
-    re.compile(r"(?<![\w])" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME, re.I),
-    re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I),
+    re.compile(
+        r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?"
+    ),
+    re.compile(
+        r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
+        + _MON
+        + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
+        + _TIME,
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\w])" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME,
+        re.I,
+    ),
+    re.compile(
+        r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
+    ),
 ]
 _RELATIVE = re.compile(
-    r"\b(?:(?P<n>\d+|an?|one)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+ago|(?P<word>yesterday|today|just now))\b", re.I)
+    r"\b(?:(?P<n>\d+|an?|one)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+ago|(?P<word>yesterday|today|just now))\b",
+    re.I,
+)
 
 
 def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bool] | None:
@@ -33,7 +63,7 @@ def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bo
         for m in rx.finditer(text):
             iso = _iso_from_match(m)
             if iso and "T" not in iso:
-                before = _TIME_BEFORE.search(text[max(0, m.start() - 24):m.start()])
+                before = _TIME_BEFORE.search(text[max(0, m.start() - 24) : m.start()])
                 if before:
                     iso = _with_time(iso, before)
             if iso:
@@ -54,8 +84,11 @@ def _iso_from_match(m: re.Match) -> str | None:
     try:
         year = int(g["y"])
         if g.get("mon"):
-            month = _MONTHS[g["mon"].lower().rstrip(".")[:4].rstrip("t") if g["mon"].lower().startswith("sept")
-                            else g["mon"].lower()[:3]]
+            month = _MONTHS[
+                g["mon"].lower().rstrip(".")[:4].rstrip("t")
+                if g["mon"].lower().startswith("sept")
+                else g["mon"].lower()[:3]
+            ]
             day = int(g["d"])
         elif g.get("a"):
             a, b = int(g["a"]), int(g["b"])
@@ -78,8 +111,10 @@ def _iso_from_match(m: re.Match) -> str | None:
     return f"{date.isoformat()}T{hour:02d}:{minute:02d}"
 
 
-_TIME_BEFORE = re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.?\s?m\.?)?"
-                          r"(?:\s*[A-Z]{2,4})?\s*[,|·•-]?\s*(?:on\s+)?(?:[A-Za-z]{3,9},?\s+)?$")
+_TIME_BEFORE = re.compile(
+    r"(?<![\d.:])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.?\s?m\.?)?"
+    r"(?:\s*[A-Z]{2,4})?\s*[,|·•-]?\s*(?:on\s+)?(?:[A-Za-z]{3,9},?\s+)?$"
+)
 
 
 def _with_time(iso: str, t: re.Match) -> str:
@@ -101,8 +136,14 @@ def _relative(m: re.Match, ref: dt.date) -> str:
     n = m.group("n").lower()
     n = 1 if n in ("a", "an", "one") else int(n)
     unit = m.group("unit").lower()
-    delta = {"minute": dt.timedelta(minutes=n), "min": dt.timedelta(minutes=n), "hour": dt.timedelta(hours=n),
-             "hr": dt.timedelta(hours=n), "day": dt.timedelta(days=n), "week": dt.timedelta(weeks=n)}[unit]
+    delta = {
+        "minute": dt.timedelta(minutes=n),
+        "min": dt.timedelta(minutes=n),
+        "hour": dt.timedelta(hours=n),
+        "hr": dt.timedelta(hours=n),
+        "day": dt.timedelta(days=n),
+        "week": dt.timedelta(weeks=n),
+    }[unit]
     if isinstance(ref, dt.datetime):
         return (ref - delta).strftime("%Y-%m-%dT%H:%M")
     return (ref - dt.timedelta(days=delta.days)).isoformat()
@@ -123,8 +164,11 @@ _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|la|l
 _BYLINE = re.compile(r"(?:^|\s)[Bb][Yy]:?\s+(" + _NAME + r"(?:\s*,\s*" + _NAME + r")*)")
 
 
-_NAME_END = re.compile(r"\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
-                       r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|updated\b|published\b|posted\b)", re.I)
+_NAME_END = re.compile(
+    r"\s+(?=(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d"
+    r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|updated\b|published\b|posted\b)",
+    re.I,
+)
 
 
 def _cut_name(text: str) -> str:
@@ -137,10 +181,43 @@ def _cut_name(text: str) -> str:
     return " ".join(words).strip(" ,;-–")
 
 
-_MONTH_WORDS = {"january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-                "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-                "dec", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "updated",
-                "published", "posted", "on"}
+_MONTH_WORDS = {
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "updated",
+    "published",
+    "posted",
+    "on",
+}
 
 
 def find_byline(line: str, next_line: str | None = None) -> str | None:
@@ -171,13 +248,48 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
 _COPYRIGHT = re.compile(
     r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?P<y1>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)[,.]?\s+)?"
     r"(?P<holder>[^\d©|]{2,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
-    r"\s*(?:[.,;|](?=\s|$)|\ball rights\b|$)", re.I)
+    r"\s*(?:[.,;|](?=\s|$)|\ball rights\b|$)",
+    re.I,
+)
 _BRAND = re.compile(
     r"(?:^|\s)(?:[Rr]ead\s+|[Tt]he\s+|[Dd]ownload\s+(?:the\s+)?)?(?P<b>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,2})"
-    r"\s+(?:[Pp]rivacy [Pp]olicy|News [Aa]pp|[Mm]obile [Aa]pp)\b")
-_NOT_BRAND = {"our", "your", "the", "this", "read", "view", "see", "privacy", "cookie", "cookies", "terms", "a",
-              "download", "get", "about", "and", "or", "updated", "new", "policy", "copyright", "data", "notice",
-              "use", "legal", "ad", "ads", "advertising", "accessibility", "site", "full", "california", "eu"}
+    r"\s+(?:[Pp]rivacy [Pp]olicy|News [Aa]pp|[Mm]obile [Aa]pp)\b"
+)
+_NOT_BRAND = {
+    "our",
+    "your",
+    "the",
+    "this",
+    "read",
+    "view",
+    "see",
+    "privacy",
+    "cookie",
+    "cookies",
+    "terms",
+    "a",
+    "download",
+    "get",
+    "about",
+    "and",
+    "or",
+    "updated",
+    "new",
+    "policy",
+    "copyright",
+    "data",
+    "notice",
+    "use",
+    "legal",
+    "ad",
+    "ads",
+    "advertising",
+    "accessibility",
+    "site",
+    "full",
+    "california",
+    "eu",
+}
 _TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
 
 
@@ -214,7 +326,7 @@ def outlet_from_copyright(line: str) -> str | None:
     m = _COPYRIGHT.search(line)
     if not m:
         return None
-    holder = m.group("holder").strip(" .,;:–-“”\"")
+    holder = m.group("holder").strip(' .,;:–-“”"')
     holder = re.sub(r"^by\s+", "", holder, flags=re.I)
     if not holder or holder.lower().startswith(("all rights", "reserved")) or len(holder.split()) > 8:
         return None

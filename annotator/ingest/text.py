@@ -13,101 +13,27 @@ line of the input with its whitespace collapsed.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from . import meta as m
-from .models import Unit
-
-# Lines that are page furniture wherever they appear.
-_BOILER = re.compile(
-    r"^(?:advertisement|advertising|sponsored(?: content)?|ad choices|adchoices|skip to (?:main )?(?:content|article)"
-    r"|read (?:more|next|full (?:story|article))|continue reading|more on (?:this|that)\b.*|see (?:all|more)"
-    r"|(?:share|tweet|email|print|pin|save|copy link|comment|comments|reply|like|follow)(?: (?:this|on|us|via).*)?"
-    r"|share this(?: article| story| page)?:?|sign (?:in|up|out)|log ?in|log ?out|register|subscribe(?: now| today)?"
-    r"|menu|close|search|home|back to top|toggle .*|open navigation menu|show (?:more|less)|load more"
-    r"|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences|settings)|cookie settings"
-    r"|(?:related|recommended|popular|trending|most (?:read|popular|viewed|shared)|top stories|latest(?: news)?"
-    r"|more (?:stories|from .*|news|in .*)|you (?:may|might) also like|read next|up next|editor'?s picks"
-    r"|don'?t miss|what to read next|further reading|also read|see also)(?:\s*(?:stories|articles|posts|now|\.\.\.|…))?:?"
-    r"|(?:\d+\s+)?comments?|view comments|post a comment|leave a (?:comment|reply)|add a comment|join the (?:conversation|discussion)"
-    r"|\d+(?:[.,]\d+)?k?\s+(?:shares?|views?|comments?)|image|photo|video|gallery|listen|watch|play|pause"
-    r"|\d{1,2}:\d\d(?::\d\d)?|min read|\d+\s+min(?:ute)?s?\s+read|•?\s*\d+\s+min(?:ute)? read)\.?$",
-    )
-# Phrases that mark a line of up to 40 words as page furniture wherever they appear in it.
-# Plain substrings (``in`` is far faster than a regex alternation); the few patterns follow.
-_FURNITURE = (
-    "privacy policy", "terms of use", "terms of service", "all rights reserved", "©", "sign up for our",
-    "subscribe to", "follow us", "download the app", "download our app", "app store", "google play",
-    "enable javascript", "your browser", "click here", "tap here", "unsubscribe", "affiliate link",
-    "earn a commission", "receive a commission", "small commission", "may earn", "may get a share",
-    "terms and conditions", "already a subscriber", "create an account", "create your account", "author archive",
-    "rss feed", "advertise with us", "back to main menu", "filed under", "tags:", "related tags",
-    "this story has been shared", "opt-in", "your email address", "adchoices", "ad choices", "your inbox",
-    "your subscription", "thanks for signing up", "thanks for subscribing", "sign up to", "sign up now",
-    "internet explorer", "modern browser", "we use cookies", "uses cookies", "accept cookies", "cookie policy",
-    "cookie settings", "newsletter", "can send me", "pic.twitter.com", "instagram.com/p/",
+from .furniture import (
+    BOILER,
+    COMMENTS,
+    CREDIT,
+    CREDIT_HINTS,
+    CREDIT_SPLIT,
+    FURNITURE_SHORT,
+    PAREN_CREDIT,
+    READ_MORE,
+    STOP,
+    STOPWORDS,
+    TERMINAL,
+    WORD,
+    glued,
+    is_furniture,
 )
-# Words that mark only a short line (up to 12 words) as furniture: in a sentence they are news.
-_FURNITURE_SHORT = ("copyright", "cookie", "subscribe", "about us", "contact us", "the author", "commission",
-                    "affiliate", "sign up", "log in", "sign in", "email", "share", "follow")
-# ... and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
-_BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
-
-
-def _furniture(low: str) -> bool:
-    return any(w in low for w in _FURNITURE) or bool(_BOILER_IN.search(low))
-
-
-# Section headers after which teasers, comments or footers follow.
-_STOP = re.compile(
-    r"^(?:related(?: articles| stories| posts| coverage.*| content| reading)?|more (?:stories|from .*|news)"
-    r"|you (?:may|might) also like.*|recommended(?: for you| stories| reading)?|read next|up next|most (?:read|popular|viewed)"
-    r"|popular(?: on .*| now| stories)?|trending(?: now| stories)?|top stories|comments?|\d+ comments?|top rated comments"
-    r"|leave a (?:comment|reply)|about the author|more great .* stories|latest(?: news| headlines| stories)?"
-    r"|sponsored(?: stories| content)?|around the web|from our partners|editor'?s picks|don'?t miss)\s*:?$",
-    )
-# Comment sections end an article: nothing after them is body.
-_COMMENTS = re.compile(
-    r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?$|^(?:top rated|view|show|read|load|all|post a|add a|"
-    r"leave a|write a|join the)\s+(?:\d+\s+)?(?:comments?|reply|discussion|conversation)|^(?:what do you think|"
-    r"have your say|conversation)\??$")
-_READ_MORE = re.compile(r"^(?:read more|read next|more|continue reading|see more|read the full story)\s*[:»›>…]*$", re.I)
-_CREDIT = re.compile(
-    r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
-    r"|\b(?:getty images|reuters|associated press|ap photo|afp|shutterstock|epa|alamy|istock(?:photo)?|file photo"
-    r"|courtesy of|via getty)\b|\((?:source|credit|photo|image)s?:)")
-_CREDIT_HINTS = ("©", "source", "photo", "image", "pictur", "credit", "illustration", "video", "getty", "reuters", "press",
-                 "afp", "shutterstock", "epa", "alamy", "istock", "courtesy")
-_PAREN_CREDIT = re.compile(r"\s*\((?:photo(?:graph)?|image|picture|credit|source)s?\s*(?:by|:)\s*([^()]+)\)\s*$", re.I)
-_CREDIT_SPLIT = re.compile(
-    r"\s*(?:©|\((?:photo|image|credit)[^)]*\)|\b(?:photo(?:graph)?|image|picture|credit|illustration)s?"
-    r"\s*(?:by|:|credit:?)\s*)", re.I)
-_TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”’»]$")
-_STOPWORDS = frozenset(
-    "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
-    "be been has have had not but or which who will would said says could should also than more after over into "
-    "about there when we our you i".split())
-# A teaser card rendered without a separator: a Title Case headline glued to its summary
-# ("Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was ...").
-_GLUED = re.compile(
-    r"^(?:(?:[A-Z0-9‘'\"“$(][^\s]*|of|in|a|an|the|to|for|and|on|at|with|vs\.?|from|by|is|as|or)\s+){3,}"
-    r"[^\s]*[a-z][A-Z][a-z]")
-
-
-def _glued(text: str) -> bool:
-    g = _GLUED.match(text)
-    if not g:
-        return False
-    # The run before the glue must be Title Case ("Tape Gaffe Ends ... RunDenny"), not a
-    # sentence that reaches a brand name ("Following the 16-inch MacBook").
-    alpha = [w for w in g.group(0).split() if w[:1].isalpha()]
-    caps = sum(1 for w in alpha if w[:1].isupper())
-    return caps >= 3 and caps >= 0.6 * len(alpha)
-
-
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+from .models import Unit
 
 _HEADER_WINDOW = 60
 
@@ -166,14 +92,26 @@ def _rejoin(block: list[str]) -> list[str]:
         cur = block[i]
         prev = out[-1]
         nxt = block[i + 1] if i + 1 < len(block) else ""
-        open_end = not _TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
+        open_end = not TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
         cur_words = len(cur.split())
-        if _continues(cur) and not _TERMINAL.search(prev) and (len(prev.split()) > 2 or cur_words >= 6):
+        if _continues(cur) and not TERMINAL.search(prev) and (len(prev.split()) > 2 or cur_words >= 6):
             out[-1] = prev + " " + cur
-        elif open_end and cur_words <= 4 and nxt and (_continues(nxt) or nxt[:1] == "(") and len(nxt.split()) > 2:
+        elif (
+            open_end
+            and cur_words <= 4
+            and nxt
+            and (_continues(nxt) or nxt[:1] == "(")
+            and len(nxt.split()) > 2
+        ):
             out[-1] = prev + " " + cur + " " + nxt
             i += 1
-        elif open_end and cur_words <= 4 and _TERMINAL.search(cur) and len(prev.split()) >= 6 and not nxt[:1].islower():
+        elif (
+            open_end
+            and cur_words <= 4
+            and TERMINAL.search(cur)
+            and len(prev.split()) >= 6
+            and not nxt[:1].islower()
+        ):
             # "... according to" + "Reuters." closes the sentence a link broke.
             out[-1] = prev + " " + cur
         else:
@@ -189,25 +127,42 @@ def _continues(line: str) -> bool:
 
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     n = len(words)
-    stops = sum(1 for w in words if w.lower() in _STOPWORDS)
+    stops = sum(1 for w in words if w.lower() in STOPWORDS)
     lower = sum(1 for w in words if w[:1].islower())
-    ln = _Line(text=text, words=n, stops=stops, terminal=bool(_TERMINAL.search(text)), gap=gap,
-               after_gap=after_gap, lower_ratio=lower / n if n else 0.0)
+    ln = _Line(
+        text=text,
+        words=n,
+        stops=stops,
+        terminal=bool(TERMINAL.search(text)),
+        gap=gap,
+        after_gap=after_gap,
+        lower_ratio=lower / n if n else 0.0,
+    )
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    furniture = n < 40 and _furniture(low)
+    furniture = n < 40 and is_furniture(low)
     ln.furniture = furniture
-    ln.boiler = n == 0 or (n <= 15 and bool(_BOILER.match(key))) or (n <= 12 and (
-        furniture or any(w in low for w in _FURNITURE_SHORT)))
-    ln.stop = n <= 10 and bool(_STOP.match(key))
-    ln.comments = n <= 8 and bool(_COMMENTS.match(key))
-    ln.credit = n <= 40 and any(h in low for h in _CREDIT_HINTS) and bool(_CREDIT.search(low))
-    ln.glued = n >= 5 and _glued(text)
-    ln.prose = (not ln.boiler and not ln.glued and n >= 6 and ln.terminal and (stops >= 2 or ln.lower_ratio >= 0.5)
-                and (ln.lower_ratio >= 0.3 or n >= 20) and not furniture)
+    ln.boiler = (
+        n == 0
+        or (n <= 15 and bool(BOILER.match(key)))
+        or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))
+    )
+    ln.stop = n <= 10 and bool(STOP.match(key))
+    ln.comments = n <= 8 and bool(COMMENTS.match(key))
+    ln.credit = n <= 40 and any(h in low for h in CREDIT_HINTS) and bool(CREDIT.search(low))
+    ln.glued = n >= 5 and glued(text)
+    ln.prose = (
+        not ln.boiler
+        and not ln.glued
+        and n >= 6
+        and ln.terminal
+        and (stops >= 2 or ln.lower_ratio >= 0.5)
+        and (ln.lower_ratio >= 0.3 or n >= 20)
+        and not furniture
+    )
     return ln
 
 
@@ -274,8 +229,10 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     for i in range(start, end):
         if lines[i].prose:
             split = bool(run) and (
-                len(run) >= 3 or any(lines[k].credit or lines[k].stop or lines[k].furniture for k in run)
-                or (len(run) >= 2 and any(lines[k].boiler for k in run)))
+                len(run) >= 3
+                or any(lines[k].credit or lines[k].stop or lines[k].furniture for k in run)
+                or (len(run) >= 2 and any(lines[k].boiler for k in run))
+            )
             if not clusters or split:
                 clusters.append([])
                 headed.append(any(lines[k].stop for k in run))
@@ -296,7 +253,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     def small(j: int) -> bool:
         c = clusters[j]
         # Is there a section heading between this cluster and the main one?
-        if any(headed[main + 1:j + 1]) if j > main else any(headed[j + 1:main + 1]):
+        if any(headed[main + 1 : j + 1]) if j > main else any(headed[j + 1 : main + 1]):
             return len(c) < 3 and words(c) < 0.25 * biggest
         return len(c) == 1 and words(c) < 60 and words(c) < total * 0.15
 
@@ -305,7 +262,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
         lo += 1
     while hi > main and small(hi):
         hi -= 1
-    clusters = clusters[lo:hi + 1]
+    clusters = clusters[lo : hi + 1]
     first = clusters[0][0]
     # A byline or dateline after the first prose line means that line was the standfirst.
     for k in range(first + 1, min(first + 4, clusters[-1][-1])):
@@ -323,8 +280,15 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     while end < len(lines) and end - clusters[-1][-1] <= 2:
         ln = lines[end]
         alone = ln.gap and ln.after_gap or ln.bid == lines[end - 1].bid
-        if not (ln.terminal and alone and 2 <= ln.words and not ln.boiler and not ln.credit
-                and not ln.furniture and ln.lower_ratio >= 0.3):
+        if not (
+            ln.terminal
+            and alone
+            and 2 <= ln.words
+            and not ln.boiler
+            and not ln.credit
+            and not ln.furniture
+            and ln.lower_ratio >= 0.3
+        ):
             break
         end += 1
     return clusters[0][0], end
@@ -352,7 +316,15 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
 
 
 def _empty_meta() -> dict:
-    return {"title": "", "outlet": "", "published": "", "section": "", "byline": "", "url": "", "language": ""}
+    return {
+        "title": "",
+        "outlet": "",
+        "published": "",
+        "section": "",
+        "byline": "",
+        "url": "",
+        "language": "",
+    }
 
 
 def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> list[Unit]:
@@ -363,7 +335,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
     # Lines next to a "Read more" link are the teaser it belongs to.
     teaser = set()
     for i in range(start, end):
-        if _READ_MORE.match(lines[i].text):
+        if READ_MORE.match(lines[i].text):
             teaser.update(j for j in (i - 1, i + 1) if start <= j < end and not lines[j].prose)
             # The teaser's title may also be repeated (as an image's alt text) one line further out.
             for far, near in ((i - 2, i - 1), (i + 2, i + 1)):
@@ -384,7 +356,9 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         while j < end and not lines[j].prose:
             j += 1
         run = list(range(i, j))
-        keep = [k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser]
+        keep = [
+            k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser
+        ]
         if len(keep) <= 2 and not any(lines[k].stop for k in run):
             for k in keep:
                 kl = lines[k]
@@ -392,8 +366,16 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                     continue
                 if kl.credit:
                     cap = _caption(kl.text)
-                    if (cap.text == kl.text and cap.credit and k == i and units and units[-1].kind == "body"
-                            and i - 1 in used and lines[i - 1].text == units[-1].text and lines[i - 1].words <= 40):
+                    if (
+                        cap.text == kl.text
+                        and cap.credit
+                        and k == i
+                        and units
+                        and units[-1].kind == "body"
+                        and i - 1 in used
+                        and lines[i - 1].text == units[-1].text
+                        and lines[i - 1].words <= 40
+                    ):
                         units[-1] = Unit("caption", units[-1].text, credit=cap.credit)
                     else:
                         units.append(cap)
@@ -403,12 +385,17 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                 # A paragraph stands alone between blank lines, or, in text without blank
                 # lines, is a sentence in the same block as the prose around it.
                 own_block = kl.gap and kl.after_gap
-                in_prose_block = kl.terminal and kl.words >= 2 and (
-                    (i > start and lines[i - 1].bid == kl.bid) or (j < end and lines[j].bid == kl.bid))
+                in_prose_block = (
+                    kl.terminal
+                    and kl.words >= 2
+                    and ((i > start and lines[i - 1].bid == kl.bid) or (j < end and lines[j].bid == kl.bid))
+                )
                 if not (own_block or in_prose_block) or kl.text.endswith(":"):
                     continue
                 kind = "body" if kl.terminal and kl.words >= 2 else "subheading"
-                if kind == "subheading" and (kl.words > 14 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"):
+                if kind == "subheading" and (
+                    kl.words > 14 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"
+                ):
                     continue
                 seen.add(kl.text)
                 used.add(k)
@@ -419,17 +406,20 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
     while units and units[-1].kind == "subheading":
         units.pop()
         used.discard(last_heading)
-        last_heading = next((k for k in sorted(used, reverse=True)
-                             if lines[k].text == units[-1].text), -1) if units else -1
+        last_heading = (
+            next((k for k in sorted(used, reverse=True) if lines[k].text == units[-1].text), -1)
+            if units
+            else -1
+        )
     return units
 
 
 def split_credit(text: str) -> tuple[str, str | None]:
     """Return ``(caption, credit)``: the credit split off after "©", "Photo:" and the like, or None."""
-    paren = _PAREN_CREDIT.search(text)
-    if paren and text[:paren.start()].strip():
-        return text[:paren.start()].strip(), paren.group(1).strip()
-    parts = _CREDIT_SPLIT.split(text, maxsplit=1)
+    paren = PAREN_CREDIT.search(text)
+    if paren and text[: paren.start()].strip():
+        return text[: paren.start()].strip(), paren.group(1).strip()
+    parts = CREDIT_SPLIT.split(text, maxsplit=1)
     if len(parts) == 2 and parts[0].strip() and parts[1].strip():
         return parts[0].strip(), parts[1].strip()
     if len(parts) == 2 and parts[1].strip():
@@ -443,10 +433,20 @@ def _caption(text: str) -> Unit:
 
 
 def _is_headline(ln: _Line) -> bool:
-    return (3 <= ln.words <= 30 and not ln.boiler and not ln.glued and not ln.credit and not ln.stop
-            and not (ln.text.endswith(".") and not ln.text.endswith("..."))
-            and len(ln.text) <= 250 and "://" not in ln.text and not _furniture(ln.text.lower()) and not ln.text.startswith("www.")
-            and m.find_date(ln.text) is None and not m.find_byline(ln.text))
+    return (
+        3 <= ln.words <= 30
+        and not ln.boiler
+        and not ln.glued
+        and not ln.credit
+        and not ln.stop
+        and not (ln.text.endswith(".") and not ln.text.endswith("..."))
+        and len(ln.text) <= 250
+        and "://" not in ln.text
+        and not is_furniture(ln.text.lower())
+        and not ln.text.startswith("www.")
+        and m.find_date(ln.text) is None
+        and not m.find_byline(ln.text)
+    )
 
 
 def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None) -> tuple[list[Unit], dict]:
@@ -472,7 +472,11 @@ def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None)
             score -= 1
         # A byline or dateline usually sits right under the headline.
         for k in (i + 1, i + 2):
-            if k < start and lines[k].words <= 20 and (m.find_byline(lines[k].text) or m.find_date(lines[k].text)):
+            if (
+                k < start
+                and lines[k].words <= 20
+                and (m.find_byline(lines[k].text) or m.find_date(lines[k].text))
+            ):
                 score += 1.5
                 break
         if score > best_score:
@@ -493,10 +497,19 @@ def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None)
                 used.add(i)
                 standfirst_done = True
                 continue
-            if (not standfirst_done and not (ln.boiler or ln.furniture or ln.stop or ln.glued) and ln.words >= 6
-                    and ln.stops >= 1
-                    and m.find_date(ln.text) is None and not m.find_byline(ln.text)
-                    and (i + 1 >= start or not lines[i + 1].credit or lines[i + 1].text.lower().startswith(("photo", "image", "credit")))):
+            if (
+                not standfirst_done
+                and not (ln.boiler or ln.furniture or ln.stop or ln.glued)
+                and ln.words >= 6
+                and ln.stops >= 1
+                and m.find_date(ln.text) is None
+                and not m.find_byline(ln.text)
+                and (
+                    i + 1 >= start
+                    or not lines[i + 1].credit
+                    or lines[i + 1].text.lower().startswith(("photo", "image", "credit"))
+                )
+            ):
                 units.append(Unit("standfirst", ln.text))
                 used.add(i)
                 standfirst_done = True
@@ -526,8 +539,14 @@ def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
     # "Photograph by X/Getty Images" on its own line credits the short line just before it.
     cap = _caption(lines[i].text)
     prev = i - 1
-    if (cap.text == lines[i].text and prev > head_idx and prev not in used and not lines[prev].boiler
-            and 2 <= lines[prev].words <= 40 and cap.credit):
+    if (
+        cap.text == lines[i].text
+        and prev > head_idx
+        and prev not in used
+        and not lines[prev].boiler
+        and 2 <= lines[prev].words <= 40
+        and cap.credit
+    ):
         used.add(prev)
         return Unit("caption", lines[prev].text, credit=cap.credit)
     return cap
@@ -545,7 +564,7 @@ def _footer_meta(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) 
     if not meta["outlet"]:
         meta["outlet"] = brand or holder or ""
     if not meta["published"]:
-        for ln in lines[end:end + 30]:
+        for ln in lines[end : end + 30]:
             if len(ln.text) <= 200:
                 found = m.find_date(ln.text, ref)
                 if found:
@@ -569,7 +588,7 @@ _LANG_SETS = {k: frozenset(v.split()) for k, v in _LANG_WORDS.items()}
 
 def guess_language(text: str) -> str:
     """Return an ISO 639-1 code ("en", "de", ...) from function words, or "" when unsure."""
-    words = [w.lower() for w in _WORD.findall(text[:20000])]
+    words = [w.lower() for w in WORD.findall(text[:20000])]
     if len(words) < 8:
         return ""
     scores = {k: sum(1 for w in words if w in v) / len(words) for k, v in _LANG_SETS.items()}

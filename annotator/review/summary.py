@@ -87,7 +87,9 @@ def _worker(path: str, project_id: int, stale: list[tuple[int, int]], claimed, p
             try:
                 with write(db):
                     reviewing.save_chunk_states(
-                        db, project_id, {chunk: (CHUNK_FORMAT, changes, pickle.dumps(acc, pickle.HIGHEST_PROTOCOL))}
+                        db,
+                        project_id,
+                        {chunk: (CHUNK_FORMAT, changes, pickle.dumps(acc, pickle.HIGHEST_PROTOCOL))},
                     )
             except sqlite3.OperationalError:  # read-only or busy: the summary is still right, just not kept
                 pass
@@ -199,7 +201,9 @@ class ExportSummary:
                 self.spill.seek(offset)
                 state = self.spill.read(size)
                 with write(self.db):
-                    reviewing.save_chunk_states(self.db, self.project_id, {k: (CHUNK_FORMAT, self.changes[k], state)})
+                    reviewing.save_chunk_states(
+                        self.db, self.project_id, {k: (CHUNK_FORMAT, self.changes[k], state)}
+                    )
         except sqlite3.OperationalError:  # read-only or busy: the summary was right, the counts are not kept
             pass
         finally:

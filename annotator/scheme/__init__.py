@@ -1,7 +1,7 @@
 """Label schemes: load a scheme (TOML), and validate labels documents against it. Pure: stdlib only.
 
-    scheme = load_scheme("newsattr-1", extended="all")
-    errors = validate(labels, paragraph_text, scheme)   # [] = valid
+scheme = load_scheme("newsattr-1", extended="all")
+errors = validate(labels, paragraph_text, scheme)   # [] = valid
 """
 
 from .model import (

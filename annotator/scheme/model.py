@@ -16,14 +16,35 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 SCHEMES_DIR = PACKAGE_DIR / "schemes"
 DEFAULT_SCHEME = "newsattr-1"
 
-FIELD_TYPES = frozenset({"single", "multi", "ordinal", "span", "spans", "text", "ref", "id", "list", "object"})
+FIELD_TYPES = frozenset(
+    {"single", "multi", "ordinal", "span", "spans", "text", "ref", "id", "list", "object"}
+)
 TIERS = frozenset({"core", "extended"})
 CHOICE_TYPES = frozenset({"single", "multi"})
 LIST_TYPES = frozenset({"multi", "spans", "list"})
-FIELD_KEYS = frozenset({
-    "path", "type", "tier", "label", "help", "required", "required_if", "allowed_if", "one_of",
-    "refers_to", "values", "min", "max", "min_items", "nullable", "item", "prefix", "unique_by", "scale",
-})
+FIELD_KEYS = frozenset(
+    {
+        "path",
+        "type",
+        "tier",
+        "label",
+        "help",
+        "required",
+        "required_if",
+        "allowed_if",
+        "one_of",
+        "refers_to",
+        "values",
+        "min",
+        "max",
+        "min_items",
+        "nullable",
+        "item",
+        "prefix",
+        "unique_by",
+        "scale",
+    }
+)
 _INDEX = re.compile(r"\[\d*\]")
 
 
@@ -96,8 +117,14 @@ class Field:
 
     def to_dict(self) -> dict:
         d = {
-            "path": self.path, "name": self.name, "parent": self.parent, "type": self.type,
-            "tier": self.tier, "label": self.label, "help": self.help, "required": self.required,
+            "path": self.path,
+            "name": self.name,
+            "parent": self.parent,
+            "type": self.type,
+            "tier": self.tier,
+            "label": self.label,
+            "help": self.help,
+            "required": self.required,
             "values": [c._asdict() for c in self.values],
         }
         for k in ("required_if", "allowed_if"):
@@ -251,8 +278,9 @@ def list_schemes() -> list[str]:
     return sorted(p.stem for p in SCHEMES_DIR.glob("*.toml"))
 
 
-def load_scheme(name_or_path: str | Path = DEFAULT_SCHEME, *,
-                extended: list[str] | str | None = None) -> Scheme:
+def load_scheme(
+    name_or_path: str | Path = DEFAULT_SCHEME, *, extended: list[str] | str | None = None
+) -> Scheme:
     """Return the scheme shipped under that name, or read from that TOML file.
 
     ``extended`` overrides the file's ``[settings] extended``: ``"all"``, or a list of extended
@@ -308,7 +336,9 @@ def build_scheme(data: dict, *, source: str = "", extended: Any = None) -> Schem
     meta = _table(data, "scheme", where)
     scale_tab = _table(data, "sourcing", where)
     scale = tuple(
-        ScaleLevel(**_keys(s, {"value", "code", "key", "name", "definition"}, f"{where}: sourcing.scale[{i}]"))
+        ScaleLevel(
+            **_keys(s, {"value", "code", "key", "name", "definition"}, f"{where}: sourcing.scale[{i}]")
+        )
         for i, s in enumerate(scale_tab.get("scale", []))
     )
     fields: list[Field] = []
@@ -325,7 +355,9 @@ def build_scheme(data: dict, *, source: str = "", extended: Any = None) -> Schem
         if f.parent is not None:
             parent = by_path.get(f.parent)
             if parent is None or parent.type not in ("list", "object"):
-                raise SchemeError(f"{where}: fields[{i}]: {f.path!r} needs a list or object {f.parent!r} before it")
+                raise SchemeError(
+                    f"{where}: fields[{i}]: {f.path!r} needs a list or object {f.parent!r} before it"
+                )
         by_path[f.path] = f
         fields.append(f)
     if not fields:
@@ -433,7 +465,7 @@ def _field(raw: Any, where: str, scale: tuple[ScaleLevel, ...]) -> Field:
         values.append(Choice(v["value"], str(v["key"]), v["label"], v["help"]))
     if raw.get("scale") is not None:
         if raw["scale"] != "sourcing" or not scale:
-            raise SchemeError(f"{where}: scale must be \"sourcing\" with a [sourcing] scale")
+            raise SchemeError(f'{where}: scale must be "sourcing" with a [sourcing] scale')
         values = [Choice(s.value, s.key, f"{s.code} {s.name}", s.definition) for s in scale]
     if raw["type"] in CHOICE_TYPES and not values and not raw.get("one_of"):
         raise SchemeError(f"{where}: a {raw['type']} field needs values")
@@ -449,14 +481,25 @@ def _field(raw: Any, where: str, scale: tuple[ScaleLevel, ...]) -> Field:
     if raw.get("item", "object") not in ("object", "span"):
         raise SchemeError(f"{where}: item must be object or span")
     return Field(
-        path=raw["path"], type=raw["type"], tier=raw["tier"], label=raw["label"], help=raw["help"],
+        path=raw["path"],
+        type=raw["type"],
+        tier=raw["tier"],
+        label=raw["label"],
+        help=raw["help"],
         required=bool(raw.get("required", False)),
         required_if=_condition(raw.get("required_if"), f"{where}: required_if"),
         allowed_if=_condition(raw.get("allowed_if"), f"{where}: allowed_if"),
-        one_of=raw.get("one_of"), refers_to=raw.get("refers_to"), values=tuple(values),
-        min=raw.get("min"), max=raw.get("max"), min_items=int(raw.get("min_items", 0)),
-        nullable=bool(raw.get("nullable", False)), item=raw.get("item", "object"),
-        prefix=raw.get("prefix"), unique_by=raw.get("unique_by"), scale=raw.get("scale"),
+        one_of=raw.get("one_of"),
+        refers_to=raw.get("refers_to"),
+        values=tuple(values),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        min_items=int(raw.get("min_items", 0)),
+        nullable=bool(raw.get("nullable", False)),
+        item=raw.get("item", "object"),
+        prefix=raw.get("prefix"),
+        unique_by=raw.get("unique_by"),
+        scale=raw.get("scale"),
     )
 
 
@@ -474,8 +517,11 @@ def _check_references(fields: list[Field], by_path: dict[str, Field], where: str
                 raise SchemeError(f"{where}: {f.path}: one_of must name a sibling multi field")
         if f.type == "ref":
             target = by_path.get(f.refers_to or "")
-            if target is None or target.type != "list" or not any(
-                    g.parent == target.path and g.type == "id" for g in fields):
+            if (
+                target is None
+                or target.type != "list"
+                or not any(g.parent == target.path and g.type == "id" for g in fields)
+            ):
                 raise SchemeError(f"{where}: {f.path}: refers_to must name a list with an id field")
         if f.unique_by is not None and f.path + "[]." + f.unique_by not in by_path:
             raise SchemeError(f"{where}: {f.path}: unique_by names no child field")

@@ -84,10 +84,16 @@ class _Validator:
             if not on:
                 self.error(path, f"extended field {f.name!r} is not enabled in this project", "disabled")
                 continue
-            if f.allowed_if is not None and not _empty(value) and not f.allowed_if.holds(obj) \
-                    and self.known(f, f.allowed_if.field, obj):
+            if (
+                f.allowed_if is not None
+                and not _empty(value)
+                and not f.allowed_if.holds(obj)
+                and self.known(f, f.allowed_if.field, obj)
+            ):
                 cond = f.allowed_if
-                self.error(path, f"{f.label} is allowed only when {cond.field} is {cond.equals}", "not_allowed")
+                self.error(
+                    path, f"{f.label} is allowed only when {cond.field} is {cond.equals}", "not_allowed"
+                )
                 continue
             if _empty(value) and self.empty_ok(f, value):
                 if self.required(f, obj):
@@ -110,7 +116,9 @@ class _Validator:
             return f"{f.label}: at least {max(f.min_items, 1)} needed"
         if f.required_if is not None and not f.required:
             cond = f.required_if
-            when = f"{cond.field} is {cond.equals}" if cond.equals is not None else f"{cond.field} is not empty"
+            when = (
+                f"{cond.field} is {cond.equals}" if cond.equals is not None else f"{cond.field} is not empty"
+            )
             return f"{f.label} is required when {when}"
         return f"{f.label} is required"
 
@@ -132,8 +140,11 @@ class _Validator:
         if not isinstance(value, str):
             self.error(path, f"{f.label} must be a string", "type")
         elif value not in {c.value for c in f.values}:
-            self.error(path, f"unknown value {value!r}; expected one of: {', '.join(c.value for c in f.values)}",
-                       "value")
+            self.error(
+                path,
+                f"unknown value {value!r}; expected one of: {', '.join(c.value for c in f.values)}",
+                "value",
+            )
         elif f.one_of is not None:
             chosen = container.get(f.one_of)
             if not isinstance(chosen, list) or value not in chosen:
@@ -246,8 +257,12 @@ class _Validator:
         elif not 0 <= start < end <= len(self.text):
             self.error(path, f"span {start}:{end} is outside 0:{len(self.text)} or empty", "span")
         elif self.text[start:end] != text:
-            self.error(path, f"span text {text!r} does not match the paragraph at {start}:{end} "
-                             f"({self.text[start:end]!r})", "span")
+            self.error(
+                path,
+                f"span text {text!r} does not match the paragraph at {start}:{end} "
+                f"({self.text[start:end]!r})",
+                "span",
+            )
         elif text != text.strip():
             self.error(path, "span has leading or trailing whitespace", "span")
 
@@ -285,7 +300,9 @@ def _normalize_object(obj: dict, scheme: Scheme, parent: str | None, lead: tuple
                 value = _normalize_object(value, scheme, f.path)
             elif f.type == "list" and isinstance(value, list):
                 lead = SPAN_KEYS if f.item == "span" else ()
-                value = [_normalize_object(x, scheme, f.path, lead) if isinstance(x, dict) else x for x in value]
+                value = [
+                    _normalize_object(x, scheme, f.path, lead) if isinstance(x, dict) else x for x in value
+                ]
             out[f.name] = value
         elif scheme.enabled(f.path) and (f.allowed_if is None or f.allowed_if.holds(obj)):
             if f.type == "object" and not f.nullable:

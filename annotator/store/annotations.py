@@ -13,7 +13,9 @@ def _annotation(row: dict) -> dict:
 
 
 def find_annotation(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> dict | None:
-    rows = list(query(db, "select * from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]))
+    rows = list(
+        query(db, "select * from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id])
+    )
     return _annotation(rows[0]) if rows else None
 
 
@@ -41,7 +43,8 @@ def save_annotation(
     with write(db):
         at = now()
         row = db.execute(
-            "select id, version from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
+            "select id, version from annotations where paragraph_id = ? and user_id = ?",
+            [paragraph_id, user_id],
         ).fetchone()
         current = row[1] if row else 0
         if current != base_version:
@@ -74,7 +77,8 @@ def save_annotation(
 
 
 def list_revisions(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> list[dict]:
-    rows = query(db,
+    rows = query(
+        db,
         """select r.version, r.labels, r.seconds, r.saved_at from annotation_revisions r
         join annotations n on n.id = r.annotation_id
         where n.paragraph_id = ? and n.user_id = ? order by r.version""",
@@ -88,7 +92,8 @@ def list_user_annotations(
 ) -> list[dict]:
     """Return the user's annotations in the project, newest first, with a snippet of each paragraph."""
     return list(
-        query(db,
+        query(
+            db,
             """select n.paragraph_id, n.version, n.seconds, n.updated_at, p.position, p.kind,
                 substr(p.text, 1, 140) as snippet, a.title
             from annotations n join paragraphs p on p.id = n.paragraph_id join articles a on a.id = p.article_id
@@ -99,7 +104,9 @@ def list_user_annotations(
 
 
 def find_draft(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> dict | None:
-    rows = list(query(db, "select * from drafts where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]))
+    rows = list(
+        query(db, "select * from drafts where paragraph_id = ? and user_id = ?", [paragraph_id, user_id])
+    )
     return _annotation(rows[0]) if rows else None
 
 
@@ -123,7 +130,9 @@ def delete_draft(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> 
         db.execute("delete from drafts where paragraph_id = ? and user_id = ?", [paragraph_id, user_id])
 
 
-def insert_flag(db: sqlite_utils.Database, *, paragraph_id: int, user_id: int, reason: str, note: str) -> dict:
+def insert_flag(
+    db: sqlite_utils.Database, *, paragraph_id: int, user_id: int, reason: str, note: str
+) -> dict:
     with write(db):
         at = now()
         flag_id = db.execute(
@@ -135,7 +144,8 @@ def insert_flag(db: sqlite_utils.Database, *, paragraph_id: int, user_id: int, r
 
 def list_open_flags(db: sqlite_utils.Database, project_id: int, *, limit: int = 500) -> list[dict]:
     return list(
-        query(db,
+        query(
+            db,
             """select f.id, f.paragraph_id, f.reason, f.note, f.created_at, u.name as user_name,
                 p.position, p.kind, p.text, p.article_id, a.title, a.uid as article_uid
             from flags f join paragraphs p on p.id = f.paragraph_id join articles a on a.id = p.article_id
@@ -170,7 +180,11 @@ def resolve_flag(db: sqlite_utils.Database, project_id: int, flag_id: int) -> No
 def list_article_paragraphs(db: sqlite_utils.Database, article_id: int) -> list[dict]:
     """Return the article's units (id, position, kind, text) in order, for the context around a paragraph."""
     return list(
-        query(db, "select id, position, kind, text from paragraphs where article_id = ? order by position", [article_id])
+        query(
+            db,
+            "select id, position, kind, text from paragraphs where article_id = ? order by position",
+            [article_id],
+        )
     )
 
 

@@ -15,15 +15,19 @@ RANK_STRIDE = 4096
 
 def find_article_by_text(db: sqlite_utils.Database, project_id: int, text_sha256: str) -> dict | None:
     rows = list(
-        query(db, "select * from articles where project_id = ? and text_sha256 = ?", [project_id, text_sha256])
+        query(
+            db, "select * from articles where project_id = ? and text_sha256 = ?", [project_id, text_sha256]
+        )
     )
     return rows[0] if rows else None
 
 
 def find_article_by_raw(db: sqlite_utils.Database, project_id: int, raw_sha256: str) -> dict | None:
     rows = list(
-        query(db,
-            "select * from articles where project_id = ? and raw_sha256 = ? limit 1", [project_id, raw_sha256]
+        query(
+            db,
+            "select * from articles where project_id = ? and raw_sha256 = ? limit 1",
+            [project_id, raw_sha256],
         )
     )
     return rows[0] if rows else None
@@ -110,7 +114,8 @@ def list_articles(
     db: sqlite_utils.Database, project_id: int, *, limit: int = 200, offset: int = 0
 ) -> list[dict]:
     return list(
-        query(db,
+        query(
+            db,
             """select a.id, a.uid, a.title, a.outlet, a.published, a.url, a.source_format, a.imported_at,
                 (select count(*) from paragraphs p where p.article_id = a.id) as n_paragraphs
             from articles a where a.project_id = ? order by a.rank, a.id limit ? offset ?""",
@@ -129,7 +134,8 @@ def list_paragraphs(db: sqlite_utils.Database, article_id: int) -> list[dict]:
 
 def get_paragraph(db: sqlite_utils.Database, paragraph_id: int) -> dict:
     rows = list(
-        query(db,
+        query(
+            db,
             """select p.*, a.uid as article_uid, a.title, a.outlet, a.published, a.url, a.section, a.byline
             from paragraphs p join articles a on a.id = p.article_id where p.id = ?""",
             [paragraph_id],
@@ -151,7 +157,8 @@ MERGE_JOINER = " "
 
 def list_paragraph_work(db: sqlite_utils.Database, article_id: int) -> dict[int, dict]:
     """Return ``{paragraph_id: {"annotations", "drafts", "decisions", "assignments"}}`` for the article's units."""
-    rows = query(db,
+    rows = query(
+        db,
         """select p.id,
             (select count(*) from annotations x where x.paragraph_id = p.id) as annotations,
             (select count(*) from drafts x where x.paragraph_id = p.id) as drafts,

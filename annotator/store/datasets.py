@@ -115,9 +115,12 @@ def iter_decision_rows(
         yield row
 
 
-def find_paragraph_for_export_id(db: sqlite_utils.Database, project_id: int, article_uid: str, position: int) -> dict | None:
+def find_paragraph_for_export_id(
+    db: sqlite_utils.Database, project_id: int, article_uid: str, position: int
+) -> dict | None:
     rows = list(
-        query(db,
+        query(
+            db,
             """select p.id, p.text, p.text_sha256, p.queued from paragraphs p join articles a on a.id = p.article_id
             where a.project_id = ? and a.uid = ? and p.position = ?""",
             [project_id, article_uid, position],
@@ -147,7 +150,8 @@ def upsert_imported_annotation(
     forms = list(export) if export is not None else [None, None, None]
     stamp = now()
     existing = db.execute(
-        "select id, labels, version from annotations where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
+        "select id, labels, version from annotations where paragraph_id = ? and user_id = ?",
+        [paragraph_id, user_id],
     ).fetchone()
     if existing:
         annotation_id, old, version = existing
@@ -174,7 +178,8 @@ def upsert_imported_annotation(
         [annotation_id, version, text, seconds, stamp],
     )
     state = db.execute(
-        "select state, leased_until from assignments where paragraph_id = ? and user_id = ?", [paragraph_id, user_id]
+        "select state, leased_until from assignments where paragraph_id = ? and user_id = ?",
+        [paragraph_id, user_id],
     ).fetchone()
     if state is None:
         db.execute(
@@ -182,7 +187,9 @@ def upsert_imported_annotation(
             values (?, ?, ?, 'done', ?, ?)""",
             [project_id, paragraph_id, user_id, stamp, stamp],
         )
-        db.execute("update paragraphs set n_taken = n_taken + 1, n_done = n_done + 1 where id = ?", [paragraph_id])
+        db.execute(
+            "update paragraphs set n_taken = n_taken + 1, n_done = n_done + 1 where id = ?", [paragraph_id]
+        )
     elif state[0] != "done":
         # A lease counts in n_taken until the queue reclaims it (deleting the row); a skip does not.
         counted = state[0] == "leased"

@@ -20,7 +20,8 @@ def _decision(row: dict) -> dict:
 def find_decision(db: sqlite_utils.Database, paragraph_id: int) -> dict | None:
     """Return the paragraph's decision with its reviewer's name, or ``None``."""
     rows = list(
-        query(db,
+        query(
+            db,
             """select d.*, coalesce(u.name, '') as reviewer from decisions d
             left join users u on u.id = d.reviewer_id where d.paragraph_id = ?""",
             [paragraph_id],
@@ -118,7 +119,8 @@ def delete_decision(db: sqlite_utils.Database, paragraph_id: int) -> None:
 
 def list_revisions(db: sqlite_utils.Database, paragraph_id: int) -> list[dict]:
     """Return every saved version of the paragraph's decision, newest first."""
-    rows = query(db,
+    rows = query(
+        db,
         """select r.version, r.labels, r.source, r.note, r.saved_at, coalesce(u.name, '') as reviewer
         from decision_revisions r join decisions d on d.id = r.decision_id
         left join users u on u.id = r.reviewer_id
@@ -132,7 +134,8 @@ def list_decisions(
     db: sqlite_utils.Database, project_id: int, *, source: str | None = None, limit: int = 50, offset: int = 0
 ) -> list[dict]:
     """Return one page of the project's decisions (newest first), optionally of one source."""
-    rows = query(db,
+    rows = query(
+        db,
         """select d.paragraph_id, d.source, d.annotators, d.note, d.version, d.updated_at,
             coalesce(u.name, '') as reviewer, substr(p.text, 1, 160) as snippet, a.title, p.position
         from decisions d join paragraphs p on p.id = d.paragraph_id join articles a on a.id = p.article_id

@@ -8,7 +8,12 @@ from .connection import now, query, write
 
 
 def log_event(
-    db: sqlite_utils.Database, kind: str, *, user_id: int | None = None, project_id: int | None = None, **detail
+    db: sqlite_utils.Database,
+    kind: str,
+    *,
+    user_id: int | None = None,
+    project_id: int | None = None,
+    **detail,
 ) -> None:
     with write(db):
         db.execute(
@@ -19,7 +24,8 @@ def log_event(
 
 def list_events(db: sqlite_utils.Database, *, kind: str | None = None, limit: int = 100) -> list[dict]:
     where = "where e.kind = :kind" if kind else ""
-    rows = query(db,
+    rows = query(
+        db,
         f"""select e.*, u.name as user_name from events e left join users u on u.id = e.user_id
         {where} order by e.id desc limit :limit""",
         {"kind": kind, "limit": limit},

@@ -12,7 +12,8 @@ from .connection import query
 def paragraph_counts(db: sqlite_utils.Database, project_id: int) -> list[dict]:
     """Return ``[{"n_done", "paragraphs"}]`` over the project's queued paragraphs (kept by triggers, m009)."""
     return list(
-        query(db,
+        query(
+            db,
             "select n_done, n as paragraphs from paragraph_counts where project_id = ? and n > 0 order by n_done",
             [project_id],
         )
@@ -81,7 +82,8 @@ def last_saved(db: sqlite_utils.Database, project_id: int, user_id: int, *, sinc
 def active_leases(db: sqlite_utils.Database, project_id: int, *, now: str) -> list[dict]:
     """Return the project's unexpired leases with who holds them and where they are."""
     return list(
-        query(db,
+        query(
+            db,
             """select a.user_id, u.name, a.paragraph_id, a.leased_until, a.created_at as leased_at,
                 p.position, ar.uid as article_uid, ar.title as article_title
             from assignments a join users u on u.id = a.user_id join paragraphs p on p.id = a.paragraph_id
@@ -95,7 +97,8 @@ def active_leases(db: sqlite_utils.Database, project_id: int, *, now: str) -> li
 def list_people(db: sqlite_utils.Database, project_id: int) -> list[dict]:
     """Return every user who is a member of the project, an admin, or ever worked in it, with their project role."""
     return list(
-        query(db,
+        query(
+            db,
             """select u.id, u.name, u.role, u.active, m.role as member_role from users u
             left join project_members m on m.project_id = :p and m.user_id = u.id
             where m.user_id is not null or u.role = 'admin'

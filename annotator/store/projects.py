@@ -32,11 +32,12 @@ def get_project(db: sqlite_utils.Database, project_id: int) -> dict:
 
 
 def list_projects(db: sqlite_utils.Database) -> list[dict]:
-    rows = query(db,
+    rows = query(
+        db,
         """select p.*,
             (select count(*) from articles a where a.project_id = p.id) as n_articles,
             (select count(*) from paragraphs g where g.project_id = p.id and g.queued = 1) as n_paragraphs
-        from projects p order by p.name"""
+        from projects p order by p.name""",
     )
     return [_project(row) for row in rows]
 
@@ -83,7 +84,8 @@ def remove_member(db: sqlite_utils.Database, project_id: int, user_id: int) -> N
 
 def list_members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
     return list(
-        query(db,
+        query(
+            db,
             """select u.id, u.name, u.active, m.role from project_members m join users u on u.id = m.user_id
             where m.project_id = ? order by u.name collate nocase""",
             [project_id],
@@ -92,7 +94,8 @@ def list_members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
 
 
 def list_user_projects(db: sqlite_utils.Database, user_id: int) -> list[dict]:
-    rows = query(db,
+    rows = query(
+        db,
         """select p.*, m.role as member_role from projects p
         join project_members m on m.project_id = p.id and m.user_id = ? order by p.name""",
         [user_id],

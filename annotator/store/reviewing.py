@@ -22,7 +22,8 @@ def database_path(db: sqlite_utils.Database) -> str | None:
 def get_project_paragraph(db: sqlite_utils.Database, project_id: int, paragraph_id: int) -> dict:
     """Return a paragraph of the project with its article's title, outlet and uid; raise ``NotFound``."""
     rows = list(
-        query(db,
+        query(
+            db,
             """select p.id, p.article_id, p.position, p.kind, p.text, p.project_id, a.uid as article_uid,
                 a.title, a.outlet, a.url, a.published
             from paragraphs p join articles a on a.id = p.article_id
@@ -37,7 +38,8 @@ def get_project_paragraph(db: sqlite_utils.Database, project_id: int, paragraph_
 
 def list_paragraph_annotations(db: sqlite_utils.Database, paragraph_id: int) -> list[dict]:
     """Return every annotator's current labels on a paragraph, by annotator name."""
-    rows = query(db,
+    rows = query(
+        db,
         """select n.id, n.user_id, u.name, n.labels, n.version, n.seconds, n.updated_at
         from annotations n join users u on u.id = n.user_id
         where n.paragraph_id = ? order by u.name collate nocase, u.id""",
@@ -138,7 +140,8 @@ def list_review_items(
     """Return one page of the project's review items in ``state``, most disagreement first."""
     # The page's ids come from the covering index alone; only those 50 rows are joined, however deep the page.
     return list(
-        query(db,
+        query(
+            db,
             """with page as (
                 select paragraph_id, state, n_annotations, disagreement, stale, updated_at from review_items
                 where project_id = :project and state = :state
@@ -184,7 +187,8 @@ def disagreement_histogram(db: sqlite_utils.Database, project_id: int, bins: int
 def list_most_disagreeing(db: sqlite_utils.Database, project_id: int, limit: int = 20) -> list[dict]:
     """Return the project's most disagreeing paragraphs whatever their state."""
     return list(
-        query(db,
+        query(
+            db,
             """select r.paragraph_id, r.state, r.n_annotations, r.disagreement, substr(p.text, 1, 120) as snippet
             from review_items r join paragraphs p on p.id = r.paragraph_id
             where r.project_id = ? order by r.disagreement desc, r.paragraph_id limit ?""",

@@ -61,8 +61,11 @@ def add_user():
 @bp.post("/users/<name>/role")
 @role_required("admin")
 def set_role(name):
-    return _change(RoleForm(), lambda form: accounts.set_role(get_db(), name, form.role.data, actor_id=g.user["id"]),
-                   lambda form: f"{name} is now {form.role.data}.")
+    return _change(
+        RoleForm(),
+        lambda form: accounts.set_role(get_db(), name, form.role.data, actor_id=g.user["id"]),
+        lambda form: f"{name} is now {form.role.data}.",
+    )
 
 
 @bp.post("/users/<name>/active")
@@ -90,8 +93,11 @@ def reset_password(name):
 @bp.post("/users/<name>/unlock")
 @role_required("admin")
 def unlock(name):
-    return _change(ConfirmForm(), lambda form: accounts.unlock(get_db(), name, actor_id=g.user["id"]),
-                   lambda form: f"{name} is unlocked.")
+    return _change(
+        ConfirmForm(),
+        lambda form: accounts.unlock(get_db(), name, actor_id=g.user["id"]),
+        lambda form: f"{name} is unlocked.",
+    )
 
 
 @bp.get("/events")

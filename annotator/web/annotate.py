@@ -76,16 +76,28 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
     if request.headers.get("X-Scheme") == scheme_tag:
         # The page already holds this scheme and its key overlay: a paragraph swap need not resend ~40 KB.
         scheme_json = keys_help = None
-    return {**task, "data": data, "urls": urls, "targets": task["stance_targets"], "scheme_json": scheme_json,
-            "keys_help": keys_help, "scheme_tag": scheme_tag, "scripted": bool(request.headers.get("HX-Request")),
-            "skip_reasons": annotation.SKIP_REASON_LABELS, "flag_reasons": annotation.FLAG_REASON_LABELS, **extra}
+    return {
+        **task,
+        "data": data,
+        "urls": urls,
+        "targets": task["stance_targets"],
+        "scheme_json": scheme_json,
+        "keys_help": keys_help,
+        "scheme_tag": scheme_tag,
+        "scripted": bool(request.headers.get("HX-Request")),
+        "skip_reasons": annotation.SKIP_REASON_LABELS,
+        "flag_reasons": annotation.FLAG_REASON_LABELS,
+        **extra,
+    }
 
 
 def _render_task(project: dict, paragraph_id: int, *, status: int = 200, push: bool = False, **extra):
     context = _task_context(project, paragraph_id, **extra)
     response = render("annotate/task.html", "annotate/_task.html", status=status, **context)
     if push:
-        response.headers["X-Push-Url"] = url_for("annotate.paragraph", project_id=project["id"], paragraph_id=paragraph_id)
+        response.headers["X-Push-Url"] = url_for(
+            "annotate.paragraph", project_id=project["id"], paragraph_id=paragraph_id
+        )
     return response
 
 
@@ -100,13 +112,17 @@ def _render_next(project: dict, *, push: bool = True, leased: dict | None = None
     if paragraph is None:
         return _render_done(project)
     if not wants_fragment():
-        return redirect(url_for("annotate.paragraph", project_id=project["id"], paragraph_id=paragraph["id"]), 303)
+        return redirect(
+            url_for("annotate.paragraph", project_id=project["id"], paragraph_id=paragraph["id"]), 303
+        )
     return _render_task(project, paragraph["id"], push=push)
 
 
 def _render_done(project: dict, paused: str | None = None):
     progress = annotation.progress(get_db(), project=project, user=g.user)
-    response = render("annotate/done.html", "annotate/_done.html", project=project, progress=progress, paused=paused)
+    response = render(
+        "annotate/done.html", "annotate/_done.html", project=project, progress=progress, paused=paused
+    )
     if wants_fragment():
         response.headers["X-Push-Url"] = url_for("annotate.start", project_id=project["id"])
     return response
@@ -145,12 +161,22 @@ def save(project_id, paragraph_id):
             labels = annotation.parse_labels(form.get("labels"))
         if then_next:
             saved, leased = annotation.save_and_lease_next(
-                db, project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version,
+                db,
+                project=project,
+                user=g.user,
+                paragraph_id=paragraph_id,
+                labels=labels,
+                version=version,
                 seconds=seconds,
             )
         else:
             saved = annotation.save(
-                db, project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version,
+                db,
+                project=project,
+                user=g.user,
+                paragraph_id=paragraph_id,
+                labels=labels,
+                version=version,
                 seconds=seconds,
             )
     except annotation.LabelsInvalid as e:
@@ -160,7 +186,9 @@ def save(project_id, paragraph_id):
     except Invalid as e:
         if plain or not _json_wanted():
             raise
-        return jsonify(message=e.message, errors=[{"path": e.field or "", "message": e.message, "code": "invalid"}]), 400
+        return jsonify(
+            message=e.message, errors=[{"path": e.field or "", "message": e.message, "code": "invalid"}]
+        ), 400
     except Conflict as e:
         if plain or not _json_wanted():
             raise
@@ -197,8 +225,13 @@ def discard_draft(project_id, paragraph_id):
 @role_required("annotator")
 def skip(project_id, paragraph_id):
     project = _project(project_id)
-    annotation.skip(get_db(), project=project, user=g.user, paragraph_id=paragraph_id,
-                    reason=request.form.get("reason", ""))
+    annotation.skip(
+        get_db(),
+        project=project,
+        user=g.user,
+        paragraph_id=paragraph_id,
+        reason=request.form.get("reason", ""),
+    )
     return _render_next(project)
 
 
@@ -206,11 +239,17 @@ def skip(project_id, paragraph_id):
 @role_required("annotator")
 def flag(project_id, paragraph_id):
     project = _project(project_id)
-    annotation.flag(get_db(), project=project, user=g.user, paragraph_id=paragraph_id,
-                    reason=request.form.get("reason", ""), note=request.form.get("note", ""))
+    annotation.flag(
+        get_db(),
+        project=project,
+        user=g.user,
+        paragraph_id=paragraph_id,
+        reason=request.form.get("reason", ""),
+        note=request.form.get("note", ""),
+    )
     message = "Flagged for an administrator: thank you."
     if wants_fragment():
-        response = make_response(f"<p class=\"flash\">{message}</p>")
+        response = make_response(f'<p class="flash">{message}</p>')
         response.headers["X-Message"] = message
         return response
     return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=paragraph_id), 303)
@@ -252,8 +291,12 @@ def guidelines(project_id):
 @role_required("admin")
 def flags(project_id):
     project = _project(project_id)
-    return render("annotate/flags.html", project=project, flags=annotation.open_flags(get_db(), project=project),
-                  reasons=annotation.FLAG_REASON_LABELS)
+    return render(
+        "annotate/flags.html",
+        project=project,
+        flags=annotation.open_flags(get_db(), project=project),
+        reasons=annotation.FLAG_REASON_LABELS,
+    )
 
 
 @bp.post("/projects/<int:project_id>/flags/<int:flag_id>/resolve")

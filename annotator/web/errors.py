@@ -46,7 +46,9 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render_error(400, "the form expired or lacks its security token: reload the page and try again")
+        return _render_error(
+            400, "the form expired or lacks its security token: reload the page and try again"
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -56,4 +58,3 @@ def register(app) -> None:
     def server_error(error: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
         return _render_error(500, "something went wrong on our side; the error has been logged")
-

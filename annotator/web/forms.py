@@ -18,7 +18,9 @@ class LoginForm(FlaskForm):
 
 
 class NewUserForm(FlaskForm):
-    name = StringField("User name", validators=[DataRequired(), Regexp(NAME_RE, message="letters, digits, . _ - @")])
+    name = StringField(
+        "User name", validators=[DataRequired(), Regexp(NAME_RE, message="letters, digits, . _ - @")]
+    )
     role = SelectField("Role", choices=ROLE_CHOICES, default="annotator")
     password = PasswordField(
         "Password (leave empty to generate one)",
@@ -44,7 +46,9 @@ class PasswordForm(FlaskForm):
 class ChangeOwnPasswordForm(FlaskForm):
     current = PasswordField("Current password", validators=[DataRequired()])
     password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD)])
-    confirm = PasswordField("Repeat the new password", validators=[EqualTo("password", message="the passwords differ")])
+    confirm = PasswordField(
+        "Repeat the new password", validators=[EqualTo("password", message="the passwords differ")]
+    )
 
 
 class ConfirmForm(FlaskForm):

@@ -48,5 +48,7 @@ def project_links(project: dict, user: dict | None) -> list[dict]:
     return [
         {"label": label, "url": url_for(endpoint, project_id=project["id"])}
         for label, endpoint, needed, *setting in PROJECT
-        if _exists(endpoint) and accounts.has_role(holder, needed) and all(settings.get(name) for name in setting)
+        if _exists(endpoint)
+        and accounts.has_role(holder, needed)
+        and all(settings.get(name) for name in setting)
     ]

@@ -9,7 +9,9 @@ from annotator import queue, store
 from annotator.store import users
 from tests.browser.conftest import sample_project
 
-REFERENCE = Path(__file__).resolve().parents[2] / "annotator/samples/rt-2024-01-30-lavrov-weapons.labels.jsonl"
+REFERENCE = (
+    Path(__file__).resolve().parents[2] / "annotator/samples/rt-2024-01-30-lavrov-weapons.labels.jsonl"
+)
 
 
 def reference() -> list[dict]:

@@ -13,8 +13,10 @@ from tests.browser.conftest import sign_in
 
 kbd_project = helpers.kbd_project
 
-HOSTILE = ('Click <a href="javascript:alert(1)">here</a> then <script>alert("x")</script> '
-           'and <img src=x onerror=alert(2)> end.')
+HOSTILE = (
+    'Click <a href="javascript:alert(1)">here</a> then <script>alert("x")</script> '
+    "and <img src=x onerror=alert(2)> end."
+)
 MIXED = "Die Ärztin 👩‍⚕️ sagte: «Привет, мир» 🚀 — 東京 heute."
 
 
@@ -43,8 +45,10 @@ def _open(page, live_server, project, pid):
 
 
 def _selection(page):
-    return page.evaluate("[Number(document.getElementById('para-text').dataset.selStart),"
-                         " Number(document.getElementById('para-text').dataset.selEnd)]")
+    return page.evaluate(
+        "[Number(document.getElementById('para-text').dataset.selStart),"
+        " Number(document.getElementById('para-text').dataset.selEnd)]"
+    )
 
 
 def test_draft_survives_a_reload(login, live_server, live_db, kbd_project):
@@ -101,8 +105,20 @@ def test_question_mark_lists_every_key(login, live_server, live_db, kbd_project)
     overlay = page.locator("#keys-help")
     overlay.wait_for(state="visible")
     text = overlay.text_content()
-    for expected in ("Source", "Cue", "Content", "Claim", "Framing span", "Supplement", "Embedded cue",
-                     "S0", "S4", "Security and defense", "Ctrl", "save and open the next paragraph"):
+    for expected in (
+        "Source",
+        "Cue",
+        "Content",
+        "Claim",
+        "Framing span",
+        "Supplement",
+        "Embedded cue",
+        "S0",
+        "S4",
+        "Security and defense",
+        "Ctrl",
+        "save and open the next paragraph",
+    ):
         assert expected in text
     page.keyboard.press("Escape")
     overlay.wait_for(state="hidden")
@@ -119,8 +135,11 @@ def test_skip_with_a_reason_by_keyboard(login, live_server, live_db, kbd_project
     page.wait_for_selector(f'#task:not([data-paragraph="{ids[0]}"])')
     db = store.connect(live_db)
     try:
-        row = db.execute("select state, skip_reason from assignments a join users u on u.id = a.user_id "
-                         "where a.paragraph_id = ? and u.name = 'annotator2'", [ids[0]]).fetchone()
+        row = db.execute(
+            "select state, skip_reason from assignments a join users u on u.id = a.user_id "
+            "where a.paragraph_id = ? and u.name = 'annotator2'",
+            [ids[0]],
+        ).fetchone()
     finally:
         db.close()
     assert tuple(row) == ("skipped", "not_news")
@@ -132,8 +151,11 @@ def test_skip_with_a_reason_by_keyboard(login, live_server, live_db, kbd_project
     page.wait_for_selector(f'#task:not([data-paragraph="{following}"])')
     db = store.connect(live_db)
     try:
-        row = db.execute("select state, skip_reason from assignments a join users u on u.id = a.user_id "
-                         "where a.paragraph_id = ? and u.name = 'annotator2'", [following]).fetchone()
+        row = db.execute(
+            "select state, skip_reason from assignments a join users u on u.id = a.user_id "
+            "where a.paragraph_id = ? and u.name = 'annotator2'",
+            [following],
+        ).fetchone()
     finally:
         db.close()
     assert tuple(row) == ("skipped", "unclear")
@@ -234,9 +256,18 @@ def test_offsets_are_code_points_with_emoji_and_non_latin_text(login, live_serve
     assert doc["claims"][0]["span"] == {"start": start, "end": end, "text": "Привет, мир»"}
     assert doc["framing"]["framing_spans"][0]["start"] == tokyo
     # Fill the required fields by keys and save: the server checks every offset against its text.
-    for key in ("Enter", "1", "1",                 # framing span: technique, voice
-                "Enter", "3", "0", "7", "6",      # claim: NFS, S0, other claim, uncommitted
-                "Escape", "Control+s"):
+    for key in (
+        "Enter",
+        "1",
+        "1",  # framing span: technique, voice
+        "Enter",
+        "3",
+        "0",
+        "7",
+        "6",  # claim: NFS, S0, other claim, uncommitted
+        "Escape",
+        "Control+s",
+    ):
         page.keyboard.press(key)
     page.wait_for_selector("#status:has-text('Saved (version')")
     labels = stored(live_db, pid, "annotator1")["labels"]
@@ -250,10 +281,21 @@ def test_grab_resize_and_remove_spans_by_keyboard(login, live_server, live_db, k
     _hand(live_db, kbd_project, "annotator2", pid)
     page = login("annotator2")
     _open(page, live_server, kbd_project, pid)
-    keys = ["Shift+ArrowRight", "Shift+ArrowRight", "s",          # source "Officials in Kyiv"
-            "g", "Shift+ArrowLeft", "Shift+ArrowLeft", "Enter",   # resize to "Officials"
-            "ArrowRight", "ArrowRight", "ArrowRight", "c",       # cue "said"
-            "ArrowRight", "x"]                                    # "on" has no span: nothing removed
+    keys = [
+        "Shift+ArrowRight",
+        "Shift+ArrowRight",
+        "s",  # source "Officials in Kyiv"
+        "g",
+        "Shift+ArrowLeft",
+        "Shift+ArrowLeft",
+        "Enter",  # resize to "Officials"
+        "ArrowRight",
+        "ArrowRight",
+        "ArrowRight",
+        "c",  # cue "said"
+        "ArrowRight",
+        "x",
+    ]  # "on" has no span: nothing removed
     for key in keys:
         page.keyboard.press(key)
     doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
@@ -267,7 +309,8 @@ def test_grab_resize_and_remove_spans_by_keyboard(login, live_server, live_db, k
 
 def _select_between(page, first, first_offset, second, second_offset):
     """Select from inside one word to inside another through the DOM (UTF-16 offsets), then release the mouse."""
-    page.evaluate("""([a, i, b, j]) => {
+    page.evaluate(
+        """([a, i, b, j]) => {
         const root = document.getElementById('para-text');
         const find = (needle) => { const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT); let n;
             while ((n = w.nextNode())) { const k = n.data.indexOf(needle); if (k >= 0) return [n, k]; } };
@@ -275,7 +318,9 @@ def _select_between(page, first, first_offset, second, second_offset):
         const r = document.createRange(); r.setStart(n1, k1 + i); r.setEnd(n2, k2 + j);
         const s = getSelection(); s.removeAllRanges(); s.addRange(r);
         root.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-    }""", [first, first_offset, second, second_offset])
+    }""",
+        [first, first_offset, second, second_offset],
+    )
 
 
 def test_mouse_selection_snaps_to_words_and_a_legend_click_marks(login, live_server, live_db, kbd_project):
@@ -362,7 +407,10 @@ def test_server_errors_show_beside_their_fields(login, live_server, live_db, kbd
     field.locator(".ferr").wait_for()
     assert "Check-worthiness is required" in field.locator(".ferr").text_content()
     assert "has-error" in field.get_attribute("class")
-    assert "Sourcing strength is required" in page.locator('[data-path="claims[0].sourcing_strength"] .ferr').text_content()
+    assert (
+        "Sourcing strength is required"
+        in page.locator('[data-path="claims[0].sourcing_strength"] .ferr').text_content()
+    )
     assert stored(live_db, pid, "annotator2") is None
     # Fixing the fields by keys and saving clears the errors.
     for key in ("Enter", "1", "3", "Escape", "Control+s"):
@@ -389,26 +437,59 @@ def test_a_core_only_project_labels_without_extended_fields(login, live_server, 
     _open(page, live_server, project, pid)
     assert page.locator("button.legendbtn[data-role=supplement]").count() == 0
     assert page.locator('[data-sec="stance"]').count() == 0
-    for key in ("ArrowRight", "ArrowRight", "c",               # cue "said"
-                "Shift+ArrowLeft", "Shift+ArrowLeft", "s"):    # Shift+Left from one word grows leftwards
+    for key in (
+        "ArrowRight",
+        "ArrowRight",
+        "c",  # cue "said"
+        "Shift+ArrowLeft",
+        "Shift+ArrowLeft",
+        "s",
+    ):  # Shift+Left from one word grows leftwards
         page.keyboard.press(key)
     doc = json.loads(page.evaluate("window.Annotate.app.model.json()"))
     # Shift+Left from "said" grew the selection leftwards over "ministry" and "The".
     assert doc["attributions"][0]["sources"][0]["text"] == "The ministry said"
     page.keyboard.press("x")  # remove that wrong source again
-    for key in ("Home", "Shift+ArrowRight", "s",              # source "The ministry"
-                "End", "ArrowLeft", "Shift+Home", "Control+Shift+ArrowRight", "Control+Shift+ArrowRight",
-                "Control+Shift+ArrowRight", "t",              # content "that exports fell"
-                "Control+Shift+ArrowRight", "l",              # claim "exports fell"
-                "Enter", "2", "3",                            # c1 (the current item): UFS, S3
-                "Enter", "2", "4", "1", "2",                  # a1: named org, unknown interest, on record, neutral
-                "Control+s"):
+    for key in (
+        "Home",
+        "Shift+ArrowRight",
+        "s",  # source "The ministry"
+        "End",
+        "ArrowLeft",
+        "Shift+Home",
+        "Control+Shift+ArrowRight",
+        "Control+Shift+ArrowRight",
+        "Control+Shift+ArrowRight",
+        "t",  # content "that exports fell"
+        "Control+Shift+ArrowRight",
+        "l",  # claim "exports fell"
+        "Enter",
+        "2",
+        "3",  # c1 (the current item): UFS, S3
+        "Enter",
+        "2",
+        "4",
+        "1",
+        "2",  # a1: named org, unknown interest, on record, neutral
+        "Control+s",
+    ):
         page.keyboard.press(key)
     page.wait_for_selector("#status:has-text('Saved (version 1)')")
     labels = stored(live_db, pid, "annotator1")["labels"]
     att = labels["attributions"][0]
-    assert set(att) == {"id", "sources", "cue", "contents", "source_form", "source_interest", "record_status",
-                        "cue_stance"}
+    assert set(att) == {
+        "id",
+        "sources",
+        "cue",
+        "contents",
+        "source_form",
+        "source_interest",
+        "record_status",
+        "cue_stance",
+    }
     assert att["contents"][0]["text"] == "that exports fell"
-    assert labels["claims"][0]["span"]["text"] == "exports fell" and labels["claims"][0]["attribution_id"] == "a1"
+    assert (
+        labels["claims"][0]["span"]["text"] == "exports fell"
+        and labels["claims"][0]["attribution_id"] == "a1"
+    )
     assert "stance" not in labels["framing"]

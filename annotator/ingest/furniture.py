@@ -1,0 +1,185 @@
+"""The vocabulary of page furniture: lines that are menus, share buttons, credits, teasers and
+comment prompts rather than article text, and the word lists the prose features count.
+
+Kept apart from the cleaner in ``text.py`` so the patterns can be read (and grown) as data.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Lines that are page furniture wherever they appear.
+BOILER = re.compile(
+    r"^(?:advertisement|advertising|sponsored(?: content)?|ad choices|adchoices|skip to (?:main )?(?:content|article)"
+    r"|read (?:more|next|full (?:story|article))|continue reading|more on (?:this|that)\b.*|see (?:all|more)"
+    r"|(?:share|tweet|email|print|pin|save|copy link|comment|comments|reply|like|follow)(?: (?:this|on|us|via).*)?"
+    r"|share this(?: article| story| page)?:?|sign (?:in|up|out)|log ?in|log ?out|register|subscribe(?: now| today)?"
+    r"|menu|close|search|home|back to top|toggle .*|open navigation menu|show (?:more|less)|load more"
+    r"|accept(?: all)?(?: cookies)?|reject(?: all)?|manage (?:cookies|preferences|settings)|cookie settings"
+    r"|(?:related|recommended|popular|trending|most (?:read|popular|viewed|shared)|top stories|latest(?: news)?"
+    r"|more (?:stories|from .*|news|in .*)|you (?:may|might) also like|read next|up next|editor'?s picks"
+    r"|don'?t miss|what to read next|further reading|also read|see also)(?:\s*(?:stories|articles|posts|now|\.\.\.|…))?:?"
+    r"|(?:\d+\s+)?comments?|view comments|post a comment|leave a (?:comment|reply)|add a comment|join the (?:conversation|discussion)"
+    r"|\d+(?:[.,]\d+)?k?\s+(?:shares?|views?|comments?)|image|photo|video|gallery|listen|watch|play|pause"
+    r"|\d{1,2}:\d\d(?::\d\d)?|min read|\d+\s+min(?:ute)?s?\s+read|•?\s*\d+\s+min(?:ute)? read)\.?$",
+)
+# Phrases that mark a line of up to 40 words as page furniture wherever they appear in it.
+# Plain substrings (``in`` is far faster than a regex alternation); the few patterns follow.
+FURNITURE = (
+    "privacy policy",
+    "terms of use",
+    "terms of service",
+    "all rights reserved",
+    "©",
+    "sign up for our",
+    "subscribe to",
+    "follow us",
+    "download the app",
+    "download our app",
+    "app store",
+    "google play",
+    "enable javascript",
+    "your browser",
+    "click here",
+    "tap here",
+    "unsubscribe",
+    "affiliate link",
+    "earn a commission",
+    "receive a commission",
+    "small commission",
+    "may earn",
+    "may get a share",
+    "terms and conditions",
+    "already a subscriber",
+    "create an account",
+    "create your account",
+    "author archive",
+    "rss feed",
+    "advertise with us",
+    "back to main menu",
+    "filed under",
+    "tags:",
+    "related tags",
+    "this story has been shared",
+    "opt-in",
+    "your email address",
+    "adchoices",
+    "ad choices",
+    "your inbox",
+    "your subscription",
+    "thanks for signing up",
+    "thanks for subscribing",
+    "sign up to",
+    "sign up now",
+    "internet explorer",
+    "modern browser",
+    "we use cookies",
+    "uses cookies",
+    "accept cookies",
+    "cookie policy",
+    "cookie settings",
+    "newsletter",
+    "can send me",
+    "pic.twitter.com",
+    "instagram.com/p/",
+)
+# Words that mark only a short line (up to 12 words) as furniture: in a sentence they are news.
+FURNITURE_SHORT = (
+    "copyright",
+    "cookie",
+    "subscribe",
+    "about us",
+    "contact us",
+    "the author",
+    "commission",
+    "affiliate",
+    "sign up",
+    "log in",
+    "sign in",
+    "email",
+    "share",
+    "follow",
+)
+# ... and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
+BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
+
+
+def is_furniture(low: str) -> bool:
+    return any(w in low for w in FURNITURE) or bool(BOILER_IN.search(low))
+
+
+# Section headers after which teasers, comments or footers follow.
+STOP = re.compile(
+    r"^(?:related(?: articles| stories| posts| coverage.*| content| reading)?|more (?:stories|from .*|news)"
+    r"|you (?:may|might) also like.*|recommended(?: for you| stories| reading)?|read next|up next|most (?:read|popular|viewed)"
+    r"|popular(?: on .*| now| stories)?|trending(?: now| stories)?|top stories|comments?|\d+ comments?|top rated comments"
+    r"|leave a (?:comment|reply)|about the author|more great .* stories|latest(?: news| headlines| stories)?"
+    r"|sponsored(?: stories| content)?|around the web|from our partners|editor'?s picks|don'?t miss)\s*:?$",
+)
+# Comment sections end an article: nothing after them is body.
+COMMENTS = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?$|^(?:top rated|view|show|read|load|all|post a|add a|"
+    r"leave a|write a|join the)\s+(?:\d+\s+)?(?:comments?|reply|discussion|conversation)|^(?:what do you think|"
+    r"have your say|conversation)\??$"
+)
+READ_MORE = re.compile(
+    r"^(?:read more|read next|more|continue reading|see more|read the full story)\s*[:»›>…]*$", re.I
+)
+CREDIT = re.compile(
+    r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
+    r"|\b(?:getty images|reuters|associated press|ap photo|afp|shutterstock|epa|alamy|istock(?:photo)?|file photo"
+    r"|courtesy of|via getty)\b|\((?:source|credit|photo|image)s?:)"
+)
+CREDIT_HINTS = (
+    "©",
+    "source",
+    "photo",
+    "image",
+    "pictur",
+    "credit",
+    "illustration",
+    "video",
+    "getty",
+    "reuters",
+    "press",
+    "afp",
+    "shutterstock",
+    "epa",
+    "alamy",
+    "istock",
+    "courtesy",
+)
+PAREN_CREDIT = re.compile(
+    r"\s*\((?:photo(?:graph)?|image|picture|credit|source)s?\s*(?:by|:)\s*([^()]+)\)\s*$", re.I
+)
+CREDIT_SPLIT = re.compile(
+    r"\s*(?:©|\((?:photo|image|credit)[^)]*\)|\b(?:photo(?:graph)?|image|picture|credit|illustration)s?"
+    r"\s*(?:by|:|credit:?)\s*)",
+    re.I,
+)
+TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”’»]$")
+STOPWORDS = frozenset(
+    "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
+    "be been has have had not but or which who will would said says could should also than more after over into "
+    "about there when we our you i".split()
+)
+# A teaser card rendered without a separator: a Title Case headline glued to its summary
+# ("Tape Gaffe Ends Hamlin's Title RunDenny Hamlin's championship run was ...").
+GLUED = re.compile(
+    r"^(?:(?:[A-Z0-9‘'\"“$(][^\s]*|of|in|a|an|the|to|for|and|on|at|with|vs\.?|from|by|is|as|or)\s+){3,}"
+    r"[^\s]*[a-z][A-Z][a-z]"
+)
+
+
+def glued(text: str) -> bool:
+    g = GLUED.match(text)
+    if not g:
+        return False
+    # The run before the glue must be Title Case ("Tape Gaffe Ends ... RunDenny"), not a
+    # sentence that reaches a brand name ("Following the 16-inch MacBook").
+    alpha = [w for w in g.group(0).split() if w[:1].isalpha()]
+    caps = sum(1 for w in alpha if w[:1].isupper())
+    return caps >= 3 and caps >= 0.6 * len(alpha)
+
+
+WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
