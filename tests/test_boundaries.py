@@ -7,87 +7,155 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
-PURE = ["ingest", "agreement", "export", "scheme", "errors"]
-FORBIDDEN_IN_PURE = {
-    "flask",
-    "flask_htmx",
-    "flask_wtf",
-    "sqlite_utils",
-    "sqlite3",
-    "click",
-    "werkzeug",
-    "waitress",
+PLANTED = Path(__file__).resolve().parent / "data" / "planted"
+
+# The floors of the house, bottom up. Each unit (a top-level module or package of ``annotator``)
+# may import the units named here and nothing above them; a new module must be given a floor.
+PURE = {"errors", "ingest", "scheme", "agreement", "export", "suggest"}
+SERVICES = {
+    "accounts",
+    "annotation",
+    "curation",
+    "datasets",
+    "demo",
+    "importing",
+    "projects",
+    "queue",
+    "review",
+    "team",
 }
+LAYERS: dict[str, set[str]] = {
+    "errors": set(),
+    "config": set(),
+    "ingest": {"errors"},
+    "scheme": {"errors"},
+    "agreement": {"scheme", "errors"},
+    "export": {"scheme", "agreement", "errors"},
+    "suggest": {"ingest", "scheme", "errors"},
+    "store": {"errors"},
+    **{name: PURE | SERVICES | {"store", "config"} for name in SERVICES},
+    "serving": set(),
+    "web": PURE | SERVICES | {"config", "store"},
+    "cli": PURE | SERVICES | {"config", "store", "serving", "__init__"},
+    "__init__": {"config", "web"},
+    "__main__": {"cli"},
+}
+FRAMEWORKS = {"flask", "flask_htmx", "flask_wtf", "wtforms", "jinja2", "markupsafe", "click", "waitress"}
+# Third-party roots each floor must not import (the standard library is free everywhere).
+FORBIDDEN: dict[str, set[str]] = {
+    **{name: FRAMEWORKS | {"sqlite_utils", "sqlite3", "werkzeug"} for name in PURE},
+    "store": FRAMEWORKS | {"werkzeug"},
+    **{name: FRAMEWORKS for name in SERVICES},
+    "web": {"click", "waitress", "sqlite3", "sqlite_utils"},
+    "cli": {"flask", "flask_htmx", "flask_wtf", "wtforms", "jinja2"},
+}
+# The one view module that may reach the store: it opens the request's connection.
+STORE_IN_WEB = {"web/db.py"}
 
 
-def _modules(prefix: str):
-    path = PACKAGE / prefix
-    if path.is_dir():
-        return sorted(path.rglob("*.py"))
-    return [PACKAGE / f"{prefix}.py"]
+def _unit(rel: str) -> str:
+    """Return the floor a file (``"web/db.py"``) belongs to."""
+    first = rel.split("/")[0]
+    return first.removesuffix(".py")
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
+def _imports(rel: str, source: str) -> set[str]:
+    """Return every ``annotator.*`` or third-party name ``source`` imports, relative ones resolved."""
     names = set()
-    for node in ast.walk(tree):
+    package = ["annotator", *rel.removesuffix(".py").split("/")[:-1]]
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             module = node.module or ""
             if node.level:
-                # Resolve relative imports against the file's package.
-                package = path.relative_to(PACKAGE.parent).with_suffix("").parts[:-1]
                 base = package[: len(package) - node.level + 1]
                 module = ".".join([*base, module] if module else base)
-                for alias in node.names:
-                    names.add(f"{module}.{alias.name}")
             names.add(module)
+            # ``from annotator import store`` imports annotator.store, not just the root.
+            names.update(f"{module}.{alias.name}" for alias in node.names)
     return names
 
 
-@pytest.mark.parametrize(
-    "path", [p for prefix in PURE for p in _modules(prefix)], ids=lambda p: str(p.relative_to(PACKAGE))
-)
-def test_pure_modules_import_no_framework(path):
-    roots = {name.split(".")[0] for name in _imports(path)}
-    assert not roots & FORBIDDEN_IN_PURE, f"{path.name} imports {roots & FORBIDDEN_IN_PURE}"
-    for name in _imports(path):
-        if name.startswith("annotator."):
-            first = name.split(".")[1]
-            assert first in PURE, f"{path.name} imports {name}, which is not pure"
+def _target(name: str) -> str | None:
+    """Return the floor an ``annotator.*`` import lands on (the root package is ``__init__``)."""
+    parts = name.split(".")
+    if parts[0] != "annotator":
+        return None
+    if len(parts) == 1:
+        return ""  # the bare root, named only on the way to a submodule
+    if (PACKAGE / parts[1]).is_dir() or (PACKAGE / f"{parts[1]}.py").exists():
+        return parts[1]
+    return "__init__"  # an attribute of the root package: create_app, __version__
 
 
 SQL_RE = re.compile(
-    r"^\s*(select\s.+\sfrom\s|select\s+\d|insert\s+into\s|update\s+\w+\s+set\s|delete\s+from\s|create\s+(table|index)\s)",
+    r"^\s*(select\s.+\sfrom\s|select\s+\d|insert\s+(or\s+\w+\s+)?into\s|update\s+\w+\s+set\s"
+    r"|delete\s+from\s|create\s+(unique\s+)?(table|index|trigger|view)\s|with\s+(recursive\s+)?\w+(\s*\([^)]*\))?\s+as\s*\()",
     re.IGNORECASE | re.DOTALL,
 )
 
 
-def _sql_strings(path: Path) -> list[str]:
-    return [
-        node.value[:60]
-        for node in ast.walk(ast.parse(path.read_text()))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_RE.match(node.value)
-    ]
+def violations(rel: str, source: str) -> list[str]:
+    """Return what breaks the house rules in one file of the package, at ``rel`` (``"web/db.py"``)."""
+    unit = _unit(rel)
+    if unit not in LAYERS:
+        return [f"{rel}: module {unit!r} has no floor in LAYERS; give it one"]
+    found = []
+    for name in sorted(_imports(rel, source)):
+        target = _target(name)
+        if target is None:
+            root = name.split(".")[0]
+            if root in FORBIDDEN.get(unit, set()) and not (
+                rel in STORE_IN_WEB and root in {"sqlite3", "sqlite_utils"}
+            ):
+                found.append(f"{rel}: {unit} imports {root}")
+        elif target and target != unit and target not in LAYERS[unit]:
+            found.append(f"{rel}: {unit} imports annotator.{target}")
+        elif unit == "web" and target == "store" and rel not in STORE_IN_WEB:
+            found.append(f"{rel}: a view imports the store; call a service")
+    if unit != "store":
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL_RE.match(node.value):
+                found.append(f"{rel}: SQL outside the store: {node.value[:60]!r}")
+    if (
+        unit == "web"
+        and rel not in STORE_IN_WEB
+        and "sqlite_utils" in {n.split(".")[0] for n in _imports(rel, source)}
+    ):
+        found.append(f"{rel}: a view imports sqlite_utils")
+    return sorted(set(found))
 
 
-@pytest.mark.parametrize(
-    "path",
-    [p for p in PACKAGE.rglob("*.py") if "store" not in p.relative_to(PACKAGE).parts],
-    ids=lambda p: str(p.relative_to(PACKAGE)),
-)
-def test_sql_lives_only_in_the_store(path):
-    assert not _sql_strings(path), f"SQL outside the store in {path}: {_sql_strings(path)}"
+def _package_files():
+    return sorted(PACKAGE.rglob("*.py"))
 
 
-@pytest.mark.parametrize("path", sorted((PACKAGE / "web").rglob("*.py")), ids=lambda p: p.name)
-def test_views_use_services_not_the_store(path):
-    imports = _imports(path)
-    allowed = {"annotator.store.connect", "annotator.store"} if path.name == "db.py" else set()
-    offending = {name for name in imports if name.startswith("annotator.store") and name not in allowed}
-    assert not offending, f"{path.name} imports {offending}"
-    assert "sqlite_utils" not in {name.split(".")[0] for name in imports} or path.name == "db.py"
+@pytest.mark.parametrize("path", _package_files(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_module_keeps_to_its_floor(path):
+    rel = path.relative_to(PACKAGE).as_posix()
+    assert violations(rel, path.read_text()) == []
+
+
+def _planted():
+    for path in sorted(PLANTED.glob("*.py")):
+        first = path.read_text().splitlines()[0]
+        yield pytest.param(first.removeprefix("# planted at: annotator/"), path.read_text(), id=path.stem)
+
+
+@pytest.mark.parametrize("rel, source", list(_planted()))
+def test_a_planted_violation_is_caught(rel, source):
+    """Each fixture is a file that breaks one rule, as if it stood at the path on its first line."""
+    assert violations(rel, source), f"the planted {rel} passed the boundary check"
+
+
+def test_every_planted_case_is_there():
+    assert {p.stem for p in PLANTED.glob("*.py")} >= {
+        "service_imports_flask",
+        "view_with_cte_sql",
+        "cli_imports_view",
+        "store_imports_service",
+    }
 
 
 @pytest.mark.parametrize("path", sorted(PACKAGE.rglob("*.py")), ids=lambda p: str(p.relative_to(PACKAGE)))
