@@ -13,6 +13,7 @@ from .store import datasets as rows_store
 from .store import events, users
 
 ONLY = ("all", "adjudicated", "unanimous")
+FORMATS = ("jsonl", "parquet")
 DOWNLOAD_RATIOS = (80, 10, 10)  # a download's splits are the CLI's default ones
 
 
@@ -83,9 +84,15 @@ def export_dataset(
     only: str = "all",
     min_annotators: int = 1,
     actor_id: int | None = None,
+    format: str = "jsonl",
 ) -> dict:
-    """Write the project's ``view`` to ``out_dir`` (atomically, in constant memory); return the manifest."""
+    """Write the project's ``view`` to ``out_dir`` (atomically, in constant memory); return the manifest.
+
+    ``format`` is ``jsonl`` or ``parquet``: the same records and splits either way.
+    """
     _check(view, only, min_annotators)
+    if format not in FORMATS:
+        raise Invalid(f"unknown format {format!r}: choose one of {', '.join(FORMATS)}", field="format")
     scheme = _scheme_for(project)
     params = {
         "project": project["name"],
@@ -105,18 +112,26 @@ def export_dataset(
         with store.read(db):
             if cached_summary:
                 counting = review.ExportSummary(db, project["id"])
-            records = _encoded_records(
-                db,
-                project,
-                view,
-                scheme,
-                only=only,
-                min_annotators=min_annotators,
-                summary=None if cached_summary else summary,
-            )
+            if format == "parquet":
+                # Record dicts, not serialised lines: Arrow takes the values themselves.
+                rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+                if not cached_summary:
+                    rows = _with_agreement(rows, summary)
+                records = export.records(view, rows, scheme_name=scheme.name)
+            else:
+                records = _encoded_records(
+                    db,
+                    project,
+                    view,
+                    scheme,
+                    only=only,
+                    min_annotators=min_annotators,
+                    summary=None if cached_summary else summary,
+                )
             if counting is not None:
                 records = _then(records, lambda: summary.update(counting.finish()))
-            manifest = export.write_export(
+            writer = export.write_parquet if format == "parquet" else export.write_export
+            manifest = writer(
                 out_dir,
                 view,
                 records,
@@ -132,7 +147,9 @@ def export_dataset(
         if counting is not None:
             counting.close()
             counting.keep()  # blocks counted here are right even when the export failed
-    events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir))
+    events.log_event(
+        db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir), format=format
+    )
     return manifest
 
 
@@ -266,6 +283,26 @@ def iter_download_split(
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     records = export.records(view, rows, scheme_name=scheme.name)
     return export.iter_jsonl(iter_split(records, split, seed=seed))
+
+
+def write_download_parquet(
+    db: sqlite_utils.Database,
+    project: dict,
+    fh,
+    *,
+    view: str,
+    only: str = "all",
+    min_annotators: int = 1,
+    split: str = "all",
+    seed: int = 0,
+) -> int:
+    """Write one split of the view as a Parquet file to ``fh`` (the download's records); return their count."""
+    check_download(view=view, only=only, min_annotators=min_annotators, split=split)
+    scheme = _scheme_for(project)
+    with store.read(db):
+        rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
+        records = export.records(view, rows, scheme_name=scheme.name)
+        return export.write_parquet_file(fh, view, iter_split(records, split, seed=seed))
 
 
 def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:

@@ -22,7 +22,9 @@ SERVICES = {
     "projects",
     "queue",
     "review",
+    "sync",
     "team",
+    "tokens",
 }
 LAYERS: dict[str, set[str]] = {
     "errors": set(),

@@ -51,14 +51,15 @@ def _parse_split(value: str | None):
 @click.option(
     "--format",
     "format_",
-    type=click.Choice(["jsonl", "brat"]),
+    type=click.Choice(["jsonl", "parquet", "brat"]),
     default="jsonl",
     show_default=True,
-    help="brat: gold labels as BRAT standoff (.txt/.ann per article, as in PolNeAR).",
+    help="parquet: the same records and splits as typed Arrow columns; "
+    "brat: gold labels as BRAT standoff (.txt/.ann per article, as in PolNeAR).",
 )
 @expected_failures
 def export_(db_path, project_name, view, out_dir, split, seed, only, min_annotators, format_):
-    """Write a project's labels as JSONL, split by article, with manifest.json and a README dataset card."""
+    """Write a project's labels as JSONL (or Parquet), split by article, with manifest.json and a README dataset card."""
     if format_ == "brat":
         if view != "gold":
             raise click.ClickException("--format brat writes gold labels: use --view gold")
@@ -82,6 +83,7 @@ def export_(db_path, project_name, view, out_dir, split, seed, only, min_annotat
             seed=seed,
             only=only,
             min_annotators=min_annotators,
+            format=format_,
         )
     for info in manifest["files"]:
         click.echo(f"{out_dir.rstrip('/')}/{info['path']}: {info['records']} records")

@@ -53,6 +53,7 @@ carrying those stored forms, an article at a time: the fast path of the largest 
 
 from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
 from .encode import EncodedRecord, encode_records
+from .parquet import arrow_schema, write_parquet, write_parquet_file
 from .records import (
     EXPORT_VERSION,
     LABELS,
@@ -86,6 +87,7 @@ __all__ = [
     "ExportFormatError",
     "RecordError",
     "annotation_conf",
+    "arrow_schema",
     "dumps_record",
     "hf_features",
     "iter_jsonl",
@@ -100,4 +102,6 @@ __all__ = [
     "validate_all_record",
     "write_brat",
     "write_export",
+    "write_parquet",
+    "write_parquet_file",
 ]

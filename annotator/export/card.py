@@ -145,7 +145,9 @@ def render(manifest: Mapping, label_definitions: Mapping | None = None) -> str:
         "",
         "```python",
         "import pandas as pd",
-        f'df = pd.read_json("{manifest["files"][0]["path"]}", lines=True)',
+        f'df = pd.read_parquet("{manifest["files"][0]["path"]}")'
+        if manifest["files"][0]["path"].endswith(".parquet")
+        else f'df = pd.read_json("{manifest["files"][0]["path"]}", lines=True)',
         "",
         "import datasets",
         'ds = datasets.load_dataset("path/to/this/directory")  # uses the features declared above',

@@ -461,6 +461,64 @@ def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
     )
 
 
+def m013_api_tokens(db: sqlite_utils.Database) -> None:
+    # Only a token's sha256 is kept: a copy of the database gives no one a working token.
+    run_script(
+        db,
+        """
+        create table api_tokens (
+            id integer primary key,
+            user_id integer not null references users (id),
+            name text not null,
+            token_hash text not null unique,
+            prefix text not null,
+            created_at text not null,
+            last_used_at text,
+            revoked_at text
+        );
+        create unique index api_tokens_user_name on api_tokens (user_id, name) where revoked_at is null;
+
+        -- Incremental sync: one row per change to an annotation or a gold decision, in commit order
+        -- (writers are serialised, so a later commit always gets a larger seq). The API's cursor is a seq.
+        create table sync_log (
+            seq integer primary key autoincrement,
+            project_id integer not null,
+            stream text not null check (stream in ('annotations', 'gold')),
+            paragraph_id integer not null,
+            user_id integer not null default 0
+        );
+        create index sync_log_project on sync_log (project_id, stream, seq);
+        create index sync_log_key on sync_log (stream, paragraph_id, user_id, seq);
+        create trigger sync_annotation_saved after insert on annotation_revisions begin
+            insert into sync_log (project_id, stream, paragraph_id, user_id)
+            select p.project_id, 'annotations', n.paragraph_id, n.user_id
+            from annotations n join paragraphs p on p.id = n.paragraph_id where n.id = new.annotation_id;
+        end;
+        create trigger sync_annotation_deleted after delete on annotations begin
+            insert into sync_log (project_id, stream, paragraph_id, user_id)
+            select p.project_id, 'annotations', old.paragraph_id, old.user_id
+            from paragraphs p where p.id = old.paragraph_id;
+        end;
+        create trigger sync_decision_saved after insert on decision_revisions begin
+            insert into sync_log (project_id, stream, paragraph_id)
+            select p.project_id, 'gold', d.paragraph_id
+            from decisions d join paragraphs p on p.id = d.paragraph_id where d.id = new.decision_id;
+        end;
+        create trigger sync_decision_deleted after delete on decisions begin
+            insert into sync_log (project_id, stream, paragraph_id)
+            select p.project_id, 'gold', old.paragraph_id from paragraphs p where p.id = old.paragraph_id;
+        end;
+        -- What exists already is one change each, oldest first.
+        insert into sync_log (project_id, stream, paragraph_id, user_id)
+        select p.project_id, 'annotations', n.paragraph_id, n.user_id
+        from annotations n join paragraphs p on p.id = n.paragraph_id order by n.updated_at, n.id;
+        insert into sync_log (project_id, stream, paragraph_id)
+        select p.project_id, 'gold', d.paragraph_id
+        from decisions d join paragraphs p on p.id = d.paragraph_id order by d.updated_at, d.id;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -474,6 +532,7 @@ MIGRATIONS = [
     m010_assignment_counts,
     m011_annotation_export_forms,
     m012_decision_revision_lookups,
+    m013_api_tokens,
 ]
 
 

@@ -13,7 +13,7 @@ from .htmx import htmx
 csrf = CSRFProtect()
 
 # Blueprint modules, each exporting ``bp``; the blueprint name is the module name.
-BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports", "review", "team", "annotate"]
+BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports", "review", "team", "annotate", "tokens", "api"]
 
 
 def register(app) -> None:
@@ -47,6 +47,8 @@ def register(app) -> None:
     for name in BLUEPRINTS:
         module = importlib.import_module(f"{__name__}.{name}")
         app.register_blueprint(module.bp)
+    # The API authenticates by bearer token only, never by cookie, so a CSRF token has nothing to guard.
+    csrf.exempt(importlib.import_module(f"{__name__}.api").bp)
     errors.register(app)
     # flask's static view is the one route every visitor may fetch.
     app.view_functions["static"].required_role = None
