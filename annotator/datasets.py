@@ -112,22 +112,16 @@ def export_dataset(
         with store.read(db):
             if cached_summary:
                 counting = review.ExportSummary(db, project["id"])
-            if format == "parquet":
-                # Record dicts, not serialised lines: Arrow takes the values themselves.
-                rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
-                if not cached_summary:
-                    rows = _with_agreement(rows, summary)
-                records = export.records(view, rows, scheme_name=scheme.name)
-            else:
-                records = _encoded_records(
-                    db,
-                    project,
-                    view,
-                    scheme,
-                    only=only,
-                    min_annotators=min_annotators,
-                    summary=None if cached_summary else summary,
-                )
+            # The same serialised records for both formats: Parquet parses the JSONL lines.
+            records = _encoded_records(
+                db,
+                project,
+                view,
+                scheme,
+                only=only,
+                min_annotators=min_annotators,
+                summary=None if cached_summary else summary,
+            )
             if counting is not None:
                 records = _then(records, lambda: summary.update(counting.finish()))
             writer = export.write_parquet if format == "parquet" else export.write_export
@@ -296,13 +290,12 @@ def write_download_parquet(
     split: str = "all",
     seed: int = 0,
 ) -> int:
-    """Write one split of the view as a Parquet file to ``fh`` (the download's records); return their count."""
-    check_download(view=view, only=only, min_annotators=min_annotators, split=split)
-    scheme = _scheme_for(project)
+    """Write one split of the view as a Parquet file to ``fh`` (the download's lines); return the record count."""
+    lines = iter_download_split(
+        db, project, view=view, only=only, min_annotators=min_annotators, split=split, seed=seed
+    )
     with store.read(db):
-        rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
-        records = export.records(view, rows, scheme_name=scheme.name)
-        return export.write_parquet_file(fh, view, iter_split(records, split, seed=seed))
+        return export.write_parquet_file(fh, view, lines)
 
 
 def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:

@@ -2,17 +2,21 @@
 
 The Arrow schema is built from ``records.RECORD_SPECS``, the same declaration the JSONL records
 and the dataset card's features come from: labels become nested structs and lists, offsets
-``int64``. Records are streamed into row groups of ``row_group_rows`` per split, so memory is
-bounded by one row group per split whatever the size of the export. As with JSONL, each file is
-written under a temporary name and renamed into place only when every file is complete, with
-``manifest.json`` (the same manifest, its files ``.parquet``) last.
+``int64``. The records arrive as the JSONL export makes them (dicts, ``EncodedRecord`` lines, or
+the ``all`` view's ``EncodedBatch``es of stored lines), and Arrow's own JSON reader parses a block
+of those lines into a row group with the schema given: the bytes are the JSONL export's, so the
+two formats cannot drift apart, and no Python object is made per value. Each split holds one
+block of at most ``block_bytes`` at a time, so memory stays flat whatever the size of the export.
+As with JSONL, each file is written under a temporary name and renamed into place only when every
+file is complete, ``manifest.json`` (the same manifest, its files ``.parquet``) last.
 
-pyarrow is imported on first use: the JSONL export and the web server never load it.
+pyarrow (the ``parquet`` extra) is imported on first use: the JSONL export and the server never load it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -22,30 +26,33 @@ from typing import Any
 
 from ..errors import Invalid
 from . import card
-from .counts import count_labels, record_article_id
+from .counts import count_decision, count_label_doc, count_labels, count_span_labels, record_article_id
+from .encode import EncodedRecord
 from .records import RECORD_SPECS, VIEWS
 from .splits import SPLITS, check_ratios, split_for
-from .writer import MANIFEST, README, _fsync_dir, _manifest, _remove_orphaned_temps, _write_tmp
+from .stored import EncodedBatch, fold_counts
+from .writer import MANIFEST, README, _dumps, _fsync_dir, _manifest, _remove_orphaned_temps, _write_tmp
 
-ROW_GROUP_ROWS = 20_000
+BLOCK_BYTES = 1 << 20  # JSON text parsed at a time (about 900 `all` records)
+ROW_GROUP_ROWS = 50_000
+GROUP_BYTES = 8 << 20  # Arrow bytes that close a row group before it has ROW_GROUP_ROWS rows
+_LEAF = {"int64": "int64", "float64": "float64", "string": "string", "bool": "bool_"}
 
 
 def _pyarrow():
-    """Return (pyarrow, pyarrow.parquet); pyarrow is the optional ``parquet`` extra."""
+    """Return pyarrow with its json and parquet modules loaded; it is the optional ``parquet`` extra."""
     try:
         import pyarrow
+        import pyarrow.json
         import pyarrow.parquet
     except ImportError as e:
         raise Invalid("Parquet output needs pyarrow: pip install 'annotator[parquet]'", field="format") from e
-    return pyarrow, pyarrow.parquet
-
-
-_LEAF = {"int64": "int64", "float64": "float64", "string": "string", "bool": "bool_"}
+    return pyarrow
 
 
 def arrow_type(spec: Any):
     """Return the Arrow type of a record spec (a dtype name, a struct dict, or a one-element list)."""
-    pa, _pq = _pyarrow()
+    pa = _pyarrow()
     if isinstance(spec, str):
         return getattr(pa, _LEAF[spec])()
     if isinstance(spec, list):
@@ -55,49 +62,136 @@ def arrow_type(spec: Any):
 
 def arrow_schema(view: str):
     """Return the Arrow schema of a view's records."""
-    pa, _pq = _pyarrow()
+    pa = _pyarrow()
     if view not in VIEWS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
     return pa.schema([pa.field(key, arrow_type(value)) for key, value in RECORD_SPECS[view].items()])
 
 
-class _Part:
-    """One Parquet file being written to its temporary name, a row group at a time."""
+class RowGroups:
+    """A Parquet file written from JSONL lines.
 
-    def __init__(self, out_dir: Path, name: str, split: str | None, schema, row_group_rows: int):
-        _pa, pq = _pyarrow()
-        self.name, self.split, self.schema = name, split, schema
+    Lines are parsed a block of ``block_bytes`` at a time (the JSON text is what costs memory:
+    Arrow's columns of it are several times smaller), and the parsed blocks are written as one
+    row group once they hold ``row_group_rows`` rows or ``GROUP_BYTES`` of Arrow data, so readers
+    get row groups of a useful size while memory stays bounded.
+    """
+
+    def __init__(
+        self, where, schema, *, block_bytes: int = BLOCK_BYTES, row_group_rows: int = ROW_GROUP_ROWS
+    ):
+        pa = _pyarrow()
+        self.schema = schema
+        self.writer = pa.parquet.ParquetWriter(where, schema, compression="zstd")
+        self.options = pa.json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+        self.block_bytes = block_bytes
+        self.row_group_rows = row_group_rows
+        self.lines: list[bytes] = []
+        self.buffered = 0
+        self.tables: list = []
+        self.rows = 0
+        self.table_bytes = 0
+
+    def add(self, line: bytes) -> None:
+        self.lines.append(line)
+        self.buffered += len(line)
+        if self.buffered >= self.block_bytes:
+            self.parse()
+
+    def add_many(self, lines: list[bytes]) -> None:
+        self.lines += lines
+        self.buffered += sum(map(len, lines))
+        if self.buffered >= self.block_bytes:
+            self.parse()
+
+    def parse(self) -> None:
+        """Parse the lines held into a block of the next row group; write the group when it is full."""
+        pa = _pyarrow()
+        while self.lines:
+            # A row group never straddles the size asked for: parse only the lines that fit.
+            take = self.lines[: self.row_group_rows - self.rows]
+            del self.lines[: len(take)]
+            data = b"".join(take)
+            table = pa.json.read_json(
+                io.BytesIO(data),
+                read_options=pa.json.ReadOptions(block_size=len(data) + 1, use_threads=False),
+                parse_options=self.options,
+            )
+            self.tables.append(table.select(self.schema.names).cast(self.schema))
+            self.rows += table.num_rows
+            self.table_bytes += table.nbytes
+            if self.rows >= self.row_group_rows or self.table_bytes >= GROUP_BYTES:
+                self.write_group()
+        self.buffered = 0
+
+    def write_group(self) -> None:
+        if self.tables:
+            pa = _pyarrow()
+            table = pa.concat_tables(self.tables)
+            self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
+            self.tables, self.rows, self.table_bytes = [], 0, 0
+
+    def close(self) -> None:
+        """Write what is left and the file's footer."""
+        self.parse()
+        self.write_group()
+        self.writer.close()
+
+    def abort(self) -> None:
+        self.lines, self.tables = [], []
+        try:
+            self.writer.close()
+        except Exception:  # noqa: BLE001 - the caller removes the file whatever state it is in
+            pass
+
+
+class _Part:
+    """One Parquet file being written to its temporary name, with the manifest's figures of it."""
+
+    def __init__(self, out_dir: Path, name: str, split: str | None, schema, **sizes):
+        self.name, self.split = name, split
         self.final = out_dir / name
         self.tmp = out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
-        self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
-        self.row_group_rows = row_group_rows
-        self.rows: list[Mapping] = []
-        self.records = 0
-        self.articles = 0
+        self.groups = RowGroups(self.tmp, schema, **sizes)
+        self.records = self.articles = self.bytes = 0
         self.last_article: str | None = None
         self.labels: dict[str, int] = {}
+        self.pending: dict[str, int] = {}
         self.sha = ""
-        self.bytes = 0
 
-    def add(self, record: Mapping, article_id: str, view: str) -> None:
-        self.rows.append(record)
-        self.records += 1
+    def _article(self, article_id: str) -> None:
         if article_id != self.last_article:
             self.articles += 1
             self.last_article = article_id
-        count_labels(view, record, self.labels)
-        if len(self.rows) >= self.row_group_rows:
-            self.flush()
 
-    def flush(self) -> None:
-        pa, _pq = _pyarrow()
-        if self.rows:
-            self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
-            self.rows = []
+    def add(self, view: str, rec) -> None:
+        """Add a record dict, an ``EncodedRecord`` or an ``EncodedBatch``, counting as the JSONL writer does."""
+        if rec.__class__ is EncodedBatch:
+            self._article(rec.article_id)
+            self.groups.add_many(rec.lines)
+            self.records += len(rec.lines)
+            for text, n in rec.counts.items():
+                self.pending[text] = self.pending.get(text, 0) + n
+            return
+        if rec.__class__ is EncodedRecord:
+            self._article(rec.article_id)
+            self.groups.add(rec.line.encode("utf-8"))
+            if rec.spans is not None:
+                count_span_labels(rec.spans, self.labels)
+            else:
+                count_label_doc(rec.labels, self.labels)
+                if rec.decision_source is not None:
+                    count_decision(rec.decision_source, self.labels)
+        else:
+            self._article(record_article_id(rec))
+            self.groups.add((_dumps(rec) + "\n").encode("utf-8"))
+            count_labels(view, rec, self.labels)
+        self.records += 1
 
     def finish(self, fsync: bool) -> None:
-        self.flush()
-        self.writer.close()
+        self.groups.close()
+        fold_counts(self.pending, self.labels)
+        self.pending.clear()
         sha = hashlib.sha256()
         with open(self.tmp, "rb") as fh:
             while block := fh.read(1 << 20):
@@ -108,10 +202,7 @@ class _Part:
         self.sha = sha.hexdigest()
 
     def abort(self) -> None:
-        try:
-            self.writer.close()
-        except Exception:  # noqa: BLE001 - the temporary goes whatever state the writer was in
-            pass
+        self.groups.abort()
         self.tmp.unlink(missing_ok=True)
 
     def describe(self) -> dict:
@@ -125,10 +216,16 @@ class _Part:
         }
 
 
+def _article_of(rec) -> str:
+    if rec.__class__ is EncodedBatch or rec.__class__ is EncodedRecord:
+        return rec.article_id
+    return record_article_id(rec)
+
+
 def write_parquet(
     out_dir: str | os.PathLike,
     view: str,
-    records: Iterable[Mapping],
+    records: Iterable,
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -136,10 +233,11 @@ def write_parquet(
     scheme: Mapping | None = None,
     agreement_summary: Mapping | None = None,
     label_definitions: Mapping | None = None,
+    block_bytes: int = BLOCK_BYTES,
     row_group_rows: int = ROW_GROUP_ROWS,
     fsync: bool = True,
 ) -> dict:
-    """Stream record dicts (``records.records``) into ``out_dir`` as Parquet; return the manifest.
+    """Stream what ``write_export`` takes into ``out_dir`` as Parquet; return the manifest.
 
     With ``split``, ``train.parquet``, ``dev.parquet`` and ``test.parquet`` by
     ``split_for(article_id, seed, split)`` (the JSONL export's splits); with ``split=None``,
@@ -155,15 +253,16 @@ def write_parquet(
     try:
         names = {None: f"{view}.parquet"} if ratios is None else {s: f"{s}.parquet" for s in SPLITS}
         for key, name in names.items():
-            parts[key] = _Part(out, name, key, schema, row_group_rows)
+            parts[key] = _Part(out, name, key, schema, block_bytes=block_bytes, row_group_rows=row_group_rows)
         part = parts.get(None)
         last_article = None
-        for record in records:
-            article_id = record_article_id(record)
-            if ratios is not None and article_id != last_article:
-                part = parts[split_for(article_id, seed, ratios)]
-                last_article = article_id
-            part.add(record, article_id, view)  # type: ignore[union-attr]
+        for rec in records:
+            if ratios is not None:
+                article_id = _article_of(rec)
+                if article_id != last_article:
+                    part = parts[split_for(article_id, seed, ratios)]
+                    last_article = article_id
+            part.add(view, rec)  # type: ignore[union-attr]
         for p in parts.values():
             p.finish(fsync)
         manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
@@ -187,20 +286,17 @@ def write_parquet(
     return manifest
 
 
-def write_parquet_file(
-    fh, view: str, records: Iterable[Mapping], *, row_group_rows: int = ROW_GROUP_ROWS
-) -> int:
-    """Write ``records`` as one Parquet file to the binary file ``fh``; return the record count."""
-    pa, pq = _pyarrow()
-    schema = arrow_schema(view)
-    count, rows = 0, []
-    with pq.ParquetWriter(fh, schema, compression="zstd") as writer:
-        for record in records:
-            rows.append(record)
-            count += 1
-            if len(rows) >= row_group_rows:
-                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
-                rows = []
-        if rows or not count:
-            writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+def write_parquet_file(fh, view: str, lines: Iterable[str | bytes], *, block_bytes: int = BLOCK_BYTES) -> int:
+    """Write JSONL ``lines`` of a view (as ``iter_jsonl`` yields them) as one Parquet file to ``fh``."""
+    groups = RowGroups(fh, arrow_schema(view), block_bytes=block_bytes)
+    count = 0
+    try:
+        for line in lines:
+            data = line.encode("utf-8") if isinstance(line, str) else line
+            groups.add(data)
+            count += data.count(b"\n")
+    except BaseException:
+        groups.abort()
+        raise
+    groups.close()
     return count
