@@ -41,9 +41,11 @@ class ImportReport:
     failed: list[dict] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     files: int = 0
+    # WARC archives read (see crawls.py): per file, its articles and the records passed over.
+    archives: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {
+        report = {
             "files": self.files,
             "added": self.added,
             "duplicates": self.duplicates,
@@ -51,6 +53,9 @@ class ImportReport:
             "failed": self.failed,
             "skipped": self.skipped,
         }
+        if self.archives:
+            report["archives"] = self.archives
+        return report
 
     def fail(self, name: str, reason: str, *, line: int | None = None) -> None:
         """Record that file ``name`` imported nothing, and why."""
@@ -64,7 +69,9 @@ class ImportReport:
             f"{len(self.duplicates)} skipped as duplicates, {len(self.changed)} changed versions not imported, "
             f"{len(self.failed)} failed"
         )
-        return line + (f", {len(self.skipped)} paths skipped" if self.skipped else "")
+        line += f", {len(self.skipped)} paths skipped" if self.skipped else ""
+        passed = sum(archive["skipped_total"] for archive in self.archives)
+        return line + (f", {passed} WARC records not articles" if self.archives else "")
 
 
 def article_uid(outlet: str | None, text_sha256: str) -> str:
@@ -204,6 +211,19 @@ def import_bytes(
     except ingest.IngestError as e:
         report.fail(source_name, e.reason, line=e.line)
         return report
+    return _store_docs(db, project, docs, source_name=source_name, user_id=user_id, report=report)
+
+
+def store_batch(
+    db: sqlite_utils.Database,
+    project: dict,
+    docs: list,
+    *,
+    source_name: str,
+    user_id=None,
+    report: ImportReport,
+) -> ImportReport:
+    """Store documents already ingested, in one transaction: all of them, or none when any fails."""
     return _store_docs(db, project, docs, source_name=source_name, user_id=user_id, report=report)
 
 

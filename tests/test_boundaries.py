@@ -15,6 +15,7 @@ PURE = {"errors", "ingest", "scheme", "agreement", "export", "suggest"}
 SERVICES = {
     "accounts",
     "annotation",
+    "crawls",
     "curation",
     "datasets",
     "demo",

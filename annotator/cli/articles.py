@@ -3,12 +3,14 @@
 import json
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 import click
 
-from .. import importing
+from .. import crawls, importing
 from .. import projects as project_service
+from ..ingest import IngestError
 from .common import db_option, expected_failures, open_db
 
 FORMATS = ["auto", "text", "html", "jsonl"]
@@ -83,13 +85,28 @@ def extract(files, format_, max_bytes, jobs, dropped):
     FILES may be files, directories (read recursively) or - for stdin; with more than one
     file, each meta line also names its "file" (and "line" for JSONL). A file that fails is
     reported on stderr and the others go on; the exit code is then 1.
+
+    A WARC archive (.warc, .warc.gz) gives one article per HTML response; each meta line names
+    its "file" and "record", and stderr counts the records that were no article.
     """
     _check_stdin_once(files)
-    several = len(files) > 1 or any(Path(f).is_dir() for f in files if f != importing.STDIN)
+    several = (
+        len(files) > 1
+        or any(Path(f).is_dir() for f in files if f != importing.STDIN)
+        or any(crawls.is_warc(f) for f in files)
+    )
     out = sys.stdout
     failures = 0
     try:
-        sources = importing.iter_sources(files)
+        sources, archives = _split_archives(importing.iter_sources(files))
+        for source in archives:
+            try:
+                _extract_archive(out, source, jobs=jobs, max_bytes=max_bytes, dropped=dropped)
+            except IngestError as e:
+                if not several:
+                    raise click.ClickException(f"{source.name}: {e.reason}") from e
+                failures += 1
+                click.echo(f"Error: {source.name}: {e.reason}", err=True)
         for item in importing.iter_ingested(sources, format=format_, max_bytes=max_bytes, jobs=jobs):
             if item.source.problem and item.source.skip:
                 continue
@@ -110,6 +127,33 @@ def extract(files, format_, max_bytes, jobs, dropped):
         return
     if failures:
         raise click.ClickException(f"{failures} file{'' if failures == 1 else 's'} failed")
+
+
+def _split_archives(sources) -> tuple[list, list]:
+    """Separate WARC archives (read as streams, record by record) from the files read whole."""
+    files, archives = [], []
+    for source in sources:
+        readable = source.path is not None and not source.problem
+        (archives if readable and crawls.is_warc(source.name) else files).append(source)
+    return files, archives
+
+
+def _extract_archive(out, source, *, jobs: int, max_bytes: int, dropped: bool) -> None:
+    counts: Counter = Counter()
+    articles = 0
+    for page, doc in crawls.iter_articles(source.path, counts=counts, jobs=jobs, max_bytes=max_bytes):
+        records = list(_extract_records(doc, name=source.name, dropped=dropped))
+        records[0]["record"] = page.record
+        _write_lines(out, records)
+        articles += 1
+    click.echo(f"{source.name}: {articles} articles; {_passed_over(counts)}", err=True)
+
+
+def _passed_over(counts: Counter) -> str:
+    if not counts:
+        return "every record was an article"
+    reasons = ", ".join(f"{n} {reason}" for reason, n in sorted(counts.items()))
+    return f"{sum(counts.values())} records passed over ({reasons})"
 
 
 def _silence_stdout() -> None:
@@ -147,6 +191,11 @@ def import_(db_path, paths, project_name, format_, max_bytes, jobs, as_json):
     nothing, and the other files go on. Re-importing an article adds nothing; a known URL with
     different text is reported as a changed version and not imported.
 
+    A WARC archive (.warc, .warc.gz, e.g. a news crawl) gives one article per HTML response, its
+    URL and crawl date from the record (the page's own date preferred); records that are no
+    article (requests, images, redirects, pages without an article) are counted and passed over.
+    Its articles are stored 200 to a transaction, read by --jobs worker processes.
+
     Exit code: 0 when every file was read (duplicates and changed versions included), 1 when
     any file failed, 130 when interrupted (the summary still lists what was done).
     """
@@ -155,7 +204,7 @@ def import_(db_path, paths, project_name, format_, max_bytes, jobs, as_json):
         project = project_service.get_project_by_name(db, project_name)
         report = importing.ImportReport()
         interrupted = False
-        sources = list(importing.iter_sources(paths))
+        sources, archives = _split_archives(importing.iter_sources(paths))
         with click.progressbar(
             importing.iter_ingested(sources, format=format_, max_bytes=max_bytes, jobs=jobs),
             length=len(sources),
@@ -170,6 +219,10 @@ def import_(db_path, paths, project_name, format_, max_bytes, jobs, as_json):
             except KeyboardInterrupt:
                 # The file being read was rolled back whole; the ones before it are in.
                 interrupted = True
+        for source in archives:
+            if interrupted:
+                break
+            interrupted = _import_archive(db, project, source, jobs=jobs, max_bytes=max_bytes, report=report)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -181,13 +234,48 @@ def import_(db_path, paths, project_name, format_, max_bytes, jobs, as_json):
             click.echo(f"skipped: {item['file']}: {item['reason']}")
         for item in report.failed:
             click.echo(f"failed: {item['message']}")
+        for archive in report.archives:
+            click.echo(
+                f"{archive['file']}: {archive['articles']} articles; {_passed_over(Counter(archive['skipped']))}"
+            )
     if interrupted:
-        click.echo(
-            f"Interrupted: {len(sources) - report.files - len(report.skipped)} files not read.", err=True
-        )
+        unread = len(sources) + len(archives) - report.files - len(report.skipped)
+        click.echo(f"Interrupted: {unread} files not read.", err=True)
         sys.exit(130)
     if report.failed:
         sys.exit(1)
+
+
+def _import_archive(db, project, source, *, jobs: int, max_bytes: int, report) -> bool:
+    """Import one WARC archive with a progress bar over its bytes; return whether it was interrupted."""
+    size = source.path.stat().st_size
+    with click.progressbar(
+        length=size,
+        label=f"Importing {source.path.name}",
+        file=sys.stderr,
+        item_show_func=_progress_counts(report),
+    ) as bar:
+        done = [0]
+
+        def progress(position: int) -> None:
+            bar.update(position - done[0], position)
+            done[0] = position
+
+        try:
+            crawls.import_warc(
+                db,
+                project,
+                source.path,
+                name=source.name,
+                jobs=jobs,
+                max_bytes=max_bytes,
+                report=report,
+                progress=progress,
+            )
+        except KeyboardInterrupt:
+            # The batch being stored was rolled back whole; the ones before it are in.
+            return True
+    return False
 
 
 COMMANDS = [extract, import_]
