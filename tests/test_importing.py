@@ -223,7 +223,7 @@ def test_one_bad_line_fails_its_file_and_the_others_go_on(db, project, tmp_path)
     _write(tmp_path, {"a.jsonl": bad, "b.html": HTML, "c/story.txt": TEXT})
     report = _run(db, project, [tmp_path])
     assert [f["message"] for f in report.failed] == [
-        f"{tmp_path}/a.jsonl, line 2: no text: the record has no text, html or paragraphs"
+        f"{tmp_path}/a.jsonl, line 2: no text: the record has no text, html, paragraphs or units"
     ]
     assert sorted(a["title"] for a in report.added) == [
         "Harbour reopens after storm",

@@ -22,7 +22,8 @@ Formats:
 - ``html``: parsed by trafilatura, which also reads the metadata; the visible text goes
   through the same cleaner (trafilatura's extractor is the fallback).
 - ``jsonl``: one article per line; ``paragraphs`` (a list of strings) become body units
-  exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
+  exactly, ``units`` (``[{"kind", "text", "credit"}]``, as an extraction made them) become those
+  units exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
   line breaks when there are none), ``html`` is extracted as above. ``url``, ``outlet``,
   ``title``, ``published``, ``section``, ``byline``, ``language`` and any other keys are kept
   in ``meta`` (``published`` normalised to ISO 8601 when it parses); a ``title`` also becomes
@@ -105,7 +106,15 @@ def _build(
 
 def _from_record(record: dict, raw: bytes, number: int, ref: dt.date | None) -> Document:
     given = {k: v for k, v in record.items() if k not in CONTENT_FIELDS}
-    if record.get("paragraphs"):
+    if record.get("units"):
+        # Units as an extraction made them (a Dask job's, say): kept exactly, kinds and all.
+        units = [Unit(u["kind"], u["text"], u.get("credit")) for u in record["units"]]
+        if not any(u.kind in _BODY_KINDS and u.text.strip() for u in units):
+            raise IngestError("no text: no body unit", line=number, field="units")
+        doc = Document(
+            meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number
+        )
+    elif record.get("paragraphs"):
         units = [Unit("body", p) for p in record["paragraphs"] if p.strip()]
         doc = Document(
             meta=_blank_meta(), units=units, dropped=[], source_format="jsonl", raw=raw, line=number
@@ -129,7 +138,13 @@ def _from_record(record: dict, raw: bytes, number: int, ref: dt.date | None) -> 
             value = found or value
         doc.meta[key] = value
     title = doc.meta.get("title")
-    if isinstance(title, str) and title.strip() and not any(u.kind == "headline" for u in doc.units):
+    exact = bool(record.get("units"))
+    if (
+        not exact
+        and isinstance(title, str)
+        and title.strip()
+        and not any(u.kind == "headline" for u in doc.units)
+    ):
         doc.units.insert(0, Unit("headline", " ".join(title.split())))
     return doc
 
