@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import sqlite_utils
 
-from .. import accounts, agreement
-from ..errors import Forbidden, Invalid, NotFound
+from .. import agreement
+from .. import projects as project_service
+from ..errors import Invalid, NotFound
 from ..store import decisions, events, projects, reviewing, write
 
 PER_PAGE = 50
@@ -22,26 +23,17 @@ CHUNK = 2000
 def project_for_reviewer(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
     """Return the project if ``user`` reviews in it (a reviewer member, or an admin); else raise ``Forbidden``."""
     project = projects.get_project(db, project_id)
-    role = _member_role(db, project, user)
-    if role is None or not accounts.has_role({"role": role}, "reviewer"):
-        raise Forbidden("reviewing this project is for its reviewers")
+    project_service.require_project_role(db, project, user, "reviewer")
     return project
 
 
 def project_for_feedback(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
     """Return the project if ``user`` is a member and the project shows annotators their feedback."""
     project = projects.get_project(db, project_id)
-    if _member_role(db, project, user) is None:
-        raise Forbidden("you are not a member of this project")
+    project_service.require_project_role(db, project, user)
     if not project["settings"].get("feedback"):
         raise NotFound("this project does not show annotators feedback on their labels")
     return project
-
-
-def _member_role(db, project: dict, user: dict) -> str | None:
-    if accounts.has_role(user, "admin"):
-        return "admin"
-    return projects.find_member_role(db, project["id"], user["id"])
 
 
 def _project(db, project: Mapping | int) -> dict:
