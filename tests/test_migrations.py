@@ -177,9 +177,16 @@ READ_AS = {
 
 
 def _contents(db: sqlite_utils.Database) -> dict:
+    tables = [
+        # An FTS5 index stores the same postings in segments shaped by the order rows came in; what
+        # it finds is compared through its virtual table instead.
+        t
+        for t in db.table_names()
+        if not any(t.endswith(f"_fts_{part}") for part in ("data", "idx", "docsize", "config"))
+    ]
     return {
         table: sorted(map(repr, db.execute(READ_AS.get(table, f"select * from [{table}]")).fetchall()))
-        for table in sorted(db.table_names())
+        for table in sorted(tables)
     }
 
 
@@ -205,3 +212,6 @@ def test_a_populated_database_upgrades_from_each_earlier_version(version):
     for table, rows in ROWS.items():
         if table in new.table_names():
             assert old[table].count == len(rows), table
+    for db in (old, new):  # the search index holds every paragraph, however it was built
+        hits = db.execute("select rowid from paragraphs_fts where paragraphs_fts match 'minister'").fetchall()
+        assert sorted(hits) == [(i,) for i in range(1, 5)]

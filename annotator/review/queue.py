@@ -206,17 +206,28 @@ def refresh(db: sqlite_utils.Database, project: Mapping | int) -> dict[str, int]
 
 
 def queue(db: sqlite_utils.Database, project: Mapping, *, state: str = "open", page: int = 1,
-          per_page: int = PER_PAGE) -> dict:  # fmt: skip
-    """Return one page of the review queue in ``state`` (open, decided or unanimous), most disagreement first."""
+          per_page: int = PER_PAGE, q: str = "") -> dict:  # fmt: skip
+    """Return one page of the review queue in ``state`` (open, decided or unanimous), most disagreement first;
+    with ``q``, only paragraphs whose text has those words (``matches`` counts them)."""
     if state not in reviewing.STATES:
         raise Invalid(f"unknown queue {state!r}: choose one of {', '.join(reviewing.STATES)}", field="state")
+    q = q.strip()
     counts = reviewing.count_review_items(db, project["id"])
-    pages = max(1, math.ceil(counts[state] / per_page))
-    page = min(max(1, page), pages)
-    items = reviewing.list_review_items(
-        db, project["id"], state, limit=per_page, offset=(page - 1) * per_page
-    )
-    return {"items": items, "counts": counts, "state": state, "current": page, "pages": pages}
+    if q:
+        # A search pages by asking for one item past the page, not by counting every match.
+        page = max(1, page)
+        items = reviewing.list_review_items(
+            db, project["id"], state, limit=per_page + 1, offset=(page - 1) * per_page, q=q
+        )
+        pages = page + 1 if len(items) > per_page else page
+        items = items[:per_page]
+    else:
+        pages = max(1, math.ceil(counts[state] / per_page))
+        page = min(max(1, page), pages)
+        items = reviewing.list_review_items(
+            db, project["id"], state, limit=per_page, offset=(page - 1) * per_page
+        )
+    return {"items": items, "counts": counts, "state": state, "current": page, "pages": pages, "q": q}
 
 
 def next_to_review(db: sqlite_utils.Database, project: Mapping, *, after: int | None = None) -> int | None:

@@ -461,6 +461,48 @@ def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
     )
 
 
+# Words of any script that separates them with spaces; diacritics fold ("cafe" finds "café").
+SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+def m013_search(db: sqlite_utils.Database) -> None:
+    # Full-text search of paragraphs and article metadata (the Articles page and the review queue).
+    # sqlite-utils builds and fills the FTS5 tables; its own update triggers would fire on every update
+    # of a paragraph, and the queue's counters change a paragraph row on every lease and save, so these
+    # triggers fire only when the searched columns change.
+    db["paragraphs"].enable_fts(["text"], tokenize=SEARCH_TOKENIZER)
+    db["articles"].enable_fts(["title", "outlet", "byline", "url"], tokenize=SEARCH_TOKENIZER)
+    run_script(
+        db,
+        """
+        create trigger paragraphs_search_insert after insert on paragraphs begin
+            insert into paragraphs_fts (rowid, text) values (new.id, new.text);
+        end;
+        create trigger paragraphs_search_delete after delete on paragraphs begin
+            insert into paragraphs_fts (paragraphs_fts, rowid, text) values ('delete', old.id, old.text);
+        end;
+        create trigger paragraphs_search_update after update of text on paragraphs begin
+            insert into paragraphs_fts (paragraphs_fts, rowid, text) values ('delete', old.id, old.text);
+            insert into paragraphs_fts (rowid, text) values (new.id, new.text);
+        end;
+        create trigger articles_search_insert after insert on articles begin
+            insert into articles_fts (rowid, title, outlet, byline, url)
+                values (new.id, new.title, new.outlet, new.byline, new.url);
+        end;
+        create trigger articles_search_delete after delete on articles begin
+            insert into articles_fts (articles_fts, rowid, title, outlet, byline, url)
+                values ('delete', old.id, old.title, old.outlet, old.byline, old.url);
+        end;
+        create trigger articles_search_update after update of title, outlet, byline, url on articles begin
+            insert into articles_fts (articles_fts, rowid, title, outlet, byline, url)
+                values ('delete', old.id, old.title, old.outlet, old.byline, old.url);
+            insert into articles_fts (rowid, title, outlet, byline, url)
+                values (new.id, new.title, new.outlet, new.byline, new.url);
+        end;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -474,6 +516,7 @@ MIGRATIONS = [
     m010_assignment_counts,
     m011_annotation_export_forms,
     m012_decision_revision_lookups,
+    m013_search,
 ]
 
 
