@@ -8,7 +8,7 @@ PORT ?= 5000
 ANNOTATOR_DB ?= annotator.db
 export ANNOTATOR_DB
 
-.PHONY: run test bench lint clean-venv
+.PHONY: run test quick bench lint clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Python 3.11 or newer is needed (found: $(PYTHON)); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -36,6 +36,10 @@ test: $(VENV)/.installed-test /usr/bin/chromium
 	$(BIN)/ruff check --quiet .
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+# The fast tier while working: no browser, no slow tests.
+quick: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m 'not slow and not browser'
 
 bench: $(VENV)/.installed-test
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

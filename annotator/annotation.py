@@ -9,7 +9,7 @@ import math
 
 import sqlite_utils
 
-from . import export, queue, review, store
+from . import export, projects, queue, review, store
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
@@ -51,7 +51,6 @@ def scheme_for(project: dict) -> Scheme:
 
 
 # Every project role includes the annotator's rights, so membership is the whole check.
-check_member = queue.check_member
 
 
 def _paragraph(db, project: dict, paragraph_id: int) -> dict:
@@ -63,7 +62,7 @@ def _paragraph(db, project: dict, paragraph_id: int) -> dict:
 
 def _access(db, project: dict, user: dict, paragraph_id: int) -> tuple[dict, dict | None, dict | None]:
     """Return (paragraph, assignment, draft); raise unless the paragraph is the user's to label."""
-    check_member(db, project, user)
+    projects.require_project_role(db, project, user)
     paragraph = _paragraph(db, project, paragraph_id)
     assignment = queue.find_assignment(db, paragraph_id=paragraph_id, user_id=user["id"])
     draft = annotation_store.find_draft(db, paragraph_id, user["id"])
@@ -322,7 +321,7 @@ def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
 
 def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: int | None) -> dict | None:
     """Return the user's done or skipped paragraph before ``before`` (or their latest), or ``None``."""
-    check_member(db, project, user)
+    projects.require_project_role(db, project, user)
     if before is not None:
         held = queue.find_assignment(db, paragraph_id=before, user_id=user["id"])
         if held is None or held["state"] not in ("done", "skipped"):
@@ -331,13 +330,13 @@ def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: in
 
 
 def progress(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
-    check_member(db, project, user)
+    projects.require_project_role(db, project, user)
     return queue.progress_for(db, project=project, user=user)
 
 
 def my_work(db: sqlite_utils.Database, *, project: dict, user: dict, page: int = 1) -> list[dict]:
     """Return the user's annotations in the project, newest first, 100 a page."""
-    check_member(db, project, user)
+    projects.require_project_role(db, project, user)
     return annotation_store.list_user_annotations(
         db, project["id"], user["id"], offset=(max(page, 1) - 1) * 100
     )
@@ -351,7 +350,7 @@ def flag(
         raise Invalid(
             f"unknown flag reason {reason!r}: choose one of {', '.join(FLAG_REASONS)}", field="reason"
         )
-    check_member(db, project, user)
+    projects.require_project_role(db, project, user)
     _paragraph(db, project, paragraph_id)
     return annotation_store.insert_flag(
         db, paragraph_id=paragraph_id, user_id=user["id"], reason=reason, note=(note or "").strip()[:2000]

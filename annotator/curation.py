@@ -12,21 +12,36 @@ import sqlite_utils
 
 from . import ingest
 from .errors import Invalid, NotFound
-from .store import articles, events, projects, write
+from .store import articles, events, projects, search, write
 
 PER_PAGE = 50
 # Sentence ends and line breaks: where the split form offers to cut a unit.
 _SPLIT_AT = re.compile(r"(?<=[.!?…”\"'»)])\s+(?=\S)|\n+")
 
 
-def list_articles(db: sqlite_utils.Database, project_id: int, *, page: int = 1) -> dict:
-    """Return one page of a project's articles with the paging figures."""
+def list_articles(db: sqlite_utils.Database, project_id: int, *, page: int = 1, q: str = "") -> dict:
+    """Return one page of a project's articles with the paging figures; with ``q``, only the articles
+    whose title, outlet, byline, URL or any paragraph has those words."""
     project = projects.get_project(db, project_id)
-    total = articles.count_articles(db, project_id)
-    pages = max(1, -(-total // PER_PAGE))
-    page = min(max(1, page), pages)
-    rows = articles.list_articles(db, project_id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    return {"project": project, "articles": rows, "total": total, "page": page, "pages": pages}
+    q = q.strip()
+    if q:
+        # A search pages by asking for one row past the page, not by counting every match.
+        page = max(1, page)
+        rows, more = search.search_articles(db, project_id, q, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+        total, pages = None, page + 1 if more else page
+    else:
+        total = articles.count_articles(db, project_id)
+        pages = max(1, -(-total // PER_PAGE))
+        page = min(max(1, page), pages)
+        rows = articles.list_articles(db, project_id, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    return {
+        "project": project,
+        "articles": rows,
+        "total": total,
+        "page": page,
+        "pages": pages,
+        "q": q,
+    }
 
 
 def kinds_for(project: dict) -> list[str]:

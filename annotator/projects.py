@@ -5,7 +5,7 @@ from pathlib import Path
 import sqlite_utils
 
 from . import accounts
-from .errors import Invalid
+from .errors import Forbidden, Invalid
 from .store import events, projects, users
 
 ORDERS = ("article", "shuffle")
@@ -107,6 +107,22 @@ def member_role(db: sqlite_utils.Database, project: dict, user: dict) -> str | N
     if accounts.has_role(user, "admin"):
         return "admin"
     return projects.find_member_role(db, project["id"], user["id"])
+
+
+def require_project_role(
+    db: sqlite_utils.Database, project: dict, user: dict, role: str = "annotator"
+) -> str:
+    """Return the user's role in ``project``; raise ``Forbidden`` unless it is at least ``role``.
+
+    The one access rule of every project page, service and export: site admins hold admin in every
+    project, everyone else the role their membership gives them.
+    """
+    held = member_role(db, project, user)
+    if held is None:
+        raise Forbidden(f"you are not a member of the project {project['name']!r}")
+    if not accounts.has_role({"role": held}, role):
+        raise Forbidden(f"this is for the project's {role}s")
+    return held
 
 
 def find_project_by_name(db: sqlite_utils.Database, name: str) -> dict | None:

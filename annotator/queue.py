@@ -32,7 +32,7 @@ import weakref
 import sqlite_utils
 
 from . import projects, store
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .store import queue as q
 
 LEASE_MINUTES = 30
@@ -52,14 +52,6 @@ def _lease_minutes(project: dict, lease_minutes: int | None) -> float:
     return float(lease_minutes or project.get("settings", {}).get("lease_minutes") or LEASE_MINUTES)
 
 
-def check_member(db: sqlite_utils.Database, project: dict, user: dict) -> str:
-    """Return the user's role in ``project``; raise ``Forbidden`` unless they are an admin or a member."""
-    role = projects.member_role(db, project, user)
-    if role is None:
-        raise Forbidden(f"you are not a member of the project {project['name']!r}")
-    return role
-
-
 def _paragraph_in(db: sqlite_utils.Database, project: dict, paragraph_id: int) -> dict:
     paragraph = q.find_paragraph(db, paragraph_id)
     if paragraph is None or paragraph["project_id"] != project["id"]:
@@ -77,7 +69,7 @@ def next_paragraph(
     """
     if project.get("paused"):
         raise Paused(f"the project {project['name']!r} is paused; come back when an administrator resumes it")
-    check_member(db, project, user)
+    projects.require_project_role(db, project, user)
     return lease_next(db, project=project, user=user, lease_minutes=lease_minutes)
 
 

@@ -9,7 +9,7 @@ import sqlite_utils
 
 from . import accounts, queue, store
 from . import projects as project_service
-from .errors import Forbidden, Invalid
+from .errors import Invalid
 from .store import events, users
 from .store import progress as progress_store
 from .store import projects as project_store
@@ -22,16 +22,6 @@ MEDIAN_OVER = 500
 # Someone who saved within this many minutes counts as working now, lease or not.
 RECENT_MINUTES = 15
 CHART_DAYS = 14
-
-
-def check_access(db: sqlite_utils.Database, project: dict, user: dict, role: str) -> str:
-    """Return the user's role in the project; raise ``Forbidden`` unless it is at least ``role``."""
-    held = project_service.member_role(db, project, user)
-    if held is None:
-        raise Forbidden(f"you are not a member of the project {project['name']!r}")
-    if not accounts.has_role({"role": held}, role):
-        raise Forbidden(f"this page is for the project's {role}s")
-    return held
 
 
 def shuffle_rank(seed: int, uid: str) -> int:

@@ -24,6 +24,9 @@ from annotator.store import articles as article_store
 
 from .server_process import start_server_process
 
+# Real servers and threads under load: seconds each.
+pytestmark = pytest.mark.slow
+
 THREADS = 20
 OVERLAP = 3
 ARTICLES, PER_ARTICLE = 30, 6

@@ -161,6 +161,7 @@ def test_an_export_killed_with_sigkill_mid_write_leaves_no_final_file(tmp_path):
     assert (out / "manifest.json").exists()
 
 
+@pytest.mark.slow
 def test_memory_stays_flat_while_streaming(tmp_path):
     def rows(n):
         for i in range(n):

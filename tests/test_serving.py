@@ -12,7 +12,7 @@ from annotator import store
 
 from .server_process import start_server_process
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="--workers forks")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not hasattr(os, "fork"), reason="--workers forks")]
 
 
 def _children(pid: int) -> set[int]:

@@ -32,14 +32,14 @@ def _annotate(db, project, name, paragraph_id=None, seconds=10.0):
     return paragraph_id
 
 
-def test_check_access_uses_the_project_role(db, project):
-    assert team.check_access(db, project, _user(db, "reviewer"), "reviewer") == "reviewer"
+def test_require_project_role_uses_the_project_role(db, project):
+    assert project_service.require_project_role(db, project, _user(db, "reviewer"), "reviewer") == "reviewer"
     with pytest.raises(Forbidden):
-        team.check_access(db, project, _user(db, "annotator1"), "reviewer")
+        project_service.require_project_role(db, project, _user(db, "annotator1"), "reviewer")
     project_service.remove_member(db, project["id"], "reviewer")
     with pytest.raises(Forbidden, match="not a member"):
-        team.check_access(db, project, _user(db, "reviewer"), "reviewer")
-    assert team.check_access(db, project, _user(db, "admin"), "admin") == "admin"
+        project_service.require_project_role(db, project, _user(db, "reviewer"), "reviewer")
+    assert project_service.require_project_role(db, project, _user(db, "admin"), "admin") == "admin"
 
 
 def test_lowering_overlap_fills_paragraphs_and_raising_reopens_them(db, project):

@@ -1,17 +1,8 @@
 """The ``annotator`` command line: a click group whose commands live in modules by concept."""
 
-import sys
+import click
 
-# sqlite-utils imports pandas and numpy whenever they are installed (the test extras put them in
-# the same venv), only to map their column types. The server never hands it either, and the two
-# cost about 80 MB in every process, so the long-running commands keep them out.
-if sys.argv[1:2] in (["serve"], ["demo"], ["export"], ["import"], ["agreement"]):
-    for _name in ("pandas", "numpy"):
-        sys.modules.setdefault(_name, None)
-
-import click  # noqa: E402
-
-from .. import __version__  # noqa: E402
+from .. import __version__
 from . import accounts, agreement, articles, database, datasets, projects, team, tokens
 
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import sqlite_utils
 
-from .. import accounts, agreement
-from ..errors import Forbidden, Invalid, NotFound
+from .. import agreement
+from .. import projects as project_service
+from ..errors import Invalid, NotFound
 from ..store import decisions, events, projects, reviewing, write
 
 PER_PAGE = 50
@@ -22,26 +23,17 @@ CHUNK = 2000
 def project_for_reviewer(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
     """Return the project if ``user`` reviews in it (a reviewer member, or an admin); else raise ``Forbidden``."""
     project = projects.get_project(db, project_id)
-    role = _member_role(db, project, user)
-    if role is None or not accounts.has_role({"role": role}, "reviewer"):
-        raise Forbidden("reviewing this project is for its reviewers")
+    project_service.require_project_role(db, project, user, "reviewer")
     return project
 
 
 def project_for_feedback(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
     """Return the project if ``user`` is a member and the project shows annotators their feedback."""
     project = projects.get_project(db, project_id)
-    if _member_role(db, project, user) is None:
-        raise Forbidden("you are not a member of this project")
+    project_service.require_project_role(db, project, user)
     if not project["settings"].get("feedback"):
         raise NotFound("this project does not show annotators feedback on their labels")
     return project
-
-
-def _member_role(db, project: dict, user: dict) -> str | None:
-    if accounts.has_role(user, "admin"):
-        return "admin"
-    return projects.find_member_role(db, project["id"], user["id"])
 
 
 def _project(db, project: Mapping | int) -> dict:
@@ -214,17 +206,28 @@ def refresh(db: sqlite_utils.Database, project: Mapping | int) -> dict[str, int]
 
 
 def queue(db: sqlite_utils.Database, project: Mapping, *, state: str = "open", page: int = 1,
-          per_page: int = PER_PAGE) -> dict:  # fmt: skip
-    """Return one page of the review queue in ``state`` (open, decided or unanimous), most disagreement first."""
+          per_page: int = PER_PAGE, q: str = "") -> dict:  # fmt: skip
+    """Return one page of the review queue in ``state`` (open, decided or unanimous), most disagreement first;
+    with ``q``, only paragraphs whose text has those words (``matches`` counts them)."""
     if state not in reviewing.STATES:
         raise Invalid(f"unknown queue {state!r}: choose one of {', '.join(reviewing.STATES)}", field="state")
+    q = q.strip()
     counts = reviewing.count_review_items(db, project["id"])
-    pages = max(1, math.ceil(counts[state] / per_page))
-    page = min(max(1, page), pages)
-    items = reviewing.list_review_items(
-        db, project["id"], state, limit=per_page, offset=(page - 1) * per_page
-    )
-    return {"items": items, "counts": counts, "state": state, "current": page, "pages": pages}
+    if q:
+        # A search pages by asking for one item past the page, not by counting every match.
+        page = max(1, page)
+        items = reviewing.list_review_items(
+            db, project["id"], state, limit=per_page + 1, offset=(page - 1) * per_page, q=q
+        )
+        pages = page + 1 if len(items) > per_page else page
+        items = items[:per_page]
+    else:
+        pages = max(1, math.ceil(counts[state] / per_page))
+        page = min(max(1, page), pages)
+        items = reviewing.list_review_items(
+            db, project["id"], state, limit=per_page, offset=(page - 1) * per_page
+        )
+    return {"items": items, "counts": counts, "state": state, "current": page, "pages": pages, "q": q}
 
 
 def next_to_review(db: sqlite_utils.Database, project: Mapping, *, after: int | None = None) -> int | None:

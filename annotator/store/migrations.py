@@ -461,7 +461,49 @@ def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
     )
 
 
-def m013_api_tokens(db: sqlite_utils.Database) -> None:
+# Words of any script that separates them with spaces; diacritics fold ("cafe" finds "café").
+SEARCH_TOKENIZER = "unicode61 remove_diacritics 2"
+
+
+def m013_search(db: sqlite_utils.Database) -> None:
+    # Full-text search of paragraphs and article metadata (the Articles page and the review queue).
+    # sqlite-utils builds and fills the FTS5 tables; its own update triggers would fire on every update
+    # of a paragraph, and the queue's counters change a paragraph row on every lease and save, so these
+    # triggers fire only when the searched columns change.
+    db["paragraphs"].enable_fts(["text"], tokenize=SEARCH_TOKENIZER)
+    db["articles"].enable_fts(["title", "outlet", "byline", "url"], tokenize=SEARCH_TOKENIZER)
+    run_script(
+        db,
+        """
+        create trigger paragraphs_search_insert after insert on paragraphs begin
+            insert into paragraphs_fts (rowid, text) values (new.id, new.text);
+        end;
+        create trigger paragraphs_search_delete after delete on paragraphs begin
+            insert into paragraphs_fts (paragraphs_fts, rowid, text) values ('delete', old.id, old.text);
+        end;
+        create trigger paragraphs_search_update after update of text on paragraphs begin
+            insert into paragraphs_fts (paragraphs_fts, rowid, text) values ('delete', old.id, old.text);
+            insert into paragraphs_fts (rowid, text) values (new.id, new.text);
+        end;
+        create trigger articles_search_insert after insert on articles begin
+            insert into articles_fts (rowid, title, outlet, byline, url)
+                values (new.id, new.title, new.outlet, new.byline, new.url);
+        end;
+        create trigger articles_search_delete after delete on articles begin
+            insert into articles_fts (articles_fts, rowid, title, outlet, byline, url)
+                values ('delete', old.id, old.title, old.outlet, old.byline, old.url);
+        end;
+        create trigger articles_search_update after update of title, outlet, byline, url on articles begin
+            insert into articles_fts (articles_fts, rowid, title, outlet, byline, url)
+                values ('delete', old.id, old.title, old.outlet, old.byline, old.url);
+            insert into articles_fts (rowid, title, outlet, byline, url)
+                values (new.id, new.title, new.outlet, new.byline, new.url);
+        end;
+        """,
+    )
+
+
+def m014_api_tokens(db: sqlite_utils.Database) -> None:
     # Only a token's sha256 is kept: a copy of the database gives no one a working token.
     run_script(
         db,
@@ -478,7 +520,7 @@ def m013_api_tokens(db: sqlite_utils.Database) -> None:
         );
         create unique index api_tokens_user_name on api_tokens (user_id, name) where revoked_at is null;
 
-        -- Incremental sync: one row per change to an annotation or a gold decision, in commit order
+        -- Incremental sync: one row per change of an annotation or a gold decision, in commit order
         -- (writers are serialised, so a later commit always gets a larger seq). The API's cursor is a seq.
         create table sync_log (
             seq integer primary key autoincrement,
@@ -489,20 +531,35 @@ def m013_api_tokens(db: sqlite_utils.Database) -> None:
         );
         create index sync_log_project on sync_log (project_id, stream, seq);
         create index sync_log_key on sync_log (stream, paragraph_id, user_id, seq);
-        create trigger sync_annotation_saved after insert on annotation_revisions begin
+        create trigger sync_annotation_added after insert on annotations begin
             insert into sync_log (project_id, stream, paragraph_id, user_id)
-            select p.project_id, 'annotations', n.paragraph_id, n.user_id
-            from annotations n join paragraphs p on p.id = n.paragraph_id where n.id = new.annotation_id;
+            select p.project_id, 'annotations', new.paragraph_id, new.user_id
+            from paragraphs p where p.id = new.paragraph_id;
+        end;
+        create trigger sync_annotation_changed after update of labels, version, seconds on annotations
+        when new.labels is not old.labels or new.version is not old.version or new.seconds is not old.seconds
+        begin
+            insert into sync_log (project_id, stream, paragraph_id, user_id)
+            select p.project_id, 'annotations', new.paragraph_id, new.user_id
+            from paragraphs p where p.id = new.paragraph_id;
         end;
         create trigger sync_annotation_deleted after delete on annotations begin
             insert into sync_log (project_id, stream, paragraph_id, user_id)
             select p.project_id, 'annotations', old.paragraph_id, old.user_id
             from paragraphs p where p.id = old.paragraph_id;
         end;
-        create trigger sync_decision_saved after insert on decision_revisions begin
+        create trigger sync_decision_added after insert on decisions begin
             insert into sync_log (project_id, stream, paragraph_id)
-            select p.project_id, 'gold', d.paragraph_id
-            from decisions d join paragraphs p on p.id = d.paragraph_id where d.id = new.decision_id;
+            select p.project_id, 'gold', new.paragraph_id from paragraphs p where p.id = new.paragraph_id;
+        end;
+        -- Any change of what a gold record holds: labels, provenance, the paragraph's agreement.
+        create trigger sync_decision_changed after update on decisions
+        when new.labels is not old.labels or new.source is not old.source or new.reviewer_id is not old.reviewer_id
+            or new.annotators is not old.annotators or new.note is not old.note or new.agreement is not old.agreement
+            or new.version is not old.version
+        begin
+            insert into sync_log (project_id, stream, paragraph_id)
+            select p.project_id, 'gold', new.paragraph_id from paragraphs p where p.id = new.paragraph_id;
         end;
         create trigger sync_decision_deleted after delete on decisions begin
             insert into sync_log (project_id, stream, paragraph_id)
@@ -532,7 +589,8 @@ MIGRATIONS = [
     m010_assignment_counts,
     m011_annotation_export_forms,
     m012_decision_revision_lookups,
-    m013_api_tokens,
+    m013_search,
+    m014_api_tokens,
 ]
 
 

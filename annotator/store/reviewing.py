@@ -6,6 +6,7 @@ from collections.abc import Iterator
 import sqlite_utils
 
 from ..errors import NotFound
+from . import search
 from .connection import now, query
 
 STATES = ("open", "decided", "unanimous")
@@ -135,16 +136,24 @@ def count_review_items(db: sqlite_utils.Database, project_id: int) -> dict[str, 
 
 
 def list_review_items(
-    db: sqlite_utils.Database, project_id: int, state: str, *, limit: int = 50, offset: int = 0
+    db: sqlite_utils.Database,
+    project_id: int,
+    state: str,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    q: str | None = None,
 ) -> list[dict]:
-    """Return one page of the project's review items in ``state``, most disagreement first."""
+    """Return one page of the project's review items in ``state`` (with text matching ``q``, when given),
+    most disagreement first."""
     # The page's ids come from the covering index alone; only those 50 rows are joined, however deep the page.
+    matching = f"and {search.matching_review_items(db, q)}" if q else ""
     return list(
         query(
             db,
-            """with page as (
+            f"""with page as (
                 select paragraph_id, state, n_annotations, disagreement, stale, updated_at from review_items
-                where project_id = :project and state = :state
+                where project_id = :project and state = :state {matching}
                 order by disagreement desc, paragraph_id limit :limit offset :offset
             )
             select r.paragraph_id, r.state, r.n_annotations, r.disagreement, r.stale, r.updated_at,
@@ -157,7 +166,13 @@ def list_review_items(
             left join decisions d on d.paragraph_id = r.paragraph_id
             left join users u on u.id = d.reviewer_id
             order by r.disagreement desc, r.paragraph_id""",
-            {"project": project_id, "state": state, "limit": limit, "offset": offset},
+            {
+                "project": project_id,
+                "state": state,
+                "limit": limit,
+                "offset": offset,
+                "q": search.fts_query(db, q) if q else None,
+            },
         )
     )
 

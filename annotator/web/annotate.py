@@ -22,7 +22,7 @@ from flask import Blueprint, g, get_template_attribute, jsonify, make_response, 
 from markupsafe import Markup
 
 from .. import annotation, projects
-from ..errors import Conflict, Forbidden, Invalid
+from ..errors import Conflict, Invalid
 from .access import role_required
 from .db import get_db
 from .htmx import render, wants_fragment
@@ -282,7 +282,7 @@ def history(project_id):
 @role_required("annotator")
 def guidelines(project_id):
     project = _project(project_id)
-    annotation.check_member(get_db(), project, g.user)
+    projects.require_project_role(get_db(), project, g.user)
     scheme = annotation.scheme_for(project)
     return render("annotate/guidelines.html", project=project, scheme=scheme, example=scheme.worked_example())
 
@@ -303,7 +303,6 @@ def flags(project_id):
 @role_required("admin")
 def resolve_flag(project_id, flag_id):
     project = _project(project_id)
-    if projects.member_role(get_db(), project, g.user) != "admin":
-        raise Forbidden("flags are for admins")
+    projects.require_project_role(get_db(), project, g.user, "admin")
     annotation.resolve_flag(get_db(), project=project, flag_id=flag_id)
     return redirect(url_for("annotate.flags", project_id=project_id), 303)

@@ -3,7 +3,7 @@
 from flask import Blueprint, Response, g, request
 
 from .. import datasets, export, projects
-from ..errors import Forbidden, Invalid
+from ..errors import Invalid
 from .access import role_required
 from .db import get_db, streaming_db
 from .htmx import render
@@ -14,8 +14,7 @@ bp = Blueprint("datasets", __name__)
 def _project(project_id: int) -> dict:
     db = get_db()
     project = projects.get_project(db, project_id)
-    if projects.member_role(db, project, g.user) != "admin":
-        raise Forbidden("exports are for this project's admins")
+    projects.require_project_role(db, project, g.user, "admin")
     return project
 
 

@@ -86,7 +86,9 @@ def do_upload(project_id):
 @bp.get("/projects/<int:project_id>/articles")
 @role_required("admin")
 def articles(project_id):
-    listing = curation.list_articles(get_db(), project_id, page=request.args.get("page", 1, type=int))
+    listing = curation.list_articles(
+        get_db(), project_id, page=request.args.get("page", 1, type=int), q=request.args.get("q", "")
+    )
     return render("imports/articles.html", project=listing["project"], listing=listing)
 
 

@@ -49,7 +49,9 @@ def _page_number() -> int:
 def queue(project_id):
     db = get_db()
     project = review.project_for_reviewer(db, project_id, g.user)
-    data = review.queue(db, project, state=request.args.get("state", "open"), page=_page_number())
+    data = review.queue(
+        db, project, state=request.args.get("state", "open"), page=_page_number(), q=request.args.get("q", "")
+    )
     return render("review/queue.html", "review/_queue.html", project=project, confirm=ConfirmForm(), **data)
 
 
@@ -58,7 +60,7 @@ def queue(project_id):
 def unanimous(project_id):
     db = get_db()
     project = review.project_for_reviewer(db, project_id, g.user)
-    data = review.queue(db, project, state="unanimous", page=_page_number())
+    data = review.queue(db, project, state="unanimous", page=_page_number(), q=request.args.get("q", ""))
     return render("review/queue.html", "review/_queue.html", project=project, confirm=ConfirmForm(), **data)
 
 

@@ -74,7 +74,7 @@ class MemberForm(FlaskForm):
 def _project(project_id: int, role: str) -> dict:
     db = get_db()
     project = project_service.get_project(db, project_id)
-    team.check_access(db, project, g.user, role)
+    project_service.require_project_role(db, project, g.user, role)
     return project
 
 

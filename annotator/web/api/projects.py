@@ -44,7 +44,7 @@ def project_for(project_id: int, role: str) -> dict:
     """The project, when the token's user holds ``role`` in it (admins hold every project)."""
     db = get_db()
     project = project_service.get_project(db, project_id)
-    team.check_access(db, project, g.user, role)
+    project_service.require_project_role(db, project, g.user, role)
     return project
 
 
