@@ -7,8 +7,10 @@ file. An interrupted import keeps the batches stored before it; importing again 
 (articles already in are duplicates). In the report an article's ``line`` is its record number.
 """
 
+import shutil
+import tempfile
 from collections import Counter, deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -107,4 +109,39 @@ def import_warc(
             "skipped_total": sum(counts.values()),
         }
     )
+    return report
+
+
+def import_uploads(
+    db: sqlite_utils.Database,
+    project: dict,
+    uploads: Iterable[tuple[str, object]],
+    *,
+    format: str = "auto",
+    max_bytes: int = importing.MAX_BYTES,
+    user_id=None,
+) -> importing.ImportReport:
+    """Import uploaded files as ``importing.import_uploads`` does, WARC archives (by name) included.
+
+    An archive is spooled to a temporary file and read as a stream, as from the command line.
+    """
+    report = importing.ImportReport()
+    for name, stream in uploads:
+        if not is_warc(name):
+            importing.import_uploads(
+                db,
+                project,
+                [(name, stream)],
+                format=format,
+                max_bytes=max_bytes,
+                user_id=user_id,
+                report=report,
+            )
+            continue
+        with tempfile.NamedTemporaryFile(suffix=".warc.gz") as spool:
+            shutil.copyfileobj(stream, spool, 1 << 20)
+            spool.flush()
+            import_warc(
+                db, project, spool.name, name=name, max_bytes=max_bytes, user_id=user_id, report=report
+            )
     return report

@@ -471,9 +471,10 @@ def import_uploads(
     format: str = "auto",
     max_bytes: int = MAX_BYTES,
     user_id=None,
+    report: ImportReport | None = None,
 ) -> ImportReport:
     """Import uploaded files, given as ``(file name, binary stream)``, one transaction each."""
-    report = ImportReport()
+    report = report if report is not None else ImportReport()
     for name, stream in uploads:
         name = name or "upload"
         data = stream.read(max_bytes + 1)

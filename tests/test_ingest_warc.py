@@ -88,3 +88,36 @@ def test_a_broken_archive_fails_alone(runner, project, tmp_path):
     assert result.exit_code == 1
     assert "1 added" in result.output
     assert "failed: " in result.output and "bad.warc.gz" in result.output
+
+
+def test_the_api_imports_an_archive_with_the_clis_report(runner, app, db, db_path, tmp_path):
+    import io
+
+    from annotator import projects as project_service
+
+    from .api_helpers import bearer, make_token
+
+    build_warc(tmp_path / "crawl.warc.gz", sample_pages(2))
+    for name in ("by-cli", "by-api"):
+        project_service.create_project(db, name)
+    cli_report = json.loads(
+        runner.invoke(
+            cli, ["import", str(tmp_path / "crawl.warc.gz"), "--project", "by-cli", "--json"]
+        ).stdout
+    )
+    project_id = project_service.get_project_by_name(db, "by-api")["id"]
+    response = app.test_client().post(
+        f"/api/v1/projects/{project_id}/articles",
+        data={
+            "files": [
+                (io.BytesIO((tmp_path / "crawl.warc.gz").read_bytes()), str(tmp_path / "crawl.warc.gz"))
+            ]
+        },
+        headers=bearer(make_token(db_path, "admin")),
+        content_type="multipart/form-data",
+    )
+    api_report = response.json
+    assert api_report.pop("summary").endswith("6 WARC records not articles")
+    for item in api_report["added"] + cli_report["added"]:
+        item.pop("article_id")
+    assert api_report == cli_report and len(api_report["added"]) == 2

@@ -2,7 +2,7 @@
 
 from flask import current_app, g, jsonify, request
 
-from ... import curation, importing
+from ... import crawls, curation
 from ...errors import Invalid, NotFound
 from ...ingest import FORMATS
 from ..db import get_db
@@ -53,7 +53,7 @@ UNIT = {
     bp,
     "POST",
     "/projects/<int:project_id>/articles",
-    summary="Import files of articles (JSONL, HTML or text); one transaction per file",
+    summary="Import files of articles (JSONL, HTML, text, or WARC archives); one transaction per file",
     role="admin",
     body={
         "multipart/form-data": {
@@ -67,8 +67,8 @@ UNIT = {
     },
     response={"application/json": IMPORT_REPORT},
     description="The report is the one `annotator import --json` prints: per article added, duplicates "
-    "and changed versions; per file failed (with the line) and skipped. A file with any bad article "
-    "imports nothing.",
+    "and changed versions; per file failed (with the line) and skipped; per WARC archive its articles "
+    "and the records passed over. A file with any bad article imports nothing.",
 )
 def import_articles(project_id):
     project = project_for(project_id, "admin")
@@ -78,7 +78,7 @@ def import_articles(project_id):
     files = [f for f in request.files.getlist("files") if f]
     if not files:
         raise Invalid("send one or more files as multipart form fields named 'files'", field="files")
-    report = importing.import_uploads(
+    report = crawls.import_uploads(
         get_db(),
         project,
         [(f.filename, f.stream) for f in files],
