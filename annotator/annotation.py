@@ -47,7 +47,7 @@ class LabelsInvalid(Invalid):
 
 def scheme_for(project: dict) -> Scheme:
     """Return the project's label scheme with its extended fields on."""
-    return load_scheme(project["scheme"], extended=project.get("settings", {}).get("extended") or [])
+    return load_scheme(project["scheme"], extended=project["settings"].extended)
 
 
 # Every project role includes the annotator's rights, so membership is the whole check.
@@ -133,7 +133,7 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
 
 def _stance_targets(db, project: dict, user: dict, article_id: int) -> list[str]:
     """The article-level list of stance targets: the project's, then those the user named in this article."""
-    targets = list(project.get("settings", {}).get("stance_targets") or [])
+    targets = list(project["settings"].stance_targets)
     for target in annotation_store.list_stance_targets(db, article_id, user["id"]):
         if target not in targets:
             targets.append(target)

@@ -46,7 +46,7 @@ def list_articles(db: sqlite_utils.Database, project_id: int, *, page: int = 1, 
 
 def kinds_for(project: dict) -> list[str]:
     """Return the unit kinds an admin may choose: ingest's kinds, then any the project adds."""
-    extra = [kind for kind in project["settings"].get("kinds") or [] if kind not in ingest.KINDS]
+    extra = [kind for kind in project["settings"].kinds if kind not in ingest.KINDS]
     return [*ingest.KINDS, *extra]
 
 
@@ -98,7 +98,7 @@ def split_points(text: str) -> list[dict]:
 
 def _queued(db, article_id: int, kind: str) -> bool:
     project = projects.get_project(db, articles.get_article(db, article_id)["project_id"])
-    return kind in (project["settings"].get("kinds") or [])
+    return kind in project["settings"].kinds
 
 
 def _log(db, article_id: int, action: str, actor_id, **detail) -> None:

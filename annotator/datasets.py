@@ -18,7 +18,7 @@ DOWNLOAD_RATIOS = (80, 10, 10)  # a download's splits are the CLI's default ones
 
 
 def _scheme_for(project: dict):
-    return load_scheme(project["scheme"], extended=project["settings"].get("extended") or None)
+    return load_scheme(project["scheme"], extended=project["settings"].extended or None)
 
 
 def _rows(db, project: dict, view: str, *, only: str, min_annotators: int) -> Iterator[dict]:

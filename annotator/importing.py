@@ -86,9 +86,9 @@ def _sha256(text: str) -> str:
 
 def _rank(project: dict, uid: str, db: sqlite_utils.Database, counter: dict | None) -> int:
     settings = project["settings"]
-    if settings.get("order") == "shuffle":
+    if settings.order == "shuffle":
         # A hash of seed and id: stable as articles are added, and a new seed reshuffles.
-        digest = hashlib.sha256(f"{settings.get('seed', 0)}:{uid}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{settings.seed}:{uid}".encode()).hexdigest()
         return int(digest[:10], 16)
     if counter is None:
         return articles.next_article_rank(db, project["id"])
@@ -146,7 +146,7 @@ def store_document(
                 "reason": f"{url} was imported before with different text (article {known[0]['uid']}); not imported",
             }
     uid = article_uid(meta.get("outlet"), text_sha)
-    kinds = set(project["settings"].get("kinds") or [])
+    kinds = set(project["settings"].kinds)
     paragraphs, offset = [], 0
     for position, unit in enumerate(units):
         paragraphs.append(

@@ -6,19 +6,8 @@ import sqlite_utils
 
 from . import accounts
 from .errors import Forbidden, Invalid
+from .project_settings import DEFAULT_KINDS, ORDERS, Settings
 from .store import events, projects, users
-
-ORDERS = ("article", "shuffle")
-DEFAULT_KINDS = ["headline", "standfirst", "caption", "body"]
-DEFAULT_SETTINGS = {
-    "kinds": DEFAULT_KINDS,
-    "order": "article",
-    "seed": 0,
-    "lease_minutes": 30,
-    "extended": [],
-    "auto_gold_unanimous": True,
-    "feedback": False,
-}
 
 
 def create_project(
@@ -47,13 +36,12 @@ def create_project(
         loaded = load_scheme(scheme, extended=extended)
     except (FileNotFoundError, ValueError, KeyError) as e:
         raise Invalid(f"cannot load scheme {scheme!r}: {e}", field="scheme") from e
-    settings = {
-        **DEFAULT_SETTINGS,
-        "kinds": list(kinds or DEFAULT_KINDS),
-        "order": order,
-        "seed": seed,
-        "extended": extended if isinstance(extended, str) else list(extended or []),
-    }
+    settings = Settings(
+        kinds=list(kinds or DEFAULT_KINDS),
+        order=order,
+        seed=seed,
+        extended=extended if isinstance(extended, str) else list(extended or []),
+    )
     # A scheme file is remembered by its absolute path, so the project can load it again later.
     is_file = "/" in scheme or scheme.endswith(".toml")
     stored = str(Path(scheme).resolve()) if is_file else loaded.name

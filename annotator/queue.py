@@ -35,7 +35,6 @@ from . import projects, store
 from .errors import Conflict, Invalid, NotFound
 from .store import queue as q
 
-LEASE_MINUTES = 30
 SKIP_REASONS = ("unclear", "not_news", "extraction_error")
 # ``progress_for`` counts the work left for a user up to this many paragraphs, to bound its cost.
 REMAINING_CAP = 200
@@ -49,7 +48,7 @@ class Paused(Conflict):
 
 
 def _lease_minutes(project: dict, lease_minutes: int | None) -> float:
-    return float(lease_minutes or project.get("settings", {}).get("lease_minutes") or LEASE_MINUTES)
+    return float(lease_minutes or project["settings"].lease_minutes)
 
 
 def _paragraph_in(db: sqlite_utils.Database, project: dict, paragraph_id: int) -> dict:

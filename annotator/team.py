@@ -10,6 +10,7 @@ import sqlite_utils
 from . import accounts, queue, store
 from . import projects as project_service
 from .errors import Invalid
+from .project_settings import ORDERS, Settings
 from .store import events, users
 from .store import progress as progress_store
 from .store import projects as project_store
@@ -66,7 +67,8 @@ def update_settings(
     unknown = set(changes) - allowed
     if unknown:
         raise Invalid(f"unknown settings: {', '.join(sorted(unknown))}")
-    settings = dict(project["settings"])
+    before = project["settings"]
+    settings = {}
     if "overlap" in changes:
         overlap = changes["overlap"]
         if not isinstance(overlap, int) or not 1 <= overlap <= 20:
@@ -74,8 +76,8 @@ def update_settings(
     if "kinds" in changes:
         settings["kinds"] = _clean_kinds(changes["kinds"])
     if "order" in changes:
-        if changes["order"] not in project_service.ORDERS:
-            raise Invalid(f"order must be one of {', '.join(project_service.ORDERS)}", field="order")
+        if changes["order"] not in ORDERS:
+            raise Invalid(f"order must be one of {', '.join(ORDERS)}", field="order")
         settings["order"] = changes["order"]
     if "seed" in changes:
         if not isinstance(changes["seed"], int):
@@ -89,29 +91,29 @@ def update_settings(
     for flag in ("auto_gold_unanimous", "feedback"):
         if flag in changes:
             settings[flag] = bool(changes[flag])
-    before = project["settings"]
+    after = before.replace(**settings)
     with store.write(db):
         if "overlap" in changes and changes["overlap"] != project["overlap"]:
             queue_store.set_overlap(db, project["id"], changes["overlap"])
-        if settings.get("kinds") != before.get("kinds"):
-            queue_store.set_queued_kinds(db, project["id"], settings["kinds"])
-        if (settings.get("order"), settings.get("seed")) != (before.get("order"), before.get("seed")):
-            _rerank(db, project["id"], settings)
-        update = {"settings": settings}
+        if after.kinds != before.kinds:
+            queue_store.set_queued_kinds(db, project["id"], after.kinds)
+        if (after.order, after.seed) != (before.order, before.seed):
+            _rerank(db, project["id"], after)
+        update = {"settings": after}
         if "paused" in changes:
             update["paused"] = 1 if changes["paused"] else 0
         updated = project_store.update_project(db, project["id"], **update)
     changed = {key: value for key, value in changes.items() if key != "kinds"}
     if "kinds" in changes:
-        changed["kinds"] = settings["kinds"]
+        changed["kinds"] = after.kinds
     events.log_event(db, "project.settings", user_id=actor_id, project_id=project["id"], **changed)
     return updated
 
 
-def _rerank(db: sqlite_utils.Database, project_id: int, settings: dict) -> None:
+def _rerank(db: sqlite_utils.Database, project_id: int, settings: Settings) -> None:
     articles = queue_store.list_article_uids(db, project_id)
-    if settings.get("order") == "shuffle":
-        ranks = [(article_id, shuffle_rank(settings.get("seed", 0), uid)) for article_id, uid in articles]
+    if settings.order == "shuffle":
+        ranks = [(article_id, shuffle_rank(settings.seed, uid)) for article_id, uid in articles]
     else:
         ranks = [(article_id, rank) for rank, (article_id, _) in enumerate(sorted(articles))]
     queue_store.set_article_ranks(db, ranks, stride=RANK_STRIDE)

@@ -11,7 +11,7 @@ PLANTED = Path(__file__).resolve().parent / "data" / "planted"
 
 # The floors of the house, bottom up. Each unit (a top-level module or package of ``annotator``)
 # may import the units named here and nothing above them; a new module must be given a floor.
-PURE = {"errors", "ingest", "scheme", "agreement", "export", "suggest"}
+PURE = {"errors", "ingest", "scheme", "agreement", "export", "suggest", "project_settings"}
 SERVICES = {
     "accounts",
     "annotation",
@@ -35,7 +35,8 @@ LAYERS: dict[str, set[str]] = {
     "agreement": {"scheme", "errors"},
     "export": {"scheme", "agreement", "errors"},
     "suggest": {"ingest", "scheme", "errors"},
-    "store": {"errors"},
+    "project_settings": set(),
+    "store": {"errors", "project_settings"},
     **{name: PURE | SERVICES | {"store", "config"} for name in SERVICES},
     "serving": set(),
     "web": PURE | SERVICES | {"config", "store"},

@@ -8,6 +8,7 @@ import pytest
 from annotator import projects as project_service
 from annotator import queue, store, team
 from annotator.errors import Forbidden, Invalid
+from annotator.project_settings import Settings
 from annotator.store import users
 from tests.test_queue import add_articles
 
@@ -76,7 +77,7 @@ def test_shuffle_reranks_articles_like_the_importer(db, project):
     rows = db.execute("select id, uid, rank from articles order by id").fetchall()
     importing = importlib.import_module("annotator.importing")
     for _, uid, rank in rows:
-        assert rank == importing._rank({"settings": {"order": "shuffle", "seed": 7}}, uid, db, None)
+        assert rank == importing._rank({"settings": Settings(order="shuffle", seed=7)}, uid, db, None)
     first = queue.next_paragraph(db, project=project, user=_user(db, "annotator1"))
     best = min(rows, key=lambda r: r[2])
     assert first["article_id"] == best[0]

@@ -124,7 +124,7 @@ def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[st
 
 
 def _scheme(project: Mapping):
-    return load_scheme(project["scheme"], extended=project["settings"].get("extended") or [])
+    return load_scheme(project["scheme"], extended=project["settings"].extended)
 
 
 def review_item(

@@ -31,7 +31,7 @@ def project_for_feedback(db: sqlite_utils.Database, project_id: int, user: dict)
     """Return the project if ``user`` is a member and the project shows annotators their feedback."""
     project = projects.get_project(db, project_id)
     project_service.require_project_role(db, project, user)
-    if not project["settings"].get("feedback"):
+    if not project["settings"].feedback:
         raise NotFound("this project does not show annotators feedback on their labels")
     return project
 
@@ -44,7 +44,7 @@ def _project(db, project: Mapping | int) -> dict:
 
 
 def _auto_gold(project: Mapping, n: int) -> bool:
-    return bool(project["settings"].get("auto_gold_unanimous", True)) and n >= max(2, int(project["overlap"]))
+    return project["settings"].auto_gold_unanimous and n >= max(2, int(project["overlap"]))
 
 
 def _figures(n: int, disagreement: float) -> dict:

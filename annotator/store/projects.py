@@ -5,11 +5,12 @@ import json
 import sqlite_utils
 
 from ..errors import Conflict, NotFound
+from ..project_settings import Settings
 from .connection import now, query, write
 
 
 def _project(row: dict) -> dict:
-    return {**row, "settings": json.loads(row["settings"])}
+    return {**row, "settings": Settings.from_mapping(json.loads(row["settings"]))}
 
 
 def find_project_by_name(db: sqlite_utils.Database, name: str) -> dict | None:
@@ -51,7 +52,14 @@ def insert_project(
         cursor = db.execute(
             """insert into projects (name, scheme, scheme_version, overlap, paused, settings, created_at)
             values (?, ?, ?, ?, 0, ?, ?)""",
-            [name, scheme, scheme_version, overlap, json.dumps(settings), now()],
+            [
+                name,
+                scheme,
+                scheme_version,
+                overlap,
+                json.dumps(Settings.from_mapping(settings).to_dict()),
+                now(),
+            ],
         )
     return get_project(db, cursor.lastrowid)
 
@@ -60,7 +68,7 @@ def update_project(db: sqlite_utils.Database, project_id: int, **changes) -> dic
     allowed = {"overlap", "paused", "settings", "name"}
     assert set(changes) <= allowed, set(changes) - allowed
     if "settings" in changes:
-        changes["settings"] = json.dumps(changes["settings"])
+        changes["settings"] = json.dumps(Settings.from_mapping(changes["settings"]).to_dict())
     with write(db):
         get_project(db, project_id)
         assignments = ", ".join(f"{key} = :{key}" for key in changes)

@@ -125,12 +125,12 @@ def _settings_form(project: dict) -> SettingsForm:
     return SettingsForm(
         formdata=None,
         overlap=project["overlap"],
-        kinds=s.get("kinds") or [],
-        order=s.get("order", "article"),
-        seed=s.get("seed", 0),
-        lease_minutes=s.get("lease_minutes", 30),
-        auto_gold_unanimous=s.get("auto_gold_unanimous", True),
-        feedback=s.get("feedback", False),
+        kinds=s.kinds,
+        order=s.order,
+        seed=s.seed,
+        lease_minutes=s.lease_minutes,
+        auto_gold_unanimous=s.auto_gold_unanimous,
+        feedback=s.feedback,
         paused=bool(project["paused"]),
     )
 
