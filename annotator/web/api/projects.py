@@ -36,7 +36,8 @@ NEW_PROJECT = {
 
 def project_json(project: dict) -> dict:
     return {key: project.get(key) for key in PROJECT_SCHEMA["properties"]} | {
-        "paused": bool(project.get("paused"))
+        "paused": bool(project.get("paused")),
+        "settings": dict(project.get("settings") or {}),
     }
 
 
