@@ -3,7 +3,7 @@
 Uses the databases of ``bench_export_sqlite.py`` (built once, cached in bench/out/: paragraphs x 3
 annotators, every annotation saved through the app's store) and runs the real CLI export of the
 ``all`` view twice per size, JSONL then Parquet, each in its own process: records/s over the whole
-command, the export process's peak resident memory (``ru_maxrss``) and the process tree's (sampled).
+command, CPU seconds, the export process's peak resident memory (``ru_maxrss``) and the process tree's (sampled).
 Agreement counts are warm (cached), as after any earlier export, so both formats do the same work
 around the records. Memory should stay flat as the size grows tenfold: Parquet holds one row group
 per split.
@@ -23,11 +23,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_export_sqlite as base  # noqa: E402  (the databases, the launcher, the memory sampling)
 
+# The shared launcher, also handing back the export's CPU seconds: on a loaded machine they compare
+# the formats' work more steadily than wall-clock time does.
+LAUNCHER = base.LAUNCHER.replace(
+    '"maxrss_kb": usage.ru_maxrss}', '"maxrss_kb": usage.ru_maxrss, "cpu_s": usage.ru_utime + usage.ru_stime}'
+)
+assert LAUNCHER != base.LAUNCHER
+
 
 def run(db: Path, out: Path, fmt: str, launcher_rss: int) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     usage_file = out.with_suffix(".usage.json")
-    command = [sys.executable, "-c", base.LAUNCHER, str(usage_file), str(base.BIN), "export", "--db", str(db)]
+    command = [sys.executable, "-c", LAUNCHER, str(usage_file), str(base.BIN), "export", "--db", str(db)]
     command += ["--project", "bench", "--view", "all", "--out", str(out), "--format", fmt]
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
@@ -55,6 +62,8 @@ def run(db: Path, out: Path, fmt: str, launcher_rss: int) -> dict:
         "records": records,
         "seconds": round(seconds, 2),
         "records_per_s": round(records / seconds),
+        "cpu_s": round(usage["cpu_s"], 2),
+        "records_per_cpu_s": round(records / usage["cpu_s"]),
         "peak_rss_mb": round(usage["maxrss_kb"] / 1024, 1),
         "peak_tree_mb": round(peak[0] / 2**20, 1),
         "output_mb": round(size / 2**20, 1),
@@ -82,12 +91,14 @@ def main() -> None:
             pair[fmt] = result = {"size": size, **run(db, base.OUT / f"{fmt}-{size}", fmt, launcher_rss)}
             results.append(result)
             print(
-                f"{size:>9,} {fmt:>8}: {result['records_per_s']:>9,} records/s, peak {result['peak_rss_mb']} MB "
+                f"{size:>9,} {fmt:>8}: {result['records_per_s']:>9,} records/s "
+                f"({result['records_per_cpu_s']:,} per CPU second), peak {result['peak_rss_mb']} MB "
                 f"(tree {result['peak_tree_mb']} MB), {result['output_mb']} MB written, {result['seconds']} s",
                 flush=True,
             )
         speed = pair["parquet"]["records_per_s"] / pair["jsonl"]["records_per_s"]
-        print(f"{size:>9,}   parquet/jsonl: {speed:.2f}x the records/s", flush=True)
+        cpu = pair["parquet"]["cpu_s"] / pair["jsonl"]["cpu_s"]
+        print(f"{size:>9,}   parquet/jsonl: {speed:.2f}x the records/s, {cpu:.2f}x the CPU time", flush=True)
     print(json.dumps({"bench": "parquet", "results": results}))
 
 

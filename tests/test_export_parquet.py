@@ -117,3 +117,33 @@ def test_a_failing_export_leaves_nothing(tmp_path):
     with pytest.raises(RuntimeError):
         export.write_parquet(tmp_path, "gold", broken(), fsync=False)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_line_off_the_schema_stops_the_file(tmp_path):
+    import pyarrow
+
+    good = export.dumps_record(
+        next(
+            export.records(
+                "spans",
+                [
+                    {
+                        "article_id": "a",
+                        "paragraph_id": "a#p0",
+                        "position": 0,
+                        "kind": "body",
+                        "text": "t",
+                        "text_sha256": "0",
+                        "doc_char_start": 0,
+                        "decision": {"source": "unanimous"},
+                    }
+                ],
+                scheme_name="newsattr-1",
+            )
+        )
+    )
+    with open(tmp_path / "ok.parquet", "wb") as fh:
+        assert export.write_parquet_file(fh, "spans", [good, good]) == 2
+    assert pq.read_table(tmp_path / "ok.parquet").num_rows == 2
+    with open(tmp_path / "bad.parquet", "wb") as fh, pytest.raises(pyarrow.ArrowInvalid):
+        export.write_parquet_file(fh, "spans", [good, '{"text": "x", "colour": "red"}\n'])

@@ -20,6 +20,7 @@ import io
 import json
 import os
 import secrets
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -74,12 +75,19 @@ class RowGroups:
     Lines are parsed a block of ``block_bytes`` at a time (the JSON text is what costs memory:
     Arrow's columns of it are several times smaller), and the parsed blocks are written as one
     row group once they hold ``row_group_rows`` rows or ``GROUP_BYTES`` of Arrow data, so readers
-    get row groups of a useful size while memory stays bounded.
+    get row groups of a useful size while memory stays bounded. Parsing and writing run in a
+    thread of their own, in order, while the caller makes the next lines: Arrow releases the GIL,
+    so a second core does that work. At most ``_IN_FLIGHT`` blocks wait; an error in the thread
+    is raised in the caller at its next block or at ``close``.
     """
+
+    _IN_FLIGHT = 4
 
     def __init__(
         self, where, schema, *, block_bytes: int = BLOCK_BYTES, row_group_rows: int = ROW_GROUP_ROWS
     ):
+        from concurrent.futures import ThreadPoolExecutor
+
         pa = _pyarrow()
         self.schema = schema
         self.writer = pa.parquet.ParquetWriter(where, schema, compression="zstd")
@@ -88,8 +96,11 @@ class RowGroups:
         self.row_group_rows = row_group_rows
         self.lines: list[bytes] = []
         self.buffered = 0
+        self.rows = 0  # rows sent to the thread for the row group being made
+        self.futures: deque = deque()
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parquet")
+        # Touched only by the worker thread:
         self.tables: list = []
-        self.rows = 0
         self.table_bytes = 0
 
     def add(self, line: bytes) -> None:
@@ -105,40 +116,58 @@ class RowGroups:
             self.parse()
 
     def parse(self) -> None:
-        """Parse the lines held into a block of the next row group; write the group when it is full."""
-        pa = _pyarrow()
+        """Send the lines held to be parsed into the next row group, and the group to be written when full."""
         while self.lines:
-            # A row group never straddles the size asked for: parse only the lines that fit.
+            # A row group never straddles the size asked for: send only the lines that fit.
             take = self.lines[: self.row_group_rows - self.rows]
             del self.lines[: len(take)]
             data = b"".join(take)
-            table = pa.json.read_json(
-                io.BytesIO(data),
-                read_options=pa.json.ReadOptions(block_size=len(data) + 1, use_threads=False),
-                parse_options=self.options,
-            )
-            self.tables.append(table.select(self.schema.names).cast(self.schema))
-            self.rows += table.num_rows
-            self.table_bytes += table.nbytes
-            if self.rows >= self.row_group_rows or self.table_bytes >= GROUP_BYTES:
-                self.write_group()
+            self.rows += data.count(b"\n")
+            self._submit(self._parse_block, data)
+            if self.rows >= self.row_group_rows:
+                self._submit(self._write_group)
+                self.rows = 0
         self.buffered = 0
 
-    def write_group(self) -> None:
+    def _submit(self, job, *args) -> None:
+        self.futures.append(self.worker.submit(job, *args))
+        while len(self.futures) > self._IN_FLIGHT:
+            self.futures.popleft().result()
+
+    def _parse_block(self, data: bytes) -> None:
+        pa = _pyarrow()
+        table = pa.json.read_json(
+            io.BytesIO(data),
+            read_options=pa.json.ReadOptions(block_size=len(data) + 1, use_threads=False),
+            parse_options=self.options,
+        )
+        self.tables.append(table.select(self.schema.names).cast(self.schema))
+        self.table_bytes += table.nbytes
+        if self.table_bytes >= GROUP_BYTES:
+            self._write_group()
+
+    def _write_group(self) -> None:
         if self.tables:
             pa = _pyarrow()
             table = pa.concat_tables(self.tables)
+            self.tables, self.table_bytes = [], 0
             self.writer.write_table(table, row_group_size=max(table.num_rows, 1))
-            self.tables, self.rows, self.table_bytes = [], 0, 0
 
     def close(self) -> None:
-        """Write what is left and the file's footer."""
-        self.parse()
-        self.write_group()
+        """Write what is left and the file's footer; raise the thread's error, if any."""
+        try:
+            self.parse()
+            self._submit(self._write_group)
+            while self.futures:
+                self.futures.popleft().result()
+        finally:
+            self.worker.shutdown(wait=True, cancel_futures=True)
         self.writer.close()
 
     def abort(self) -> None:
-        self.lines, self.tables = [], []
+        self.lines = []
+        self.worker.shutdown(wait=True, cancel_futures=True)
+        self.futures.clear()
         try:
             self.writer.close()
         except Exception:  # noqa: BLE001 - the caller removes the file whatever state it is in
@@ -295,8 +324,8 @@ def write_parquet_file(fh, view: str, lines: Iterable[str | bytes], *, block_byt
             data = line.encode("utf-8") if isinstance(line, str) else line
             groups.add(data)
             count += data.count(b"\n")
+        groups.close()
     except BaseException:
         groups.abort()
         raise
-    groups.close()
     return count
