@@ -12,7 +12,7 @@ if sys.argv[1:2] in (["serve"], ["demo"], ["export"], ["import"], ["agreement"])
 import click  # noqa: E402
 
 from .. import __version__  # noqa: E402
-from . import accounts, agreement, articles, database, datasets, projects, team
+from . import accounts, agreement, articles, database, datasets, projects, suggestions, team
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,6 +24,6 @@ def cli():
     """
 
 
-for module in (database, accounts, projects, articles, datasets, team, agreement):
+for module in (database, accounts, projects, articles, datasets, team, agreement, suggestions):
     for command in module.COMMANDS:
         cli.add_command(command)

@@ -33,13 +33,22 @@ def _words(value: str | list) -> frozenset[str]:
     return frozenset(word.lower() for word in items)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     code: str
     markers: frozenset[str]
     cues: dict[str, Cue]
     source_after: tuple[tuple[str, ...], ...]
     words: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def phrase_starts(self) -> frozenset[str]:
+        return frozenset(p[0] for p in self.source_after)
+
+    @functools.cached_property
+    def triggers(self) -> frozenset[str]:
+        """Words without which a paragraph has no cue."""
+        return frozenset(self.cues) | self.phrase_starts
 
     def cue(self, word: str) -> Cue | None:
         return self.cues.get(word)

@@ -8,6 +8,7 @@ source costs the annotator one span, a wrong one costs a correction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .lexicon import Cue, Lexicon
@@ -24,6 +25,7 @@ _CLAUSE = frozenset(
 # Connectors allowed inside a source phrase ("a spokesman for the campaign", "Smith and Jones").
 _INSIDE = frozenset("of for at and 's '".split())
 _MAX_SOURCE = 14
+_BE = frozenset("is are was were been be am 's 're".split())
 # Paragraph labels that look like a speaker before a colon but are none.
 _NOT_SPEAKERS = frozenset("note update correction editor photo related watch read more advertisement".split())
 _MIN_CONTENT_WORDS = 2
@@ -58,10 +60,9 @@ class Paragraph:
         self.used_cues: set[int] = set()
 
     def _mark_quoted(self) -> list[bool]:
-        flags = []
-        for tok in self.toks:
-            flags.append(any(q.inner[0] <= tok.start < q.inner[1] for q in self.quotes))
-        return flags
+        if not self.quotes:
+            return [False] * len(self.toks)
+        return [any(q.inner[0] <= tok.start < q.inner[1] for q in self.quotes) for tok in self.toks]
 
     # --- token helpers -------------------------------------------------------------------
     def _index(self, pos: int) -> int:
@@ -86,9 +87,10 @@ class Paragraph:
         tok = self.toks[i]
         if not tok.is_word or self._in_quote[i]:
             return None
-        for phrase in self.lex.source_after:
-            if tuple(t.low for t in self.toks[i : i + len(phrase)]) == phrase:
-                return Cue(lemma=" ".join(phrase), kind="speech"), i + len(phrase)
+        if tok.low in self.lex.phrase_starts:
+            for phrase in self.lex.source_after:
+                if tuple(t.low for t in self.toks[i : i + len(phrase)]) == phrase:
+                    return Cue(lemma=" ".join(phrase), kind="speech"), i + len(phrase)
         cue = self.lex.cue(tok.low)
         if cue is None:
             return None
@@ -248,13 +250,29 @@ class Paragraph:
         if k >= n or self.toks[k].start >= stop:
             return None
         start = self.toks[k].start
-        end = stop
+        end = self._coordinated_cue(k, stop) or stop
         while end > start and (self.text[end - 1] in ".;, \u00a0" or self.text[end - 1].isspace()):
             end -= 1
         words = sum(1 for t in self.toks[k:] if t.start < end and t.is_word)
         if words < _MIN_CONTENT_WORDS:
             return None
         return start, end
+
+    def _coordinated_cue(self, k: int, stop: int) -> int | None:
+        """Where "…, and stressed that …" starts a second attribution inside this content."""
+        for j in range(k + 1, len(self.toks) - 1):
+            if self.toks[j].start >= stop:
+                break
+            if self.toks[j].low == "and" and not self._in_quote[j]:
+                nxt = j + 1
+                while nxt < len(self.toks) and self._between(nxt):
+                    nxt += 1
+                hit = self._cue_at(nxt) if nxt < len(self.toks) else None
+                if hit and hit[0].kind == "speech" and not self.toks[nxt].low.endswith("ing"):
+                    after = hit[1]
+                    if after < len(self.toks) and self.toks[after].low in ("that", ":"):
+                        return self.toks[j - 1].end if self.toks[j - 1].text == "," else self.toks[j].start
+        return None
 
     # --- the rules ------------------------------------------------------------------------------
     def _quotations(self) -> list[Found]:
@@ -317,13 +335,31 @@ class Paragraph:
                 if cue.kind == "evidence" or self.toks[j].low.endswith("ing"):
                     break
                 src = self.source_before(j, q.end)
-                if src is None and self.text[q.end : self.toks[j].start].strip(" ,—–\u00a0") == "":
+                gap = self.text[q.end : self.toks[j].start].strip(" ,—–\u00a0")
+                if not gap:
                     src = self.source_after(after, stop)
+                elif not self._speaker_gap(q, i, src):
+                    break
                 return Found(self._cue_span(j, after), [src] if src else [], [], cue.lemma, cue.kind, True)
             if self.toks[j].text in ";!?" or self.toks[j].text == "." and self._ends_sentence(j):
                 break
             j += 1
         return None
+
+    def _speaker_gap(self, q: Quote, i: int, src: Span | None) -> bool:
+        """Between a quotation and its cue stands only the speaker: the source found reaches back to
+        the quotation, or the quotation ends as speech does (with , ? ! —) and a name or a described
+        source follows it."""
+        first = next((k for k in range(i, len(self.toks)) if self.toks[k].is_word), None)
+        if first is None:
+            return False
+        if src is not None and src[0] == self.toks[first].start:
+            return True
+        inner = self.text[q.inner[0] : q.inner[1]].rstrip()
+        tok = self.toks[first]
+        return inner[-1:] in (",", "?", "!", "—", "-") and (
+            tok.capital or self.lex.has("pronouns", tok.low) or self.lex.has("determiners", tok.low)
+        )
 
     def _quote_cue_before(self, q: Quote) -> Found | None:
         """Smith said: “…” / Smith said, “…” / Smith told reporters that “…”."""
@@ -440,8 +476,20 @@ class Paragraph:
         ):
             return None
         src = self.source_before(i, sent[0])
-        participle = self.toks[i].low.endswith("ing") and i > 0 and self.toks[i - 1].text == ","
-        if src is None and not participle:
+        participle = self.toks[i].low.endswith("ing")
+        if participle and not (i > 0 and self.toks[i - 1].text == ","):
+            # "Western powers asking countries to ...": a modifier, unless "is/was ... asking".
+            aux = i - 1
+            while aux >= 0 and self._between(aux) and self.toks[aux].low not in _BE:
+                aux -= 1
+            if aux < 0 or self.toks[aux].low not in _BE:
+                return None
+            src = self.source_before(aux, sent[0])
+        coordinated = i > 0 and self.toks[i - 1].low == "and"
+        if coordinated:
+            # "The minister noted that …, and stressed that …": the first cue's subject.
+            src = self._coordinated_source(i, sent)
+        if src is None and not participle and not coordinated:
             return None
         if cue.strict and not (src and self._subject(src, sent)):
             return None
@@ -451,6 +499,13 @@ class Paragraph:
         if content is None:
             return None
         return Found(self._cue_span(i, after), [src] if src else [], [content], cue.lemma, cue.kind)
+
+    def _coordinated_source(self, i: int, sent: Span) -> Span | None:
+        for j in range(i - 2, self._index(sent[0]) - 1, -1):
+            hit = self._cue_at(j)
+            if hit and not self.toks[j].low.endswith("ing"):
+                return self.source_before(j, sent[0])
+        return None
 
     def _subject(self, src: Span, sent: Span) -> bool:
         """True when ``src`` opens its clause and reads as a name, a pronoun or a described source."""
@@ -518,7 +573,17 @@ class Paragraph:
         return Found(self._cue_span(i, after), [src], [content], cue.lemma, cue.kind)
 
 
+_QUOTE_MARKS = frozenset("“”„«»\"‘’'")
+_WORDS = re.compile(r"[^\W\d_]+(?:[’'][^\W\d_]+)?")
+
+
 def find_attributions(text: str, lex: Lexicon) -> list[Found]:
+    # Most paragraphs of a news article attribute nothing: skip those with no quotation mark,
+    # colon or cue word before tokenising them.
+    if not (_QUOTE_MARKS.intersection(text) or ":" in text) and lex.triggers.isdisjoint(
+        w.lower().replace("’", "'") for w in _WORDS.findall(text)
+    ):
+        return []
     para = Paragraph(text, lex)
     quoted = para._quotations()
     label = para.speaker_label()

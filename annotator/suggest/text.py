@@ -90,28 +90,24 @@ def _trim_end(text: str, end: int) -> int:
     return end
 
 
-@dataclass(frozen=True)
 class Token:
-    start: int
-    end: int
-    text: str
-    low: str
+    """A word or a punctuation mark; ``low`` is lower-cased with ’ read as '."""
 
-    @property
-    def is_word(self) -> bool:
-        return self.text[0].isalnum() or self.text[0] == "_"
+    __slots__ = ("start", "end", "text", "low", "is_word", "capital")
 
-    @property
-    def capital(self) -> bool:
-        return self.text[0].isupper()
+    def __init__(self, start: int, end: int, text: str) -> None:
+        self.start, self.end, self.text = start, end, text
+        self.low = text.lower().replace("’", "'")
+        first = text[0]
+        self.is_word = first.isalnum() or first == "_"
+        self.capital = first.isupper()
 
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
     out = []
     for m in _TOKEN.finditer(text, start, end):
-        word = m.group()
-        out.append(Token(m.start(), m.end(), word, word.lower().replace("’", "'")))
+        out.append(Token(m.start(), m.end(), m.group()))
     return out
 
 
