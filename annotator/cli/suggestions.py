@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from .. import importing
+from .. import projects as project_service
+from .. import suggestions as suggestion_service
 from ..suggest import suggest_units
 from .articles import (
     META_KEYS,
@@ -16,7 +18,7 @@ from .articles import (
     jobs_option,
     max_bytes_option,
 )
-from .common import expected_failures
+from .common import db_option, expected_failures, open_db
 
 
 def _suggest_records(doc, *, name: str | None, language: str | None):
@@ -82,4 +84,64 @@ def suggest(files, format_, max_bytes, jobs, language):
         raise click.ClickException(f"{failures} file{'' if failures == 1 else 's'} failed")
 
 
-COMMANDS = [suggest]
+@click.command("import-suggestions")
+@db_option
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--project", "project_name", required=True, help="Project whose paragraphs the lines name.")
+@click.option(
+    "--source", required=True, help="Name of the source (a model's name); replaces an earlier import of it."
+)
+@expected_failures
+def import_suggestions(db_path, file, project_name, source):
+    """Import a model's labels as suggestions from FILE (JSONL; - reads stdin).
+
+    Each line: {"paragraph_id": "<article_id>#p<position>"} (as exported) or {"text_sha256": ...}
+    (every paragraph with that text), and "labels" in the scheme's shape. Labels are checked
+    against the project's scheme like a save, except that fields may be left empty for the
+    annotator. All or nothing: any bad line (reported with its line and field) imports nothing.
+    Lines that carry annotators' labels (an `all` export) are refused.
+    """
+    with open_db(db_path) as db:
+        project = project_service.get_project_by_name(db, project_name)
+        report = suggestion_service.import_suggestions(db, project, file, source=source)
+    click.echo(f"Imported {report['paragraphs']} paragraph suggestions as source {report['source']!r}.")
+
+
+@click.command("suggestion-source")
+@db_option
+@click.argument("source", required=False)
+@click.option("--project", "project_name", required=True, help="The project.")
+@click.option(
+    "--share",
+    type=click.IntRange(0, 100),
+    default=None,
+    help="Percentage of paragraphs shown suggestions (chosen by a hash of the text); default 100.",
+)
+@expected_failures
+def suggestion_source(db_path, source, project_name, share):
+    """Show or choose the suggestions a project's annotators see: none, rules, or an imported source.
+
+    Without SOURCE, prints the current choice and the sources available.
+    """
+    with open_db(db_path) as db:
+        project = project_service.get_project_by_name(db, project_name)
+        if source is None and share is None:
+            current = suggestion_service.setting(project)
+            click.echo(f"{project['name']}: {current['source']} on {current['share']}% of paragraphs")
+            for row in suggestion_service.sources(db, project):
+                click.echo(f"  {row['source']}: {row['label']}")
+            return
+        current = suggestion_service.setting(project)
+        updated = suggestion_service.set_setting(
+            db,
+            project,
+            source=source or current["source"],
+            share=current["share"] if share is None else share,
+        )
+    chosen = suggestion_service.setting(updated)
+    click.echo(
+        f"{project['name']} now shows {chosen['source']} suggestions on {chosen['share']}% of paragraphs."
+    )
+
+
+COMMANDS = [suggest, import_suggestions, suggestion_source]

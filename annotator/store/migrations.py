@@ -461,6 +461,26 @@ def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
     )
 
 
+def m013_suggestions(db: sqlite_utils.Database) -> None:
+    # Suggested labels per paragraph and source (an imported model's name; the built-in rules are
+    # computed from the text and never stored). A source is replaced whole by each import.
+    run_script(
+        db,
+        """
+        create table suggestions (
+            id integer primary key,
+            project_id integer not null references projects (id) on delete cascade,
+            paragraph_id integer not null references paragraphs (id) on delete cascade,
+            source text not null,
+            labels text not null,
+            created_at text not null,
+            unique (paragraph_id, source)
+        );
+        create index suggestions_project_source on suggestions (project_id, source);
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -474,6 +494,7 @@ MIGRATIONS = [
     m010_assignment_counts,
     m011_annotation_export_forms,
     m012_decision_revision_lookups,
+    m013_suggestions,
 ]
 
 
