@@ -170,3 +170,19 @@ def test_origin_values_are_checked_by_the_scheme(project):
     labels["attributions"][0]["origin"] = "guessed"
     errors = validate(labels, reference()[0]["text"], scheme)
     assert [(e.path, e.code) for e in errors] == [("attributions[0].origin", "value")]
+
+
+def test_the_settings_page_chooses_the_source(admin_client, annotator_client, db, project, example):
+    suggestions.import_suggestions(db, project, [json.dumps(model_lines()[0])], source="model-a")
+    page = admin_client.get(f"/projects/{project['id']}/settings")
+    assert b'id="suggestion-settings"' in page.data and b"model-a (imported, 1 paragraphs)" in page.data
+    url = f"/projects/{project['id']}/suggestions"
+    response = admin_client.post(url, data={"source": "model-a", "share": "40"})
+    assert response.status_code == 302
+    assert suggestions.setting(projects.get_project(db, project["id"])) == {"source": "model-a", "share": 40}
+    bad = admin_client.post(url, data={"source": "elsewhere", "share": "40"})
+    assert bad.status_code == 400 and b"Suggestions not changed" in bad.data
+    bad = admin_client.post(url, data={"source": "rules", "share": "140"})
+    assert bad.status_code == 400
+    assert suggestions.setting(projects.get_project(db, project["id"])) == {"source": "model-a", "share": 40}
+    assert annotator_client.post(url, data={"source": "none", "share": "100"}).status_code == 403

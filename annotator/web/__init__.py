@@ -13,7 +13,7 @@ from .htmx import htmx
 csrf = CSRFProtect()
 
 # Blueprint modules, each exporting ``bp``; the blueprint name is the module name.
-BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports", "review", "team", "annotate"]
+BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports", "review", "team", "annotate", "suggestions"]
 
 
 def register(app) -> None:
