@@ -77,3 +77,30 @@ def saved_labels_of(db: sqlite_utils.Database, paragraph_id: int) -> list[str]:
 def article_language(db: sqlite_utils.Database, article_id: int) -> str | None:
     row = db.execute("select language from articles where id = ?", [article_id]).fetchone()
     return row[0] if row else None
+
+
+def gold_paragraphs(db: sqlite_utils.Database, project_id: int) -> list[dict]:
+    """Paragraphs with a gold decision: id, article, text, its sha256 and the gold labels."""
+    rows = query(
+        db,
+        """select p.id, p.article_id, p.text, p.text_sha256, d.labels from decisions d
+        join paragraphs p on p.id = d.paragraph_id where p.project_id = ? order by p.id""",
+        [project_id],
+    )
+    return [{**row, "labels": json.loads(row["labels"])} for row in rows]
+
+
+def annotations_on(db: sqlite_utils.Database, paragraph_ids: list[int]) -> list[dict]:
+    """Every annotator's saved labels on these paragraphs."""
+    out = []
+    for start in range(0, len(paragraph_ids), 500):
+        chunk = paragraph_ids[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in query(
+            db,
+            f"""select n.paragraph_id, u.name as annotator, n.labels from annotations n
+            join users u on u.id = n.user_id where n.paragraph_id in ({marks})""",
+            chunk,
+        ):
+            out.append({**row, "labels": json.loads(row["labels"])})
+    return out

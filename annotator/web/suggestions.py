@@ -6,7 +6,7 @@ from markupsafe import Markup
 from wtforms import IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
-from .. import suggestions
+from .. import suggestion_report, suggestions
 from ..errors import AnnotatorError
 from .access import role_required
 from .db import get_db
@@ -34,13 +34,19 @@ def _form(project: dict) -> SuggestionForm:
 
 @bp.app_context_processor
 def panel():
-    """``suggestion_panel(project)`` for the Settings page (templates/team/_suggestions.html)."""
+    """``suggestion_panel(project)`` for the Settings page (templates/team/_suggestions.html) and
+    ``suggestion_agreement(project)`` for the agreement page (templates/review/_suggestions.html)."""
 
     def suggestion_panel(project: dict, form: SuggestionForm | None = None) -> Markup:
         macro = get_template_attribute("team/_suggestions.html", "suggestion_panel")
         return macro(project, form or _form(project))
 
-    return {"suggestion_panel": suggestion_panel}
+    def suggestion_agreement(project: dict) -> Markup:
+        """The agreement page's section: each source against gold, and with/without suggestions."""
+        macro = get_template_attribute("review/_suggestions.html", "suggestion_agreement")
+        return macro(project, suggestion_report.report(get_db(), project))
+
+    return {"suggestion_panel": suggestion_panel, "suggestion_agreement": suggestion_agreement}
 
 
 @bp.post("/projects/<int:project_id>/suggestions")
