@@ -186,3 +186,35 @@ def test_the_settings_page_chooses_the_source(admin_client, annotator_client, db
     assert bad.status_code == 400
     assert suggestions.setting(projects.get_project(db, project["id"])) == {"source": "model-a", "share": 40}
     assert annotator_client.post(url, data={"source": "none", "share": "100"}).status_code == 403
+
+
+def test_blindness_the_page_offers_annotator2_the_source_not_annotator1s_labels(
+    client_as, db, project, example
+):
+    """With the rules shown, annotator1's saved labels change nothing in what annotator2 is offered."""
+    project = suggestions.set_setting(db, project, source="rules")
+    for name in ("annotator1", "annotator2"):
+        hand_over(db, project, name, example[0])
+    url = f"/projects/{project['id']}/paragraphs/{example[0]}"
+
+    def offered(name):
+        html = client_as(name).get(url).get_data(as_text=True)
+        tag = '<script type="application/json" id="task-data"'
+        start = html.index(">", html.index(tag)) + 1
+        return json.loads(html[start : html.index("</script>", start)])["suggestions"]
+
+    before = offered("annotator2")
+    mine = copy.deepcopy(reference()[0]["labels"])
+    annotation.save(
+        db, project=project, user=user(db, "annotator1"), paragraph_id=example[0], labels=mine, version=0
+    )
+    after = offered("annotator2")
+    assert (
+        before
+        == after
+        == {
+            "source": "rules",
+            "labels": {"attributions": suggestions.suggest_paragraph(reference()[0]["text"], "en")},
+        }
+    )
+    assert "supplement" not in json.dumps(after)  # annotator1 marked one; the rules never do
