@@ -58,6 +58,7 @@ class Paragraph:
         self.toks = tokens(text)
         self._in_quote = self._mark_quoted()
         self.used_cues: set[int] = set()
+        self.orphans: list[Quote] = []
 
     def _mark_quoted(self) -> list[bool]:
         if not self.quotes:
@@ -140,6 +141,14 @@ class Paragraph:
                     break
             elif tok.text in ".-&'’" and k > 0 and self.toks[k - 1].is_word:
                 pass
+            elif tok.text == ")":
+                # "Sen. David Perdue (R-Ga.) said": a parenthesis inside the source.
+                opening = next(
+                    (m for m in range(k - 1, max(-1, k - 10), -1) if self.toks[m].text == "("), None
+                )
+                if opening is None or self.toks[opening].start < floor:
+                    break
+                k = opening
             else:
                 break
             k -= 1
@@ -226,7 +235,7 @@ class Paragraph:
         n = len(self.toks)
         k = i
         # Skip the time and manner of the speech act and, for tell-like cues, the hearer.
-        limit = i + 6
+        limit = i + (12 if cue.hearer else 6)
         that = None
         for j in range(i, min(n, limit)):
             if self.toks[j].start >= stop:
@@ -235,9 +244,7 @@ class Paragraph:
                 that = j
                 break
         if that is not None and (
-            cue.hearer
-            or all(self.toks[j].low in _WHEN or not self.toks[j].is_word for j in range(i, that))
-            or that - i <= 3
+            cue.hearer or all(self.toks[j].low in _WHEN or not self.toks[j].is_word for j in range(i, that))
         ):
             k = that
         else:
@@ -293,23 +300,28 @@ class Paragraph:
                 found.append(att)
         # A quotation that makes a whole sentence and has no cue of its own continues the
         # nearest attributed quotation in the paragraph ("“A,” she said. “B.”").
-        for q in orphans:
+        self.orphans = orphans
+        return found
+
+    def attach_orphans(self, found: list[Found]) -> None:
+        """A quotation with no cue of its own continues an attribution of the paragraph: one split
+        by its cue ("“A,” Smith said, pausing, “B.”"), or the nearest before it when the quotation
+        opens a sentence ("Smith called him a master. “He showed again and again …”")."""
+        for q in self.orphans:
             sent = self._sentence_of(q.start)
-            # "“A,” Smith said, pausing, “B.”": a quotation split by its cue.
             split = [f for f in found if f.quoted and sent[0] <= f.cue[0] < q.start]
             if split and self.text[: q.start].rstrip().endswith((",", "—", "–")):
                 split[-1].contents.append((q.start, q.end))
                 continue
-            if q.start != sent[0] or self.text[q.end : sent[1]].strip(" .,"):
+            if q.start != sent[0] or len(self.text[q.end : sent[1]].split()) > 6:
                 continue
-            before = [f for f in found if f.quoted and f.cue[0] < q.start]
+            before = [f for f in found if f.cue[0] < q.start]
             after = [f for f in found if f.quoted and f.cue[0] > q.end]
             owner = before[-1] if before else (after[0] if after else None)
             if owner is not None:
                 owner.contents.append((q.start, q.end))
         for f in found:
             f.contents.sort()
-        return found
 
     def _scare(self, q: Quote) -> bool:
         """Scare quotes and titles: a few words inside a sentence, no punctuation of speech."""
@@ -411,22 +423,24 @@ class Paragraph:
         """ "SMITH: Well, look …" (a transcript) or "Poll: Voters leave …" (a headline): a short name
         and a colon open the paragraph; the colon is the cue and the rest is the content."""
         toks = self.toks
-        k = 0
-        while k < len(toks) and k < 5 and toks[k].text != ":":
+        # A transcript quoted whole opens with a quotation mark: "SMITH: …
+        lead = 1 if toks and toks[0].text in _QUOTE_MARKS else 0
+        k = lead
+        while k < len(toks) and k < lead + 5 and toks[k].text != ":":
             if not (toks[k].capital or toks[k].text in ".'’-" or toks[k].low in ("of", "the")):
                 return None
             k += 1
-        if k == 0 or k >= len(toks) - 3 or toks[k].text != ":" or toks[k - 1].low in _NOT_SPEAKERS:
+        if k == lead or k >= len(toks) - 3 or toks[k].text != ":" or toks[k - 1].low in _NOT_SPEAKERS:
             return None
-        if any(t.low in _NOT_SPEAKERS or self.lex.has("not_speakers", t.low) for t in toks[:k]):
+        if any(t.low in _NOT_SPEAKERS for t in toks[lead:k]):
             return None
-        if toks[k + 1].text[0].isdigit() or toks[k].end != toks[k - 1].end:
+        if toks[k + 1].text[0].isdigit() or toks[k].start != toks[k - 1].end:
             return None
         rest = (toks[k + 1].start, len(self.text.rstrip(" .\u00a0")))
         if rest[1] <= rest[0]:
             return None
         return Found(
-            (toks[k].start, toks[k].end), [(toks[0].start, toks[k - 1].end)], [rest], ":", "speech", True
+            (toks[k].start, toks[k].end), [(toks[lead].start, toks[k - 1].end)], [rest], ":", "speech", True
         )
 
     def _indirect(self, sent: Span) -> list[Found]:
@@ -596,6 +610,7 @@ def find_attributions(text: str, lex: Lexicon) -> list[Found]:
             if not any(_overlap(f.cue, g.cue) for g in found):
                 found.append(f)
     found.sort(key=lambda f: f.cue[0])
+    para.attach_orphans(found)
     return found
 
 
