@@ -138,3 +138,20 @@ def test_a_lexicon_file_is_checked_and_names_its_problem():
         )
     with pytest.raises(LexiconError, match="xx.toml: missing key 'language'"):
         parse_lexicon({}, "xx.toml")
+
+
+def test_the_scorer_adapter_moves_paragraph_spans_to_file_offsets():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "attribution_adapter.py"
+    spec = importlib.util.spec_from_file_location("attribution_adapter", path)
+    adapter = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(adapter)
+    text = "A title\n\nThe mayor said the bridge would reopen.\n\n“It is safe,” she added.\n"
+    found = adapter.file_attributions(text)
+    assert [text[a["cue"][0]["start"] : a["cue"][0]["end"]] for a in found] == ["said", "added"]
+    assert [text[c["start"] : c["end"]] for a in found for c in a["content"]] == [
+        "the bridge would reopen",
+        "“It is safe,”",
+    ]
