@@ -61,9 +61,14 @@ class Paragraph:
         self.orphans: list[Quote] = []
 
     def _mark_quoted(self) -> list[bool]:
-        if not self.quotes:
-            return [False] * len(self.toks)
-        return [any(q.inner[0] <= tok.start < q.inner[1] for q in self.quotes) for tok in self.toks]
+        flags = [False] * len(self.toks)
+        for q in self.quotes:  # quotations do not overlap: mark each one's tokens
+            a, b = q.inner
+            for k in range(self._index(a), len(self.toks)):
+                if self.toks[k].start >= b:
+                    break
+                flags[k] = True
+        return flags
 
     # --- token helpers -------------------------------------------------------------------
     def _index(self, pos: int) -> int:

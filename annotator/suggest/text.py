@@ -95,9 +95,9 @@ class Token:
 
     __slots__ = ("start", "end", "text", "low", "is_word", "capital")
 
-    def __init__(self, start: int, end: int, text: str) -> None:
+    def __init__(self, start: int, end: int, text: str, low: str | None = None) -> None:
         self.start, self.end, self.text = start, end, text
-        self.low = text.lower().replace("’", "'")
+        self.low = text.lower().replace("’", "'") if low is None else low
         first = text[0]
         self.is_word = first.isalnum() or first == "_"
         self.capital = first.isupper()
@@ -105,45 +105,46 @@ class Token:
 
 def tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
     end = len(text) if end is None else end
-    out = []
-    for m in _TOKEN.finditer(text, start, end):
-        out.append(Token(m.start(), m.end(), m.group()))
-    return out
+    # Lower-case the text once; per token only when lower() changes a length ("İ" -> "i̇").
+    lowered = text.lower().replace("’", "'")
+    aligned = len(lowered) == len(text)
+    return [
+        Token(s, e, text[s:e], lowered[s:e] if aligned else None)
+        for s, e in (m.span() for m in _TOKEN.finditer(text, start, end))
+    ]
+
+
+_STOP = re.compile(r"[.!?][”\"’'»)]*(?=\s|$)")
 
 
 def sentences(text: str, quotes: list[Quote]) -> list[tuple[int, int]]:
     """Sentence spans; no sentence ends inside a quotation except at its last mark."""
-    inside = [False] * len(text)
-    for q in quotes:
-        for i in range(*q.inner):
-            inside[i] = True
-    spans = []
-    start = 0
     n = len(text)
+    inner = [q.inner for q in quotes]
     # A quotation that ends in . ? or ! ends its sentence when a new one follows it.
     ends = {q.end for q in quotes if q.closed and text[q.inner[1] - 1 : q.inner[1]] in (".", "?", "!")}
-    i = 0
-    while i < n:
-        ch = text[i]
-        if i in ends and i > start and _next_starts_sentence(text, i) and text[i : i + 1].isspace():
-            spans.append((start, i))
-            while i < n and text[i].isspace():
-                i += 1
-            start = i
+    cuts = []
+    for m in _STOP.finditer(text):
+        i, j = m.start(), m.end()
+        if j in ends and any(a <= i < b for a, b in inner):
+            if j < n and _next_starts_sentence(text, j):
+                cuts.append(j)
             continue
-        if ch in ".!?" and not inside[i]:
-            j = i + 1
-            while j < n and text[j] in "”\"’'»)":
-                j += 1
-            if j >= n or (text[j].isspace() and _next_starts_sentence(text, j)):
-                if ch != "." or not _abbreviation(text, i):
-                    spans.append((start, j))
-                    while j < n and text[j].isspace():
-                        j += 1
-                    start = j
-                    i = j
-                    continue
-        i += 1
+        if any(a <= i < b for a, b in inner):
+            continue
+        if j < n and not _next_starts_sentence(text, j):
+            continue
+        if text[i] == "." and _abbreviation(text, i):
+            continue
+        cuts.append(j)
+    spans = []
+    start = 0
+    for cut in cuts:
+        if cut > start:
+            spans.append((start, cut))
+        start = cut
+        while start < n and text[start].isspace():
+            start += 1
     if start < n and text[start:].strip():
         spans.append((start, _trim_end(text, n)))
     return [(a, b) for a, b in spans if b > a]
