@@ -25,6 +25,8 @@ _CLAUSE = frozenset(
 # Connectors allowed inside a source phrase ("a spokesman for the campaign", "Smith and Jones").
 _INSIDE = frozenset("of for at and 's '".split())
 _MAX_SOURCE = 14
+# Words after a cue that still describe the speech act ("recalled of the proceedings").
+_AFTER_SPEECH = frozenset("of to at as while after before when with".split())
 _BE = frozenset("is are was were been be am 's 're".split())
 # Paragraph labels that look like a speaker before a colon but are none.
 _NOT_SPEAKERS = frozenset("note update correction editor photo related watch read more advertisement".split())
@@ -344,6 +346,9 @@ class Paragraph:
             return None
         i = self._index(q.end)
         stop = min([x.start for x in self.quotes if x.start >= q.end] + [len(self.text)])
+        if self.text[q.inner[1] - 1 : q.inner[1]] == ".":
+            # “… .” ends its sentence; a “…?” or “…!” may still be followed by its speaker.
+            stop = min(stop, self._sentence_of(q.start)[1])
         j = i
         while j < len(self.toks) and self.toks[j].start < stop and j - i <= 3 * _MAX_SOURCE:
             hit = self._cue_at(j)
@@ -355,13 +360,23 @@ class Paragraph:
                 gap = self.text[q.end : self.toks[j].start].strip(" ,—–\u00a0")
                 if not gap:
                     src = self.source_after(after, stop)
-                elif not self._speaker_gap(q, i, src):
+                elif not self._speaker_gap(q, i, src) or self._governs_more(after, cue, stop):
                     break
                 return Found(self._cue_span(j, after), [src] if src else [], [], cue.lemma, cue.kind, True)
             if self.toks[j].text in ";!?" or self.toks[j].text == "." and self._ends_sentence(j):
                 break
             j += 1
         return None
+
+    def _governs_more(self, after: int, cue: Cue, stop: int) -> bool:
+        """ "“Fox News Sunday,” Pence said his running mate …": the cue after a quoted title governs
+        the clause that follows it, not the quotation."""
+        if after >= len(self.toks) or self.toks[after].start >= stop:
+            return False
+        nxt = self.toks[after]
+        if not nxt.is_word or cue.hearer or nxt.low in _WHEN or nxt.low in _AFTER_SPEECH:
+            return False
+        return sum(1 for t in self.toks[after:] if t.start < stop and t.is_word) >= 3
 
     def _speaker_gap(self, q: Quote, i: int, src: Span | None) -> bool:
         """Between a quotation and its cue stands only the speaker: the source found reaches back to
