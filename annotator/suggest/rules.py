@@ -59,6 +59,9 @@ class Paragraph:
         self.sentences = sentences(text, self.quotes)
         self.toks = tokens(text)
         self._in_quote = self._mark_quoted()
+        # A headline in title case ("Graham Says Trump Could Change"): capitals say nothing of names.
+        words = [t for t in self.toks if t.is_word and t.text[0].isalpha() and len(t.text) > 3]
+        self.title_case = len(words) >= 3 and sum(t.capital for t in words) >= 0.8 * len(words)
         self.used_cues: set[int] = set()
         self.orphans: list[Quote] = []
 
@@ -106,7 +109,13 @@ class Paragraph:
             self.lex.has("nominal_before", self.toks[i - 1].low) or self.toks[i - 1].low.endswith("'s")
         ):
             return None  # "the reports", "Smith's claims": a noun, not a cue
-        if tok.capital and i > 0 and self.toks[i - 1].is_word and not self._sentence_start(i):
+        if (
+            tok.capital
+            and i > 0
+            and self.toks[i - 1].is_word
+            and not self._sentence_start(i)
+            and not self.title_case
+        ):
             return None  # a capitalised cue word mid-sentence is a name or a title
         nxt = i + 1
         if cue.particles and nxt < len(self.toks) and self.toks[nxt].low in cue.particles:
@@ -511,7 +520,9 @@ class Paragraph:
             return None
         src = self.source_before(i, sent[0])
         participle = self.toks[i].low.endswith("ing")
-        if participle and not (i > 0 and self.toks[i - 1].text == ","):
+        if participle and not (
+            i > 0 and (self.toks[i - 1].text == "," or self.toks[i - 1].low in ("by", "even"))
+        ):
             # "Western powers asking countries to ...": a modifier, unless "is/was ... asking".
             aux = i - 1
             while aux >= 0 and self._between(aux) and self.toks[aux].low not in _BE:
