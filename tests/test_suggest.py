@@ -155,3 +155,12 @@ def test_the_scorer_adapter_moves_paragraph_spans_to_file_offsets():
         "the bridge would reopen",
         "“It is safe,”",
     ]
+
+
+def test_headlines_in_title_case_and_transcript_speakers():
+    item = one("Trump Could Address Clean Energy, Lindsey Graham Says")
+    assert texts(item, "cue") == "Says" and texts(item, "sources") == ["Lindsey Graham"]
+    item = one("WALLACE: Let us start with the breaking news on the debate story tonight.")
+    assert texts(item, "cue") == ":" and texts(item, "sources") == ["WALLACE"]
+    assert texts(item, "contents") == ["Let us start with the breaking news on the debate story tonight"]
+    assert suggest_paragraph("Editor's note: this story was updated on Monday with new figures.") == []
