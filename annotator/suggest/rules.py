@@ -27,6 +27,8 @@ _INSIDE = frozenset("of for at and 's '".split())
 _MAX_SOURCE = 14
 # Words after a cue that still describe the speech act ("recalled of the proceedings").
 _AFTER_SPEECH = frozenset("of to at as while after before when with".split())
+# Irregular past participles of cue words (regular ones end in -ed).
+_PARTICIPLES = frozenset("told said written found thought shown known".split())
 _BE = frozenset("is are was were been be am 's 're".split())
 # Paragraph labels that look like a speaker before a colon but are none.
 _NOT_SPEAKERS = frozenset("note update correction editor photo related watch read more advertisement".split())
@@ -124,7 +126,18 @@ class Paragraph:
             return None
         if nxt < len(self.toks) and self.toks[nxt].low == "by":
             return None  # passive or a noun: "was told by", "reporting by"
+        if self._passive(i) and nxt < len(self.toks) and self.toks[nxt].low in ("with", "of"):
+            return None  # "were charged with", "has been accused of": a legal sense, not a cue
         return cue, nxt
+
+    def _passive(self, i: int) -> bool:
+        low = self.toks[i].low
+        if not (low.endswith("ed") or low in _PARTICIPLES):
+            return False
+        j = i - 1
+        while j >= 0 and self._between(j) and self.toks[j].low not in _BE:
+            j -= 1
+        return j >= 0 and self.toks[j].low in _BE and self.toks[j].low not in ("'s",)
 
     def _sentence_start(self, i: int) -> bool:
         start = self._sentence_of(self.toks[i].start)[0]
@@ -461,6 +474,8 @@ class Paragraph:
             k += 1
         if k == lead or k >= len(toks) - 3 or toks[k].text != ":" or toks[k - 1].low in _NOT_SPEAKERS:
             return None
+        if toks[lead].low in ("the", "a", "an"):
+            return None  # "The Latest: …" is a rubric, not a speaker
         if any(t.low in _NOT_SPEAKERS for t in toks[lead:k]):
             return None
         if toks[k + 1].text[0].isdigit() or toks[k].start != toks[k - 1].end:
@@ -530,11 +545,14 @@ class Paragraph:
             if aux < 0 or self.toks[aux].low not in _BE:
                 return None
             src = self.source_before(aux, sent[0])
+        passive = self._passive(i)
+        if passive:
+            src = None  # "is expected to": the subject is what is said, not who says it
         coordinated = i > 0 and self.toks[i - 1].low == "and"
         if coordinated:
             # "The minister noted that …, and stressed that …": the first cue's subject.
             src = self._coordinated_source(i, sent)
-        if src is None and not participle and not coordinated:
+        if src is None and not participle and not coordinated and not passive:
             return None
         if cue.strict and not (src and self._subject(src, sent)):
             return None
