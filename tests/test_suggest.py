@@ -1,6 +1,8 @@
 """The rule-based suggester: quotation styles, cues, sources, contents and attribute guesses."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.suggest import suggest_paragraph, suggest_units
 from annotator.suggest.lexicon import LexiconError, load_lexicon, parse_lexicon
@@ -164,3 +166,20 @@ def test_headlines_in_title_case_and_transcript_speakers():
     assert texts(item, "cue") == ":" and texts(item, "sources") == ["WALLACE"]
     assert texts(item, "contents") == ["Let us start with the breaking news on the debate story tonight"]
     assert suggest_paragraph("Editor's note: this story was updated on Monday with new figures.") == []
+
+
+_PIECES = st.sampled_from(
+    ["Smith", "said", "says", "told", "according to", "“", "”", '"', "''", "‘", "’", "'", ",", ".", ":", "?",
+     " ", "the", "official", "that", "(", ")", "Mr.", "a", "—", "by", "was", "and", "It", "\u00a0", "😀", "İ"]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=40).map(" ".join))
+def test_any_text_gives_valid_spans_or_nothing(text):
+    for item in suggest_paragraph(text):
+        spans = [item["cue"], *item["sources"], *item["contents"]]
+        assert item["contents"]
+        for span in spans:
+            assert 0 <= span["start"] < span["end"] <= len(text)
+            assert text[span["start"] : span["end"]] == span["text"]
