@@ -4,6 +4,7 @@ and the provenance of every saved item in the `all` export."""
 import copy
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -147,3 +148,20 @@ def test_no_suggestions_when_the_project_shows_none(login, live_server, live_db,
             db, project_service.get_project(db, suggest_project["id"]), source="worked-example"
         )
         db.close()
+
+
+def test_the_suggestion_box_fits_a_phone(browser, live_server, live_db, suggest_project):
+    from tests.browser.conftest import sign_in
+
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = sign_in(context.new_page(), live_server, "reviewer")
+        pid = hand_over(live_db, suggest_project, "reviewer", "Last week, speaking at a UN")
+        open_paragraph(page, live_server, suggest_project, pid)
+        box = page.locator("#suggest-box")
+        assert box.is_visible()
+        assert box.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        box.screenshot(path=str(Path(__file__).resolve().parents[2] / "bench" / "out" / "suggest-390.png"))
+    finally:
+        context.close()
