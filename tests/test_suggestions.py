@@ -218,3 +218,21 @@ def test_blindness_the_page_offers_annotator2_the_source_not_annotator1s_labels(
         }
     )
     assert "supplement" not in json.dumps(after)  # annotator1 marked one; the rules never do
+
+
+def test_provenance_is_no_disagreement(db, project, example):
+    """Two annotators with the same labels agree, whether they accepted a suggestion or typed it."""
+    suggestions.import_suggestions(db, project, [json.dumps(model_lines()[0])], source="m")
+    project = suggestions.set_setting(db, project, source="m")
+    accepted = copy.deepcopy(reference()[0]["labels"])
+    for name in ("attributions", "claims"):
+        for item in accepted[name]:
+            item["origin"] = "suggested"
+    for name, labels in (("annotator1", accepted), ("annotator2", reference()[0]["labels"])):
+        hand_over(db, project, name, example[0])
+        annotation.save(
+            db, project=project, user=user(db, name), paragraph_id=example[0], labels=labels, version=0
+        )
+    assert db.execute("select source from decisions where paragraph_id = ?", [example[0]]).fetchone() == (
+        "unanimous",
+    )
