@@ -9,7 +9,7 @@ import math
 
 import sqlite_utils
 
-from . import export, projects, queue, review, store
+from . import export, projects, queue, review, store, suggestions
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
@@ -220,6 +220,8 @@ def _save(
     paragraph, _, _ = _access(db, project, user, paragraph_id)
     scheme = scheme_for(project)
     labels = normalize(labels, scheme)
+    # Issue 16: each attribution and claim records whether it was a suggestion accepted as it was.
+    labels = suggestions.stamp_origins(db, project, paragraph, labels)
     errors = validate(labels, paragraph["text"], scheme)
     if errors:
         raise LabelsInvalid(errors)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..scheme.model import ORIGIN_KEY
 from .pairs import ATTRIBUTION_FIELDS, CLAIM_FIELDS, FRAMING_SPAN_FIELDS
 from .spans import overlap, span_key
 
@@ -51,7 +52,8 @@ def _empty(v: Any) -> bool:
 
 def normalise(labels: Mapping, ignore: Iterable[str] = FREE_TEXT) -> tuple:
     """Return ``labels`` in canonical form; equal forms mean the same labels whatever the ids and order."""
-    ignore = tuple(ignore)
+    # Issue 16: where an item came from (a suggestion or by hand) is no label to agree on.
+    ignore = (*ignore, ORIGIN_KEY)
     attrs = labels.get("attributions") or []
     by_id = {}
     norm_attrs = []

@@ -38,6 +38,8 @@ ATTRIBUTION: dict = {
     "attribution_type": "string",
     "quote_type": "string",
     "cue_stance": "string",
+    # manual | suggested | suggested_edited (scheme.ORIGINS): how the item was made (issue 16).
+    "origin": "string",
 }
 
 CLAIM: dict = {
@@ -49,6 +51,7 @@ CLAIM: dict = {
     "claim_category": "string",
     "source_commitment": "string",
     "decontextualized": "string",
+    "origin": "string",
 }
 
 FRAMING_SPAN: dict = {**SPAN, "technique": "string", "voice": "string", "alternative": "string"}

@@ -6,6 +6,8 @@ errors = validate(labels, paragraph_text, scheme)   # [] = valid
 
 from .model import (
     DEFAULT_SCHEME,
+    ORIGIN_KEY,
+    ORIGINS,
     Choice,
     Condition,
     Field,
@@ -21,6 +23,8 @@ from .validate import FieldError, empty_labels, normalize, validate
 
 __all__ = [
     "DEFAULT_SCHEME",
+    "ORIGIN_KEY",
+    "ORIGINS",
     "Choice",
     "Condition",
     "Field",

@@ -22,6 +22,11 @@ FIELD_TYPES = frozenset(
 TIERS = frozenset({"core", "extended"})
 CHOICE_TYPES = frozenset({"single", "multi"})
 LIST_TYPES = frozenset({"multi", "spans", "list"})
+# Where an item of a list with ids (an attribution, a claim) came from: made by hand, or a
+# suggestion accepted unchanged or edited. Recorded by the annotate page and the save, never
+# labelled, so it is no scheme field; validate accepts it on such items.
+ORIGIN_KEY = "origin"
+ORIGINS = ("manual", "suggested", "suggested_edited")
 FIELD_KEYS = frozenset(
     {
         "path",

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .model import LIST_TYPES, Field, Scheme
+from .model import LIST_TYPES, ORIGIN_KEY, ORIGINS, Field, Scheme
 
 SPAN_KEYS = ("start", "end", "text")
 
@@ -228,6 +228,11 @@ class _Validator:
             if f.item == "span":
                 self.span({k: item[k] for k in SPAN_KEYS if k in item}, p, strict_keys=False)
                 self.object(item, f.path, p, extra=SPAN_KEYS)
+            elif id_field is not None:
+                # Items with ids may say where they came from (ORIGINS); nothing else is extra.
+                self.object(item, f.path, p, extra=(ORIGIN_KEY,))
+                if ORIGIN_KEY in item and item[ORIGIN_KEY] not in ORIGINS:
+                    self.error(f"{p}.{ORIGIN_KEY}", f"must be one of {', '.join(ORIGINS)}", "value")
             else:
                 self.object(item, f.path, p)
             for k in keys:

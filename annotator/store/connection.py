@@ -186,3 +186,20 @@ def _forget_writers() -> None:
 
 
 os.register_at_fork(after_in_child=_forget_writers)
+
+
+def run_script(db: sqlite_utils.Database, script: str) -> None:
+    """Run each statement of ``script`` inside the caller's transaction.
+
+    ``executescript`` would COMMIT first, so a failing migration could leave half a schema.
+    """
+    current = ""
+    for line in script.splitlines(keepends=True):
+        if line.strip().startswith("--"):
+            continue
+        current += line
+        if sqlite3.complete_statement(current):
+            db.conn.execute(current)
+            current = ""
+    if current.strip():
+        db.conn.execute(current)

@@ -13,7 +13,19 @@ from .htmx import htmx
 csrf = CSRFProtect()
 
 # Blueprint modules, each exporting ``bp``; the blueprint name is the module name.
-BLUEPRINTS = ["auth", "home", "admin", "datasets", "imports", "review", "team", "annotate", "tokens", "api"]
+BLUEPRINTS = [
+    "auth",
+    "home",
+    "admin",
+    "datasets",
+    "imports",
+    "review",
+    "team",
+    "annotate",
+    "suggestions",
+    "tokens",
+    "api",
+]
 
 
 def register(app) -> None:

@@ -21,7 +21,7 @@ import hashlib
 from flask import Blueprint, g, get_template_attribute, jsonify, make_response, redirect, request, url_for
 from markupsafe import Markup
 
-from .. import annotation, projects
+from .. import annotation, projects, suggestions
 from ..errors import Conflict, Invalid
 from .access import role_required
 from .db import get_db
@@ -71,6 +71,8 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
         "labels": task["labels"],
         "version": task["version"],
         "urls": urls,
+        # Issue 16: the project's suggestions for this paragraph (static/js/annotate-suggest.js).
+        "suggestions": suggestions.for_paragraph(get_db(), project, task["paragraph"]),
     }
     scheme_json, keys_help, scheme_tag = _scheme_parts(scheme)
     if request.headers.get("X-Scheme") == scheme_tag:
