@@ -166,6 +166,22 @@ def parse_seconds(raw) -> float:
     return min(max(seconds, 0.0), MAX_SECONDS)
 
 
+def parse_ms(raw) -> int:
+    """Whole milliseconds a page reports, clamped to a day (a clock gone wrong records nothing absurd)."""
+    try:
+        ms = int(raw or 0)
+    except (TypeError, ValueError):
+        raise Invalid("ms must be a whole number of milliseconds", field="ms") from None
+    return min(max(ms, 0), int(MAX_SECONDS * 1000))
+
+
+def record_time(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, ms: int) -> None:
+    """Keep time a page view spent on the paragraph; the user's next save adds it to the annotation."""
+    _access(db, project, user, paragraph_id)
+    if ms > 0:
+        annotation_store.add_view_time(db, paragraph_id, user["id"], ms)
+
+
 def parse_version(raw) -> int:
     try:
         version = int(raw or 0)
@@ -291,7 +307,14 @@ def revisions(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph
 
 
 def save_draft(
-    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, labels: dict, version: int
+    db: sqlite_utils.Database,
+    *,
+    project: dict,
+    user: dict,
+    paragraph_id: int,
+    labels: dict,
+    version: int,
+    ms: int = 0,
 ) -> dict:
     """Keep unsaved labels server-side and extend the lease; return ``{"saved_at", "lease"}``.
 
@@ -301,6 +324,8 @@ def save_draft(
     at = annotation_store.save_draft(
         db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
     )
+    if ms > 0:
+        annotation_store.add_view_time(db, paragraph_id, user["id"], ms)
     lease = queue.renew(db, project=project, user=user, paragraph_id=paragraph_id)
     return {"saved_at": at, "lease": lease}
 

@@ -6,7 +6,7 @@ from flask import g
 from flask_wtf.csrf import CSRFProtect
 
 from .. import accounts
-from . import access, errors, nav
+from . import access, errors, nav, times
 from .db import close_db
 from .htmx import htmx
 
@@ -33,6 +33,8 @@ def register(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    app.jinja_env.filters["when"] = times.when
 
     @app.context_processor
     def navigation():

@@ -77,6 +77,12 @@ window.Annotate = window.Annotate || {};
     const dialog = target.closest && target.closest("dialog[open]");
     if (dialog) { if (dialogZone(app, e, dialog)) e.preventDefault(); return; }
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); app.save(true); return; }
+    // Undo and redo act on the labels from anywhere on the page but the find box.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && target.id !== "find-input") {
+      const k = e.key.toLowerCase();
+      if (k === "z" && !e.shiftKey) { e.preventDefault(); app.undo(); return; }
+      if ((k === "z" && e.shiftKey) || k === "y") { e.preventDefault(); app.redo(); return; }
+    }
     if ((e.key === "s" || e.key === "S") && (e.ctrlKey || e.metaKey)) { e.preventDefault(); app.save(false); return; }
     if (target.id === "find-input") return; // its own handler
     const stop = target.closest && target.closest(".stop");

@@ -57,16 +57,23 @@ window.Annotate = window.Annotate || {};
     return el("section", { class: "psec", "data-sec": key }, el("h3", { text: title }), body);
   };
   const LIST_PATH = { attributions: "attributions", claims: "claims", framing_spans: "framing.framing_spans", stance: "framing.stance" };
+  const OWNER = {
+    attributions: (item, i) => (item && item.id) || "a" + (i + 1), claims: (item, i) => (item && item.id) || "c" + (i + 1),
+    framing_spans: (item, i) => "f" + (i + 1), stance: (item, i) => "stance " + (i + 1),
+  };
   const LIST_DOC = { attributions: "attributions", claims: "claims", framing_spans: "framing.framing_spans", stance: "framing.stance" };
   Panel.prototype.item = function (list, index, title) {
     const m = this.m;
     const base = `${LIST_DOC[list]}[${index}]`;
     const key = `${list}:${index}`;
-    const cur = m.current && m.current.list === list && m.current.index === index;
+    const cur = list === "attributions" ? m.attIndex === index : m.current && m.current.list === list && m.current.index === index;
+    const owner = OWNER[list](m.list(list)[index], index);
     const head = el("div", { class: "ihead" },
-      el("span", { class: "ititle", text: title }),
-      el("button", { type: "button", class: "link", title: "Remove this item", "aria-label": "Remove " + title,
-        onclick: () => { m.removeItem(list, index); this.app.changed(); } }, "×"));
+      el("button", { type: "button", class: "link ititle", "aria-pressed": cur ? "true" : "false",
+        title: "Make this the current item (new spans go to the current attribution)", text: title,
+        onclick: () => { this.app.selectItem(list, index); } }),
+      el("button", { type: "button", class: "link", title: "Remove this item (Ctrl+Z brings it back)", "aria-label": "Remove " + title,
+        onclick: (e) => { e.stopPropagation(); m.removeItem(list, index); this.app.changed(); this.app.status(`Removed ${owner} (Ctrl+Z brings it back)`); } }, "×"));
     const body = [];
     if (list === "framing_spans") body.push(this.chips([{ s: m.item({ list, index }), ref: { list, index }, role: "framing" }], base));
     for (const f of this.children(LIST_PATH[list])) {
@@ -75,7 +82,13 @@ window.Annotate = window.Annotate || {};
       if (f.allowed_if && m.get(base)[f.allowed_if.field] !== f.allowed_if.equals) continue;
       body.push(this.field(f, path, key, { list, index }));
     }
-    return el("div", { class: "item" + (cur ? " current" : ""), "data-path": base, "data-item": key }, head, body);
+    const card = el("div", { class: "item" + (cur ? " current" : ""), "data-path": base, "data-item": key, "data-owner": owner }, head, body);
+    // Any click on a card makes its item current; pointing at it lights its spans in the text.
+    card.addEventListener("click", () => { if (card.isConnected) this.app.selectItem(list, index); });
+    card.addEventListener("mouseenter", () => this.app.highlight(owner));
+    card.addEventListener("mouseleave", () => this.app.highlight(null));
+    card.addEventListener("focusin", () => this.app.highlight(owner));
+    return card;
   };
   Panel.prototype.label = function (f, path) {
     return el("div", { class: "flabel" }, el("span", { text: f.label }),
@@ -108,7 +121,7 @@ window.Annotate = window.Annotate || {};
       input.addEventListener("input", () => {
         this.m.set(path, input.value);
         if (input.value || f.name === "notes") input.removeAttribute("data-unset"); else input.setAttribute("data-unset", "1");
-        this.app.changed(true);
+        this.app.changed(path);
       });
       return el("label", { class: "field" }, this.label(f, path), input, el("div", { class: "fhelp", text: f.help }));
     }
@@ -169,7 +182,7 @@ window.Annotate = window.Annotate || {};
         el("button", { type: "button", class: "link chiptext", title: "Select to resize (g)", text: s.text,
           onclick: () => { this.app.grab(ref); } }),
         el("button", { type: "button", class: "link", "aria-label": "Remove span " + s.text, title: "Remove",
-          onclick: () => { this.m.removeSpan(ref); this.app.changed(); } }, "×")));
+          onclick: (e) => { e.stopPropagation(); this.m.removeSpan(ref); this.app.changed(); this.app.status("Span removed (Ctrl+Z brings it back)"); } }, "×")));
     }
     return wrap;
   };
