@@ -16,6 +16,7 @@ window.Annotate = window.Annotate || {};
     return node;
   }
   A.el = el;
+  const helpId = (path) => "help-" + path.replace(/[^\w-]/g, "_");
   const empty = (v) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 
   function Panel(app) {
@@ -92,7 +93,8 @@ window.Annotate = window.Annotate || {};
   };
   Panel.prototype.label = function (f, path) {
     return el("div", { class: "flabel" }, el("span", { text: f.label }),
-      el("a", { class: "help", href: this.guide + "#f-" + f.path.replace(/[^\w]+/g, "-"), target: "_blank", title: f.help, tabindex: "-1", text: "?" }));
+      el("a", { class: "help", href: this.guide + "#f-" + f.path.replace(/[^\w]+/g, "-"), target: "_blank", title: f.help,
+        tabindex: "-1", "aria-label": "Guidelines on " + f.label + " (new tab)", text: "?" }));
   };
   Panel.prototype.field = function (f, path, itemKey, ref) {
     const value = this.m.get(path);
@@ -116,6 +118,7 @@ window.Annotate = window.Annotate || {};
       const input = el(long ? "textarea" : "input", {
         class: "stop textstop", "data-path": path, "data-item": itemKey, "data-unset": empty(value) && f.name !== "notes" ? "1" : null,
         rows: long ? "2" : null, "aria-label": f.label, list: f.name === "target" ? "stance-targets" : null,
+        "aria-describedby": helpId(path),
       });
       input.value = value || "";
       input.addEventListener("input", () => {
@@ -123,7 +126,7 @@ window.Annotate = window.Annotate || {};
         if (input.value || f.name === "notes") input.removeAttribute("data-unset"); else input.setAttribute("data-unset", "1");
         this.app.changed(path);
       });
-      return el("label", { class: "field" }, this.label(f, path), input, el("div", { class: "fhelp", text: f.help }));
+      return el("label", { class: "field" }, this.label(f, path), input, el("div", { class: "fhelp", id: helpId(path), text: f.help }));
     }
     return this.choice(f, path, itemKey, value);
   };
@@ -149,7 +152,7 @@ window.Annotate = window.Annotate || {};
     const box = el("div", {
       class: "field stop choice" + (multi ? " multi" : "") + (f.scale ? " scale" : ""), tabindex: "0",
       role: multi ? "group" : "radiogroup", "aria-label": f.label, "data-path": path, "data-item": itemKey,
-      "data-unset": unset ? "1" : null, "data-type": f.type,
+      "data-unset": unset ? "1" : null, "data-type": f.type, "aria-describedby": helpId(path),
     }, this.label(f, path));
     const row = el("div", { class: "opts" });
     for (const o of opts) {
@@ -161,11 +164,15 @@ window.Annotate = window.Annotate || {};
       }, el("kbd", { text: o.key }), " " + o.label));
     }
     box.appendChild(row);
+    // The help shows while the field has focus and is its description for screen readers: the field's
+    // own words, then each value's (otherwise only in a hover title).
     if (f.scale) {
-      box.appendChild(el("dl", { class: "defs" }, this.m.scheme.sourcing_scale.map((s) => [
+      box.appendChild(el("dl", { class: "defs", id: helpId(path) }, this.m.scheme.sourcing_scale.map((s) => [
         el("dt", { text: `${s.key} · ${s.code} ${s.name}` }), el("dd", { text: s.definition })])));
     } else {
-      box.appendChild(el("div", { class: "fhelp", text: f.help }));
+      const values = opts.filter((o) => o.help);
+      box.appendChild(el("div", { class: "fhelp", id: helpId(path) }, f.help || "",
+        values.length ? el("dl", { class: "vhelp" }, values.map((o) => [el("dt", { text: `${o.key} · ${o.label}` }), el("dd", { text: o.help })])) : null));
     }
     return box;
   };
