@@ -250,14 +250,13 @@ def discard_draft(project_id, paragraph_id):
 @role_required("annotator")
 def skip(project_id, paragraph_id):
     project = _project(project_id)
-    annotation.skip(
-        get_db(),
-        project=project,
-        user=g.user,
-        paragraph_id=paragraph_id,
-        reason=request.form.get("reason", ""),
-    )
-    return _render_next(project)
+    reason = request.form.get("reason", "")
+    annotation.skip(get_db(), project=project, user=g.user, paragraph_id=paragraph_id, reason=reason)
+    response = _render_next(project)
+    # The page says what happened, and how to go back.
+    label = annotation.SKIP_REASON_LABELS.get(reason, reason)
+    response.headers["X-Message"] = f"Skipped the last paragraph ({label}): < opens it again."
+    return response
 
 
 @bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/flag")

@@ -65,9 +65,13 @@ window.Annotate = window.Annotate || {};
       const form = e.target.closest("form[data-js]") || dialog.querySelector("form[data-js]");
       if (form) { form.requestSubmit(); return true; }
     }
+    // A value key picks that choice and moves focus to it, so Tab and Enter go on from there.
     const choice = dialog.querySelector(`[data-key="${CSS.escape(e.key)}"]`);
-    if (choice && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "INPUT") { choice.click(); return true; }
-    if (choice && e.target.type === "radio") { choice.click(); return true; }
+    const typing = e.target.tagName === "TEXTAREA" || (e.target.tagName === "INPUT" && e.target.type !== "radio");
+    if (choice && !typing) {
+      if (choice.type === "radio") { choice.checked = true; choice.focus(); } else choice.click();
+      return true;
+    }
     return false;
   }
 

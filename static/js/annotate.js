@@ -71,6 +71,8 @@ window.Annotate = window.Annotate || {};
     const snapBox = $("snap-toggle");
     snapBox.checked = this.snap;
     snapBox.addEventListener("change", () => this.toggleSnap(snapBox.checked));
+    const flagDialog = $("flag-dialog");
+    if (flagDialog) this.guardNote(flagDialog);
     root.classList.add("js");
     this.render();
     this.textEl.focus();
@@ -496,8 +498,26 @@ window.Annotate = window.Annotate || {};
     if (d) d.close();
     const html = await r.text();
     if (!r.ok) { $("flash").replaceChildren(); $("flash").insertAdjacentHTML("beforeend", html); return; }
-    if (form.dataset.js === "stay") { this.status(r.headers.get("X-Message") || "Done", "good"); return; }
+    const message = r.headers.get("X-Message");
+    if (form.dataset.js === "stay") { form.reset(); this.status(message || "Done", "good"); return; }
     this.swap(html, r.headers.get("X-Push-Url") || r.url, true);
+    if (message && A.app) A.app.status(message, "good");
+  };
+  // Esc in the flag dialog with a note typed: the first press says the note would be lost, the second
+  // closes and drops it.
+  App.prototype.guardNote = function (dialog) {
+    const note = dialog.querySelector("input[name=note], textarea[name=note]");
+    if (!note) return;
+    const warn = document.createElement("p");
+    warn.className = "hint warn-note";
+    warn.setAttribute("role", "alert");
+    dialog.addEventListener("cancel", (e) => {
+      if (!note.value.trim() || warn.isConnected) { warn.remove(); return; }
+      e.preventDefault();
+      warn.textContent = "Your note is not sent yet: Enter flags the paragraph with it, Esc again closes and drops it.";
+      note.closest("form").appendChild(warn);
+    });
+    dialog.addEventListener("close", () => { if (warn.isConnected) { warn.remove(); note.value = ""; } });
   };
   App.prototype.swap = function (html, url, push) {
     const tpl = document.createElement("template");

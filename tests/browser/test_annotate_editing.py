@@ -208,3 +208,61 @@ def test_idle_time_over_a_minute_is_not_counted(login, live_server, live_db, kbd
     page.wait_for_selector("#status:has-text('Saved (version 1)')")
     seconds = stored(live_db, pid, "annotator1")["seconds"]
     assert 60 <= seconds < 70, seconds
+
+
+def test_flag_dialog_keys_move_focus_and_a_typed_note_is_not_dropped_silently(
+    login, live_server, live_db, kbd_project
+):
+    pid = _paragraph(live_db, kbd_project, "annotator2", "Share on Facebook Share on Twitter Subscribe now.")
+    page = login("annotator2")
+    _open(page, live_server, kbd_project, pid)
+    page.keyboard.press("!")
+    page.locator("#flag-dialog").wait_for(state="visible")
+    page.keyboard.press("2")
+    assert page.evaluate("[document.activeElement.value, document.activeElement.checked]") == [
+        "bad_split",
+        True,
+    ]
+    page.keyboard.press("Tab")  # from the chosen reason on to the note
+    page.keyboard.type("two paragraphs run together")
+    page.keyboard.press("Escape")
+    expect(page.locator("#flag-dialog")).to_be_visible()
+    expect(page.locator("#flag-dialog .warn-note")).to_contain_text("not sent yet")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#status:has-text('Flagged')")
+    db = store.connect(live_db)
+    try:
+        rows = [tuple(r) for r in db.execute("select reason, note from flags where paragraph_id = ?", [pid])]
+    finally:
+        db.close()
+    assert rows == [("bad_split", "two paragraphs run together")]
+
+
+def test_skip_says_what_it_did(login, live_server, live_db, kbd_project):
+    db = store.connect(live_db)
+    try:
+        ids = add_article(db, kbd_project, ["Read more", "The next paragraph after the skipped one."])
+        give(db, kbd_project, "annotator1", ids[0])
+    finally:
+        db.close()
+    page = login("annotator1")
+    _open(page, live_server, kbd_project, ids[0])
+    page.keyboard.press("Shift+K")
+    page.locator("#skip-dialog").wait_for(state="visible")
+    page.keyboard.press("2")
+    page.wait_for_selector(f'#task:not([data-paragraph="{ids[0]}"])')
+    expect(page.locator("#status")).to_contain_text("Skipped the last paragraph (Not news text)")
+
+
+def test_several_frames_need_an_explicit_primary_frame(login, live_server, live_db, kbd_project):
+    pid = _paragraph(live_db, kbd_project, "annotator1")
+    page = login("annotator1")
+    _open(page, live_server, kbd_project, pid)
+    Keys(page)("F", "s")
+    assert _doc(page)["framing"]["primary_frame"] == "Security_and_defense"  # the only frame
+    Keys(page)("t")
+    assert _doc(page)["framing"]["primary_frame"] is None  # two frames: which one is for the annotator
+    Keys(page)("Enter")
+    expect(page.locator("[data-path='framing.primary_frame']")).to_be_focused()
+    Keys(page)("t")
+    assert _doc(page)["framing"]["primary_frame"] == "Political"
