@@ -31,6 +31,13 @@ def dashboard():
     return render("home/index.html", projects=rows, can_create=accounts.has_role(g.user, "admin"))
 
 
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    # Browsers and tools that ask for the icon by its old name get the page's icon.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.get("/healthz")
 @public
 def healthz():

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import annotation, queue, review, store
+from annotator import annotation, queue, review, store, team
 from annotator import projects as project_service
 from annotator.store import users
 from tests.browser.conftest import sign_in
@@ -31,6 +31,7 @@ def site(live_db):
             annotate(db, ids["stated"], "annotator1", LAVROV_STATED)
             annotate(db, ids["stated"], "annotator2", stated_b())
             review.refresh(db, project)
+            project = team.update_settings(db, project, feedback=True)  # the feedback page is on
             me = users.get_user_by_name(db, "annotator1")
             annotation.flag(
                 db, project=project, user=me, paragraph_id=ids["stated"], reason="bad_split", note="n"
@@ -95,7 +96,7 @@ def audit(page, with_axe):
         overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
         h1: document.querySelectorAll('h1').length,
         wide: Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right >
-            document.documentElement.clientWidth + 1 && !e.closest('.scroll-x, dialog:not([open])')).slice(0, 3)
+            document.documentElement.clientWidth + 1 && !(e.parentElement && e.parentElement.closest('.scroll-x, dialog:not([open])'))).slice(0, 3)
             .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right)),
     })"""
     )
@@ -120,6 +121,8 @@ def test_every_page_fits_every_width_and_passes_axe(browser, live_server, site, 
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    missing = []  # the icon and every script, sheet and image a page asks for are there
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
     problems = []
     try:
         if role == "anonymous":
@@ -146,6 +149,7 @@ def test_every_page_fits_every_width_and_passes_axe(browser, live_server, site, 
     finally:
         context.close()
     assert not errors, errors
+    assert not missing, missing
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
