@@ -3,6 +3,9 @@
 // attach to the current attribution; a claim links to the attribution whose content holds it
 // (or to the outlet's own voice); the primary frame is the only frame chosen, or the one chosen explicitly.
 // Every edit goes through record(): the undo history holds whole states, back to the page's first one.
+// For other code on the page (suggestions): addItem(list, fields) adds an item and makes it current,
+// select(list, index) / selectAttributionId(id) make an item current, and App.changed() after any
+// change to the document records one undo step, redraws, and keeps the draft.
 "use strict";
 window.Annotate = window.Annotate || {};
 (function (A) {

@@ -430,7 +430,8 @@ window.Annotate = window.Annotate || {};
       if (!r.ok) this.clock.give(ms);
       if (r.ok) this.dropLocal();
       const type = r.headers.get("Content-Type") || "";
-      if (r.ok && type.startsWith("text/html")) { this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, true); return; }
+      // The time this save took counts for the next paragraph, which the user is waiting for.
+      if (r.ok && type.startsWith("text/html")) { this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, true, true); return; }
       const body = type.includes("json") ? await r.json() : { message: textOf(await r.text()) };
       if (r.ok) {
         this.version = body.version;
@@ -519,13 +520,13 @@ window.Annotate = window.Annotate || {};
     });
     dialog.addEventListener("close", () => { if (warn.isConnected) { warn.remove(); note.value = ""; } });
   };
-  App.prototype.swap = function (html, url, push) {
+  App.prototype.swap = function (html, url, push, saved) {
     const tpl = document.createElement("template");
     tpl.innerHTML = html;
     const fresh = tpl.content.querySelector("#task") || tpl.content.firstElementChild;
     const old = $("task");
     if (!fresh || !old) { location.href = url; return; }
-    if (app) app.reportTime();
+    if (app && !saved) app.reportTime();
     // A fragment sent without the key overlay keeps the one this page has.
     const keys = $("keys-help");
     if (keys && !fresh.querySelector("#keys-help")) fresh.appendChild(keys);
