@@ -44,9 +44,11 @@ window.Annotate = window.Annotate || {};
     this.sel = new A.Selection(this.text);
     this.version = this.data.version;
     this.localKey = `annotate-draft:${this.data.user_id}:${this.data.paragraph_id}`;
-    const local = this.unsentLocal();
+    const kept = this.readLocal();
+    const local = kept && !kept.sent ? kept : null;
     this.model = new A.Model(this.data.scheme, local ? JSON.parse(local.labels) : this.data.labels, this.text);
-    this.restoreCurrent(local);
+    // After a restore, keys act on the attribution that was current when the page was left.
+    if (kept && kept.current) this.model.selectAttributionId(kept.current);
     this.errors = [];
     this.grabbed = null;
     this.found = null;
@@ -83,13 +85,13 @@ window.Annotate = window.Annotate || {};
       this.flushDraft();
     }
   }
-  // The last labels this browser kept for the paragraph, unless the server confirmed them or they were
-  // made on another version of the saved labels.
-  App.prototype.unsentLocal = function () {
+  // What this browser kept for the paragraph: the labels (``sent`` once the server confirmed them) and
+  // the current attribution. Kept on another version of the saved labels, it is stale and dropped.
+  App.prototype.readLocal = function () {
     try {
-      const local = JSON.parse(localStorage.getItem(this.localKey) || "null");
-      if (local && !local.sent && local.version === this.data.version) return local;
-      if (local) localStorage.removeItem(this.localKey);
+      const kept = JSON.parse(localStorage.getItem(this.localKey) || "null");
+      if (kept && kept.version === this.data.version) return kept;
+      if (kept) localStorage.removeItem(this.localKey);
     } catch (e) { /* storage refused or corrupt: the server's draft stands */ }
     return null;
   };
@@ -101,13 +103,6 @@ window.Annotate = window.Annotate || {};
     } catch (e) { /* full or refused: the server draft still follows */ }
   };
   App.prototype.dropLocal = function () { try { localStorage.removeItem(this.localKey); } catch (e) { /* nothing kept */ } };
-  // After a restore, keys act on the attribution that was current when the draft was kept.
-  App.prototype.restoreCurrent = function (local) {
-    let id = local ? local.current : null;
-    if (!id) { try { id = (JSON.parse(localStorage.getItem(this.localKey) || "null") || {}).current; } catch (e) { id = null; } }
-    if (!id) id = this.data.current_attribution;
-    if (id) this.model.selectAttributionId(id);
-  };
   App.prototype.showRestored = function (iso) {
     const box = document.createElement("div");
     box.className = "alert";

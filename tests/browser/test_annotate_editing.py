@@ -180,6 +180,22 @@ def test_a_reload_right_after_an_edit_restores_it(login, live_server, live_db, k
     assert [s["text"] for s in _doc(page)["attributions"][0]["sources"]] == ["Officials"]
 
 
+def test_a_draft_restored_from_the_server_keeps_the_current_attribution(
+    login, live_server, live_db, kbd_project
+):
+    pid = _paragraph(live_db, kbd_project, "annotator1")
+    page = login("annotator1")
+    _open(page, live_server, kbd_project, pid)
+    _two_attributions(page)
+    page.wait_for_selector("#status:has-text('Draft saved')")
+    page.locator(".item[data-owner=a1] .ititle").click()  # a1 current; nothing else changes
+    page.reload()
+    page.wait_for_selector("#task.js")
+    expect(page.locator(".item[data-owner=a1]")).to_have_class("item current")
+    Keys(page)("Home", "s")
+    assert [s["text"] for s in _doc(page)["attributions"][0]["sources"]] == ["Officials"]
+
+
 def test_time_counts_across_two_views_of_a_paragraph(login, live_server, live_db, kbd_project):
     pid = _paragraph(live_db, kbd_project, "annotator1")
     page = login("annotator1")
