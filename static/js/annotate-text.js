@@ -197,7 +197,9 @@ window.Annotate = window.Annotate || {};
       if (sel && sel.start <= a && sel.end >= b) seg.classList.add("sel");
       if (grabbed && grabbed.start <= a && grabbed.end >= b) seg.classList.add("grab");
       if (found && found.start <= a && found.end >= b) seg.classList.add("found");
-      if (lit && covering.some((s) => s.owner === lit)) seg.classList.add("lit");
+      const owners = Array.from(new Set(covering.map((s) => s.owner).filter(Boolean)));
+      if (owners.length) seg.dataset.owners = owners.join(" ");
+      if (lit && owners.indexOf(lit) >= 0) seg.classList.add("lit");
       let inner = seg;
       const roles = Array.from(new Set(covering.map((s) => s.role)));
       roles.forEach((role, depth) => {

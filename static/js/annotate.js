@@ -155,10 +155,12 @@ window.Annotate = window.Annotate || {};
     if (ms) post(this.data.urls.time, { ms: String(ms) }).catch(() => { /* a lost report costs only time */ });
   };
   // Hovering or focusing an item lights all its spans in the text (and its card in the panel).
+  // Classes only, never a redraw: a mouse selection in progress keeps its anchor.
   App.prototype.highlight = function (owner) {
     if (owner === this.hl) return;
     this.hl = owner;
-    this.drawText();
+    this.textEl.querySelectorAll(".seg.lit").forEach((n) => n.classList.remove("lit"));
+    if (owner) this.textEl.querySelectorAll(`.seg[data-owners~="${CSS.escape(owner)}"]`).forEach((n) => n.classList.add("lit"));
     this.panel.root.querySelectorAll(".item.hl").forEach((n) => n.classList.remove("hl"));
     if (owner) {
       const card = this.panel.root.querySelector(`.item[data-owner="${CSS.escape(owner)}"]`);
@@ -169,7 +171,8 @@ window.Annotate = window.Annotate || {};
     const seg = e.target.closest && e.target.closest(".seg");
     if (!seg) return;
     const here = this.spansAt(Number(seg.dataset.start), Number(seg.dataset.end));
-    this.highlight(here.length ? here[0].owner : null);
+    const at = here.find((x) => x.ref.list === "attributions") || here[0];
+    this.highlight(at ? at.owner : null);
   };
   // Make the item owning a span current: the innermost attribution span wins, then any other item.
   App.prototype.selectOwnerAt = function (start, end) {

@@ -282,3 +282,32 @@ def test_several_frames_need_an_explicit_primary_frame(login, live_server, live_
     expect(page.locator("[data-path='framing.primary_frame']")).to_be_focused()
     Keys(page)("t")
     assert _doc(page)["framing"]["primary_frame"] == "Political"
+
+
+def test_a_mouse_drag_across_marked_spans_selects_whole_words(login, live_server, live_db, kbd_project):
+    pid = _paragraph(live_db, kbd_project, "annotator1")
+    page = login("annotator1")
+    _open(page, live_server, kbd_project, pid)
+    _two_attributions(page)
+
+    def point(word, at):
+        return page.evaluate(
+            """([word, at]) => { const root = document.getElementById('para-text');
+            const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT); let n;
+            while ((n = w.nextNode())) { const k = n.data.indexOf(word);
+                if (k >= 0) { const r = document.createRange(); r.setStart(n, k + at); r.setEnd(n, k + at + 1);
+                    const b = r.getBoundingClientRect(); return [b.x + 1, b.y + b.height / 2]; } } }""",
+            [word, at],
+        )
+
+    # From inside "Officials", over the cue "said" (lit as the mouse passes), to inside "bridge".
+    page.mouse.move(*point("Officials", 2))
+    page.mouse.down()
+    for word in ("said", "the", "bridge"):
+        page.mouse.move(*point(word, 1), steps=4)
+    page.mouse.up()
+    start, end = page.evaluate(
+        "[Number(document.getElementById('para-text').dataset.selStart),"
+        " Number(document.getElementById('para-text').dataset.selEnd)]"
+    )
+    assert TEXT[start:end] == "Officials said the bridge"
