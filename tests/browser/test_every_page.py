@@ -188,3 +188,48 @@ def test_span_marks_stand_out_by_contrast_line_style_and_letter(browser, live_se
     assert len(roles) == 3 and all(m["ratio"] >= 3 for m in roles), roles
     assert len({m["style"] for m in roles}) == 3
     context.close()
+
+
+def test_the_annotate_dialogs_pass_axe_and_fit_a_phone(browser, live_server, site):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, bypass_csp=True)
+    page = sign_in(context.new_page(), live_server, "annotator1")
+    page.goto(f"{live_server}/projects/{site['project']}/paragraphs/{site['mine']['annotator1']}")
+    page.wait_for_selector("#para-text:focus")
+    problems = []
+    for key, dialog in (("?", "#keys-help"), ("!", "#flag-dialog"), ("Shift+K", "#skip-dialog")):
+        page.keyboard.press(key)
+        page.locator(dialog).wait_for(state="visible")
+        found = audit(page, with_axe=True)
+        box = page.locator(dialog).bounding_box()
+        if box["x"] < 0 or box["x"] + box["width"] > 390:
+            problems.append(f"{dialog} is wider than the screen: {box}")
+        problems += [f"{dialog}: {v}" for v in found["violations"]]
+        page.keyboard.press("Escape")
+        page.locator(dialog).wait_for(state="hidden")
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_home_pages_say_what_there_is_to_do(browser, live_server, site):
+    for name in ("annotator1", "reviewer", "admin"):
+        context = browser.new_context(viewport={"width": 1366, "height": 900})
+        page = sign_in(context.new_page(), live_server, name)
+        row = page.locator("tr", has_text="every-page")
+        cells = row.locator("td").all_inner_texts()
+        assert cells[3].strip().isdigit() and int(cells[3]) > 0, (name, cells)
+        assert " done · " in cells[4] and "open to you" in cells[4], (name, cells)
+        context.close()
+
+
+def test_admin_users_page_small_things(browser, live_server):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = sign_in(context.new_page(), live_server, "admin")
+    page.goto(f"{live_server}/admin/users")
+    assert page.locator("tr[data-user=admin] button", has_text="Deactivate").count() == 0
+    assert page.locator("tr[data-user=reviewer] button", has_text="Deactivate").count() == 1
+    page.fill("#name", "browser-newcomer")
+    page.get_by_role("button", name="Add user").click()
+    page.wait_for_selector("tr[data-user=browser-newcomer]")
+    assert page.input_value("#name") == ""
+    assert page.get_attribute("#password", "autocomplete") == "new-password"
+    context.close()
