@@ -11,6 +11,7 @@ import sqlite_utils
 
 from . import export, queue, review, store
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .ingest.models import KIND_LABEL_VALUES
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
 from .store import articles as article_store
@@ -74,6 +75,7 @@ def _access(db, project: dict, user: dict, paragraph_id: int) -> tuple[dict, dic
 
 def _kind_preset(scheme: Scheme, kind: str) -> str | None:
     values = {c.value for c in scheme.choices("kind")}
+    kind = KIND_LABEL_VALUES.get(kind, kind)
     return kind if kind in values else None
 
 

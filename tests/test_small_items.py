@@ -39,3 +39,26 @@ def test_password_fields_tell_password_managers_what_they_are(client, admin_clie
     assert 'autocomplete="new-password"' in users
     own = admin_client.get("/account/password").get_data(as_text=True)
     assert own.count('autocomplete="new-password"') == 2 and 'autocomplete="current-password"' in own
+
+
+def test_one_vocabulary_of_paragraph_kinds(db, project, client_as):
+    from tests.annotate_fixtures import add_article, hand_over
+
+    pid, _ = add_article(
+        db, project, ["“We will not back down,” she said.", "“Nor will we.”"], kinds=["quote", "quote"]
+    )
+    hand_over(db, project, "annotator1", pid)
+    page = client_as("annotator1").get(f"/projects/{project['id']}/paragraphs/{pid}").get_data(as_text=True)
+    # The curated kind is named as the label's value, and presets it.
+    assert re.search(r"<h1[^>]*>Label ¶1 <span[^>]*>\(Quote only\)</span></h1>", page)
+    assert '"kind":"quote_only"' in page.replace(" ", "")
+    article = db.execute("select article_id from paragraphs where id = ?", [pid]).fetchone()[0]
+    curation = client_as("admin").get(f"/articles/{article}").get_data(as_text=True)
+    # The unit is leased, so locked: its kind is shown by name rather than offered in a select.
+    assert re.search(
+        r'<tr id="unit-1" data-kind="quote" class="locked">\s*<td>1</td>\s*<td>\s*Quote only', curation
+    )
+    # An open unit offers every kind by the same names.
+    assert re.search(r'<option value="quote" selected>Quote only</option>', curation)
+    settings = client_as("admin").get(f"/projects/{project['id']}/settings").get_data(as_text=True)
+    assert "Quote only" in settings and "Subheading" in settings

@@ -35,6 +35,7 @@ def register(app) -> None:
         return response
 
     app.jinja_env.filters["when"] = times.when
+    app.jinja_env.filters["kind_name"] = times.kind_name
 
     @app.context_processor
     def navigation():

@@ -1,8 +1,10 @@
-"""Times as people read them: "3 min ago", with the exact ISO time on hover and for machines."""
+"""Times and kinds as people read them: "3 min ago" (the exact ISO time on hover), "Quote only"."""
 
 from datetime import UTC, datetime
 
 from markupsafe import Markup, escape
+
+from ..ingest.models import KIND_NAMES
 
 
 def _parse(value) -> datetime | None:
@@ -34,6 +36,11 @@ def ago(value, now: datetime | None = None) -> str:
     if seconds < 7 * 86400:
         return f"{int(seconds // 86400)} days ago"
     return at.strftime("%-d %b %Y")
+
+
+def kind_name(kind) -> str:
+    """The one name every page gives a paragraph kind."""
+    return KIND_NAMES.get(kind, str(kind or "").replace("_", " ").capitalize())
 
 
 def when(value) -> Markup:
