@@ -11,6 +11,7 @@ import sqlite_utils
 
 from . import export, projects, queue, review, store, suggestions
 from .errors import Conflict, Forbidden, Invalid, NotFound
+from .ingest.models import KIND_LABEL_VALUES
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
 from .store import annotations as annotation_store
 from .store import articles as article_store
@@ -73,6 +74,7 @@ def _access(db, project: dict, user: dict, paragraph_id: int) -> tuple[dict, dic
 
 def _kind_preset(scheme: Scheme, kind: str) -> str | None:
     values = {c.value for c in scheme.choices("kind")}
+    kind = KIND_LABEL_VALUES.get(kind, kind)
     return kind if kind in values else None
 
 
@@ -163,6 +165,22 @@ def parse_seconds(raw) -> float:
     if not math.isfinite(seconds):
         seconds = 0.0
     return min(max(seconds, 0.0), MAX_SECONDS)
+
+
+def parse_ms(raw) -> int:
+    """Whole milliseconds a page reports, clamped to a day (a clock gone wrong records nothing absurd)."""
+    try:
+        ms = int(raw or 0)
+    except (TypeError, ValueError):
+        raise Invalid("ms must be a whole number of milliseconds", field="ms") from None
+    return min(max(ms, 0), int(MAX_SECONDS * 1000))
+
+
+def record_time(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, ms: int) -> None:
+    """Keep time a page view spent on the paragraph; the user's next save adds it to the annotation."""
+    _access(db, project, user, paragraph_id)
+    if ms > 0:
+        annotation_store.add_view_time(db, paragraph_id, user["id"], ms)
 
 
 def parse_version(raw) -> int:
@@ -292,7 +310,14 @@ def revisions(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph
 
 
 def save_draft(
-    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, labels: dict, version: int
+    db: sqlite_utils.Database,
+    *,
+    project: dict,
+    user: dict,
+    paragraph_id: int,
+    labels: dict,
+    version: int,
+    ms: int = 0,
 ) -> dict:
     """Keep unsaved labels server-side and extend the lease; return ``{"saved_at", "lease"}``.
 
@@ -302,6 +327,8 @@ def save_draft(
     at = annotation_store.save_draft(
         db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
     )
+    if ms > 0:
+        annotation_store.add_view_time(db, paragraph_id, user["id"], ms)
     lease = queue.renew(db, project=project, user=user, paragraph_id=paragraph_id)
     return {"saved_at": at, "lease": lease}
 

@@ -8,6 +8,21 @@ from dataclasses import dataclass, field
 #: (the byline goes to ``meta``); it is here for units a curator re-kinds by hand.
 KINDS = ("headline", "standfirst", "byline", "caption", "subheading", "body", "quote")
 
+#: What every page calls each kind. Where a kind is also a value of the labels' ``kind`` field, the
+#: name is the scheme's label for it ("quote" is the scheme's "quote_only": a paragraph of quoted
+#: speech alone), so curation, the queue settings, the annotate page and review speak one vocabulary.
+KIND_NAMES = {
+    "headline": "Headline",
+    "standfirst": "Standfirst",
+    "byline": "Byline",
+    "caption": "Caption",
+    "subheading": "Subheading",
+    "body": "Body",
+    "quote": "Quote only",
+}
+#: The labels' ``kind`` value a curated kind presets, where the two differ in spelling only.
+KIND_LABEL_VALUES = {"quote": "quote_only"}
+
 #: Metadata keys every document carries (empty string when unknown).
 META_KEYS = ("title", "outlet", "published", "section", "byline", "url", "language")
 

@@ -53,6 +53,12 @@ def save_annotation(
             )
             error.current = current
             raise error
+        # Time the page views reported before this save is part of it; the sum stays in whole milliseconds.
+        pending = db.execute(
+            "delete from view_time where paragraph_id = ? and user_id = ? returning ms",
+            [paragraph_id, user_id],
+        ).fetchone()
+        seconds = round(seconds * 1000 + (pending[0] if pending else 0)) / 1000
         if row is None:
             annotation_id = db.execute(
                 """insert into annotations (paragraph_id, user_id, labels, scheme_version, version, seconds,
@@ -64,7 +70,7 @@ def save_annotation(
         else:
             annotation_id, version = row[0], current + 1
             db.execute(
-                """update annotations set labels = ?, scheme_version = ?, version = ?, seconds = seconds + ?,
+                """update annotations set labels = ?, scheme_version = ?, version = ?, seconds = round((seconds + ?) * 1000) / 1000.0,
                     updated_at = ?, export_format = ?, export_labels = ?, export_counts = ? where id = ?""",
                 [text, scheme_version, version, seconds, at, *forms, annotation_id],
             )
@@ -123,6 +129,16 @@ def save_draft(
             [paragraph_id, user_id, json.dumps(labels, ensure_ascii=False), base_version, at],
         )
     return at
+
+
+def add_view_time(db: sqlite_utils.Database, paragraph_id: int, user_id: int, ms: int) -> None:
+    """Add whole milliseconds a page view spent on the paragraph, kept until the user's next save."""
+    with write(db):
+        db.execute(
+            """insert into view_time (paragraph_id, user_id, ms) values (?, ?, ?)
+            on conflict (paragraph_id, user_id) do update set ms = ms + excluded.ms""",
+            [paragraph_id, user_id, ms],
+        )
 
 
 def delete_draft(db: sqlite_utils.Database, paragraph_id: int, user_id: int) -> None:

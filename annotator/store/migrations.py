@@ -165,6 +165,26 @@ def m015_suggestions(db: sqlite_utils.Database) -> None:
     )
 
 
+def m016_view_time(db: sqlite_utils.Database) -> None:
+    # Time on a paragraph is counted in whole milliseconds. ``view_time`` holds what page views
+    # reported before the labels were saved (a reload, a break, a second visit); a save moves it into
+    # the annotation's ``seconds``, which from now on always holds whole milliseconds (summing
+    # decimal fractions as floats had left values like 25.700000000000003).
+    run_script(
+        db,
+        """
+        create table view_time (
+            paragraph_id integer not null references paragraphs(id) on delete cascade,
+            user_id integer not null references users(id) on delete cascade,
+            ms integer not null default 0,
+            primary key (paragraph_id, user_id)
+        );
+        update annotations set seconds = round(seconds * 1000) / 1000.0;
+        update annotation_revisions set seconds = round(seconds * 1000) / 1000.0;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -181,6 +201,7 @@ MIGRATIONS = [
     m013_search,
     m014_api_tokens,
     m015_suggestions,
+    m016_view_time,
 ]
 
 

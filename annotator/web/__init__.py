@@ -6,7 +6,7 @@ from flask import g
 from flask_wtf.csrf import CSRFProtect
 
 from .. import accounts
-from . import access, errors, nav
+from . import access, errors, nav, times
 from .db import close_db
 from .htmx import htmx
 
@@ -45,6 +45,9 @@ def register(app) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    app.jinja_env.filters["when"] = times.when
+    app.jinja_env.filters["kind_name"] = times.kind_name
 
     @app.context_processor
     def navigation():

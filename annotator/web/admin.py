@@ -55,7 +55,8 @@ def add_user():
         return _users_page(form, status=e.status)
     shown = None if form.password.data else (user["name"], password)
     flash(f"User {user['name']} added as {user['role']}.")
-    return _users_page(new_password=shown)
+    # A fresh form, not one filled from this request: the next user starts from empty fields.
+    return _users_page(NewUserForm(formdata=None), new_password=shown)
 
 
 @bp.post("/users/<name>/role")

@@ -1,13 +1,14 @@
 """The annotation workspace: one paragraph in its article, labels saved without page reloads.
 
 The page posts its labels document as JSON in the ``labels`` field with ``version`` and
-``seconds``; without JavaScript the paragraph-level choice fields post as a plain form.
+``ms`` (whole milliseconds of active time not reported yet); without JavaScript the paragraph-level choice fields post as a plain form.
 
     GET  /projects/<p>/annotate                      lease the next paragraph: redirect (page) or render (htmx)
     GET  /projects/<p>/paragraphs/<id>               one paragraph of yours, page or fragment
     POST /projects/<p>/paragraphs/<id>/annotation    save (JSON answers: 200 {version}, 400 {errors}, 409 {current});
                                                      with next=1 the next paragraph's fragment; plain form: 303
-    POST /projects/<p>/paragraphs/<id>/draft         keep unsaved labels (and renew the lease)
+    POST /projects/<p>/paragraphs/<id>/draft         keep unsaved labels (and renew the lease); ms: time spent
+    POST /projects/<p>/paragraphs/<id>/time          ms: time a page view spent, added at the next save
     POST /projects/<p>/paragraphs/<id>/draft/discard
     POST /projects/<p>/paragraphs/<id>/skip          reason: unclear, not_news, extraction_error
     POST /projects/<p>/paragraphs/<id>/flag          extracted wrongly: admins see it at /projects/<p>/flags
@@ -58,6 +59,7 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
     urls = {
         "save": url_for("annotate.save", project_id=pid, paragraph_id=paragraph_id),
         "draft": url_for("annotate.draft", project_id=pid, paragraph_id=paragraph_id),
+        "time": url_for("annotate.view_time", project_id=pid, paragraph_id=paragraph_id),
         "discard": url_for("annotate.discard_draft", project_id=pid, paragraph_id=paragraph_id),
         "previous": url_for("annotate.previous", project_id=pid, before=paragraph_id),
         "start": url_for("annotate.start", project_id=pid),
@@ -67,6 +69,7 @@ def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
     data = {
         "project_id": pid,
         "paragraph_id": paragraph_id,
+        "user_id": g.user["id"],
         "text": task["paragraph"]["text"],
         "labels": task["labels"],
         "version": task["version"],
@@ -153,7 +156,10 @@ def save(project_id, paragraph_id):
     leased = None
     try:
         version = annotation.parse_version(form.get("version"))
-        seconds = annotation.parse_seconds(form.get("seconds"))
+        if "ms" in form:
+            seconds = annotation.parse_ms(form.get("ms")) / 1000
+        else:
+            seconds = annotation.parse_seconds(form.get("seconds"))
         if plain:
             labels, _ = annotation.saved_labels(db, project=project, user=g.user, paragraph_id=paragraph_id)
             fields = {k: form.get(k, "") for k in ("kind", "primary_frame", "notes") if k in form}
@@ -209,9 +215,28 @@ def draft(project_id, paragraph_id):
     labels = annotation.parse_labels(request.form.get("labels"))
     version = annotation.parse_version(request.form.get("version"))
     result = annotation.save_draft(
-        get_db(), project=project, user=g.user, paragraph_id=paragraph_id, labels=labels, version=version
+        get_db(),
+        project=project,
+        user=g.user,
+        paragraph_id=paragraph_id,
+        labels=labels,
+        version=version,
+        ms=annotation.parse_ms(request.form.get("ms")),
     )
     return jsonify(result)
+
+
+@bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/time")
+@role_required("annotator")
+def view_time(project_id, paragraph_id):
+    annotation.record_time(
+        get_db(),
+        project=_project(project_id),
+        user=g.user,
+        paragraph_id=paragraph_id,
+        ms=annotation.parse_ms(request.form.get("ms")),
+    )
+    return "", 204
 
 
 @bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/draft/discard")
@@ -227,14 +252,13 @@ def discard_draft(project_id, paragraph_id):
 @role_required("annotator")
 def skip(project_id, paragraph_id):
     project = _project(project_id)
-    annotation.skip(
-        get_db(),
-        project=project,
-        user=g.user,
-        paragraph_id=paragraph_id,
-        reason=request.form.get("reason", ""),
-    )
-    return _render_next(project)
+    reason = request.form.get("reason", "")
+    annotation.skip(get_db(), project=project, user=g.user, paragraph_id=paragraph_id, reason=reason)
+    response = _render_next(project)
+    # The page says what happened, and how to go back.
+    label = annotation.SKIP_REASON_LABELS.get(reason, reason)
+    response.headers["X-Message"] = f"Skipped the last paragraph ({label}): < opens it again."
+    return response
 
 
 @bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/flag")

@@ -12,19 +12,24 @@ ROLE_CHOICES = [SelectChoice(role, role) for role in ROLES]
 
 
 class LoginForm(FlaskForm):
-    name = StringField("User name", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    name = StringField("User name", validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        "Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
     next = HiddenField()
 
 
 class NewUserForm(FlaskForm):
     name = StringField(
-        "User name", validators=[DataRequired(), Regexp(NAME_RE, message="letters, digits, . _ - @")]
+        "User name",
+        validators=[DataRequired(), Regexp(NAME_RE, message="letters, digits, . _ - @")],
+        render_kw={"autocomplete": "off"},
     )
     role = SelectField("Role", choices=ROLE_CHOICES, default="annotator")
     password = PasswordField(
         "Password (leave empty to generate one)",
         validators=[Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
@@ -40,14 +45,23 @@ class PasswordForm(FlaskForm):
     password = PasswordField(
         "New password (leave empty to generate one)",
         validators=[Length(max=200)],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
 class ChangeOwnPasswordForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
-    password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD)])
+    current = PasswordField(
+        "Current password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD)],
+        render_kw={"autocomplete": "new-password"},
+    )
     confirm = PasswordField(
-        "Repeat the new password", validators=[EqualTo("password", message="the passwords differ")]
+        "Repeat the new password",
+        validators=[EqualTo("password", message="the passwords differ")],
+        render_kw={"autocomplete": "new-password"},
     )
 
 

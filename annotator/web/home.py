@@ -2,7 +2,7 @@
 
 from flask import Blueprint, g, redirect, url_for
 
-from .. import projects
+from .. import accounts, projects, queue
 from .access import public, role_required
 from .db import get_db
 from .htmx import render
@@ -22,7 +22,20 @@ def index():
 def dashboard():
     db = get_db()
     mine = projects.list_projects_for(db, g.user)
-    return render("home/index.html", projects=mine)
+    # Every role sees how many paragraphs each project has to label, and their own part of it.
+    counts = {p["id"]: p.get("n_paragraphs") for p in projects.list_projects(db)}
+    rows = [
+        {**p, "n_paragraphs": counts.get(p["id"]), "yours": queue.progress_for(db, project=p, user=g.user)}
+        for p in mine
+    ]
+    return render("home/index.html", projects=rows, can_create=accounts.has_role(g.user, "admin"))
+
+
+@bp.get("/favicon.ico")
+@public
+def favicon():
+    # Browsers and tools that ask for the icon by its old name get the page's icon.
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/healthz")

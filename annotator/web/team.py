@@ -11,7 +11,7 @@ from .. import projects as project_service
 from .. import team
 from ..accounts import ROLES
 from ..errors import AnnotatorError
-from ..ingest.models import KINDS
+from ..ingest.models import KIND_NAMES, KINDS
 from ..scheme import list_schemes, load_scheme
 from .access import role_required
 from .db import get_db
@@ -20,7 +20,7 @@ from .htmx import render
 
 bp = Blueprint("team", __name__)
 
-KIND_CHOICES = [SelectChoice(kind, kind) for kind in KINDS]
+KIND_CHOICES = [SelectChoice(kind, KIND_NAMES[kind]) for kind in KINDS]
 ORDER_CHOICES = [
     SelectChoice("article", "article order (as imported)"),
     SelectChoice("shuffle", "articles shuffled from the seed"),

@@ -65,9 +65,13 @@ window.Annotate = window.Annotate || {};
       const form = e.target.closest("form[data-js]") || dialog.querySelector("form[data-js]");
       if (form) { form.requestSubmit(); return true; }
     }
+    // A value key picks that choice and moves focus to it, so Tab and Enter go on from there.
     const choice = dialog.querySelector(`[data-key="${CSS.escape(e.key)}"]`);
-    if (choice && e.target.tagName !== "TEXTAREA" && e.target.tagName !== "INPUT") { choice.click(); return true; }
-    if (choice && e.target.type === "radio") { choice.click(); return true; }
+    const typing = e.target.tagName === "TEXTAREA" || (e.target.tagName === "INPUT" && e.target.type !== "radio");
+    if (choice && !typing) {
+      if (choice.type === "radio") { choice.checked = true; choice.focus(); } else choice.click();
+      return true;
+    }
     return false;
   }
 
@@ -77,6 +81,12 @@ window.Annotate = window.Annotate || {};
     const dialog = target.closest && target.closest("dialog[open]");
     if (dialog) { if (dialogZone(app, e, dialog)) e.preventDefault(); return; }
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); app.save(true); return; }
+    // Undo and redo act on the labels from anywhere on the page but the find box.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && target.id !== "find-input") {
+      const k = e.key.toLowerCase();
+      if (k === "z" && !e.shiftKey) { e.preventDefault(); app.undo(); return; }
+      if ((k === "z" && e.shiftKey) || k === "y") { e.preventDefault(); app.redo(); return; }
+    }
     if ((e.key === "s" || e.key === "S") && (e.ctrlKey || e.metaKey)) { e.preventDefault(); app.save(false); return; }
     if (target.id === "find-input") return; // its own handler
     const stop = target.closest && target.closest(".stop");

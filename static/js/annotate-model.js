@@ -1,7 +1,11 @@
 // The labels document and the rules that make attribution one structure:
 // a cue starts an attribution; sources, contents, supplements and embedded sources marked next
 // attach to the current attribution; a claim links to the attribution whose content holds it
-// (or to the outlet's own voice); the primary frame defaults to the first frame chosen.
+// (or to the outlet's own voice); the primary frame is the only frame chosen, or the one chosen explicitly.
+// Every edit goes through record(): the undo history holds whole states, back to the page's first one.
+// For other code on the page (suggestions): addItem(list, fields) adds an item and makes it current,
+// select(list, index) / selectAttributionId(id) make an item current, and App.changed() after any
+// change to the document records one undo step, redraws, and keeps the draft.
 "use strict";
 window.Annotate = window.Annotate || {};
 (function (A) {
@@ -17,7 +21,55 @@ window.Annotate = window.Annotate || {};
     this.attIndex = -1; // the current attribution: sources, contents ... attach to it
     const atts = this.list("attributions");
     if (atts.length) this.focusAttribution(atts.length - 1);
+    // Lists drawn on every render exist from the start, so drawing never looks like an edit.
+    this.list("claims");
+    this.list("framing_spans");
+    if (this.on("framing.stance")) this.list("stance");
+    this.past = [];
+    this.future = [];
+    this.base = this.state();
+    this.group = null;
   }
+  // The undo history. A state is the document (as JSON) with the current item; record() after an edit
+  // pushes the state before it. Typing into one field is one step (its ``group``), not one per key.
+  Model.prototype.state = function () {
+    return { doc: JSON.stringify(this.doc), attIndex: this.attIndex, current: this.current ? Object.assign({}, this.current) : null };
+  };
+  Model.prototype.restore = function (s) {
+    this.doc = JSON.parse(s.doc);
+    this.attIndex = s.attIndex;
+    this.current = s.current ? Object.assign({}, s.current) : null;
+  };
+  Model.prototype.record = function (group) {
+    const now = this.state();
+    const edited = now.doc !== this.base.doc;
+    if (edited && !(group && group === this.group)) {
+      this.past.push(this.base);
+      if (this.past.length > 2000) this.past.shift();
+      this.future = [];
+    }
+    if (edited) this.group = group || null;
+    this.base = now;
+    return edited;
+  };
+  Model.prototype.undo = function () {
+    if (!this.past.length) return false;
+    this.future.push(this.state());
+    this.base = this.past.pop();
+    this.restore(this.base);
+    this.group = null;
+    return true;
+  };
+  Model.prototype.redo = function () {
+    if (!this.future.length) return false;
+    this.past.push(this.state());
+    this.base = this.future.pop();
+    this.restore(this.base);
+    this.group = null;
+    return true;
+  };
+  Model.prototype.canUndo = function () { return this.past.length > 0; };
+  Model.prototype.canRedo = function () { return this.future.length > 0; };
   Model.prototype.on = function (path) { const f = this.fields[path]; return !!(f && f.enabled); };
   Model.prototype.list = function (name) {
     if (name === "framing_spans" || name === "stance") {
@@ -52,6 +104,28 @@ window.Annotate = window.Annotate || {};
     this.attIndex = index;
     this.current = { list: "attributions", index: index };
   };
+  // Make an item current: an attribution also becomes the one new sources and contents attach to.
+  Model.prototype.select = function (list, index) {
+    if (!this.list(list)[index]) return false;
+    if (list === "attributions") this.focusAttribution(index);
+    else this.current = { list: list, index: index };
+    return true;
+  };
+  Model.prototype.selectAttributionId = function (id) {
+    const at = this.list("attributions").findIndex((a) => a.id === id);
+    return at >= 0 && this.select("attributions", at);
+  };
+  // Add a whole item (an attribution or a claim gets the next free id unless it has one) and make it current.
+  Model.prototype.addItem = function (list, fields) {
+    const prefix = { attributions: "a", claims: "c" }[list];
+    const item = Object.assign(this.blank(LIST_FIELD[list]), fields || {});
+    if (prefix && !item.id) item.id = this.nextId(list, prefix);
+    const items = this.list(list);
+    items.push(item);
+    this.select(list, items.length - 1);
+    if (list === "attributions") this.relinkClaims();
+    return item;
+  };
   Model.prototype.newAttribution = function () {
     const item = Object.assign(this.blank("attributions"), { id: this.nextId("attributions", "a") });
     const list = this.list("attributions");
@@ -69,6 +143,7 @@ window.Annotate = window.Annotate || {};
     const list = this.list("attributions");
     if (list.length) this.focusAttribution((this.attIndex + 1) % list.length);
   };
+  const LIST_FIELD = { attributions: "attributions", claims: "claims", framing_spans: "framing.framing_spans", stance: "framing.stance" };
   function same(a, b) { return a && b && a.start === b.start && a.end === b.end; }
   function inside(inner, outer) { return outer.start <= inner.start && inner.end <= outer.end; }
 
@@ -78,6 +153,9 @@ window.Annotate = window.Annotate || {};
     if (!role) return "";
     const field = role.field;
     if (field === "attributions[].cue") {
+      // The same cue again selects the attribution that holds it rather than starting a duplicate.
+      const holder = this.list("attributions").findIndex((a) => same(a.cue, span));
+      if (holder >= 0) { this.focusAttribution(holder); return this.list("attributions")[holder].id + " selected (it holds this cue)"; }
       let att = this.currentAttribution(false);
       if (!att || att.cue) att = this.newAttribution();
       att.cue = span;
@@ -138,9 +216,15 @@ window.Annotate = window.Annotate || {};
     const roles = this.scheme.span_roles;
     const byField = {};
     for (const r of roles) byField[r.field] = r;
+    // The item a span belongs to, as its marker names it: a1, c2, f3 (framing spans have no id).
+    const owners = {
+      attributions: (i) => this.list("attributions")[i].id || "a" + (i + 1),
+      claims: (i) => this.list("claims")[i].id || "c" + (i + 1),
+      framing_spans: (i) => "f" + (i + 1),
+    };
     const add = (s, field, ref) => {
       const r = byField[field];
-      if (s && r && typeof s.start === "number") out.push({ start: s.start, end: s.end, role: r.name, badge: r.badge, ref: ref });
+      if (s && r && typeof s.start === "number") out.push({ start: s.start, end: s.end, role: r.name, badge: r.badge, ref: ref, owner: owners[ref.list](ref.index) });
     };
     this.list("attributions").forEach((att, i) => {
       (att.sources || []).forEach((s, j) => add(s, "attributions[].sources", { list: "attributions", index: i, key: "sources", at: j }));
@@ -216,10 +300,14 @@ window.Annotate = window.Annotate || {};
     this.afterSet(path, keys, value);
   };
   Model.prototype.afterSet = function (path, keys, value) {
+    if (path === "framing.primary_frame") this.primaryChosen = value != null;
     if (path === "framing.frames") {
       const fr = this.doc.framing;
-      if (value.length && (!fr.primary_frame || value.indexOf(fr.primary_frame) < 0)) fr.primary_frame = value[0];
-      if (!value.length) fr.primary_frame = null;
+      // The only frame is the primary one; once there are several, the annotator names it: the one that
+      // was primary only for being alone stops being primary (never a silent guess).
+      if (value.length === 1) fr.primary_frame = value[0];
+      else if (fr.primary_frame && (value.indexOf(fr.primary_frame) < 0 || !this.primaryChosen)) fr.primary_frame = null;
+      if (value.length <= 1) this.primaryChosen = false;
     }
     const name = keys[keys.length - 1];
     if (name === "attribution_id") this.item({ list: "claims", index: keys[1] })._linked = true;

@@ -16,6 +16,7 @@ window.Annotate = window.Annotate || {};
     return node;
   }
   A.el = el;
+  const helpId = (path) => "help-" + path.replace(/[^\w-]/g, "_");
   const empty = (v) => v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0);
 
   function Panel(app) {
@@ -57,16 +58,23 @@ window.Annotate = window.Annotate || {};
     return el("section", { class: "psec", "data-sec": key }, el("h3", { text: title }), body);
   };
   const LIST_PATH = { attributions: "attributions", claims: "claims", framing_spans: "framing.framing_spans", stance: "framing.stance" };
+  const OWNER = {
+    attributions: (item, i) => (item && item.id) || "a" + (i + 1), claims: (item, i) => (item && item.id) || "c" + (i + 1),
+    framing_spans: (item, i) => "f" + (i + 1), stance: (item, i) => "stance " + (i + 1),
+  };
   const LIST_DOC = { attributions: "attributions", claims: "claims", framing_spans: "framing.framing_spans", stance: "framing.stance" };
   Panel.prototype.item = function (list, index, title) {
     const m = this.m;
     const base = `${LIST_DOC[list]}[${index}]`;
     const key = `${list}:${index}`;
-    const cur = m.current && m.current.list === list && m.current.index === index;
+    const cur = list === "attributions" ? m.attIndex === index : m.current && m.current.list === list && m.current.index === index;
+    const owner = OWNER[list](m.list(list)[index], index);
     const head = el("div", { class: "ihead" },
-      el("span", { class: "ititle", text: title }),
-      el("button", { type: "button", class: "link", title: "Remove this item", "aria-label": "Remove " + title,
-        onclick: () => { m.removeItem(list, index); this.app.changed(); } }, "×"));
+      el("button", { type: "button", class: "link ititle", "aria-pressed": cur ? "true" : "false",
+        title: "Make this the current item (new spans go to the current attribution)", text: title,
+        onclick: () => { this.app.selectItem(list, index); } }),
+      el("button", { type: "button", class: "link", title: "Remove this item (Ctrl+Z brings it back)", "aria-label": "Remove " + title,
+        onclick: (e) => { e.stopPropagation(); m.removeItem(list, index); this.app.changed(); this.app.status(`Removed ${owner} (Ctrl+Z brings it back)`); } }, "×"));
     const body = [];
     if (list === "framing_spans") body.push(this.chips([{ s: m.item({ list, index }), ref: { list, index }, role: "framing" }], base));
     for (const f of this.children(LIST_PATH[list])) {
@@ -75,11 +83,18 @@ window.Annotate = window.Annotate || {};
       if (f.allowed_if && m.get(base)[f.allowed_if.field] !== f.allowed_if.equals) continue;
       body.push(this.field(f, path, key, { list, index }));
     }
-    return el("div", { class: "item" + (cur ? " current" : ""), "data-path": base, "data-item": key }, head, body);
+    const card = el("div", { class: "item" + (cur ? " current" : ""), "data-path": base, "data-item": key, "data-owner": owner }, head, body);
+    // Any click on a card makes its item current; pointing at it lights its spans in the text.
+    card.addEventListener("click", () => { if (card.isConnected) this.app.selectItem(list, index); });
+    card.addEventListener("mouseenter", () => this.app.highlight(owner));
+    card.addEventListener("mouseleave", () => this.app.highlight(null));
+    card.addEventListener("focusin", () => this.app.highlight(owner));
+    return card;
   };
   Panel.prototype.label = function (f, path) {
     return el("div", { class: "flabel" }, el("span", { text: f.label }),
-      el("a", { class: "help", href: this.guide + "#f-" + f.path.replace(/[^\w]+/g, "-"), target: "_blank", title: f.help, tabindex: "-1", text: "?" }));
+      el("a", { class: "help", href: this.guide + "#f-" + f.path.replace(/[^\w]+/g, "-"), target: "_blank", title: f.help,
+        tabindex: "-1", "aria-label": "Guidelines on " + f.label + " (new tab)", text: "?" }));
   };
   Panel.prototype.field = function (f, path, itemKey, ref) {
     const value = this.m.get(path);
@@ -103,14 +118,15 @@ window.Annotate = window.Annotate || {};
       const input = el(long ? "textarea" : "input", {
         class: "stop textstop", "data-path": path, "data-item": itemKey, "data-unset": empty(value) && f.name !== "notes" ? "1" : null,
         rows: long ? "2" : null, "aria-label": f.label, list: f.name === "target" ? "stance-targets" : null,
+        "aria-describedby": helpId(path),
       });
       input.value = value || "";
       input.addEventListener("input", () => {
         this.m.set(path, input.value);
         if (input.value || f.name === "notes") input.removeAttribute("data-unset"); else input.setAttribute("data-unset", "1");
-        this.app.changed(true);
+        this.app.changed(path);
       });
-      return el("label", { class: "field" }, this.label(f, path), input, el("div", { class: "fhelp", text: f.help }));
+      return el("label", { class: "field" }, this.label(f, path), input, el("div", { class: "fhelp", id: helpId(path), text: f.help }));
     }
     return this.choice(f, path, itemKey, value);
   };
@@ -136,7 +152,7 @@ window.Annotate = window.Annotate || {};
     const box = el("div", {
       class: "field stop choice" + (multi ? " multi" : "") + (f.scale ? " scale" : ""), tabindex: "0",
       role: multi ? "group" : "radiogroup", "aria-label": f.label, "data-path": path, "data-item": itemKey,
-      "data-unset": unset ? "1" : null, "data-type": f.type,
+      "data-unset": unset ? "1" : null, "data-type": f.type, "aria-describedby": helpId(path),
     }, this.label(f, path));
     const row = el("div", { class: "opts" });
     for (const o of opts) {
@@ -148,11 +164,15 @@ window.Annotate = window.Annotate || {};
       }, el("kbd", { text: o.key }), " " + o.label));
     }
     box.appendChild(row);
+    // The help shows while the field has focus and is its description for screen readers: the field's
+    // own words, then each value's (otherwise only in a hover title).
     if (f.scale) {
-      box.appendChild(el("dl", { class: "defs" }, this.m.scheme.sourcing_scale.map((s) => [
+      box.appendChild(el("dl", { class: "defs", id: helpId(path) }, this.m.scheme.sourcing_scale.map((s) => [
         el("dt", { text: `${s.key} · ${s.code} ${s.name}` }), el("dd", { text: s.definition })])));
     } else {
-      box.appendChild(el("div", { class: "fhelp", text: f.help }));
+      const values = opts.filter((o) => o.help);
+      box.appendChild(el("div", { class: "fhelp", id: helpId(path) }, f.help || "",
+        values.length ? el("dl", { class: "vhelp" }, values.map((o) => [el("dt", { text: `${o.key} · ${o.label}` }), el("dd", { text: o.help })])) : null));
     }
     return box;
   };
@@ -169,7 +189,7 @@ window.Annotate = window.Annotate || {};
         el("button", { type: "button", class: "link chiptext", title: "Select to resize (g)", text: s.text,
           onclick: () => { this.app.grab(ref); } }),
         el("button", { type: "button", class: "link", "aria-label": "Remove span " + s.text, title: "Remove",
-          onclick: () => { this.m.removeSpan(ref); this.app.changed(); } }, "×")));
+          onclick: (e) => { e.stopPropagation(); this.m.removeSpan(ref); this.app.changed(); this.app.status("Span removed (Ctrl+Z brings it back)"); } }, "×")));
     }
     return wrap;
   };

@@ -89,7 +89,13 @@ window.Annotate = window.Annotate || {};
   Selection.prototype.right = function () { this.collapseTo(this.t.tokenFrom(this.end)); };
   Selection.prototype.left = function () { this.collapseTo(this.t.tokenBefore(this.start)); };
   Selection.prototype.home = function () { this.collapseTo(0); };
-  Selection.prototype.endKey = function () { this.collapseTo(this.t.tokens.length - 1); };
+  // End: the last word, not the full stop after it (a mark alone is still reachable with arrows).
+  Selection.prototype.endKey = function () {
+    const t = this.t.tokens;
+    let i = t.length - 1;
+    while (i > 0 && !/[\p{L}\p{N}]/u.test(this.t.slice(t[i].start, t[i].end))) i--;
+    this.collapseTo(i);
+  };
   Selection.prototype.collapse = function () { this.collapseTo(this.t.tokenFrom(this.start)); };
   Selection.prototype.moveEnd = function (dir) {
     const t = this.t.tokens;
@@ -167,8 +173,9 @@ window.Annotate = window.Annotate || {};
   A.pointToCp = pointToCp;
 
   // Draw the paragraph: one .seg per stretch covered by the same spans, nested role wrappers
-  // (each an underline style), a letter badge where a span starts, the selection and the grabbed span.
-  function render(root, text, spans, sel, grabbed, found) {
+  // (each an underline style), a marker naming item and role where a span starts ("a1·S"), the
+  // selection, the grabbed span, and the spans of the item being pointed at (``lit``).
+  function render(root, text, spans, sel, grabbed, found, lit) {
     const cuts = new Set([0, text.length]);
     for (const s of spans) { cuts.add(s.start); cuts.add(s.end); }
     if (sel) { cuts.add(sel.start); cuts.add(sel.end); }
@@ -185,11 +192,14 @@ window.Annotate = window.Annotate || {};
       seg.dataset.end = b;
       const covering = spans.filter((s) => s.start <= a && s.end >= b);
       covering.sort((x, y) => (order[x.role] || 0) - (order[y.role] || 0));
-      const badges = spans.filter((s) => s.start === a).map((s) => s.badge);
+      const badges = spans.filter((s) => s.start === a).map((s) => (s.owner ? s.owner + "·" : "") + s.badge);
       if (badges.length) seg.dataset.badges = Array.from(new Set(badges)).join(" ");
       if (sel && sel.start <= a && sel.end >= b) seg.classList.add("sel");
       if (grabbed && grabbed.start <= a && grabbed.end >= b) seg.classList.add("grab");
       if (found && found.start <= a && found.end >= b) seg.classList.add("found");
+      const owners = Array.from(new Set(covering.map((s) => s.owner).filter(Boolean)));
+      if (owners.length) seg.dataset.owners = owners.join(" ");
+      if (lit && owners.indexOf(lit) >= 0) seg.classList.add("lit");
       let inner = seg;
       const roles = Array.from(new Set(covering.map((s) => s.role)));
       roles.forEach((role, depth) => {
@@ -198,7 +208,7 @@ window.Annotate = window.Annotate || {};
         inner.appendChild(wrap);
         inner = wrap;
       });
-      if (roles.length) seg.title = roles.join(", ");
+      if (roles.length) seg.title = covering.map((s) => (s.owner ? s.owner + " " : "") + s.role).join(", ");
       inner.appendChild(document.createTextNode(text.slice(a, b)));
       frag.appendChild(seg);
     }

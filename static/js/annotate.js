@@ -42,8 +42,13 @@ window.Annotate = window.Annotate || {};
     this.data.scheme = loadScheme();
     this.text = new A.Text(this.data.text);
     this.sel = new A.Selection(this.text);
-    this.model = new A.Model(this.data.scheme, this.data.labels, this.text);
     this.version = this.data.version;
+    this.localKey = `annotate-draft:${this.data.user_id}:${this.data.paragraph_id}`;
+    const kept = this.readLocal();
+    const local = kept && !kept.sent ? kept : null;
+    this.model = new A.Model(this.data.scheme, local ? JSON.parse(local.labels) : this.data.labels, this.text);
+    // After a restore, keys act on the attribution that was current when the page was left.
+    if (kept && kept.current) this.model.selectAttributionId(kept.current);
     this.errors = [];
     this.grabbed = null;
     this.found = null;
@@ -54,9 +59,10 @@ window.Annotate = window.Annotate || {};
     this.textEl = $("para-text");
     this.panel = new A.Panel(this);
     this.dirty = false;
-    this.seconds = 0;
-    this.since = document.hidden ? null : performance.now();
+    this.clock = A.clock = A.clock || new A.Clock();
     this.textEl.addEventListener("mouseup", (e) => this.mouse(e));
+    this.textEl.addEventListener("mouseover", (e) => this.hoverText(e));
+    this.textEl.addEventListener("mouseleave", () => this.highlight(null));
     const find = $("find-input");
     find.addEventListener("keydown", (e) => A.onFindKey(this, e));
     find.addEventListener("input", () => { const i = this.sel.find(find.value); this.found = i >= 0 ? this.text.tokens[i] : null; this.drawText(); });
@@ -67,26 +73,141 @@ window.Annotate = window.Annotate || {};
     const snapBox = $("snap-toggle");
     snapBox.checked = this.snap;
     snapBox.addEventListener("change", () => this.toggleSnap(snapBox.checked));
+    const flagDialog = $("flag-dialog");
+    if (flagDialog) this.guardNote(flagDialog);
     root.classList.add("js");
     this.render();
     this.textEl.focus();
+    if (local) {
+      // Edits this browser kept but the server may not have received (a reload right after them).
+      this.dirty = true;
+      this.showRestored(local.at);
+      this.flushDraft();
+    }
   }
+  // What this browser kept for the paragraph: the labels (``sent`` once the server confirmed them) and
+  // the current attribution. Kept on another version of the saved labels, it is stale and dropped.
+  App.prototype.readLocal = function () {
+    try {
+      const kept = JSON.parse(localStorage.getItem(this.localKey) || "null");
+      if (kept && kept.version === this.data.version) return kept;
+      if (kept) localStorage.removeItem(this.localKey);
+    } catch (e) { /* storage refused or corrupt: the server's draft stands */ }
+    return null;
+  };
+  App.prototype.keepLocal = function (sent) {
+    const att = this.model.currentAttribution(false);
+    try {
+      localStorage.setItem(this.localKey, JSON.stringify({ labels: this.model.json(), version: this.version,
+        current: att ? att.id : null, at: new Date().toISOString(), sent: !!sent }));
+    } catch (e) { /* full or refused: the server draft still follows */ }
+  };
+  App.prototype.dropLocal = function () { try { localStorage.removeItem(this.localKey); } catch (e) { /* nothing kept */ } };
+  App.prototype.showRestored = function (iso) {
+    const box = document.createElement("div");
+    box.className = "alert";
+    box.id = "draft-notice";
+    const when = document.createElement("time");
+    when.dateTime = iso;
+    when.title = iso;
+    when.textContent = A.ago ? A.ago(iso) : iso;
+    const drop = document.createElement("button");
+    drop.type = "button";
+    drop.className = "small";
+    drop.textContent = "Discard it and load the saved labels";
+    drop.addEventListener("click", () => this.discardDraft());
+    box.append("Your unsaved changes from ", when, " were restored. ", drop);
+    const old = $("draft-notice");
+    if (old) old.replaceWith(box); else this.root.querySelector(".taskbar").after(box);
+  };
   App.prototype.action = function (name) {
     const actions = {
       save: () => this.save(false), "save-next": () => this.save(true), help: () => this.openDialog("keys-help"),
       "discard-draft": () => this.discardDraft(), reload: () => this.reloadSaved(), overwrite: () => this.overwrite(),
       skip: () => this.openDialog("skip-dialog"), flag: () => this.openDialog("flag-dialog"),
+      undo: () => this.undo(), redo: () => this.redo(), find: () => this.openFind(),
+      "new-attribution": () => { this.model.newAttribution(); this.changed(); this.focusText(); },
+      "next-field": () => this.gotoWork(),
     };
     if (actions[name]) actions[name]();
   };
   App.prototype.drawText = function () {
-    A.renderText(this.textEl, this.text, this.model.spans(), this.sel, this.grabbed, this.found);
+    A.renderText(this.textEl, this.text, this.model.spans(), this.sel, this.grabbed, this.found, this.hl);
     const s = this.sel;
     $("sel-info").textContent = `“${this.text.slice(s.start, s.end)}” ${s.start}–${s.end}` + (this.grabbed ? " (resizing: press its key or Enter)" : "");
     this.textEl.dataset.selStart = s.start;
     this.textEl.dataset.selEnd = s.end;
   };
-  App.prototype.render = function () { this.drawText(); this.panel.render(); };
+  App.prototype.render = function () {
+    this.drawText();
+    this.panel.render();
+    this.updateUndo();
+  };
+  App.prototype.updateUndo = function () {
+    const undo = $("undo-btn");
+    const redo = $("redo-btn");
+    if (undo) undo.disabled = !this.model.canUndo();
+    if (redo) redo.disabled = !this.model.canRedo();
+  };
+  // Time spent here not yet reported goes to the server before the page shows another paragraph.
+  App.prototype.reportTime = function () {
+    const ms = this.clock.take();
+    if (ms) post(this.data.urls.time, { ms: String(ms) }).catch(() => { /* a lost report costs only time */ });
+  };
+  // Hovering or focusing an item lights all its spans in the text (and its card in the panel).
+  // Classes only, never a redraw: a mouse selection in progress keeps its anchor.
+  App.prototype.highlight = function (owner) {
+    if (owner === this.hl) return;
+    this.hl = owner;
+    this.textEl.querySelectorAll(".seg.lit").forEach((n) => n.classList.remove("lit"));
+    if (owner) this.textEl.querySelectorAll(`.seg[data-owners~="${CSS.escape(owner)}"]`).forEach((n) => n.classList.add("lit"));
+    this.panel.root.querySelectorAll(".item.hl").forEach((n) => n.classList.remove("hl"));
+    if (owner) {
+      const card = this.panel.root.querySelector(`.item[data-owner="${CSS.escape(owner)}"]`);
+      if (card) card.classList.add("hl");
+    }
+  };
+  App.prototype.hoverText = function (e) {
+    const seg = e.target.closest && e.target.closest(".seg");
+    if (!seg) return;
+    const here = this.spansAt(Number(seg.dataset.start), Number(seg.dataset.end));
+    const at = here.find((x) => x.ref.list === "attributions") || here[0];
+    this.highlight(at ? at.owner : null);
+  };
+  // Make the item owning a span current: the innermost attribution span wins, then any other item.
+  App.prototype.selectOwnerAt = function (start, end) {
+    const here = this.spansAt(start, end);
+    const s = here.find((x) => x.ref.list === "attributions") || here[0];
+    if (!s) return false;
+    this.model.select(s.ref.list, s.ref.index);
+    this.panel.render();
+    this.keepLocal(!this.dirty);
+    const card = this.panel.root.querySelector(".item.current");
+    if (card && card.scrollIntoView) card.scrollIntoView({ block: "nearest" });
+    this.status(`${s.owner} is current`);
+    return true;
+  };
+  App.prototype.selectItem = function (list, index) {
+    const cur = this.model.current;
+    if (cur && cur.list === list && cur.index === index && (list !== "attributions" || this.model.attIndex === index)) return;
+    this.model.select(list, index);
+    this.model.record();
+    this.render();
+    this.keepLocal(!this.dirty);
+    const item = this.model.item({ list, index });
+    this.status(`${(item && item.id) || list + " " + (index + 1)} is current`);
+  };
+  App.prototype.undo = function () { this.step(this.model.undo(), "Undone", "Nothing to undo: this is the page's first state"); };
+  App.prototype.redo = function () { this.step(this.model.redo(), "Redone", "Nothing to redo"); };
+  App.prototype.step = function (moved, done, none) {
+    if (!moved) { this.status(none); return; }
+    this.grabbed = null;
+    this.dirty = true;
+    this.render();
+    this.keepLocal();
+    this.scheduleDraft();
+    this.status(`${done} (Ctrl+Z undo · Ctrl+Shift+Z redo)`);
+  };
   App.prototype.moved = function () {
     this.drawText();
     const seg = this.textEl.querySelector(".sel");
@@ -98,12 +219,20 @@ window.Annotate = window.Annotate || {};
     s.textContent = msg;
     s.className = "status" + (kind ? " " + kind : "");
   };
+  // After every edit: one undo step (typing into a field, named by ``typing``, is one step per field),
+  // a copy in this browser at once, and a draft to the server shortly after.
   App.prototype.changed = function (typing) {
+    const edited = this.model.record(typeof typing === "string" ? typing : null);
+    if (!typing) this.render(); else this.updateUndo();
+    if (!edited) { this.keepLocal(!this.dirty); return; }
     this.dirty = true;
-    if (!typing) this.render();
-    clearTimeout(this.draftTimer);
-    this.draftTimer = setTimeout(() => this.flushDraft(), 700);
+    this.keepLocal();
+    this.scheduleDraft();
     this.status("Unsaved changes (a draft is kept)");
+  };
+  App.prototype.scheduleDraft = function () {
+    clearTimeout(this.draftTimer);
+    this.draftTimer = setTimeout(() => this.flushDraft(), 300);
   };
   App.prototype.mouse = function (e) {
     const s = window.getSelection();
@@ -117,7 +246,11 @@ window.Annotate = window.Annotate || {};
       const i = this.text.tokenFrom(a);
       if (i < 0) return;
       const tok = this.text.tokens[i];
-      if (e.shiftKey) { this.sel.start = Math.min(this.sel.start, tok.start); this.sel.end = Math.max(this.sel.end, tok.end); } else { this.sel.collapseTo(i); this.grabbed = null; }
+      if (e.shiftKey) { this.sel.start = Math.min(this.sel.start, tok.start); this.sel.end = Math.max(this.sel.end, tok.end); } else {
+        this.sel.collapseTo(i);
+        this.grabbed = null;
+        this.selectOwnerAt(tok.start, tok.end);
+      }
     } else {
       const snapped = this.text.snap(a, b, this.snap);
       if (!snapped) return;
@@ -163,6 +296,7 @@ window.Annotate = window.Annotate || {};
   };
   App.prototype.grab = function (ref) {
     const s = this.model.spans().find((x) => JSON.stringify(x.ref) === JSON.stringify(ref));
+    if (s) this.model.select(ref.list, ref.index);
     if (s) { this.grabCaret = { start: s.start, end: s.start + 1 }; this.take(s); this.textEl.focus(); }
   };
   App.prototype.removeAtSelection = function () {
@@ -175,7 +309,7 @@ window.Annotate = window.Annotate || {};
     this.model.removeSpan(target.ref);
     this.grabbed = null;
     this.changed();
-    this.status(`Removed the ${target.role} span`);
+    this.status(`Removed the ${target.role} span (Ctrl+Z brings it back)`);
   };
   App.prototype.toggleSnap = function (on) {
     this.snap = on === undefined ? !this.snap : on;
@@ -243,19 +377,28 @@ window.Annotate = window.Annotate || {};
     const d = $(id);
     if (d && !d.open) d.showModal();
   };
-  App.prototype.elapsed = function () {
-    return this.seconds + (this.since === null ? 0 : (performance.now() - this.since) / 1000);
-  };
-  App.prototype.pause = function (hidden) {
-    if (hidden && this.since !== null) { this.seconds = this.elapsed(); this.since = null; }
-    if (!hidden && this.since === null) this.since = performance.now();
+  // Leaving the page: the draft and the time not yet reported go in a beacon, which outlives the page.
+  App.prototype.leave = function () {
+    clearTimeout(this.draftTimer);
+    const ms = this.clock.take();
+    if (!this.dirty && !ms) return;
+    const body = new URLSearchParams({ csrf_token: csrf(), ms: String(ms) });
+    let url = this.data.urls.time;
+    if (this.dirty) { body.append("labels", this.model.json()); body.append("version", this.version); url = this.data.urls.draft; }
+    if (navigator.sendBeacon && navigator.sendBeacon(url, body)) { this.dirty = false; return; }
+    this.clock.give(ms);
+    this.flushDraft(true);
   };
   App.prototype.flushDraft = function (keepalive) {
     clearTimeout(this.draftTimer);
     if (!this.dirty) return this.draftPromise || Promise.resolve();
     this.dirty = false;
-    const sent = post(this.data.urls.draft, { labels: this.model.json(), version: this.version }, keepalive ? { keepalive: true } : {});
+    const labels = this.model.json();
+    const ms = this.clock.take();
+    const sent = post(this.data.urls.draft, { labels: labels, version: this.version, ms: String(ms) }, keepalive ? { keepalive: true } : {});
     this.draftPromise = sent.then((r) => {
+      if (!r.ok) this.clock.give(ms);
+      if (r.ok && labels === this.model.json() && !this.dirty) this.keepLocal(true);
       if (r.ok) return r.json().then((j) => this.status(j.lease === false
         ? "Draft kept, but others have filled this paragraph meanwhile: your save will be refused"
         : "Draft saved " + new Date().toLocaleTimeString()));
@@ -263,7 +406,7 @@ window.Annotate = window.Annotate || {};
       this.status(r.status === 403
         ? "This paragraph is no longer yours (your lease ran out and was reclaimed): your labels are only in this page"
         : "The draft could not be saved (" + r.status + "); it is still in this page", "bad");
-    }).catch(() => { this.dirty = true; this.status("No connection: the draft is still in this page", "bad"); });
+    }).catch(() => { this.dirty = true; this.clock.give(ms); this.status("No connection: the draft is still in this page", "bad"); });
     return this.draftPromise;
   };
   App.prototype.save = async function (next, version) {
@@ -273,18 +416,23 @@ window.Annotate = window.Annotate || {};
     this.dirty = false;
     try {
       await (this.draftPromise || Promise.resolve());
-      const seconds = this.elapsed();
-      const r = await post(this.data.urls.save, {
-        labels: this.model.json(), version: version === undefined ? this.version : version,
-        seconds: seconds.toFixed(1), next: next ? "1" : "",
-      });
+      const ms = this.clock.take();
+      let r;
+      try {
+        r = await post(this.data.urls.save, {
+          labels: this.model.json(), version: version === undefined ? this.version : version,
+          ms: String(ms), next: next ? "1" : "",
+        });
+      } catch (e) { this.clock.give(ms); throw e; }
+      // A refused save recorded no time: it goes with the next one.
+      if (!r.ok) this.clock.give(ms);
+      if (r.ok) this.dropLocal();
       const type = r.headers.get("Content-Type") || "";
-      if (r.ok && type.startsWith("text/html")) { this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, true); return; }
+      // The time this save took counts for the next paragraph, which the user is waiting for.
+      if (r.ok && type.startsWith("text/html")) { this.swap(await r.text(), r.headers.get("X-Push-Url") || r.url, true, true); return; }
       const body = type.includes("json") ? await r.json() : { message: textOf(await r.text()) };
       if (r.ok) {
         this.version = body.version;
-        this.seconds = 0;
-        this.since = document.hidden ? null : performance.now();
         this.errors = [];
         this.render();
         this.status(`Saved (version ${body.version})`, "good");
@@ -319,12 +467,14 @@ window.Annotate = window.Annotate || {};
     $("conflict-dialog").close();
     clearTimeout(this.draftTimer);
     this.dirty = false;
+    this.dropLocal();
     await post(this.data.urls.discard, {});
     this.navigate(location.href, false);
   };
   App.prototype.discardDraft = async function () {
     clearTimeout(this.draftTimer);
     this.dirty = false;
+    this.dropLocal();
     await post(this.data.urls.discard, {});
     this.navigate(location.href, false);
   };
@@ -347,15 +497,34 @@ window.Annotate = window.Annotate || {};
     if (d) d.close();
     const html = await r.text();
     if (!r.ok) { $("flash").replaceChildren(); $("flash").insertAdjacentHTML("beforeend", html); return; }
-    if (form.dataset.js === "stay") { this.status(r.headers.get("X-Message") || "Done", "good"); return; }
+    const message = r.headers.get("X-Message");
+    if (form.dataset.js === "stay") { form.reset(); this.status(message || "Done", "good"); return; }
     this.swap(html, r.headers.get("X-Push-Url") || r.url, true);
+    if (message && A.app) A.app.status(message, "good");
   };
-  App.prototype.swap = function (html, url, push) {
+  // Esc in the flag dialog with a note typed: the first press says the note would be lost, the second
+  // closes and drops it.
+  App.prototype.guardNote = function (dialog) {
+    const note = dialog.querySelector("input[name=note], textarea[name=note]");
+    if (!note) return;
+    const warn = document.createElement("p");
+    warn.className = "hint warn-note";
+    warn.setAttribute("role", "alert");
+    dialog.addEventListener("cancel", (e) => {
+      if (!note.value.trim() || warn.isConnected) { warn.remove(); return; }
+      e.preventDefault();
+      warn.textContent = "Your note is not sent yet: Enter flags the paragraph with it, Esc again closes and drops it.";
+      note.closest("form").appendChild(warn);
+    });
+    dialog.addEventListener("close", () => { if (warn.isConnected) { warn.remove(); note.value = ""; } });
+  };
+  App.prototype.swap = function (html, url, push, saved) {
     const tpl = document.createElement("template");
     tpl.innerHTML = html;
     const fresh = tpl.content.querySelector("#task") || tpl.content.firstElementChild;
     const old = $("task");
     if (!fresh || !old) { location.href = url; return; }
+    if (app && !saved) app.reportTime();
     // A fragment sent without the key overlay keeps the one this page has.
     const keys = $("keys-help");
     if (keys && !fresh.querySelector("#keys-help")) fresh.appendChild(keys);
@@ -384,10 +553,10 @@ window.Annotate = window.Annotate || {};
   document.addEventListener("keydown", (e) => { if (app) A.onKey(app, e); });
   document.addEventListener("visibilitychange", () => {
     if (!app) return;
-    app.pause(document.hidden);
-    if (document.hidden) app.flushDraft(true);
+    app.clock.visible(!document.hidden);
+    if (document.hidden) app.leave();
   });
-  window.addEventListener("pagehide", () => { if (app) app.flushDraft(true); });
+  window.addEventListener("pagehide", () => { if (app) app.leave(); });
   window.addEventListener("popstate", () => { if (app) app.navigate(location.href, false); else location.reload(); });
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
 })(window.Annotate);

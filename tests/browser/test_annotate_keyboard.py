@@ -56,7 +56,7 @@ def test_first_worked_paragraph_by_keyboard(login, live_server, live_db, kbd_pro
     k("Enter", "1", "g", "1", "1", "1", "2", "2")  # a1: form, role, interest, record, type, quote, stance
     k("Enter", "1", "2", "1", "1")  # c1: CFS, S2, event_action, certain_true
     k(Type(ref["labels"]["claims"][0]["decontextualized"]), "Enter")
-    k("Enter", "x", "s", "Enter")  # frames (primary: the first chosen)
+    k("Enter", "x", "s", "Enter", "x")  # frames, then the primary frame, named explicitly
     k("Enter", "5", "2")  # framing span: technique, voice
     k("d", Type("Western governments"), "Enter", "3", "2")  # stance
     k("n", Type(ref["labels"]["notes"]))
@@ -94,7 +94,7 @@ def test_second_worked_paragraph_by_keyboard(login, live_server, live_db, kbd_pr
     k(Type(ref["labels"]["claims"][0]["decontextualized"]), "Enter")
     k("Enter", "3", "2", "7", "4")  # c2
     k(Type(ref["labels"]["claims"][1]["decontextualized"]), "Enter")
-    k("Enter", "r", "s", "x", "Enter")  # frames
+    k("Enter", "r", "s", "x", "Enter", "r")  # frames, then the primary frame, named explicitly
     k("Enter", "3", "1", Type("Kyiv"), "Enter")  # framing span: contested naming, outlet, alternative
     k("d", Type("Ukrainian government"), "Enter", "3", "1")
     k("d", Type("Western governments"), "Enter", "3", "2")

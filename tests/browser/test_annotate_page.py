@@ -454,8 +454,7 @@ def test_a_core_only_project_labels_without_extended_fields(login, live_server, 
         "Home",
         "Shift+ArrowRight",
         "s",  # source "The ministry"
-        "End",
-        "ArrowLeft",
+        "End",  # the last word, "fell", not the full stop after it
         "Shift+Home",
         "Control+Shift+ArrowRight",
         "Control+Shift+ArrowRight",
