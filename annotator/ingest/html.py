@@ -34,6 +34,13 @@ _PUBLISHED_TIME = re.compile(
     re.I,
 )
 
+# A machine timestamp with a non-zero UTC offset, in a publication-time field.
+_LOCAL_TIME = re.compile(
+    r"""(?:published|datePublished|dateCreated|pubdate)[^<>]{0,40}?"""
+    r"""((?:19|20)\d\d-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d""",
+    re.I,
+)
+
 # What a browser does not show, plus page regions that never hold an article's text.
 _SKIP = frozenset(
     {
@@ -149,6 +156,11 @@ def extract_html(
     timed = _PUBLISHED_TIME.search(html[:300_000])
     if timed and (not published or timed.group(1)[:10] == published[:10]):
         published = m.iso_from_meta_value(timed.group(1))
+    local = _LOCAL_TIME.search(html[:300_000])
+    if local and published and _days_apart(local.group(1), published) <= 1:
+        # A timestamp written with the publisher's own UTC offset gives the date its readers
+        # saw; trafilatura reduces UTC times ("...T02:11Z") to a date that may be a day later.
+        published = f"{local.group(1)}T{local.group(2)}"
     meta["published"] = published
     _prefer_text_meta(meta, text_meta)
 
@@ -181,20 +193,16 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
         parts = re.split(r"\s+[-–—|:•·]\s+", title)
         if len(parts) > 1 and _fold(parts[-1]) == _fold(meta["outlet"]):
             meta["title"] = title[: title.rfind(parts[-1])].rstrip(" -–—|:•·")
-    # Machine dates are often UTC; the page shows the local date and time the reader sees.
-    shown = found.get("published") or ""
-    if shown and meta["published"] and shown != meta["published"]:
-        try:
-            gap = abs(
-                (dt.date.fromisoformat(shown[:10]) - dt.date.fromisoformat(meta["published"][:10])).days
-            )
-        except ValueError:
-            gap = 99
-        if gap <= 1 and ("T" in shown or "T" not in meta["published"] or gap == 1):
-            meta["published"] = shown
     for key, value in found.items():
         if not meta.get(key) and value:
             meta[key] = value
+
+
+def _days_apart(a: str, b: str) -> int:
+    try:
+        return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 99
 
 
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
