@@ -91,9 +91,22 @@ def read_document(
     return [_build(text, fmt, data, reference_date)]
 
 
+#: More lines than any article page has (a long one renders to a few thousand); the cleaner's
+#: time grows with the line count, so a text past this is refused before any work is done.
+MAX_TEXT_LINES = 50_000
+
+
 def _build(
     text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | None = None, line: int | None = None
 ) -> Document:
+    if fmt == "text":
+        lines = text.count("\n") + 1
+        if lines > MAX_TEXT_LINES:
+            raise IngestError(
+                f"{lines:,} lines of text: over the limit of {MAX_TEXT_LINES:,} for one article "
+                "(a page has a few hundred); split the file, or give one article per line as JSONL",
+                line=line,
+            )
     if fmt == "html":
         meta, units, dropped = extract_html(text, url=url, reference_date=ref)
     else:

@@ -157,7 +157,7 @@ CREDIT_SPLIT = re.compile(
     r"\s*(?:by|:|credit:?)\s*)",
     re.I,
 )
-TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”’»]$")
+TERMINAL = re.compile(r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*$|[\"”’»」』]$")
 STOPWORDS = frozenset(
     "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
     "be been has have had not but or which who will would said says could should also than more after over into "

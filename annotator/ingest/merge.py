@@ -93,15 +93,18 @@ def merge_units(
 def _finer(cleaned: list[Unit], extracted: list[Unit], kinds: dict[str, str]) -> bool:
     """Whether trafilatura glued the page together (its fallback on a form or table layout): no
     paragraph in common, every one of the cleaner's paragraphs inside its text, and text the
-    cleaner left out (a heading, a menu) glued to them."""
+    cleaner dropped (a menu, a form label) glued to them."""
     if any(kinds.get(key(u.text)) in BODY_KINDS for u in extracted):
         return False
     rest = "\n".join(key(u.text).replace(" ", "") for u in extracted)
     for u in cleaned:
+        k = key(u.text).replace(" ", "")
         if u.kind in BODY_KINDS:
-            k = key(u.text).replace(" ", "")
             if k not in rest:
                 return False
+            rest = rest.replace(k, "\n", 1)
+        elif k:
+            # The cleaner's headline or caption glued in is no sign of a glued page.
             rest = rest.replace(k, "\n", 1)
     return bool(rest.replace("\n", ""))
 

@@ -46,6 +46,11 @@ _DATE_RES = [
     re.compile(
         r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
     ),
+    # Chinese, Japanese and Korean: 2024年3月5日, 2024년 3월 5일.
+    re.compile(
+        r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
+        r"(?:\D{0,6}?(?P<h>[01]?\d|2[0-3])[:時시]\s*(?P<mi>[0-5]\d))?"
+    ),
 ]
 _RELATIVE = re.compile(
     r"\b(?:(?P<n>\d+|an?|one)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+ago|(?P<word>yesterday|today|just now))\b",

@@ -13,6 +13,7 @@ line of the input with its whitespace collapsed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -34,6 +35,7 @@ from .furniture import (
     is_furniture,
 )
 from .models import Unit
+from .script import measure, words_of
 
 _HEADER_WINDOW = 60
 
@@ -86,16 +88,21 @@ def _rejoin(block: list[str]) -> list[str]:
     # paragraph; a line that starts in lower case, or with closing punctuation, continues the one before.
     if len(block) == 1:
         return block
-    out = [block[0]]
+    # Joined lines are kept as parts and joined once at the end, and only the last part and a
+    # running word count of each line are looked at: the time stays linear in the block's size.
+    out: list[list[str]] = [[block[0]]]
+    counts = [len(block[0].split())]
     i = 1
     while i < len(block):
         cur = block[i]
-        prev = out[-1]
+        tail = out[-1][-1]
+        prev_words = counts[-1]
         nxt = block[i + 1] if i + 1 < len(block) else ""
-        open_end = not TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
+        open_end = not TERMINAL.search(tail) and tail[-1:].isalpha() and tail[-1:].islower()
         cur_words = len(cur.split())
-        if _continues(cur) and not TERMINAL.search(prev) and (len(prev.split()) > 2 or cur_words >= 6):
-            out[-1] = prev + " " + cur
+        if _continues(cur) and not TERMINAL.search(tail) and (prev_words > 2 or cur_words >= 6):
+            out[-1].append(cur)
+            counts[-1] += cur_words
         elif (
             open_end
             and cur_words <= 4
@@ -103,21 +110,20 @@ def _rejoin(block: list[str]) -> list[str]:
             and (_continues(nxt) or nxt[:1] == "(")
             and len(nxt.split()) > 2
         ):
-            out[-1] = prev + " " + cur + " " + nxt
+            out[-1] += [cur, nxt]
+            counts[-1] += cur_words + len(nxt.split())
             i += 1
         elif (
-            open_end
-            and cur_words <= 4
-            and TERMINAL.search(cur)
-            and len(prev.split()) >= 6
-            and not nxt[:1].islower()
+            open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
         ):
             # "... according to" + "Reuters." closes the sentence a link broke.
-            out[-1] = prev + " " + cur
+            out[-1].append(cur)
+            counts[-1] += cur_words
         else:
-            out.append(cur)
+            out.append([cur])
+            counts.append(cur_words)
         i += 1
-    return out
+    return [" ".join(parts) for parts in out]
 
 
 def _continues(line: str) -> bool:
@@ -127,10 +133,8 @@ def _continues(line: str) -> bool:
 
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
-    words = WORD.findall(text)
-    n = len(words)
-    stops = sum(1 for w in words if w.lower() in STOPWORDS)
-    lower = sum(1 for w in words if w[:1].islower())
+    n, lower = measure(text)
+    stops = sum(1 for w in words_of(text) if w.lower() in STOPWORDS)
     ln = _Line(
         text=text,
         words=n,
@@ -303,16 +307,41 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
     for ln in lines:
         ln.dup = counts[ln.text]
     start, end = _core(lines)
-    if end <= start:
-        return _empty_meta(), [], [ln.text for ln in lines]
-
     used: set[int] = set()
-    body = _select_body(lines, start, end, used)
+    body = _select_body(lines, start, end, used) if end > start else []
+    if not any(u.kind == "body" for u in body):
+        # No prose at all: a results table, a list of dates, short captioned items.  Read again
+        # with every distinct line of a few tokens that is not furniture counted as content.
+        for ln in lines:
+            ln.prose = ln.prose or _datum(ln)
+        start, end = _core(lines)
+        if end <= start:
+            return _empty_meta(), [], [ln.text for ln in lines]
+        used = set()
+        body = _select_body(lines, start, end, used)
+        # Its first line, when title-like, is the headline the header search did not reach.
+        if len(body) > 1 and _is_headline(lines[start]) and body[0].text == lines[start].text:
+            body[0] = Unit("headline", body[0].text)
     header, meta = _header(lines, start, used, reference_date)
+    if body and body[0].kind == "headline":
+        header = [u for u in header if u.kind != "headline"]
+        meta["title"] = body[0].text
+        header, body = body[:1] + header, body[1:]
     _footer_meta(lines, end, meta, reference_date)
     units = header + body
     dropped = [ln.text for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
+
+
+def _datum(ln: _Line) -> bool:
+    return (
+        ln.dup == 1
+        and not (ln.boiler or ln.furniture or ln.glued or ln.stop or ln.comments or ln.credit)
+        and len(_TOKENS.findall(ln.text)) >= 4
+    )
+
+
+_TOKENS = re.compile(r"\w+")
 
 
 def _empty_meta() -> dict:
