@@ -237,9 +237,10 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     m = _BYLINE.search(line)
     if not m:
         return None
-    # "By" must open the line or follow a date/separator, not sit inside a sentence.
+    # "By" must open the line, follow a date or separator, or a word or two ("Story by"), not
+    # sit inside a headline or a sentence ("Park Approved After Campaign By Residents").
     before = line[: m.start(1)].strip()
-    if len(before.split()) > 8 and not re.search(r"\d|[|•·]", before):
+    if len(before.split()) > 3 and not re.search(r"\d|[|•·—–]", before):
         return None
     name = m.group(1).strip(" ,")
     name = _cut_name(name)

@@ -322,6 +322,10 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
         # Its first line, when title-like, is the headline the header search did not reach.
         if len(body) > 1 and _is_headline(lines[start]) and body[0].text == lines[start].text:
             body[0] = Unit("headline", body[0].text)
+    if _title_block(lines, start, body):
+        # Clean text: a title of its own at the very top, then the paragraphs.  A question or
+        # an exclamation there is the headline, not the first paragraph.
+        body[0] = Unit("headline", body[0].text)
     header, meta = _header(lines, start, used, reference_date)
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
@@ -331,6 +335,21 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
     units = header + body
     dropped = [ln.text for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
+
+
+def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
+    first = lines[0]
+    return (
+        start == 0
+        and len(body) > 1
+        and body[0].kind == "body"
+        and body[0].text == first.text
+        and first.gap
+        and first.after_gap
+        and first.words <= 25
+        and not first.text.endswith((".", ":", ";", ","))
+        and not first.boiler
+    )
 
 
 def _datum(ln: _Line) -> bool:
