@@ -41,6 +41,7 @@ from .decode import decode_bytes
 from .detect import FORMATS, binary_kind, detect_format
 from .jsonl import CONTENT_FIELDS, iter_records
 from .models import KINDS, META_KEYS, Document, IngestError, Unit
+from .sanity import check_meta
 from .text import clean_text
 
 __all__ = ["read_document", "Document", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
@@ -113,6 +114,7 @@ def _build(
         meta, units, dropped = clean_text(text, reference_date=ref)
     if not any(u.kind in _BODY_KINDS for u in units):
         raise IngestError("nothing left after cleaning", line=line)
+    units = check_meta(meta, units)
     return Document(meta=meta, units=units, dropped=dropped, source_format=fmt, raw=raw, line=line)
 
 

@@ -35,6 +35,7 @@ from .furniture import (
     is_furniture,
 )
 from .models import Unit
+from .sanity import PHOTO_CREDIT
 from .script import measure, words_of
 
 _HEADER_WINDOW = 60
@@ -608,7 +609,9 @@ def _footer_meta(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) 
         if brand is None and ("rivacy" in ln.text or "pp" in ln.text):
             brand = m.outlet_from_brand(ln.text)
         if holder is None and ("©" in ln.text or "opyright" in ln.text):
-            holder = m.outlet_from_copyright(ln.text)
+            low = ln.text.lower()
+            if not any(h in low for h in PHOTO_CREDIT):
+                holder = m.outlet_from_copyright(ln.text)
     if not meta["outlet"]:
         meta["outlet"] = brand or holder or ""
     if not meta["published"]:
