@@ -34,12 +34,15 @@ _PUBLISHED_TIME = re.compile(
     re.I,
 )
 
+_PUBLISHED_KEYS = ("article:published_time", "datepublished", '"datecreated"', "itemprop=")
+
 # A machine timestamp with a non-zero UTC offset, in a publication-time field.
 _LOCAL_TIME = re.compile(
     r"""(?:published|datePublished|dateCreated|pubdate)[^<>]{0,40}?"""
     r"""((?:19|20)\d\d-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d""",
     re.I,
 )
+_LOCAL_KEYS = ("published", "datepublished", "datecreated", "pubdate")
 
 # What a browser does not show, plus page regions that never hold an article's text.
 _SKIP = frozenset(
@@ -153,10 +156,12 @@ def extract_html(
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     published = _clean(doc.date)
-    timed = _PUBLISHED_TIME.search(html[:300_000])
+    head = html[:300_000]
+    low = head.lower()
+    timed = _first_match(_PUBLISHED_TIME, head, low, _PUBLISHED_KEYS)
     if timed and (not published or timed.group(1)[:10] == published[:10]):
         published = m.iso_from_meta_value(timed.group(1))
-    local = _LOCAL_TIME.search(html[:300_000])
+    local = _first_match(_LOCAL_TIME, head, low, _LOCAL_KEYS)
     if local and published and _days_apart(local.group(1), published) <= 1:
         # A timestamp written with the publisher's own UTC offset gives the date its readers
         # saw; trafilatura reduces UTC times ("...T02:11Z") to a date that may be a day later.
@@ -196,6 +201,21 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
     for key, value in found.items():
         if not meta.get(key) and value:
             meta[key] = value
+
+
+def _first_match(rx: re.Pattern, text: str, low: str, keys: tuple[str, ...]) -> re.Match | None:
+    """``rx.search(text)`` for a pattern that opens with one of ``keys``, tried only where a key
+    occurs in ``low`` (``text`` lower-cased): a case-blind search of a whole page is slow."""
+    best = None
+    for k in keys:
+        i = low.find(k)
+        while i != -1 and (best is None or i < best.start()):
+            found = rx.match(text, i)
+            if found:
+                best = found
+                break
+            i = low.find(k, i + 1)
+    return best
 
 
 def _days_apart(a: str, b: str) -> int:
