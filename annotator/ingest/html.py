@@ -22,10 +22,11 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from . import meta as m
+from .header import split_credit
 from .merge import key as fold_key
 from .merge import merge_units
 from .models import Unit
-from .text import clean_text, split_credit
+from .text import clean_text
 
 # Machine-readable publication times, which trafilatura reduces to a date.
 _PUBLISHED_TIME = re.compile(
