@@ -19,8 +19,12 @@ Formats:
 
 - ``text``: a whole page as copied or scraped; the cleaner keeps the article and drops
   navigation, teasers, share buttons, footers (listed in ``Document.dropped``).
-- ``html``: parsed by trafilatura, which also reads the metadata; the visible text goes
-  through the same cleaner (trafilatura's extractor is the fallback).
+- ``html``: parsed once; trafilatura reads the metadata and extracts the body with the page's
+  structure (lists, tables, quotes), and the cleaner's reading of the visible text trims teaser
+  runs at its edges and fills in what it skipped (``merge.py``).
+
+Metadata that does not look like its field (an outlet that is a photo credit, a byline that is
+not names) is left empty (``sanity.py``).  Text over 50,000 lines is refused before cleaning.
 - ``jsonl``: one article per line; ``paragraphs`` (a list of strings) become body units
   exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
   line breaks when there are none), ``html`` is extracted as above. ``url``, ``outlet``,
