@@ -333,6 +333,20 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
     return meta, units, dropped
 
 
+def _in_article_list(lines: list[_Line], run: list[int], seen: set[str]) -> bool:
+    """Whether a run of short lines reads as one list: at most a heading block and one block of
+    two or more items, each item distinct and short, none a caption or credit."""
+    blocks = sorted({lines[k].bid for k in run})
+    items = [k for k in run if lines[k].bid == blocks[-1]]
+    return (
+        len(blocks) <= 2
+        and len(items) >= 2
+        and (len(blocks) == 1 or all(lines[k].bid != blocks[-1] for k in run[: len(run) - len(items)]))
+        and all(lines[k].dup == 1 and lines[k].text not in seen and 0 < lines[k].words <= 40 for k in run)
+        and not any(lines[k].credit or lines[k].glued for k in run)
+    )
+
+
 def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
     first = lines[0]
     return (
@@ -391,7 +405,19 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         keep = [
             k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser
         ]
-        if len(keep) <= 2 and not any(lines[k].stop for k in run):
+        if len(keep) > 2 and keep == run and i > start and j < end and _in_article_list(lines, run, seen):
+            # A list between two paragraphs of the article (steps, products, tour dates): its
+            # items are body, a short line alone in its block before them its heading.
+            for k in run:
+                kl = lines[k]
+                alone = kl.gap and kl.after_gap
+                heading = alone and not kl.terminal and kl.words <= 14 and k == run[0]
+                units.append(Unit("subheading" if heading else "body", kl.text))
+                seen.add(kl.text)
+                used.add(k)
+                if heading:
+                    last_heading = k
+        elif len(keep) <= 2 and not any(lines[k].stop for k in run):
             for k in keep:
                 kl = lines[k]
                 if kl.text in seen or kl.dup > 1 or kl.words == 0 or kl.words > 40:
