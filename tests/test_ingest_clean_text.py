@@ -32,3 +32,19 @@ def test_a_first_paragraph_is_not_taken_for_a_title():
     text = "\n\n".join(PARAS) + "\n"
     [doc] = read_document(text.encode(), name="article.txt")
     assert [u.text for u in doc.units if u.kind == "body"] == PARAS
+
+
+def test_cookie_consent_and_donation_appeals_are_not_body_however_long():
+    consent = (
+        "We use cookies and other tracking technologies to improve your browsing experience on our site, "
+        "show personalised content and targeted ads, analyse site traffic, and understand where our "
+        "audience comes from. By choosing I Accept, you consent to our use of cookies and other tracking "
+        "technologies for these purposes, which you may change at any time in the settings."
+    )
+    appeal = (
+        "Reporting like this takes time and money. If you value what we do, please donate today so that "
+        "our journalism stays free for every reader in the region, now and in the years ahead."
+    )
+    text = "\n\n".join([consent, "Council backs new park", PARAS[0], appeal, PARAS[1], PARAS[2]]) + "\n"
+    [doc] = read_document(text.encode(), name="page.txt")
+    assert [u.text for u in doc.units if u.kind == "body"] == PARAS

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from . import meta as m
 from .furniture import (
+    APPEAL,
     BOILER,
     COMMENTS,
     CREDIT,
@@ -143,7 +144,7 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    furniture = n < 40 and is_furniture(low)
+    furniture = (n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low)))
     ln.furniture = furniture
     ln.boiler = (
         n == 0
