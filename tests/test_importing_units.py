@@ -172,9 +172,12 @@ def test_drop_keeps_the_text_with_the_boilerplate(db, project, article):
     assert dropped["id"] == units[1]["id"]
     after = assert_consistent(db, article, kinds(project))
     assert [u["id"] for u in after] == [units[0]["id"], *[u["id"] for u in units[2:]]]
-    assert article_store.get_article_source(db, article)["dropped"][-1] == PARAGRAPHS[0]
+    assert article_store.get_article_source(db, article)["dropped"][-1] == {
+        "text": PARAGRAPHS[0],
+        "reason": "dropped by hand",
+    }
     view = curation.article_view(db, article)
-    assert view["dropped"][-1] == PARAGRAPHS[0]
+    assert view["dropped"][-1]["text"] == PARAGRAPHS[0]
 
 
 def test_the_last_unit_cannot_be_dropped(db, project):
@@ -300,3 +303,13 @@ def test_any_sequence_of_edits_matches_a_model_and_stays_consistent(db, project,
         except Invalid:
             pass
         assert [u["text"] for u in assert_consistent(db, article_id, kinds(project))] == model
+
+
+def test_dropped_lines_stored_before_reasons_are_read_with_an_empty_reason(db, project, article):
+    db.execute("update article_sources set dropped = ? where article_id = ?", ['["Home", "Share"]', article])
+    assert article_store.get_article_source(db, article)["dropped"] == [
+        {"text": "Home", "reason": ""},
+        {"text": "Share", "reason": ""},
+    ]
+    curation.drop(db, article, units_of(db, article)[1]["id"])
+    assert [d["reason"] for d in curation.article_view(db, article)["dropped"]] == ["", "", "dropped by hand"]

@@ -218,6 +218,9 @@ def test_article_page_shows_units_and_dropped(admin_client, db, project):
     dropped = article_store.get_article_source(db, 1)["dropped"]
     assert f"<summary>Dropped as boilerplate ({len(dropped)})</summary>" in html
     assert '<details id="dropped">' in html and '<details id="dropped" open' not in html
+    # Each dropped line shows why it was dropped.
+    assert all(d["reason"] for d in dropped)
+    assert f'<span class="reason">({escape(dropped[0]["reason"])})</span>' in html
 
 
 def test_set_kind_plain_form_redirects(admin_client, db, article):

@@ -18,7 +18,8 @@ Unit kinds, in reading order:
 Formats:
 
 - ``text``: a whole page as copied or scraped; the cleaner keeps the article and drops
-  navigation, teasers, share buttons, footers (listed in ``Document.dropped``).
+  navigation, teasers, share buttons, footers (listed in ``Document.dropped``, each a
+  :class:`Dropped` with the line's text and why it was left out).
 - ``html``: parsed once; trafilatura reads the metadata and extracts the body with the page's
   structure (lists, tables, quotes), and the cleaner's reading of the visible text trims teaser
   runs at its edges and fills in what it skipped (``merge.py``).
@@ -44,11 +45,11 @@ from . import meta as _meta
 from .decode import decode_bytes
 from .detect import FORMATS, binary_kind, detect_format
 from .jsonl import CONTENT_FIELDS, iter_records
-from .models import KINDS, META_KEYS, Document, IngestError, Unit
+from .models import KINDS, META_KEYS, Document, Dropped, IngestError, Unit
 from .sanity import check_meta
 from .text import clean_text
 
-__all__ = ["read_document", "Document", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
+__all__ = ["read_document", "Document", "Dropped", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
 
 _BODY_KINDS = {"body", "quote", "subheading"}
 

@@ -145,7 +145,10 @@ def extract_html(
     extracted, linked, comments = _trafilatura_units(tree, url)
     # An image's alt text is not on the page and is left out; block quotes keep their kind.
     extracted = [_retag(u, set(), quotes) for u in extracted]
-    units = merge_units(extracted, linked, comments, cleaned, dropped)
+    units = merge_units(extracted, linked, comments, cleaned, [d.text for d in dropped])
+    # A line the cleaner dropped that the merge kept (a list item, an embedded post) is not dropped.
+    kept = {fold_key(u.text) for u in units}
+    dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
     # Visible dates and the published_time meta tag are read here, so htmldate need not dig.
     doc = extract_metadata(tree, url, extensive=False)

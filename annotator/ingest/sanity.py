@@ -67,6 +67,9 @@ def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
     if meta.get("byline") and not plausible_byline(meta["byline"]):
         meta["byline"] = ""
     outlet = _fold(meta.get("outlet") or "")
+    # "Dogs By Nature" is a site name, not a byline naming Nature.
+    if outlet and meta.get("byline") and f" {_fold(meta['byline'])} " in f" {outlet} ":
+        meta["byline"] = ""
     if outlet and _fold(meta.get("title") or "") == outlet:
         meta["title"] = ""
         return [u for u in units if not (u.kind == "headline" and _fold(u.text) == outlet)]

@@ -33,7 +33,7 @@ from .furniture import (
     is_furniture,
 )
 from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
-from .models import Unit
+from .models import Dropped, Unit
 from .script import measure, words_of
 
 
@@ -295,7 +295,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     return clusters[0][0], end
 
 
-def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[str]]:
+def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[Dropped]]:
     """Return ``(meta, units, dropped)`` for scraped page text."""
     lines = split_lines(text)
     if not lines:
@@ -313,7 +313,7 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
             ln.prose = ln.prose or _datum(ln)
         start, end = _core(lines)
         if end <= start:
-            return empty_meta(), [], [ln.text for ln in lines]
+            return empty_meta(), [], [Dropped(ln.text, _reason(ln, 0, 0, 0)) for ln in lines]
         used = set()
         body = _select_body(lines, start, end, used)
         # Its first line, when title-like, is the headline the header search did not reach.
@@ -330,8 +330,27 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
         header, body = body[:1] + header, body[1:]
     read_footer(lines, end, meta, reference_date)
     units = header + body
-    dropped = [ln.text for i, ln in enumerate(lines) if i not in used]
+    dropped = [Dropped(ln.text, _reason(ln, i, start, end)) for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
+
+
+def _reason(ln: _Line, i: int, start: int, end: int) -> str:
+    """Why a line was left out, in the words the article page and ``extract --dropped`` show."""
+    if ln.stop or ln.comments:
+        return "section heading (related stories, comments)"
+    if ln.boiler or ln.furniture or ln.glued:
+        return "page furniture (menu, share, sign-up, cookie notice or appeal)"
+    if ln.credit:
+        return "picture credit"
+    if ln.dup > 1:
+        return "repeated on the page"
+    if end <= start:
+        return "no article prose found"
+    if i < start:
+        return "before the article"
+    if i >= end:
+        return "after the article"
+    return "inside the article but not prose (a short line, a teaser)"
 
 
 def _in_article_list(lines: list[_Line], run: list[int], seen: set[str]) -> bool:

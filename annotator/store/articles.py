@@ -51,7 +51,7 @@ def insert_article(
     article: dict,
     paragraphs: list[dict],
     raw: bytes,
-    dropped: list[str],
+    dropped: list[dict],
 ) -> int:
     """Insert an article with its paragraphs in one transaction and return its id.
 
@@ -107,7 +107,13 @@ def get_article_source(db: sqlite_utils.Database, article_id: int) -> dict:
     rows = list(query(db, "select * from article_sources where article_id = ?", [article_id]))
     if not rows:
         raise NotFound(f"no source kept for article {article_id}")
-    return {"raw": zlib.decompress(rows[0]["raw"]), "dropped": json.loads(rows[0]["dropped"])}
+    return {"raw": zlib.decompress(rows[0]["raw"]), "dropped": _dropped(rows[0]["dropped"])}
+
+
+def _dropped(stored: str) -> list[dict]:
+    """The dropped lines as ``{"text", "reason"}``; sources stored before reasons were kept hold
+    bare strings, read with an empty reason."""
+    return [{"text": d, "reason": ""} if isinstance(d, str) else d for d in json.loads(stored)]
 
 
 def list_articles(
@@ -313,7 +319,7 @@ def drop_paragraph(db: sqlite_utils.Database, article_id: int, paragraph_id: int
         _rewrite(db, article, [*units[:index], *units[index + 1 :]], removed=[paragraph_id])
         source = list(query(db, "select dropped from article_sources where article_id = ?", [article_id]))
         if source:
-            dropped = [*json.loads(source[0]["dropped"]), unit["text"]]
+            dropped = [*_dropped(source[0]["dropped"]), {"text": unit["text"], "reason": "dropped by hand"}]
             db.execute(
                 "update article_sources set dropped = ? where article_id = ?",
                 [json.dumps(dropped, ensure_ascii=False), article_id],
