@@ -140,6 +140,14 @@ def split(
     return first, second
 
 
+def restore(db: sqlite_utils.Database, article_id: int, indices: list[int], *, actor_id=None) -> list[dict]:
+    """Put dropped lines back among the units (a hand drop where it stood); return the restored units."""
+    with write(db):
+        units = articles.restore_dropped(db, article_id, indices, queued=_queued(db, article_id, "body"))
+        _log(db, article_id, "restore", actor_id, positions=[u["position"] for u in units])
+    return units
+
+
 def drop(db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, actor_id=None) -> dict:
     """Drop a unit (its text joins what was dropped as boilerplate); return it."""
     with write(db):

@@ -355,3 +355,22 @@ def test_each_bad_input_through_the_web(app, admin_client, db, project, name, da
     assert len(failures) == (2 if option == "jsonl" or isinstance(option, int) else 1), failures
     assert failures[0].startswith(escape(message))
     assert count(db) == (0 if len(failures) == 2 else 1)
+
+
+def test_restore_several_dropped_lines_at_once(admin_client, db, project, article):
+    ids = unit_ids(db)
+    before = [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)]
+    admin_client.post(f"/articles/1/units/{ids[1]}/drop", headers=HX)
+    html = admin_client.get("/articles/1").get_data(as_text=True)
+    assert '<input type="checkbox" name="line" value="1">' in html and "(dropped by hand)" in html
+    response = admin_client.post("/articles/1/dropped/restore", data={"line": ["1"]}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<summary>Dropped as boilerplate (0)</summary>" in html
+    assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
+    ids = unit_ids(db)  # the restored unit is a new row
+    assert admin_client.post(f"/articles/1/units/{ids[1]}/drop").status_code == 302
+    assert admin_client.post(f"/articles/1/units/{ids[2]}/drop").status_code == 302
+    response = admin_client.post("/articles/1/dropped/restore", data={"line": ["1", "2"]})
+    assert response.status_code == 302
+    assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
+    assert admin_client.post("/articles/1/dropped/restore", data={"line": ["7"]}).status_code == 400
