@@ -356,3 +356,11 @@ def test_restore_refuses_unknown_lines_and_renumbering_worked_units(db, project,
     with pytest.raises(Conflict, match="restoring would renumber it"):
         curation.restore(db, article, [index])
     assert len(units_of(db, article)) == len(units) - 1
+
+
+def test_dropping_several_is_all_or_none(db, project, article):
+    units = units_of(db, article)
+    add_work(db, project, units[2]["id"], "annotation")
+    with pytest.raises(Conflict):
+        curation.drop_many(db, article, [units[3]["id"], units[1]["id"]])
+    assert units_of(db, article) == units

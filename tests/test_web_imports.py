@@ -374,3 +374,25 @@ def test_restore_several_dropped_lines_at_once(admin_client, db, project, articl
     assert response.status_code == 302
     assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
     assert admin_client.post("/articles/1/dropped/restore", data={"line": ["7"]}).status_code == 400
+
+
+def test_drop_several_units_at_once_and_restore_them(admin_client, db, project, article):
+    before = [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)]
+    ids = unit_ids(db)
+    html = admin_client.get("/articles/1").get_data(as_text=True)
+    assert f'<input type="checkbox" name="unit" value="{ids[1]}" form="drop-many"' in html
+    response = admin_client.post(
+        "/articles/1/units/drop", data={"unit": [str(ids[1]), str(ids[3])]}, headers=HX
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<summary>Dropped as boilerplate (2)</summary>" in html
+    left = article_store.list_paragraphs(db, 1)
+    assert [u["text"] for u in left] == [before[0][1], before[2][1], *[t for _, t in before[4:]]]
+    assert admin_client.post("/articles/1/dropped/restore", data={"line": ["1", "2"]}).status_code == 302
+    assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
+    # One unknown unit: nothing is dropped.
+    ids = unit_ids(db)
+    assert (
+        admin_client.post("/articles/1/units/drop", data={"unit": [str(ids[1]), "999999"]}).status_code == 404
+    )
+    assert len(article_store.list_paragraphs(db, 1)) == len(before)

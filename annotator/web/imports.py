@@ -170,6 +170,20 @@ def split(article_id, paragraph_id):
     )
 
 
+@bp.post("/articles/<int:article_id>/units/drop")
+@role_required("admin")
+def drop_many(article_id):
+    _require_form(ConfirmForm())
+    try:
+        ids = [int(v) for v in request.form.getlist("unit")]
+    except ValueError:
+        raise Invalid("unit: each chosen unit is a number") from None
+    units = curation.drop_many(get_db(), article_id, ids, actor_id=g.user["id"])
+    return _after_edit(
+        article_id, f"{len(units)} unit{'s' if len(units) > 1 else ''} dropped; restore them below."
+    )
+
+
 @bp.post("/articles/<int:article_id>/dropped/restore")
 @role_required("admin")
 def restore(article_id):
