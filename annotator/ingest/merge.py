@@ -19,6 +19,7 @@ embedded posts are exactly what the line cleaner misjudges.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .models import Unit
 
@@ -30,6 +31,7 @@ _HEADING_SHARE = 0.6
 _MIN_CHARS = 50
 
 
+@lru_cache(maxsize=8192)
 def key(text: str) -> str:
     """Text folded to its word tokens, so two renderings of one paragraph compare equal."""
     return " ".join(_TOKEN.findall(text.casefold()))
