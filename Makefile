@@ -8,7 +8,7 @@ PORT ?= 5000
 ANNOTATOR_DB ?= annotator.db
 export ANNOTATOR_DB
 
-.PHONY: run test quick bench lint clean-venv
+.PHONY: run test quick bench score lint clean-venv
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "Python 3.11 or newer is needed (found: $(PYTHON)); set PYTHON=/path/to/python3.11"; exit 1; }
@@ -43,6 +43,11 @@ quick: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Extraction quality on every shared dev set, beside trafilatura alone in the same run.
+DEV_SET ?= ../shared/samples/dev
+score: $(VENV)/.installed-test
+	$(BIN)/python bench/score_ingest.py --dev $(DEV_SET)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

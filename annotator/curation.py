@@ -155,6 +155,30 @@ def split(
     return first, second
 
 
+def drop_many(
+    db: sqlite_utils.Database, article_id: int, paragraph_ids: list[int], *, actor_id=None
+) -> list[dict]:
+    """Drop several units in one go (all or none); return them.  The last is dropped first, so
+    each keeps the position it had and restoring them all puts every one back in place."""
+    if not paragraph_ids:
+        raise Invalid("choose at least one unit to drop")
+    with write(db):
+        units = {u["id"]: u for u in articles.list_paragraphs(db, article_id)}
+        unknown = [pid for pid in paragraph_ids if pid not in units]
+        if unknown:
+            raise NotFound(f"article {article_id} has no unit with id {unknown[0]}")
+        order = sorted(set(paragraph_ids), key=lambda pid: units[pid]["position"], reverse=True)
+        return [drop(db, article_id, pid, actor_id=actor_id) for pid in order][::-1]
+
+
+def restore(db: sqlite_utils.Database, article_id: int, indices: list[int], *, actor_id=None) -> list[dict]:
+    """Put dropped lines back among the units (a hand drop where it stood); return the restored units."""
+    with write(db):
+        units = articles.restore_dropped(db, article_id, indices, queued=_queued(db, article_id, "body"))
+        _log(db, article_id, "restore", actor_id, positions=[u["position"] for u in units])
+    return units
+
+
 def drop(db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, actor_id=None) -> dict:
     """Drop a unit (its text joins what was dropped as boilerplate); return it."""
     with write(db):

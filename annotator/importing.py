@@ -185,7 +185,7 @@ def store_document(
             article=article,
             paragraphs=paragraphs,
             raw=doc.raw,
-            dropped=doc.dropped,
+            dropped=[{"text": d.text, "reason": d.reason} for d in doc.dropped],
         )
     except Conflict:
         return {**where, "status": "duplicate"}

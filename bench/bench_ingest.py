@@ -9,7 +9,9 @@ lists, comments and footers, then times, in one run:
 - ``trafilatura.extract`` alone on the same HTML (the baseline the HTML path is held to: ≤ 1.2×).
 
 It also reports how much of each known body the ingest kept (token recall and precision), so
-a speed-up that loses text shows.  Prints a table and a final JSON line.
+a speed-up that loses text shows, and times two inputs far past an article (2,000,000 short
+lines, refused; 49,000 lines that each continue the one before, read) with their peak memory.
+Prints a table and a final JSON line.
 
     python bench/bench_ingest.py [--n 2000] [--seed 1] [--html-dir ../shared/samples/dev/html]
 """
@@ -294,6 +296,35 @@ def interleaved(fns, items) -> tuple[list[float], list[list]]:
     return totals, outs
 
 
+def huge_inputs() -> dict:
+    """Time the inputs far past an article: a 2,000,000-line text (refused) and 49,000 lines that
+    each continue the one before (read).  Both must take seconds, not minutes."""
+    import tracemalloc
+
+    from annotator.ingest import IngestError
+
+    out = {}
+    cases = {
+        "two_million_lines": "\n".join(("ab", "c", "de", "x")[i % 4] for i in range(2_000_000)).encode(),
+        "continued_49k_lines": "\n".join(["The ferry runs"] + ["and stops at every pier"] * 49_000).encode(),
+    }
+    for name, data in cases.items():
+        tracemalloc.start()
+        start = time.process_time()
+        try:
+            read_document(data, name=f"{name}.txt")
+            result = "read"
+        except IngestError as e:
+            result = f"refused: {e}"
+        secs = time.process_time() - start
+        peak = tracemalloc.get_traced_memory()[1] / 1e6
+        tracemalloc.stop()
+        print(f"{name} ({len(data) / 1e6:.1f} MB): {secs:.2f} s, peak {peak:.0f} MB, {result[:70]}")
+        out[f"{name}_s"] = round(secs, 2)
+        out[f"{name}_peak_mb"] = round(peak, 1)
+    return out
+
+
 def main() -> None:
     """Generate the corpus, time the three paths, print a table and a JSON line."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -353,9 +384,11 @@ def main() -> None:
             f"saved pages ({len(saved)} runs): {len(saved) / r_html:.1f} articles/s, "
             f"{r_html / r_traf:.2f}x trafilatura alone"
         )
+    huge = huge_inputs()
     print(
         json.dumps(
             {
+                **huge,
                 "articles": args.n,
                 "text_articles_per_s": round(args.n / t_text, 1),
                 "html_articles_per_s": round(args.n / t_html, 1),

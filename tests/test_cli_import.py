@@ -247,7 +247,9 @@ def test_extract_missing_file(runner, tmp_path):
 
 def test_extract_dropped(runner):
     out = lines(runner.invoke(cli, ["extract", "--dropped", str(SAMPLE)]).stdout)
-    assert any("dropped" in line for line in out)
+    dropped = [line for line in out if "dropped" in line]
+    assert dropped and all(line["dropped"] and line["reason"] for line in dropped)
+    assert any(line["reason"].startswith("page furniture") for line in dropped)
 
 
 def test_extract_needs_no_database(runner, tmp_path, monkeypatch):

@@ -172,9 +172,10 @@ def test_drop_keeps_the_text_with_the_boilerplate(db, project, article):
     assert dropped["id"] == units[1]["id"]
     after = assert_consistent(db, article, kinds(project))
     assert [u["id"] for u in after] == [units[0]["id"], *[u["id"] for u in units[2:]]]
-    assert article_store.get_article_source(db, article)["dropped"][-1] == PARAGRAPHS[0]
+    last = article_store.get_article_source(db, article)["dropped"][-1]
+    assert (last["text"], last["reason"], last["position"]) == (PARAGRAPHS[0], "dropped by hand", 1)
     view = curation.article_view(db, article)
-    assert view["dropped"][-1] == PARAGRAPHS[0]
+    assert view["dropped"][-1]["text"] == PARAGRAPHS[0]
 
 
 def test_the_last_unit_cannot_be_dropped(db, project):
@@ -300,3 +301,66 @@ def test_any_sequence_of_edits_matches_a_model_and_stays_consistent(db, project,
         except Invalid:
             pass
         assert [u["text"] for u in assert_consistent(db, article_id, kinds(project))] == model
+
+
+def test_dropped_lines_stored_before_reasons_are_read_with_an_empty_reason(db, project, article):
+    db.execute("update article_sources set dropped = ? where article_id = ?", ['["Home", "Share"]', article])
+    assert article_store.get_article_source(db, article)["dropped"] == [
+        {"text": "Home", "reason": ""},
+        {"text": "Share", "reason": ""},
+    ]
+    curation.drop(db, article, units_of(db, article)[1]["id"])
+    assert [d["reason"] for d in curation.article_view(db, article)["dropped"]] == ["", "", "dropped by hand"]
+
+
+def test_restoring_hand_drops_undoes_them_in_place_with_their_kind(db, project, article):
+    before = units_of(db, article)
+    curation.set_kind(db, article, before[2]["id"], "subheading")
+    before = units_of(db, article)
+    curation.drop(db, article, before[1]["id"])
+    curation.drop(db, article, units_of(db, article)[1]["id"])  # the unit that was third
+    dropped = article_store.get_article_source(db, article)["dropped"]
+    assert [d["text"] for d in dropped[-2:]] == [before[1]["text"], before[2]["text"]]
+    restored = curation.restore(db, article, [len(dropped) - 2, len(dropped) - 1])
+    assert [u["position"] for u in restored] == [1, 2]
+    after = assert_consistent(db, article, kinds(project))
+    assert [(u["kind"], u["text"]) for u in after] == [(u["kind"], u["text"]) for u in before]
+    assert article_store.get_article_source(db, article)["dropped"] == dropped[:-2]
+
+
+def test_a_line_the_cleaner_dropped_is_restored_as_body_at_the_end(db, project, article):
+    db.execute(
+        "update article_sources set dropped = ? where article_id = ?",
+        ['[{"text": "Tour dates: May 2 Lisbon, May 9 Porto.", "reason": "page furniture"}, "Home"]', article],
+    )
+    n = len(units_of(db, article))
+    [unit] = curation.restore(db, article, [0])
+    assert (unit["position"], unit["kind"], unit["text"]) == (
+        n,
+        "body",
+        "Tour dates: May 2 Lisbon, May 9 Porto.",
+    )
+    assert_consistent(db, article, kinds(project))
+    assert article_store.get_article_source(db, article)["dropped"] == [{"text": "Home", "reason": ""}]
+
+
+def test_restore_refuses_unknown_lines_and_renumbering_worked_units(db, project, article):
+    with pytest.raises(Invalid):
+        curation.restore(db, article, [])
+    with pytest.raises(Invalid):
+        curation.restore(db, article, [99])
+    units = units_of(db, article)
+    curation.drop(db, article, units[1]["id"])
+    add_work(db, project, units_of(db, article)[2]["id"], "annotation")
+    index = len(article_store.get_article_source(db, article)["dropped"]) - 1
+    with pytest.raises(Conflict, match="restoring would renumber it"):
+        curation.restore(db, article, [index])
+    assert len(units_of(db, article)) == len(units) - 1
+
+
+def test_dropping_several_is_all_or_none(db, project, article):
+    units = units_of(db, article)
+    add_work(db, project, units[2]["id"], "annotation")
+    with pytest.raises(Conflict):
+        curation.drop_many(db, article, [units[3]["id"], units[1]["id"]])
+    assert units_of(db, article) == units

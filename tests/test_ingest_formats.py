@@ -46,7 +46,7 @@ def test_text_document():
     assert doc.meta["published"] == "2024-01-30"
     assert doc.meta["outlet"] == "The Weekly Post"
     assert doc.line is None
-    assert "Home" in doc.dropped
+    assert "Home" in [d.text for d in doc.dropped]
 
 
 def test_html_document():

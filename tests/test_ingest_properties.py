@@ -59,7 +59,7 @@ def _check(text: str) -> None:
             assert unit.credit in flat
     assert isinstance(meta, dict)
     for line in dropped:
-        assert line in flat
+        assert line.text in flat and line.reason
 
 
 @settings(max_examples=300, deadline=None)

@@ -42,7 +42,7 @@ def test_sample_meta():
 def test_sample_dropped_examples():
     dropped = _doc()[0].dropped
     for example in _expected()["dropped_examples"]:
-        assert any(line.startswith(example) for line in dropped), example
+        assert any(line.text.startswith(example) for line in dropped), example
 
 
 def test_sample_labels_match_units():

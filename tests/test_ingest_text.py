@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from annotator.ingest import meta
-from annotator.ingest.text import _rejoin, clean_text, guess_language, split_credit
+from annotator.ingest.header import guess_language, split_credit
+from annotator.ingest.text import _rejoin, clean_text
 
 
 @pytest.mark.parametrize(

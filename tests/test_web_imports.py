@@ -218,6 +218,9 @@ def test_article_page_shows_units_and_dropped(admin_client, db, project):
     dropped = article_store.get_article_source(db, 1)["dropped"]
     assert f"<summary>Dropped as boilerplate ({len(dropped)})</summary>" in html
     assert '<details id="dropped">' in html and '<details id="dropped" open' not in html
+    # Each dropped line shows why it was dropped.
+    assert all(d["reason"] for d in dropped)
+    assert f'<span class="reason">({escape(dropped[0]["reason"])})</span>' in html
 
 
 def test_set_kind_plain_form_redirects(admin_client, db, article):
@@ -352,3 +355,44 @@ def test_each_bad_input_through_the_web(app, admin_client, db, project, name, da
     assert len(failures) == (2 if option == "jsonl" or isinstance(option, int) else 1), failures
     assert failures[0].startswith(escape(message))
     assert count(db) == (0 if len(failures) == 2 else 1)
+
+
+def test_restore_several_dropped_lines_at_once(admin_client, db, project, article):
+    ids = unit_ids(db)
+    before = [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)]
+    admin_client.post(f"/articles/1/units/{ids[1]}/drop", headers=HX)
+    html = admin_client.get("/articles/1").get_data(as_text=True)
+    assert '<input type="checkbox" name="line" value="1">' in html and "(dropped by hand)" in html
+    response = admin_client.post("/articles/1/dropped/restore", data={"line": ["1"]}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<summary>Dropped as boilerplate (0)</summary>" in html
+    assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
+    ids = unit_ids(db)  # the restored unit is a new row
+    assert admin_client.post(f"/articles/1/units/{ids[1]}/drop").status_code == 302
+    assert admin_client.post(f"/articles/1/units/{ids[2]}/drop").status_code == 302
+    response = admin_client.post("/articles/1/dropped/restore", data={"line": ["1", "2"]})
+    assert response.status_code == 302
+    assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
+    assert admin_client.post("/articles/1/dropped/restore", data={"line": ["7"]}).status_code == 400
+
+
+def test_drop_several_units_at_once_and_restore_them(admin_client, db, project, article):
+    before = [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)]
+    ids = unit_ids(db)
+    html = admin_client.get("/articles/1").get_data(as_text=True)
+    assert f'<input type="checkbox" name="unit" value="{ids[1]}" form="drop-many"' in html
+    response = admin_client.post(
+        "/articles/1/units/drop", data={"unit": [str(ids[1]), str(ids[3])]}, headers=HX
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<summary>Dropped as boilerplate (2)</summary>" in html
+    left = article_store.list_paragraphs(db, 1)
+    assert [u["text"] for u in left] == [before[0][1], before[2][1], *[t for _, t in before[4:]]]
+    assert admin_client.post("/articles/1/dropped/restore", data={"line": ["1", "2"]}).status_code == 302
+    assert [(u["kind"], u["text"]) for u in article_store.list_paragraphs(db, 1)] == before
+    # One unknown unit: nothing is dropped.
+    ids = unit_ids(db)
+    assert (
+        admin_client.post("/articles/1/units/drop", data={"unit": [str(ids[1]), "999999"]}).status_code == 404
+    )
+    assert len(article_store.list_paragraphs(db, 1)) == len(before)

@@ -65,8 +65,8 @@ def _extract_records(doc, *, name: str | None, dropped: bool):
             record["credit"] = unit.credit
         yield record
     if dropped:
-        for text in doc.dropped:
-            yield {"dropped": text}
+        for line in doc.dropped:
+            yield {"dropped": line.text, "reason": line.reason}
 
 
 @click.command()
@@ -75,7 +75,9 @@ def _extract_records(doc, *, name: str | None, dropped: bool):
 @max_bytes_option
 @jobs_option
 @click.option(
-    "--dropped", is_flag=True, help='Also print what was dropped as boilerplate, as {"dropped": ...} lines.'
+    "--dropped",
+    is_flag=True,
+    help='Also print what was dropped as boilerplate and why, as {"dropped": ..., "reason": ...} lines.',
 )
 @expected_failures
 def extract(files, format_, max_bytes, jobs, dropped):

@@ -18,9 +18,14 @@ Unit kinds, in reading order:
 Formats:
 
 - ``text``: a whole page as copied or scraped; the cleaner keeps the article and drops
-  navigation, teasers, share buttons, footers (listed in ``Document.dropped``).
-- ``html``: parsed by trafilatura, which also reads the metadata; the visible text goes
-  through the same cleaner (trafilatura's extractor is the fallback).
+  navigation, teasers, share buttons, footers (listed in ``Document.dropped``, each a
+  :class:`Dropped` with the line's text and why it was left out).
+- ``html``: parsed once; trafilatura reads the metadata and extracts the body with the page's
+  structure (lists, tables, quotes), and the cleaner's reading of the visible text trims teaser
+  runs at its edges and fills in what it skipped (``merge.py``).
+
+Metadata that does not look like its field (an outlet that is a photo credit, a byline that is
+not names) is left empty (``sanity.py``).  Text over 50,000 lines is refused before cleaning.
 - ``jsonl``: one article per line; ``paragraphs`` (a list of strings) become body units
   exactly, ``units`` (``[{"kind", "text", "credit"}]``, as an extraction made them) become those
   units exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
@@ -41,10 +46,11 @@ from . import meta as _meta
 from .decode import decode_bytes
 from .detect import FORMATS, binary_kind, detect_format
 from .jsonl import CONTENT_FIELDS, iter_records
-from .models import KINDS, META_KEYS, Document, IngestError, Unit
+from .models import KINDS, META_KEYS, Document, Dropped, IngestError, Unit
+from .sanity import check_meta
 from .text import clean_text
 
-__all__ = ["read_document", "Document", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
+__all__ = ["read_document", "Document", "Dropped", "Unit", "IngestError", "KINDS", "META_KEYS", "FORMATS"]
 
 _BODY_KINDS = {"body", "quote", "subheading"}
 
@@ -92,15 +98,29 @@ def read_document(
     return [_build(text, fmt, data, reference_date)]
 
 
+#: More lines than any article page has (a long one renders to a few thousand); the cleaner's
+#: time grows with the line count, so a text past this is refused before any work is done.
+MAX_TEXT_LINES = 50_000
+
+
 def _build(
     text: str, fmt: str, raw: bytes, ref: dt.date | None, *, url: str | None = None, line: int | None = None
 ) -> Document:
+    if fmt == "text":
+        lines = text.count("\n") + 1
+        if lines > MAX_TEXT_LINES:
+            raise IngestError(
+                f"{lines:,} lines of text: over the limit of {MAX_TEXT_LINES:,} for one article "
+                "(a page has a few hundred); split the file, or give one article per line as JSONL",
+                line=line,
+            )
     if fmt == "html":
         meta, units, dropped = extract_html(text, url=url, reference_date=ref)
     else:
         meta, units, dropped = clean_text(text, reference_date=ref)
     if not any(u.kind in _BODY_KINDS for u in units):
         raise IngestError("nothing left after cleaning", line=line)
+    units = check_meta(meta, units)
     return Document(meta=meta, units=units, dropped=dropped, source_format=fmt, raw=raw, line=line)
 
 

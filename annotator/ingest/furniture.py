@@ -104,6 +104,17 @@ FURNITURE_SHORT = (
 BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
 
 
+# Cookie consent and appeals to the reader (donate, subscribe, become a member): furniture however
+# long the line, since they run to full sentences.  Lower case.
+APPEAL = re.compile(
+    r"we use cookies|uses cookies|cookies and (?:other |similar )*tracking|you consent to (?:our|the) use of cookies"
+    r"|by (?:choosing|clicking|selecting) .{0,40}(?:accept|agree)"
+    r"|\bdonate (?:today|now|to us|to keep)|please donate|support (?:us|our (?:work|journalism|reporting|newsroom))"
+    r"|(?:your|a) (?:donation|contribution|gift) (?:helps|keeps|supports|of)|become a (?:member|patron|supporter)"
+    r"|subscribe (?:today|now) (?:to|and|for)|sign up for our (?:free )?newsletters?"
+)
+
+
 def is_furniture(low: str) -> bool:
     return any(w in low for w in FURNITURE) or bool(BOILER_IN.search(low))
 
@@ -157,7 +168,7 @@ CREDIT_SPLIT = re.compile(
     r"\s*(?:by|:|credit:?)\s*)",
     re.I,
 )
-TERMINAL = re.compile(r"[.!?…][\"'”’»)\]]*$|[\"”’»]$")
+TERMINAL = re.compile(r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*$|[\"”’»」』]$")
 STOPWORDS = frozenset(
     "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
     "be been has have had not but or which who will would said says could should also than more after over into "

@@ -1,12 +1,13 @@
-"""Extract an article from HTML: trafilatura parses the page and reads its metadata; the body is
-cleaned from the page's visible text, with trafilatura's extractor as the fallback.
+"""Extract an article from HTML: trafilatura parses the page, reads its metadata and extracts its
+body with the page's structure; the text cleaner reads the same page rendered to lines, and the
+two readings are merged (``merge.merge_units``).
 
-Why not trafilatura's body alone: on the 20 development pages its ``extract`` scores 0.948
-body F1, while the page rendered to text the way a browser shows it and run through the
-scraped-text cleaner scores 0.98, and one cleaner for both inputs keeps their units alike.
-trafilatura's main extractor (``bare_extraction``) still runs when the cleaner finds fewer
-than 40 body words, and the better of the two is kept.  Parsing once and skipping the
-extractor keeps the HTML path at about 0.9x the time of ``trafilatura.extract`` alone.
+Why both: trafilatura decides on the DOM (content containers, link density) and keeps lists,
+tables and quotes inside the article, which the line cleaner misjudges; the cleaner is better at
+the edges (a run of teaser cards or a newsletter box trafilatura keeps after the article, the
+article's prose trafilatura stops short of) and at the header (headline, standfirst, captions,
+byline, date).  On the 54 shared pages the merge scores above either alone (bench/score_ingest.py).
+The page is parsed once; trafilatura extracts from a copy of the parsed tree.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from . import meta as m
+from .header import split_credit
+from .merge import key as fold_key
+from .merge import merge_units
 from .models import Unit
-from .text import clean_text, split_credit
+from .text import clean_text
 
 # Machine-readable publication times, which trafilatura reduces to a date.
 _PUBLISHED_TIME = re.compile(
@@ -30,6 +34,16 @@ _PUBLISHED_TIME = re.compile(
     r"""(?:content\s*=\s*|:\s*)["']((?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d)""",
     re.I,
 )
+
+_PUBLISHED_KEYS = ("article:published_time", "datepublished", '"datecreated"', "itemprop=")
+
+# A machine timestamp with a non-zero UTC offset, in a publication-time field.
+_LOCAL_TIME = re.compile(
+    r"""(?:published|datePublished|dateCreated|pubdate)[^<>]{0,40}?"""
+    r"""((?:19|20)\d\d-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d""",
+    re.I,
+)
+_LOCAL_KEYS = ("published", "datepublished", "datecreated", "pubdate")
 
 # What a browser does not show, plus page regions that never hold an article's text.
 _SKIP = frozenset(
@@ -126,8 +140,15 @@ def extract_html(
     except RecursionError:
         # Pathologically deep markup: leave the page to trafilatura's extractor.
         rendered, captions, quotes = "", set(), set()
-    text_meta, units, dropped = clean_text(rendered, reference_date=reference_date)
-    units = [_retag(u, captions, quotes) for u in units]
+    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date)
+    cleaned = [_retag(u, captions, quotes) for u in cleaned]
+    extracted, linked, comments = _trafilatura_units(tree, url)
+    # An image's alt text is not on the page and is left out; block quotes keep their kind.
+    extracted = [_retag(u, set(), quotes) for u in extracted]
+    units = merge_units(extracted, linked, comments, cleaned, [d.text for d in dropped])
+    # A line the cleaner dropped that the merge kept (a list item, an embedded post) is not dropped.
+    kept = {fold_key(u.text) for u in units}
+    dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
     # Visible dates and the published_time meta tag are read here, so htmldate need not dig.
     doc = extract_metadata(tree, url, extensive=False)
@@ -139,18 +160,19 @@ def extract_html(
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     published = _clean(doc.date)
-    timed = _PUBLISHED_TIME.search(html[:300_000])
+    head = html[:300_000]
+    low = head.lower()
+    timed = _first_match(_PUBLISHED_TIME, head, low, _PUBLISHED_KEYS)
     if timed and (not published or timed.group(1)[:10] == published[:10]):
         published = m.iso_from_meta_value(timed.group(1))
+    local = _first_match(_LOCAL_TIME, head, low, _LOCAL_KEYS)
+    if local and published and _days_apart(local.group(1), published) <= 1:
+        # A timestamp written with the publisher's own UTC offset gives the date its readers
+        # saw; trafilatura reduces UTC times ("...T02:11Z") to a date that may be a day later.
+        published = f"{local.group(1)}T{local.group(2)}"
     meta["published"] = published
     _prefer_text_meta(meta, text_meta)
 
-    # Too little prose for the cleaner (a short item, an unusual layout): ask trafilatura's
-    # extractor too, and keep whichever found more body text.
-    if _body_words(units) < _FALLBACK_WORDS:
-        extracted = _trafilatura_units(html, url)
-        if _body_words(extracted) > _body_words(units):
-            units, dropped = extracted, []
     return meta, _headline(units, meta, text_meta.get("title") or "", rendered), dropped
 
 
@@ -180,20 +202,31 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
         parts = re.split(r"\s+[-–—|:•·]\s+", title)
         if len(parts) > 1 and _fold(parts[-1]) == _fold(meta["outlet"]):
             meta["title"] = title[: title.rfind(parts[-1])].rstrip(" -–—|:•·")
-    # Machine dates are often UTC; the page shows the local date and time the reader sees.
-    shown = found.get("published") or ""
-    if shown and meta["published"] and shown != meta["published"]:
-        try:
-            gap = abs(
-                (dt.date.fromisoformat(shown[:10]) - dt.date.fromisoformat(meta["published"][:10])).days
-            )
-        except ValueError:
-            gap = 99
-        if gap <= 1 and ("T" in shown or "T" not in meta["published"] or gap == 1):
-            meta["published"] = shown
     for key, value in found.items():
         if not meta.get(key) and value:
             meta[key] = value
+
+
+def _first_match(rx: re.Pattern, text: str, low: str, keys: tuple[str, ...]) -> re.Match | None:
+    """``rx.search(text)`` for a pattern that opens with one of ``keys``, tried only where a key
+    occurs in ``low`` (``text`` lower-cased): a case-blind search of a whole page is slow."""
+    best = None
+    for k in keys:
+        i = low.find(k)
+        while i != -1 and (best is None or i < best.start()):
+            found = rx.match(text, i)
+            if found:
+                best = found
+                break
+            i = low.find(k, i + 1)
+    return best
+
+
+def _days_apart(a: str, b: str) -> int:
+    try:
+        return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
+    except ValueError:
+        return 99
 
 
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
@@ -218,13 +251,6 @@ def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[
         meta["title"] = found
         return units
     return [Unit("headline", title), *rest]
-
-
-_FALLBACK_WORDS = 40
-
-
-def _body_words(units: list[Unit]) -> int:
-    return sum(len(u.text.split()) for u in units if u.kind in ("body", "quote", "subheading"))
 
 
 def _retag(unit: Unit, captions: set[str], quotes: set[str]) -> Unit:
@@ -286,25 +312,30 @@ def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
         out.append(brk)
 
 
-def _trafilatura_units(html: str, url: str | None) -> list[Unit]:
+def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set[str]]:
+    """Return trafilatura's body as units, the indices of the units that are mostly link text,
+    and the folded text of the paragraphs in the reader comments."""
+    # bare_extraction copies the tree it is given, so the parse is shared and the tree unchanged.
     doc = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
-        include_comments=False,
+        with_metadata=False,
+        fast=True,
+        include_comments=True,
         include_images=True,
         include_tables=True,
         include_formatting=False,
+        include_links=True,
     )
     if doc is None or doc.body is None:
-        return []
+        return [], set(), set()
+    comments = set()
+    if doc.commentsbody is not None:
+        comments = {fold_key(_element_text(el)) for el in doc.commentsbody.iter("p")}
     units: list[Unit] = []
+    linked: set[int] = set()
     for el in doc.body.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag == "graphic":
-            caption = _clean(el.get("title") or el.get("alt") or "")
-            if caption:
-                units.append(Unit("caption", caption))
-            continue
         kind = _TEXT_TAGS.get(tag)
         if kind is None:
             continue
@@ -314,8 +345,12 @@ def _trafilatura_units(html: str, url: str | None) -> list[Unit]:
         text = _clean(_element_text(el))
         if text:
             inside_quote = any(a.tag == "quote" for a in el.iterancestors())
+            # A teaser card's title is a link; an article's paragraph is mostly not.
+            link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref"))
+            if link_chars >= 0.5 * len(text):
+                linked.add(len(units))
             units.append(Unit("quote" if inside_quote else kind, text))
-    return units
+    return units, linked, comments
 
 
 def _element_text(el) -> str:

@@ -46,6 +46,11 @@ _DATE_RES = [
     re.compile(
         r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
     ),
+    # Chinese, Japanese and Korean: 2024年3月5日, 2024년 3월 5일.
+    re.compile(
+        r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
+        r"(?:\D{0,6}?(?P<h>[01]?\d|2[0-3])[:時시]\s*(?P<mi>[0-5]\d))?"
+    ),
 ]
 _RELATIVE = re.compile(
     r"\b(?:(?P<n>\d+|an?|one)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+ago|(?P<word>yesterday|today|just now))\b",
@@ -232,9 +237,10 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     m = _BYLINE.search(line)
     if not m:
         return None
-    # "By" must open the line or follow a date/separator, not sit inside a sentence.
+    # "By" must open the line, follow a date or separator, or a word or two ("Story by"), not
+    # sit inside a headline or a sentence ("Park Approved After Campaign By Residents").
     before = line[: m.start(1)].strip()
-    if len(before.split()) > 8 and not re.search(r"\d|[|•·]", before):
+    if len(before.split()) > 3 and not re.search(r"\d|[|•·—–]", before):
         return None
     name = m.group(1).strip(" ,")
     name = _cut_name(name)

@@ -36,13 +36,21 @@ class Unit:
     credit: str | None = None
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """A line of the input left out of the article, and why ("page furniture", "after the article")."""
+
+    text: str
+    reason: str
+
+
 @dataclass
 class Document:
-    """An article: metadata, ordered units, and the lines dropped as boilerplate."""
+    """An article: metadata, ordered units, and the lines dropped as boilerplate (each with why)."""
 
     meta: dict
     units: list[Unit]
-    dropped: list[str] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
     source_format: str = "text"
     raw: bytes = b""
     line: int | None = None

@@ -13,29 +13,28 @@ line of the input with its whitespace collapsed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from . import meta as m
 from .furniture import (
+    APPEAL,
     BOILER,
     COMMENTS,
     CREDIT,
     CREDIT_HINTS,
-    CREDIT_SPLIT,
     FURNITURE_SHORT,
-    PAREN_CREDIT,
     READ_MORE,
     STOP,
     STOPWORDS,
     TERMINAL,
-    WORD,
     glued,
     is_furniture,
 )
-from .models import Unit
-
-_HEADER_WINDOW = 60
+from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
+from .models import Dropped, Unit
+from .script import measure, words_of
 
 
 @dataclass
@@ -86,16 +85,21 @@ def _rejoin(block: list[str]) -> list[str]:
     # paragraph; a line that starts in lower case, or with closing punctuation, continues the one before.
     if len(block) == 1:
         return block
-    out = [block[0]]
+    # Joined lines are kept as parts and joined once at the end, and only the last part and a
+    # running word count of each line are looked at: the time stays linear in the block's size.
+    out: list[list[str]] = [[block[0]]]
+    counts = [len(block[0].split())]
     i = 1
     while i < len(block):
         cur = block[i]
-        prev = out[-1]
+        tail = out[-1][-1]
+        prev_words = counts[-1]
         nxt = block[i + 1] if i + 1 < len(block) else ""
-        open_end = not TERMINAL.search(prev) and prev[-1:].isalpha() and prev[-1:].islower()
+        open_end = not TERMINAL.search(tail) and tail[-1:].isalpha() and tail[-1:].islower()
         cur_words = len(cur.split())
-        if _continues(cur) and not TERMINAL.search(prev) and (len(prev.split()) > 2 or cur_words >= 6):
-            out[-1] = prev + " " + cur
+        if _continues(cur) and not TERMINAL.search(tail) and (prev_words > 2 or cur_words >= 6):
+            out[-1].append(cur)
+            counts[-1] += cur_words
         elif (
             open_end
             and cur_words <= 4
@@ -103,21 +107,20 @@ def _rejoin(block: list[str]) -> list[str]:
             and (_continues(nxt) or nxt[:1] == "(")
             and len(nxt.split()) > 2
         ):
-            out[-1] = prev + " " + cur + " " + nxt
+            out[-1] += [cur, nxt]
+            counts[-1] += cur_words + len(nxt.split())
             i += 1
         elif (
-            open_end
-            and cur_words <= 4
-            and TERMINAL.search(cur)
-            and len(prev.split()) >= 6
-            and not nxt[:1].islower()
+            open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
         ):
             # "... according to" + "Reuters." closes the sentence a link broke.
-            out[-1] = prev + " " + cur
+            out[-1].append(cur)
+            counts[-1] += cur_words
         else:
-            out.append(cur)
+            out.append([cur])
+            counts.append(cur_words)
         i += 1
-    return out
+    return [" ".join(parts) for parts in out]
 
 
 def _continues(line: str) -> bool:
@@ -127,10 +130,8 @@ def _continues(line: str) -> bool:
 
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
-    words = WORD.findall(text)
-    n = len(words)
-    stops = sum(1 for w in words if w.lower() in STOPWORDS)
-    lower = sum(1 for w in words if w[:1].islower())
+    n, lower = measure(text)
+    stops = sum(1 for w in words_of(text) if w.lower() in STOPWORDS)
     ln = _Line(
         text=text,
         words=n,
@@ -143,7 +144,7 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    furniture = n < 40 and is_furniture(low)
+    furniture = (n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low)))
     ln.furniture = furniture
     ln.boiler = (
         n == 0
@@ -294,37 +295,102 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     return clusters[0][0], end
 
 
-def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[str]]:
+def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[Dropped]]:
     """Return ``(meta, units, dropped)`` for scraped page text."""
     lines = split_lines(text)
     if not lines:
-        return _empty_meta(), [], []
+        return empty_meta(), [], []
     counts = Counter(ln.text for ln in lines)
     for ln in lines:
         ln.dup = counts[ln.text]
     start, end = _core(lines)
-    if end <= start:
-        return _empty_meta(), [], [ln.text for ln in lines]
-
     used: set[int] = set()
-    body = _select_body(lines, start, end, used)
-    header, meta = _header(lines, start, used, reference_date)
-    _footer_meta(lines, end, meta, reference_date)
+    body = _select_body(lines, start, end, used) if end > start else []
+    if not any(u.kind == "body" for u in body):
+        # No prose at all: a results table, a list of dates, short captioned items.  Read again
+        # with every distinct line of a few tokens that is not furniture counted as content.
+        for ln in lines:
+            ln.prose = ln.prose or _datum(ln)
+        start, end = _core(lines)
+        if end <= start:
+            return empty_meta(), [], [Dropped(ln.text, _reason(ln, 0, 0, 0)) for ln in lines]
+        used = set()
+        body = _select_body(lines, start, end, used)
+        # Its first line, when title-like, is the headline the header search did not reach.
+        if len(body) > 1 and is_headline(lines[start]) and body[0].text == lines[start].text:
+            body[0] = Unit("headline", body[0].text)
+    if _title_block(lines, start, body):
+        # Clean text: a title of its own at the very top, then the paragraphs.  A question or
+        # an exclamation there is the headline, not the first paragraph.
+        body[0] = Unit("headline", body[0].text)
+    header, meta = read_header(lines, start, used, reference_date)
+    if body and body[0].kind == "headline":
+        header = [u for u in header if u.kind != "headline"]
+        meta["title"] = body[0].text
+        header, body = body[:1] + header, body[1:]
+    read_footer(lines, end, meta, reference_date)
     units = header + body
-    dropped = [ln.text for i, ln in enumerate(lines) if i not in used]
+    dropped = [Dropped(ln.text, _reason(ln, i, start, end)) for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
 
 
-def _empty_meta() -> dict:
-    return {
-        "title": "",
-        "outlet": "",
-        "published": "",
-        "section": "",
-        "byline": "",
-        "url": "",
-        "language": "",
-    }
+def _reason(ln: _Line, i: int, start: int, end: int) -> str:
+    """Why a line was left out, in the words the article page and ``extract --dropped`` show."""
+    if ln.stop or ln.comments:
+        return "section heading (related stories, comments)"
+    if ln.boiler or ln.furniture or ln.glued:
+        return "page furniture (menu, share, sign-up, cookie notice or appeal)"
+    if ln.credit:
+        return "picture credit"
+    if ln.dup > 1:
+        return "repeated on the page"
+    if end <= start:
+        return "no article prose found"
+    if i < start:
+        return "before the article"
+    if i >= end:
+        return "after the article"
+    return "inside the article but not prose (a short line, a teaser)"
+
+
+def _in_article_list(lines: list[_Line], run: list[int], seen: set[str]) -> bool:
+    """Whether a run of short lines reads as one list: at most a heading block and one block of
+    two or more items, each item distinct and short, none a caption or credit."""
+    blocks = sorted({lines[k].bid for k in run})
+    items = [k for k in run if lines[k].bid == blocks[-1]]
+    return (
+        len(blocks) <= 2
+        and len(items) >= 2
+        and (len(blocks) == 1 or all(lines[k].bid != blocks[-1] for k in run[: len(run) - len(items)]))
+        and all(lines[k].dup == 1 and lines[k].text not in seen and 0 < lines[k].words <= 40 for k in run)
+        and not any(lines[k].credit or lines[k].glued for k in run)
+    )
+
+
+def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
+    first = lines[0]
+    return (
+        start == 0
+        and len(body) > 1
+        and body[0].kind == "body"
+        and body[0].text == first.text
+        and first.gap
+        and first.after_gap
+        and first.words <= 25
+        and not first.text.endswith((".", ":", ";", ","))
+        and not first.boiler
+    )
+
+
+def _datum(ln: _Line) -> bool:
+    return (
+        ln.dup == 1
+        and not (ln.boiler or ln.furniture or ln.glued or ln.stop or ln.comments or ln.credit)
+        and len(_TOKENS.findall(ln.text)) >= 4
+    )
+
+
+_TOKENS = re.compile(r"\w+")
 
 
 def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> list[Unit]:
@@ -359,13 +425,25 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         keep = [
             k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser
         ]
-        if len(keep) <= 2 and not any(lines[k].stop for k in run):
+        if len(keep) > 2 and keep == run and i > start and j < end and _in_article_list(lines, run, seen):
+            # A list between two paragraphs of the article (steps, products, tour dates): its
+            # items are body, a short line alone in its block before them its heading.
+            for k in run:
+                kl = lines[k]
+                alone = kl.gap and kl.after_gap
+                heading = alone and not kl.terminal and kl.words <= 14 and k == run[0]
+                units.append(Unit("subheading" if heading else "body", kl.text))
+                seen.add(kl.text)
+                used.add(k)
+                if heading:
+                    last_heading = k
+        elif len(keep) <= 2 and not any(lines[k].stop for k in run):
             for k in keep:
                 kl = lines[k]
                 if kl.text in seen or kl.dup > 1 or kl.words == 0 or kl.words > 40:
                     continue
                 if kl.credit:
-                    cap = _caption(kl.text)
+                    cap = caption_unit(kl.text)
                     if (
                         cap.text == kl.text
                         and cap.credit
@@ -412,185 +490,3 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
             else -1
         )
     return units
-
-
-def split_credit(text: str) -> tuple[str, str | None]:
-    """Return ``(caption, credit)``: the credit split off after "©", "Photo:" and the like, or None."""
-    paren = PAREN_CREDIT.search(text)
-    if paren and text[: paren.start()].strip():
-        return text[: paren.start()].strip(), paren.group(1).strip()
-    parts = CREDIT_SPLIT.split(text, maxsplit=1)
-    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
-        return parts[0].strip(), parts[1].strip()
-    if len(parts) == 2 and parts[1].strip():
-        return text, parts[1].strip()
-    return text, None
-
-
-def _caption(text: str) -> Unit:
-    caption, credit = split_credit(text)
-    return Unit("caption", caption, credit=credit)
-
-
-def _is_headline(ln: _Line) -> bool:
-    return (
-        3 <= ln.words <= 30
-        and not ln.boiler
-        and not ln.glued
-        and not ln.credit
-        and not ln.stop
-        and not (ln.text.endswith(".") and not ln.text.endswith("..."))
-        and len(ln.text) <= 250
-        and "://" not in ln.text
-        and not is_furniture(ln.text.lower())
-        and not ln.text.startswith("www.")
-        and m.find_date(ln.text) is None
-        and not m.find_byline(ln.text)
-    )
-
-
-def _header(lines: list[_Line], start: int, used: set[int], ref: dt.date | None) -> tuple[list[Unit], dict]:
-    """Return the units before the body (headline, standfirst, captions) and the metadata found there."""
-    meta = _empty_meta()
-    lo = max(0, start - _HEADER_WINDOW)
-    first = lines[0].text
-    # Headline: a title-like line shortly before the body, preferably the one the page
-    # title starts with or the one repeated (image alt text, breadcrumb).
-    best, best_score = None, float("-inf")
-    for i in range(lo, start):
-        ln = lines[i]
-        if not _is_headline(ln) or m.section_from_breadcrumb(ln.text):
-            continue
-        score = min(ln.words, 12) / 4 - (start - i) * 0.05
-        if i > 0 and (first.startswith(ln.text) or ln.text in first):
-            score += 3
-        if ln.dup > 1:
-            score += 2
-        if ln.gap and ln.after_gap:
-            score += 1
-        if ln.lower_ratio > 0.6:
-            score -= 1
-        # A byline or dateline usually sits right under the headline.
-        for k in (i + 1, i + 2):
-            if (
-                k < start
-                and lines[k].words <= 20
-                and (m.find_byline(lines[k].text) or m.find_date(lines[k].text))
-            ):
-                score += 1.5
-                break
-        if score > best_score:
-            best, best_score = i, score
-    units: list[Unit] = []
-    if best is not None:
-        head = lines[best].text
-        meta["title"] = head
-        units.append(Unit("headline", head))
-        used.add(best)
-        standfirst_done = False
-        for i in range(best + 1, start):
-            ln = lines[i]
-            if ln.text == head:
-                continue
-            if ln.credit and not ln.boiler or (ln.credit and "©" in ln.text and ln.words <= 30):
-                units.append(_caption_with_previous(lines, i, best, used, units))
-                used.add(i)
-                standfirst_done = True
-                continue
-            if (
-                not standfirst_done
-                and not (ln.boiler or ln.furniture or ln.stop or ln.glued)
-                and ln.words >= 6
-                and ln.stops >= 1
-                and m.find_date(ln.text) is None
-                and not m.find_byline(ln.text)
-                and (
-                    i + 1 >= start
-                    or not lines[i + 1].credit
-                    or lines[i + 1].text.lower().startswith(("photo", "image", "credit"))
-                )
-            ):
-                units.append(Unit("standfirst", ln.text))
-                used.add(i)
-                standfirst_done = True
-    # Dates, bylines and breadcrumbs: search the header, nearest the top first.
-    dated = None
-    for i in range(lo if best is None else max(0, min(lo, best - 10)), start):
-        t = lines[i].text
-        if not meta["section"] and (best is None or i >= best - 8 or not t[4:5].isupper()):
-            sec = m.section_from_breadcrumb(t, meta["title"])
-            if sec:
-                meta["section"] = sec
-        if not meta["byline"]:
-            by = m.find_byline(t, lines[i + 1].text if i + 1 < len(lines) else None)
-            if by and by != meta["title"]:
-                meta["byline"] = by
-        if len(t) <= 200:
-            found = m.find_date(t, ref)
-            if found and (dated is None or (found[1] and not dated[1])):
-                dated = found
-    if dated:
-        meta["published"] = dated[0]
-    meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
-    return units, meta
-
-
-def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
-    # "Photograph by X/Getty Images" on its own line credits the short line just before it.
-    cap = _caption(lines[i].text)
-    prev = i - 1
-    if (
-        cap.text == lines[i].text
-        and prev > head_idx
-        and prev not in used
-        and not lines[prev].boiler
-        and 2 <= lines[prev].words <= 40
-        and cap.credit
-    ):
-        used.add(prev)
-        return Unit("caption", lines[prev].text, credit=cap.credit)
-    return cap
-
-
-def _footer_meta(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -> None:
-    brand = holder = None
-    for ln in lines:
-        if ln.words > 40:
-            continue
-        if brand is None and ("rivacy" in ln.text or "pp" in ln.text):
-            brand = m.outlet_from_brand(ln.text)
-        if holder is None and ("©" in ln.text or "opyright" in ln.text):
-            holder = m.outlet_from_copyright(ln.text)
-    if not meta["outlet"]:
-        meta["outlet"] = brand or holder or ""
-    if not meta["published"]:
-        for ln in lines[end : end + 30]:
-            if len(ln.text) <= 200:
-                found = m.find_date(ln.text, ref)
-                if found:
-                    meta["published"] = found[0]
-                    break
-    meta["language"] = guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
-
-
-# The commonest function words of a few languages: enough to name the language of a news text.
-_LANG_WORDS = {
-    "en": "the and of to in is that for on with was said it by as at from",
-    "de": "der die und das ist nicht mit den von zu sich auf für ein eine dem des im",
-    "fr": "le la les et des est une du pour dans que qui sur pas au par ce il",
-    "es": "el la los las y que de en por con para una del se es al lo",
-    "it": "il la che di e per una non del della sono con è gli le un",
-    "nl": "de het een en van is dat op niet met voor zijn te in die",
-    "pt": "o a os as que de e não para com uma do da em no na",
-}
-_LANG_SETS = {k: frozenset(v.split()) for k, v in _LANG_WORDS.items()}
-
-
-def guess_language(text: str) -> str:
-    """Return an ISO 639-1 code ("en", "de", ...) from function words, or "" when unsure."""
-    words = [w.lower() for w in WORD.findall(text[:20000])]
-    if len(words) < 8:
-        return ""
-    scores = {k: sum(1 for w in words if w in v) / len(words) for k, v in _LANG_SETS.items()}
-    best = max(scores, key=scores.get)
-    return best if scores[best] >= 0.12 else ""

@@ -51,7 +51,7 @@ def insert_article(
     article: dict,
     paragraphs: list[dict],
     raw: bytes,
-    dropped: list[str],
+    dropped: list[dict],
 ) -> int:
     """Insert an article with its paragraphs in one transaction and return its id.
 
@@ -103,7 +103,13 @@ def get_article_source(db: sqlite_utils.Database, article_id: int) -> dict:
     rows = list(query(db, "select * from article_sources where article_id = ?", [article_id]))
     if not rows:
         raise NotFound(f"no source kept for article {article_id}")
-    return {"raw": zlib.decompress(rows[0]["raw"]), "dropped": json.loads(rows[0]["dropped"])}
+    return {"raw": zlib.decompress(rows[0]["raw"]), "dropped": _dropped(rows[0]["dropped"])}
+
+
+def _dropped(stored: str) -> list[dict]:
+    """The dropped lines as ``{"text", "reason"}``; sources stored before reasons were kept hold
+    bare strings, read with an empty reason."""
+    return [{"text": d, "reason": ""} if isinstance(d, str) else d for d in json.loads(stored)]
 
 
 def list_articles(
@@ -235,6 +241,56 @@ def _rewrite(db, article: dict, units: list[dict], *, removed: list[int] = ()) -
         offset += len(unit["text"]) + len(UNIT_SEPARATOR)
 
 
+def restore_dropped(
+    db: sqlite_utils.Database, article_id: int, indices: list[int], *, queued: bool
+) -> list[dict]:
+    """Put dropped lines (by their index in the dropped list) back among the units; return them.
+
+    A unit dropped by hand goes back where it stood, with its kind (restoring the last drops
+    first undoes them exactly); a line the cleaner dropped is appended as a body unit, offered
+    to the queue when ``queued``.  Raises ``Invalid`` for an unknown index, ``Conflict`` when a
+    unit that would be renumbered has work.
+    """
+    with write(db):
+        article = get_article(db, article_id)
+        units = list_paragraphs(db, article_id)
+        source = list(query(db, "select dropped from article_sources where article_id = ?", [article_id]))
+        if not source:
+            raise NotFound(f"no source kept for article {article_id}")
+        dropped = _dropped(source[0]["dropped"])
+        picked = sorted(set(indices))
+        if not picked:
+            raise Invalid("choose at least one dropped line to restore")
+        if picked[0] < 0 or picked[-1] >= len(dropped):
+            raise Invalid(f"article {article_id} has {len(dropped)} dropped lines; no line {picked[-1] + 1}")
+        placed = [i for i in picked if dropped[i].get("position") is not None]
+        appended = [i for i in picked if dropped[i].get("position") is None]
+        work = list_paragraph_work(db, article_id)
+        new = list(units)
+        for i in reversed(placed):
+            entry = dropped[i]
+            at = min(entry["position"], len(new))
+            for later in new[at:]:
+                held = describe_work(work.get(later.get("id"), {})) if later.get("id") else ""
+                if held:
+                    raise Conflict(
+                        f"cannot restore “{entry['text'][:40]}” before unit {later['position'] + 1}: it already "
+                        f"has {held}, and restoring would renumber it"
+                    )
+            unit = {"kind": entry["kind"], "text": entry["text"], "credit": entry.get("credit")}
+            new.insert(at, {**unit, "queued": entry.get("queued", queued)})
+        for i in appended:
+            new.append({"kind": "body", "text": dropped[i]["text"], "credit": None, "queued": queued})
+        _rewrite(db, article, new)
+        rest = [d for i, d in enumerate(dropped) if i not in set(picked)]
+        db.execute(
+            "update article_sources set dropped = ? where article_id = ?",
+            [json.dumps(rest, ensure_ascii=False), article_id],
+        )
+        texts = {dropped[i]["text"] for i in picked}
+    return [u for u in list_paragraphs(db, article_id) if u["text"] in texts]
+
+
 def set_paragraph_kind(
     db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, kind: str, queued: bool
 ) -> dict:
@@ -309,7 +365,16 @@ def drop_paragraph(db: sqlite_utils.Database, article_id: int, paragraph_id: int
         _rewrite(db, article, [*units[:index], *units[index + 1 :]], removed=[paragraph_id])
         source = list(query(db, "select dropped from article_sources where article_id = ?", [article_id]))
         if source:
-            dropped = [*json.loads(source[0]["dropped"]), unit["text"]]
+            # Where it stood and what it was, so that restoring it undoes the drop exactly.
+            kept = {
+                "text": unit["text"],
+                "reason": "dropped by hand",
+                "position": unit["position"],
+                "kind": unit["kind"],
+                "credit": unit.get("credit"),
+                "queued": bool(unit["queued"]),
+            }
+            dropped = [*_dropped(source[0]["dropped"]), kept]
             db.execute(
                 "update article_sources set dropped = ? where article_id = ?",
                 [json.dumps(dropped, ensure_ascii=False), article_id],

@@ -172,6 +172,33 @@ def split(article_id, paragraph_id):
     )
 
 
+@bp.post("/articles/<int:article_id>/units/drop")
+@role_required("admin")
+def drop_many(article_id):
+    _require_form(ConfirmForm())
+    try:
+        ids = [int(v) for v in request.form.getlist("unit")]
+    except ValueError:
+        raise Invalid("unit: each chosen unit is a number") from None
+    units = curation.drop_many(get_db(), article_id, ids, actor_id=g.user["id"])
+    return _after_edit(
+        article_id, f"{len(units)} unit{'s' if len(units) > 1 else ''} dropped; restore them below."
+    )
+
+
+@bp.post("/articles/<int:article_id>/dropped/restore")
+@role_required("admin")
+def restore(article_id):
+    _require_form(ConfirmForm())
+    try:
+        indices = [int(v) - 1 for v in request.form.getlist("line")]
+    except ValueError:
+        raise Invalid("line: each chosen line is a number") from None
+    units = curation.restore(get_db(), article_id, indices, actor_id=g.user["id"])
+    where = ", ".join(str(u["position"] + 1) for u in units)
+    return _after_edit(article_id, f"Restored as unit{'s' if len(units) > 1 else ''} {where}.")
+
+
 @bp.post("/articles/<int:article_id>/units/<int:paragraph_id>/drop")
 @role_required("admin")
 def drop(article_id, paragraph_id):

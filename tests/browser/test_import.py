@@ -107,7 +107,28 @@ def test_upload_two_files_then_open_and_edit_the_article(login, live_server, imp
     page.reload()
     expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (1)")
     dropped.locator("summary").click()
-    expect(dropped.locator("li")).to_have_text("Three.")
+    expect(dropped.locator("li")).to_have_text("Three. (dropped by hand)")
+
+    # Undo the drop: tick it and restore; it returns where it stood, still a quote.
+    dropped.get_by_label("Three.").check()
+    dropped.locator("button:has-text('Restore selected')").click()
+    expect(rows).to_have_count(3)
+    expect(page.locator("#unit-3")).to_have_attribute("data-kind", "quote")
+    expect(page.locator("#unit-3 .unit-text")).to_have_text("Three.")
+    expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (0)")
+
+    # Two units dropped at once, then both restored at once.
+    page.get_by_label("Choose unit 2").check()
+    page.get_by_label("Choose unit 3").check()
+    page.click("button:has-text('Drop selected')")
+    expect(rows).to_have_count(1)
+    expect(dropped.locator("summary")).to_have_text("Dropped as boilerplate (2)")
+    dropped.locator("summary").click()
+    for box in dropped.locator("input[type=checkbox]").all():
+        box.check()
+    dropped.locator("button:has-text('Restore selected')").click()
+    expect(rows).to_have_count(3)
+    expect(page.locator("#unit-3 .unit-text")).to_have_text("Three.")
 
 
 def test_a_refused_edit_explains_itself(login, live_server, import_project, live_db):

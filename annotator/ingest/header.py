@@ -1,0 +1,215 @@
+"""The page around the body of scraped text: headline, standfirst and captions before it, and the
+metadata found there and in the footer (byline, date, section, outlet, language)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from . import meta as m
+from .furniture import CREDIT_SPLIT, PAREN_CREDIT, WORD, is_furniture
+from .models import Unit
+from .sanity import PHOTO_CREDIT
+
+if TYPE_CHECKING:
+    from .text import _Line
+
+_HEADER_WINDOW = 60
+
+
+def empty_meta() -> dict:
+    return {
+        "title": "",
+        "outlet": "",
+        "published": "",
+        "section": "",
+        "byline": "",
+        "url": "",
+        "language": "",
+    }
+
+
+def split_credit(text: str) -> tuple[str, str | None]:
+    """Return ``(caption, credit)``: the credit split off after "©", "Photo:" and the like, or None."""
+    paren = PAREN_CREDIT.search(text)
+    if paren and text[: paren.start()].strip():
+        return text[: paren.start()].strip(), paren.group(1).strip()
+    parts = CREDIT_SPLIT.split(text, maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), parts[1].strip()
+    if len(parts) == 2 and parts[1].strip():
+        return text, parts[1].strip()
+    return text, None
+
+
+def caption_unit(text: str) -> Unit:
+    caption, credit = split_credit(text)
+    return Unit("caption", caption, credit=credit)
+
+
+def is_headline(ln: _Line) -> bool:
+    return (
+        3 <= ln.words <= 30
+        and not ln.boiler
+        and not ln.glued
+        and not ln.credit
+        and not ln.stop
+        and not (ln.text.endswith(".") and not ln.text.endswith("..."))
+        and len(ln.text) <= 250
+        and "://" not in ln.text
+        and not is_furniture(ln.text.lower())
+        and not ln.text.startswith("www.")
+        and m.find_date(ln.text) is None
+        and not m.find_byline(ln.text)
+    )
+
+
+def read_header(
+    lines: list[_Line], start: int, used: set[int], ref: dt.date | None
+) -> tuple[list[Unit], dict]:
+    """Return the units before the body (headline, standfirst, captions) and the metadata found there."""
+    meta = empty_meta()
+    lo = max(0, start - _HEADER_WINDOW)
+    first = lines[0].text
+    # Headline: a title-like line shortly before the body, preferably the one the page
+    # title starts with or the one repeated (image alt text, breadcrumb).
+    best, best_score = None, float("-inf")
+    for i in range(lo, start):
+        ln = lines[i]
+        if not is_headline(ln) or m.section_from_breadcrumb(ln.text):
+            continue
+        score = min(ln.words, 12) / 4 - (start - i) * 0.05
+        if i > 0 and (first.startswith(ln.text) or ln.text in first):
+            score += 3
+        if ln.dup > 1:
+            score += 2
+        if ln.gap and ln.after_gap:
+            score += 1
+        if ln.lower_ratio > 0.6:
+            score -= 1
+        # A byline or dateline usually sits right under the headline.
+        for k in (i + 1, i + 2):
+            if (
+                k < start
+                and lines[k].words <= 20
+                and (m.find_byline(lines[k].text) or m.find_date(lines[k].text))
+            ):
+                score += 1.5
+                break
+        if score > best_score:
+            best, best_score = i, score
+    units: list[Unit] = []
+    if best is not None:
+        head = lines[best].text
+        meta["title"] = head
+        units.append(Unit("headline", head))
+        used.add(best)
+        standfirst_done = False
+        for i in range(best + 1, start):
+            ln = lines[i]
+            if ln.text == head:
+                continue
+            if ln.credit and not ln.boiler or (ln.credit and "©" in ln.text and ln.words <= 30):
+                units.append(_caption_with_previous(lines, i, best, used, units))
+                used.add(i)
+                standfirst_done = True
+                continue
+            if (
+                not standfirst_done
+                and not (ln.boiler or ln.furniture or ln.stop or ln.glued)
+                and ln.words >= 6
+                and ln.stops >= 1
+                and m.find_date(ln.text) is None
+                and not m.find_byline(ln.text)
+                and (
+                    i + 1 >= start
+                    or not lines[i + 1].credit
+                    or lines[i + 1].text.lower().startswith(("photo", "image", "credit"))
+                )
+            ):
+                units.append(Unit("standfirst", ln.text))
+                used.add(i)
+                standfirst_done = True
+    # Dates, bylines and breadcrumbs: search the header, nearest the top first.
+    dated = None
+    for i in range(lo if best is None else max(0, min(lo, best - 10)), start):
+        t = lines[i].text
+        if not meta["section"] and (best is None or i >= best - 8 or not t[4:5].isupper()):
+            sec = m.section_from_breadcrumb(t, meta["title"])
+            if sec:
+                meta["section"] = sec
+        if not meta["byline"]:
+            by = m.find_byline(t, lines[i + 1].text if i + 1 < len(lines) else None)
+            if by and by != meta["title"]:
+                meta["byline"] = by
+        if len(t) <= 200:
+            found = m.find_date(t, ref)
+            if found and (dated is None or (found[1] and not dated[1])):
+                dated = found
+    if dated:
+        meta["published"] = dated[0]
+    meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
+    return units, meta
+
+
+def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
+    # "Photograph by X/Getty Images" on its own line credits the short line just before it.
+    cap = caption_unit(lines[i].text)
+    prev = i - 1
+    if (
+        cap.text == lines[i].text
+        and prev > head_idx
+        and prev not in used
+        and not lines[prev].boiler
+        and 2 <= lines[prev].words <= 40
+        and cap.credit
+    ):
+        used.add(prev)
+        return Unit("caption", lines[prev].text, credit=cap.credit)
+    return cap
+
+
+def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -> None:
+    brand = holder = None
+    for ln in lines:
+        if ln.words > 40:
+            continue
+        if brand is None and ("rivacy" in ln.text or "pp" in ln.text):
+            brand = m.outlet_from_brand(ln.text)
+        if holder is None and ("©" in ln.text or "opyright" in ln.text):
+            low = ln.text.lower()
+            if not any(h in low for h in PHOTO_CREDIT):
+                holder = m.outlet_from_copyright(ln.text)
+    if not meta["outlet"]:
+        meta["outlet"] = brand or holder or ""
+    if not meta["published"]:
+        for ln in lines[end : end + 30]:
+            if len(ln.text) <= 200:
+                found = m.find_date(ln.text, ref)
+                if found:
+                    meta["published"] = found[0]
+                    break
+    meta["language"] = guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
+
+
+# The commonest function words of a few languages: enough to name the language of a news text.
+_LANG_WORDS = {
+    "en": "the and of to in is that for on with was said it by as at from",
+    "de": "der die und das ist nicht mit den von zu sich auf für ein eine dem des im",
+    "fr": "le la les et des est une du pour dans que qui sur pas au par ce il",
+    "es": "el la los las y que de en por con para una del se es al lo",
+    "it": "il la che di e per una non del della sono con è gli le un",
+    "nl": "de het een en van is dat op niet met voor zijn te in die",
+    "pt": "o a os as que de e não para com uma do da em no na",
+}
+_LANG_SETS = {k: frozenset(v.split()) for k, v in _LANG_WORDS.items()}
+
+
+def guess_language(text: str) -> str:
+    """Return an ISO 639-1 code ("en", "de", ...) from function words, or "" when unsure."""
+    words = [w.lower() for w in WORD.findall(text[:20000])]
+    if len(words) < 8:
+        return ""
+    scores = {k: sum(1 for w in words if w in v) / len(words) for k, v in _LANG_SETS.items()}
+    best = max(scores, key=scores.get)
+    return best if scores[best] >= 0.12 else ""

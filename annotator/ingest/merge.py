@@ -1,0 +1,169 @@
+"""Merge two readings of one HTML page into its body: trafilatura's extraction, which keeps the
+page's structure (paragraphs, lists, quotes, headings inside the main-content container), and
+the text cleaner's verdict on the same page rendered to lines.
+
+trafilatura decides on the DOM (content containers, link density, boilerplate classes) and is
+the base: its units and their splits are kept.  The cleaner is a second opinion used only where
+it is the stronger signal:
+
+- at the edges of trafilatura's body, a run of units the cleaner dropped as furniture
+  (teaser cards, newsletter boxes after the article, a kicker before it) is trimmed, and the
+  units the cleaner read as the header (headline, standfirst) take that kind;
+- a body paragraph the cleaner kept but trafilatura left out, lying between two paragraphs both
+  kept, is put back in reading order (trafilatura sometimes skips a container mid-article).
+
+Units inside trafilatura's body are never dropped on the cleaner's word: lists, tables and
+embedded posts are exactly what the line cleaner misjudges.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .models import Unit
+
+BODY_KINDS = frozenset({"body", "subheading", "quote"})
+_HEADER_KINDS = frozenset({"headline", "standfirst"})
+_TOKEN = re.compile(r"\w+")
+_LINKED_SHARE = 0.3
+_HEADING_SHARE = 0.6
+_MIN_CHARS = 50
+
+
+@lru_cache(maxsize=8192)
+def key(text: str) -> str:
+    """Text folded to its word tokens, so two renderings of one paragraph compare equal."""
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+def merge_units(
+    extracted: list[Unit], linked: set[int], comments: set[str], cleaned: list[Unit], dropped: list[str]
+) -> list[Unit]:
+    """Return the page's units: trafilatura's ``extracted`` body, edged and filled in by ``cleaned``.
+
+    ``linked`` holds the indices of extracted units that are mostly link text, ``comments`` the
+    keys of the paragraphs trafilatura found in the reader comments.
+    """
+    if not any(u.kind in BODY_KINDS for u in extracted):
+        return cleaned
+    if not any(u.kind in BODY_KINDS for u in cleaned):
+        # The cleaner found no prose (a short item, an unusual layout, a script without
+        # spaces): trafilatura's body stands, less any lines that are only links, unless all
+        # it has is a word or two (its fallback returns a page's menu as text).
+        kept = [u for i, u in enumerate(extracted) if i not in linked]
+        return kept if sum(len(u.text) for u in kept if u.kind in BODY_KINDS) >= _MIN_CHARS else []
+    kinds: dict[str, str] = {}
+    for u in cleaned:
+        kinds.setdefault(key(u.text), u.kind)
+    if _finer(cleaned, extracted, kinds):
+        return cleaned
+    gone = {key(t) for t in dropped}
+
+    def rejected(u: Unit) -> bool:
+        k = key(u.text)
+        kind = kinds.get(k)
+        if kind in BODY_KINDS:
+            return False
+        return kind == "headline" or k in gone
+
+    lo, hi = 0, len(extracted)
+    while lo < hi and rejected(extracted[lo]):
+        lo += 1
+    while hi > lo and rejected(extracted[hi - 1]):
+        hi -= 1
+    # An edge run the cleaner rejected is furniture when links make a good part of it (teaser
+    # cards, "more from" lists); without links it is as likely a recipe or a results table.
+    # A run of headings with hardly a paragraph among them is a list of story titles too.
+    if lo and not _furniture_run(extracted, range(lo), linked):
+        lo = _headlines(extracted, lo, kinds)
+    if hi < len(extracted) and not _furniture_run(extracted, range(hi, len(extracted)), linked):
+        hi = len(extracted)
+    body = list(extracted[lo:hi])
+    if not any(u.kind in BODY_KINDS for u in body):
+        return cleaned
+    body = _fill_gaps(body, cleaned, comments)
+    header = []
+    for u in cleaned:
+        if u.kind in BODY_KINDS:
+            break
+        header.append(u)
+    taken = {key(u.text) for u in body}
+    return [u for u in header if key(u.text) not in taken] + body
+
+
+def _finer(cleaned: list[Unit], extracted: list[Unit], kinds: dict[str, str]) -> bool:
+    """Whether trafilatura glued the page together (its fallback on a form or table layout): no
+    paragraph in common, every one of the cleaner's paragraphs inside its text, and text the
+    cleaner dropped (a menu, a form label) glued to them."""
+    if any(kinds.get(key(u.text)) in BODY_KINDS for u in extracted):
+        return False
+    rest = "\n".join(key(u.text).replace(" ", "") for u in extracted)
+    for u in cleaned:
+        k = key(u.text).replace(" ", "")
+        if u.kind in BODY_KINDS:
+            if k not in rest:
+                return False
+            rest = rest.replace(k, "\n", 1)
+        elif k:
+            # The cleaner's headline or caption glued in is no sign of a glued page.
+            rest = rest.replace(k, "\n", 1)
+    return bool(rest.replace("\n", ""))
+
+
+def _furniture_run(units: list[Unit], run: range, linked: set[int]) -> bool:
+    n = len(run)
+    links = sum(1 for i in run if i in linked)
+    heads = sum(1 for i in run if units[i].kind == "subheading")
+    return links >= _LINKED_SHARE * n or heads >= _HEADING_SHARE * n
+
+
+def _headlines(extracted: list[Unit], lo: int, kinds: dict[str, str]) -> int:
+    """Return how many leading units to drop: only the ones repeating the headline."""
+    n = 0
+    while n < lo and kinds.get(key(extracted[n].text)) == "headline":
+        n += 1
+    return n
+
+
+def _substantial(units: list[Unit]) -> bool:
+    # Teaser summaries are a line or two each; an article's paragraphs run longer.
+    chars = sum(len(u.text) for u in units)
+    return len(units) >= 3 and chars >= 600 and chars >= 200 * len(units)
+
+
+def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> list[Unit]:
+    """Put back the cleaner's body paragraphs missing between two paragraphs both readings kept,
+    or running on after the last one (never past the start of the comments)."""
+    at = {}
+    for i, u in enumerate(body):
+        at.setdefault(key(u.text), i)
+    # Compared without spaces: the two readings may join inline elements differently
+    # ("MacBook Prowas"), and scripts written without spaces compare the same way.
+    joined = "\n".join(k.replace(" ", "") for k in at)
+    inserts: dict[int, list[Unit]] = {}
+    anchor = None  # index in ``body`` of the last cleaned paragraph both readings hold
+    pending: list[Unit] = []
+    for u in cleaned:
+        if u.kind not in BODY_KINDS:
+            continue
+        k = key(u.text)
+        if k in comments:
+            break
+        if k in at:
+            if anchor is not None and pending and at[k] > anchor:
+                inserts.setdefault(anchor, []).extend(pending)
+            anchor, pending = at[k], []
+        elif k and k.replace(" ", "") not in joined:
+            pending.append(u)
+    # The cleaner's prose running on past trafilatura's last paragraph: the extractor stopped
+    # at a container boundary inside the article.
+    if anchor is not None and _substantial(pending):
+        inserts.setdefault(anchor, []).extend(pending)
+    if not inserts:
+        return body
+    out: list[Unit] = []
+    for i, u in enumerate(body):
+        out.append(u)
+        out.extend(inserts.get(i, []))
+    return out

@@ -1,0 +1,76 @@
+"""Last checks on a document's metadata: a value that does not look like what its field holds is
+emptied, because an empty field is better than a wrong one (it is filled in by hand; a wrong one
+is trusted and exported).
+
+- outlet: a site or publisher name, not a photographer's credit ("Photo: Jane Doe") nor a word
+  of page furniture ("Hosted", "Sponsored").
+- byline: names or an agency, not a phrase from a sentence.
+- title: not the bare site name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .models import Unit
+
+# Words that label page furniture and so turn up where a name was looked for.
+_NOT_OUTLET = frozenset(
+    "hosted sponsored powered advertisement advertising home menu search login subscribe share "
+    "photo photos image images video news article articles latest more".split()
+)
+#: Words of a picture credit: a copyright line holding one names a photographer, not the outlet.
+PHOTO_CREDIT = ("photo", "image", "pictur", "credit", "illustrat", "getty", "shutterstock")
+# Lower-case words a list of names may hold ("Ana de la Cruz and Tom van Dijk").
+_NAME_PARTICLES = frozenset(
+    "and de da do dos das del della di du la le van von der den ter bin binti al el y e et und".split()
+)
+_WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
+
+
+def plausible_outlet(value: str) -> bool:
+    words = _WORD.findall(value)
+    if not words or len(words) > 8:
+        return False
+    low = value.lower()
+    if len(words) == 1 and words[0].lower() in _NOT_OUTLET:
+        return False
+    return not any(h in low for h in PHOTO_CREDIT)
+
+
+def plausible_byline(value: str) -> bool:
+    """Names (capitalised words, with particles, joined by commas or "and") or an agency."""
+    if any(c.isdigit() for c in value) or value.rstrip().endswith(("?", "!")):
+        return False
+    names = [n for n in re.split(r"\s*(?:[,;&/]|\band\b)\s*", value) if n.strip()]
+    if not names or len(names) > 8:
+        return False
+    for name in names:
+        words = _WORD.findall(name)
+        if not words or len(words) > 5:
+            return False
+        lower = [w for w in words if w[:1].islower() and w.lower() not in _NAME_PARTICLES]
+        if lower:
+            return False
+    return True
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
+    """Empty implausible outlet, byline and title values in ``meta``; return ``units`` without a
+    headline that is only the site name."""
+    if meta.get("outlet") and not plausible_outlet(meta["outlet"]):
+        meta["outlet"] = ""
+    if meta.get("byline") and not plausible_byline(meta["byline"]):
+        meta["byline"] = ""
+    outlet = _fold(meta.get("outlet") or "")
+    # "Dogs By Nature" is a site name, not a byline naming Nature.
+    if outlet and meta.get("byline") and f" {_fold(meta['byline'])} " in f" {outlet} ":
+        meta["byline"] = ""
+    if outlet and _fold(meta.get("title") or "") == outlet:
+        meta["title"] = ""
+        return [u for u in units if not (u.kind == "headline" and _fold(u.text) == outlet)]
+    return units

@@ -1,0 +1,82 @@
+"""How trafilatura's structured body and the text cleaner's verdict are merged for HTML pages."""
+
+from annotator.ingest import read_document
+from annotator.ingest.merge import key, merge_units
+from annotator.ingest.models import Unit
+
+P1 = "The council approved the budget on Tuesday after a debate that lasted most of the evening."
+P2 = "Spending on roads rises by a tenth, while the library keeps the hours it had last year."
+P3 = "The mayor said the vote showed the town could agree on what mattered most to residents."
+TEASERS = [
+    "Bridge repairs close the coast road",
+    "Drivers face a long detour for a week.",
+    "New bus line reaches the hospital",
+    "The route starts at the station in May.",
+]
+
+
+def body(*texts):
+    return [Unit("body", t) for t in texts]
+
+
+def texts(units):
+    return [u.text for u in units]
+
+
+def test_teaser_run_after_the_article_is_trimmed_when_its_titles_are_links():
+    extracted = body(P1, P2, P3, *TEASERS)
+    linked = {3, 5}  # the teaser titles
+    cleaned = [Unit("headline", "Budget approved"), *body(P1, P2, P3)]
+    merged = merge_units(extracted, linked, set(), cleaned, TEASERS)
+    assert texts(merged) == ["Budget approved", P1, P2, P3]
+
+
+def test_a_run_of_story_titles_after_the_article_is_trimmed():
+    titles = [Unit("subheading", t) for t in TEASERS[::2]]
+    merged = merge_units([*body(P1, P2), *titles], set(), set(), body(P1, P2), [u.text for u in titles])
+    assert texts(merged) == [P1, P2]
+
+
+def test_a_list_inside_the_article_stays_though_the_cleaner_dropped_it():
+    items = ["Claim: the bridge will close for a month.", "Rating: false.", "1. Flour", "2. Butter"]
+    extracted = body(P1, *items, P2)
+    merged = merge_units(extracted, set(), set(), body(P1, P2), items)
+    assert texts(merged) == [P1, *items, P2]
+
+
+def test_a_closing_list_without_links_stays():
+    steps = ["Step one", "Heat the oven to 200 degrees.", "Step two", "Bake for twenty minutes."]
+    merged = merge_units(body(P1, P2, *steps), set(), set(), body(P1, P2), steps)
+    assert texts(merged) == [P1, P2, *steps]
+
+
+def test_prose_trafilatura_skipped_between_two_paragraphs_is_put_back_in_order():
+    merged = merge_units(body(P1, P3), set(), set(), body(P1, P2, P3), [])
+    assert texts(merged) == [P1, P2, P3]
+
+
+def test_prose_running_on_past_trafilatura_stops_at_the_comments():
+    more = [P2 + " " + str(i) * 120 for i in range(3)]
+    comment = "Great article, thanks for writing about the library hours, they matter to us."
+    cleaned = body(P1, *more, comment)
+    merged = merge_units(body(P1), set(), {key(comment)}, cleaned, [])
+    assert texts(merged)[:4] == [P1, *more]
+    merged = merge_units(body(P1), set(), set(), body(P1, *more[:2]), [])
+    assert texts(merged) == [P1], "two short paragraphs after the end are not enough to extend it"
+
+
+def test_nothing_found_by_the_cleaner_leaves_trafilaturas_body_without_its_link_lines():
+    merged = merge_units(body(P1, "Home"), {1}, set(), [], ["Home"])
+    assert texts(merged) == [P1]
+    assert merge_units(body("Home"), set(), set(), [], ["Home"]) == []
+
+
+def test_offset_timestamp_gives_the_local_publication_date():
+    page = (
+        '<html><head><meta property="article:published_time" content="2024-01-10T02:15:00Z">'
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-01-09T21:15:00-05:00"}</script></head><body><article>'
+        f"<h1>Budget approved</h1><p>{P1}</p><p>{P2}</p><p>{P3}</p></article></body></html>"
+    )
+    [doc] = read_document(page.encode(), format="html")
+    assert doc.meta["published"] == "2024-01-09T21:15"

@@ -1,0 +1,67 @@
+"""Metadata that does not look like its field is left empty: empty is better than wrong."""
+
+import pytest
+
+from annotator.ingest import read_document
+from annotator.ingest.sanity import plausible_byline, plausible_outlet
+
+PARAS = (
+    "<p>The council backed plans for a new park on Tuesday, after years of campaigning by residents "
+    "who wanted green space near the river.</p><p>The park will cost 2 million euros and open in 2026, "
+    "officials said on Wednesday after the vote.</p><p>Residents welcomed the plan, and said they would "
+    "help plant the first trees in the spring.</p>"
+)
+
+
+def _html(head: str, top: str = "<h1>Council backs riverside park</h1>", foot: str = "") -> bytes:
+    return (f"<html><head>{head}</head><body><article>{top}{PARAS}</article>{foot}</body></html>").encode()
+
+
+def test_a_photographers_copyright_is_not_the_outlet():
+    text = (
+        "Council backs riverside park\n\n"
+        + "\n\n".join(p.removeprefix("<p>") for p in PARAS.split("</p>") if p)
+        + "\n\nPhoto © 2024 Jane Moreau\n"
+    )
+    [doc] = read_document(text.encode(), name="page.txt")
+    assert doc.meta["outlet"] == ""
+
+
+def test_a_furniture_word_is_not_the_outlet():
+    [doc] = read_document(_html('<meta property="og:site_name" content="Hosted">'), format="html")
+    assert doc.meta["outlet"] == ""
+
+
+def test_a_page_title_that_is_only_the_site_name_is_not_the_headline():
+    page = _html(
+        '<title>Riverside Gazette</title><meta property="og:site_name" content="Riverside Gazette">', top=""
+    )
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] == "Riverside Gazette"
+    assert doc.meta["title"] == ""
+    assert not any(u.kind == "headline" and u.text == "Riverside Gazette" for u in doc.units)
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [
+        ("Jane Moreau", True),
+        ("Ana de la Cruz and Tom van Dijk", True),
+        ("Reuters", True),
+        ("AP", True),
+        ("Jane Moreau, Li Wei", True),
+        ("the mayor said on Tuesday", False),
+        ("Residents who wanted green space", False),
+        ("Updated 5 March 2024", False),
+    ],
+)
+def test_a_byline_is_names_or_an_agency(value, ok):
+    assert plausible_byline(value) is ok
+
+
+@pytest.mark.parametrize(
+    "value, ok",
+    [("Riverside Gazette", True), ("Hosted", False), ("Photo: Jane Moreau", False), ("Getty Images", False)],
+)
+def test_an_outlet_is_a_name_not_a_credit_or_furniture(value, ok):
+    assert plausible_outlet(value) is ok
