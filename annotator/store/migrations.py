@@ -461,6 +461,31 @@ def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
     )
 
 
+def m013_sessions(db: sqlite_utils.Database) -> None:
+    # Logins become rows that logout, a password change, deactivation or a role change can delete;
+    # the cookie carries only a random token whose hash is looked up here. Failed logins are
+    # counted on the user's row: a row per attempt let anyone add rows by trying unknown names.
+    run_script(
+        db,
+        """
+        create table sessions (
+            id integer primary key,
+            token_hash text not null unique,
+            user_id integer not null references users (id) on delete cascade,
+            created_at text not null,
+            seen_at text not null,
+            expires_at text not null,
+            address text,
+            agent text
+        );
+        create index sessions_user on sessions (user_id);
+        alter table users add column failed_logins integer not null default 0;
+        alter table users add column last_failed_login text;
+        drop table login_failures;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -474,6 +499,7 @@ MIGRATIONS = [
     m010_assignment_counts,
     m011_annotation_export_forms,
     m012_decision_revision_lookups,
+    m013_sessions,
 ]
 
 

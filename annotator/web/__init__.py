@@ -32,7 +32,7 @@ def register(app) -> None:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+        return access.no_store(response)
 
     @app.context_processor
     def navigation():

@@ -19,6 +19,7 @@ TITLES = {
     405: "Method not allowed",
     409: "Conflict",
     413: "Too large",
+    429: "Too many requests",
     500: "Server error",
 }
 
@@ -52,6 +53,8 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429:
+            return _render_error(429, "too many attempts from your address: wait a minute and try again")
         return _render_error(error.code or 500, error.description or "")
 
     @app.errorhandler(Exception)
