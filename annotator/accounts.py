@@ -3,6 +3,7 @@
 import hashlib
 import re
 import secrets
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
@@ -174,7 +175,12 @@ def session_user(db: sqlite_utils.Database, token: str, *, lifetime_days: float)
         return None
     seen = datetime.fromisoformat(user["session_seen_at"].replace("Z", "+00:00"))
     if datetime.now(UTC) - seen > TOUCH_EVERY:
-        sessions.touch_session(db, user["session_id"], lifetime_days=lifetime_days)
+        try:
+            sessions.touch_session(db, user["session_id"], lifetime_days=lifetime_days)
+        except sqlite3.OperationalError:
+            # A full, read-only or busy database: reading pages goes on; the request's own
+            # writes, if any, report the failure.
+            pass
     return user
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "annotator"
-PURE = ["ingest", "agreement", "export", "scheme", "errors"]
+PURE = ["ingest", "agreement", "export", "scheme", "errors", "untrusted"]
 FORBIDDEN_IN_PURE = {
     "flask",
     "flask_htmx",

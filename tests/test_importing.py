@@ -160,6 +160,43 @@ BAD_INPUTS = [
     ("doc.pdf", b"%PDF-1.4\n...", None, "doc.pdf: unknown format"),
     ("big.txt", TEXT, 100, "big.txt: file over the size limit"),
     ("notjson.txt", TEXT, "jsonl", "notjson.txt, line 1: invalid JSON"),
+    # Types, nesting, surrogates and numbers (issue 13): each refused with its line, never a crash.
+    (
+        "urllist.jsonl",
+        jsonl(RECORD_B, {"html": "<p>A paragraph long enough to be kept as the body.</p>", "url": []}),
+        None,
+        "urllist.jsonl, line 2: invalid url: expected a string, got list",
+    ),
+    (
+        "urlint.jsonl",
+        jsonl({**RECORD_A, "url": 5}),
+        None,
+        "urlint.jsonl, line 1: invalid url: expected a string, got int",
+    ),
+    (
+        "deep.jsonl",
+        b'{"text": "Body.", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        None,
+        "deep.jsonl, line 1: invalid record: nested too deeply",
+    ),
+    (
+        "surrogate.jsonl",
+        b'{"text": "Body \\ud800 text."}\n',
+        None,
+        "surrogate.jsonl, line 1: invalid record: contains a lone surrogate",
+    ),
+    (
+        "bigint.jsonl",
+        b'{"text": "Body.", "n": ' + b"9" * 5000 + b"}\n",
+        None,
+        "bigint.jsonl, line 1: invalid record: the number",
+    ),
+    (
+        "nan.jsonl",
+        b'{"text": "Body.", "n": NaN}\n',
+        None,
+        "nan.jsonl, line 1: invalid record: NaN is not a JSON number",
+    ),
 ]
 
 
