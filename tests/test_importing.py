@@ -424,3 +424,24 @@ def test_import_lookups_are_indexed(db, project):
     for name, sql in plans.items():
         plan = " ".join(row[-1] for row in db.execute(f"explain query plan {sql}").fetchall())
         assert "USING" in plan and "INDEX" in plan, (name, plan)
+
+
+def test_a_walk_does_not_follow_file_links_out_of_the_directory(db, project, tmp_path):
+    _write(tmp_path, {"outside/secret.txt": TEXT, "tree/own.txt": HTML})
+    os.symlink(tmp_path / "outside" / "secret.txt", tmp_path / "tree" / "escape.txt")
+    os.symlink(tmp_path / "tree" / "own.txt", tmp_path / "tree" / "inside-link.txt")
+    sources = {
+        Path(s.name).name: (s.problem, s.skip) for s in importing.iter_sources([str(tmp_path / "tree")])
+    }
+    assert sources == {
+        "escape.txt": ("a symbolic link to a file outside the directory: not followed", True),
+        "inside-link.txt": (None, False),
+        "own.txt": (None, False),
+    }
+    report = _run(db, project, [tmp_path / "tree"])
+    assert [s["file"] for s in report.skipped] == [f"{tmp_path}/tree/escape.txt"]
+    assert count(db) == 1  # own.txt (its link inside the tree is a duplicate of it)
+    # Named on the command line, a link is the user's explicit choice and is followed.
+    assert [s.name for s in importing.iter_sources([str(tmp_path / "tree" / "escape.txt")])] == [
+        f"{tmp_path}/tree/escape.txt"
+    ]
