@@ -16,6 +16,7 @@ from typing import Any
 MAX_DEPTH = 32
 # SQLite's integers are signed 64-bit.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
+INF = float("inf")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -33,16 +34,51 @@ def _refuse_constant(name: str):
 
 
 def _int(text: str) -> int:
-    # Checked on the digits, before int() would spend time on (or refuse) thousands of them.
-    if len(text.lstrip("-")) > 19 or not INT_MIN <= int(text) <= INT_MAX:
-        raise UntrustedError(f"the number {text[:30]}{'...' if len(text) > 30 else ''} is out of range")
-    return int(text)
+    # Judged on the digits, before int() spends time on (or refuses) thousands of them.
+    if len(text) > 20 or not INT_MIN <= (value := int(text)) <= INT_MAX:
+        raise UntrustedError("the number is out of range")
+    return value
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if value in (INF, -INF):
+        raise UntrustedError("the number is out of range")
+    return value
+
+
+def _deeper_than(value: Any, max_depth: int) -> bool:
+    """Whether ``value`` nests containers deeper than ``max_depth``: a walk level by level over
+    the containers only (``json`` itself stops at Python's recursion limit, about 1,000)."""
+    level = [value] if isinstance(value, dict | list) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return True
+        level = [
+            child
+            for item in level
+            for child in (item.values() if isinstance(item, dict) else item)
+            if isinstance(child, dict | list)
+        ]
+    return False
 
 
 def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
-    """Parse JSON ``text`` and check it with :func:`check`; raise ``UntrustedError`` (a ValueError) if bad."""
+    """Parse untrusted JSON ``text``; raise ``UntrustedError`` (a ValueError) for anything :func:`check` refuses.
+
+    This runs on every label save, so it stays close to ``json.loads``: numbers are judged in its
+    hooks, depth by a walk over the containers alone, and strings only when the text could hold a
+    lone surrogate (a ``\\ud800``-style escape, or a surrogate that will not encode).
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")  # strict: undecodable bytes, surrogates included, are refused
+        except UnicodeDecodeError as e:
+            raise UntrustedError(f"invalid JSON: not UTF-8 ({e.reason} at byte {e.start})") from None
     try:
-        value = json.loads(text, parse_constant=_refuse_constant, parse_int=_int)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_int=_int, parse_float=_float)
     except RecursionError:
         raise UntrustedError(f"nested too deeply (more than {max_depth} levels)") from None
     except UntrustedError:
@@ -50,9 +86,16 @@ def loads(text: str | bytes, *, max_depth: int = MAX_DEPTH) -> Any:
     except json.JSONDecodeError as e:
         where = f"column {e.colno}" if e.lineno == 1 else f"line {e.lineno}, column {e.colno}"
         raise UntrustedError(f"invalid JSON: {e.msg} at {where}") from None
-    except ValueError as e:  # e.g. invalid UTF-8 in bytes
-        raise UntrustedError(f"invalid JSON: {e}") from None
-    check(value, max_depth=max_depth)
+    if _deeper_than(value, max_depth):
+        raise UntrustedError(f"nested too deeply (more than {max_depth} levels)")
+    suspect = "\\ud" in text or "\\uD" in text
+    if not suspect:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            suspect = True
+    if suspect:
+        check(value, max_depth=max_depth)
     return value
 
 
