@@ -167,6 +167,7 @@ def test_the_backoff_doubles_up_to_its_cap_and_then_lets_a_try_through(app, db):
 def test_every_failed_login_gets_the_same_message(app, db, admin_client):
     accounts.create_user(db, "gone", role="annotator", password=password_of("gone"))
     admin_client.post("/admin/users/gone/active", data={})
+    app.config["LOGIN_FREE_FAILURES"] = 1  # a backoff long enough (32 s) to outlast a slow machine
     client = app.test_client()
     for _ in range(6):
         _login(client, "annotator1", "wrong wrong wrong")
@@ -236,6 +237,7 @@ def test_one_address_is_limited_and_others_are_not(db_path):
 
 
 def test_admin_sees_a_slowed_account_and_can_clear_it(app, client_as, db):
+    app.config["LOGIN_FREE_FAILURES"] = 1  # a backoff long enough (32 s) to outlast a slow machine
     client = app.test_client()
     for _ in range(6):
         _login(client, "annotator2", "wrong wrong wrong")
@@ -245,3 +247,16 @@ def test_admin_sees_a_slowed_account_and_can_clear_it(app, client_as, db):
     user = user_store.get_user_by_name(db, "annotator2")
     assert user["locked_until"] is None and user["failed_logins"] == 0
     assert _login(client, "annotator2", password_of("annotator2")).status_code == 302
+
+
+def test_admins_can_reset_any_password_but_a_typed_one_must_pass_the_policy(admin_client, db):
+    before = user_store.get_user_by_name(db, "annotator1")["password_hash"]
+    response = admin_client.post("/admin/users/annotator1/password", data={"password": "password1"})
+    assert response.status_code == 400
+    assert b"too easy to guess" in response.data
+    assert user_store.get_user_by_name(db, "annotator1")["password_hash"] == before
+    response = admin_client.post("/admin/users/annotator1/password", data={"password": ""})
+    assert response.status_code == 200
+    generated = response.get_data(as_text=True).split('class="secret">')[1].split("</code>")[0]
+    accounts.check_new_password(generated)  # what the admin is given passes the policy itself
+    assert user_store.get_user_by_name(db, "annotator1")["password_hash"] != before
