@@ -19,13 +19,50 @@ import time
 
 from annotator import accounts, store
 from annotator import projects as project_service
+from annotator.store import articles as article_store
 
 from .server_process import _free_port
-from .test_concurrency import TEXT, Client, _build, labels_for
+from .test_concurrency import TEXT, Client, labels_for
 
 ANNOTATORS = 6
 ROUNDS = 3
 LOAD_SECONDS = 2.5
+# Saves an annotator makes at most per round: the load is bounded, and the paragraphs
+# (ARTICLES x PER_ARTICLE x k = 3,600 places) cannot run out however fast the machine is.
+SAVES_PER_ROUND = 150
+ARTICLES, PER_ARTICLE = 200, 6
+
+
+def _build(db, project) -> None:
+    import hashlib
+
+    for a in range(ARTICLES):
+        sha = hashlib.sha256(f"crash {a}".encode()).hexdigest()
+        paragraphs = []
+        for position in range(PER_ARTICLE):
+            text = TEXT.format(n=a * PER_ARTICLE + position)
+            paragraphs.append(
+                {
+                    "position": position,
+                    "kind": "body",
+                    "text": text,
+                    "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
+                    "doc_char_start": position * 200,
+                    "queued": True,
+                }
+            )
+        article = {
+            "uid": f"k-{sha[:12]}",
+            "source_format": "text",
+            "raw_sha256": sha,
+            "text_sha256": sha,
+            "rank": a,
+        }
+        article_store.insert_article(
+            db, project_id=project["id"], article=article, paragraphs=paragraphs, raw=b"", dropped=[]
+        )
+
+
 PASSWORD = "crash test passphrase"
 
 
@@ -96,7 +133,9 @@ def test_every_acknowledged_save_survives_sigkill(tmp_path):
                 if match is None:
                     return  # no work left for this annotator
                 paragraph = int(match.group(1))
-                while not stop.is_set():
+                for _ in range(SAVES_PER_ROUND):
+                    if stop.is_set():
+                        break
                     form = {
                         "labels": json.dumps(labels_for(TEXT.format(n=paragraph - 1))),
                         "version": "0",
@@ -122,15 +161,19 @@ def test_every_acknowledged_save_survives_sigkill(tmp_path):
 
         before = len(acknowledged)
         threads = [threading.Thread(target=annotate, args=(name,)) for name in names]
-        for t in threads:
-            t.start()
-        time.sleep(LOAD_SECONDS)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(10)
+        try:
+            for t in threads:
+                t.start()
+            time.sleep(LOAD_SECONDS)
+        finally:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+            stop.set()
+            for t in threads:
+                t.join(30)
+            for client in clients.values():
+                client.close()
         kills += 1
-        stop.set()
-        for t in threads:
-            t.join(30)
         assert not errors, errors[:3]
         assert len(acknowledged) > before, "no save was acknowledged in this round"
 
@@ -145,7 +188,5 @@ def test_every_acknowledged_save_survives_sigkill(tmp_path):
         missing = acknowledged - stored
         assert not missing, sorted(missing)[:5]
 
-    for client in clients.values():
-        client.close()
     assert kills == ROUNDS
     print(f"{len(acknowledged)} acknowledged saves over {kills} SIGKILLs, none lost")

@@ -133,13 +133,22 @@ def _login(client, name, password):
     return client.post("/login", data={"name": name, "password": password})
 
 
+def _fail(client, db, name, times):
+    """``times`` wrong passwords, each judged: a try within the backoff is refused unjudged, so
+    the backoff is waited out (cleared) between them, all but the last."""
+    for i in range(times):
+        assert _login(client, name, "guess-guess-guess").status_code == 403
+        if i < times - 1:
+            db.execute("update users set locked_until = null where name = ?", [name])
+            db.conn.commit()
+
+
 def test_guessing_slows_the_account_but_cannot_lock_its_owner_out(app, db):
     owner = app.test_client()
     assert _login(owner, "annotator2", password_of("annotator2")).status_code == 302
     owner.post("/logout")
     attacker = app.test_client()
-    for _ in range(10):
-        assert _login(attacker, "annotator2", "guess-guess-guess").status_code == 403
+    _fail(attacker, db, "annotator2", 10)  # the last wait is 2 ** 5 = 32 s
     # The attacker now waits out a backoff even with the right password ...
     assert _login(attacker, "annotator2", password_of("annotator2")).status_code == 403
     # ... but the owner, from a browser where they logged in before, gets in at once.
@@ -167,10 +176,8 @@ def test_the_backoff_doubles_up_to_its_cap_and_then_lets_a_try_through(app, db):
 def test_every_failed_login_gets_the_same_message(app, db, admin_client):
     accounts.create_user(db, "gone", role="annotator", password=password_of("gone"))
     admin_client.post("/admin/users/gone/active", data={})
-    app.config["LOGIN_FREE_FAILURES"] = 1  # a backoff long enough (32 s) to outlast a slow machine
     client = app.test_client()
-    for _ in range(6):
-        _login(client, "annotator1", "wrong wrong wrong")
+    _fail(client, db, "annotator1", 10)  # the last wait is 2 ** 5 = 32 s
     bodies = {
         "unknown name": _login(client, "nobody-at-all", "whatever whatever"),
         "wrong password": _login(client, "reviewer", "wrong wrong wrong"),
@@ -237,10 +244,8 @@ def test_one_address_is_limited_and_others_are_not(db_path):
 
 
 def test_admin_sees_a_slowed_account_and_can_clear_it(app, client_as, db):
-    app.config["LOGIN_FREE_FAILURES"] = 1  # a backoff long enough (32 s) to outlast a slow machine
     client = app.test_client()
-    for _ in range(6):
-        _login(client, "annotator2", "wrong wrong wrong")
+    _fail(client, db, "annotator2", 10)
     admin = client_as("admin")
     assert b"slowed until" in admin.get("/admin/users").data
     admin.post("/admin/users/annotator2/unlock")
