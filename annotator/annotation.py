@@ -4,12 +4,11 @@ An annotator sees and edits only their own labels, and only on paragraphs assign
 (leased, done or skipped; or with a draft of theirs, so a lease that ran out loses no work).
 """
 
-import json
 import math
 
 import sqlite_utils
 
-from . import export, projects, queue, review, store, suggestions
+from . import export, projects, queue, review, store, suggestions, untrusted
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .ingest.models import KIND_LABEL_VALUES
 from .scheme import Scheme, empty_labels, load_scheme, normalize, validate
@@ -33,6 +32,13 @@ SKIP_REASON_LABELS = {
 # A save claims at most a day of work; a clock gone wrong in a browser cannot distort the totals.
 MAX_SECONDS = 86_400.0
 MAX_LABELS_BYTES = 1_000_000
+# The scheme's deepest path (attributions[0].source.span.start) is five levels; room for more.
+MAX_LABELS_DEPTH = 12
+# A version is a count of saves; this bounds it well inside SQLite's integers.
+MAX_VERSION = 2**53
+# Errors a draft may have: it is work in progress, so fields may be missing or still point at
+# an attribution being rewritten; a wrong type, an unknown field or a bad span is never kept.
+DRAFT_TOLERATES = frozenset({"required", "ref"})
 
 
 class LabelsInvalid(Invalid):
@@ -149,9 +155,10 @@ def parse_labels(raw: str | None) -> dict:
     if len(raw.encode("utf-8")) > MAX_LABELS_BYTES:
         raise Invalid("the labels are too large", field="labels")
     try:
-        labels = json.loads(raw)
-    except ValueError as e:
-        raise Invalid(f"the labels are not valid JSON: {e}", field="labels") from None
+        labels = untrusted.loads(raw, max_depth=MAX_LABELS_DEPTH)
+    except untrusted.UntrustedError as e:
+        where = f"labels.{e.path}" if e.path else "labels"
+        raise Invalid(f"{where}: {e.message}", field=where) from None
     if not isinstance(labels, dict):
         raise Invalid("the labels must be a JSON object", field="labels")
     return labels
@@ -184,12 +191,16 @@ def record_time(db: sqlite_utils.Database, *, project: dict, user: dict, paragra
 
 
 def parse_version(raw) -> int:
+    if isinstance(raw, str) and len(raw) > 20:
+        raise Invalid("version is out of range", field="version")
     try:
         version = int(raw or 0)
     except (TypeError, ValueError):
         raise Invalid("version must be a whole number", field="version") from None
     if version < 0:
         raise Invalid("version must not be negative", field="version")
+    if version > MAX_VERSION:
+        raise Invalid("version is out of range", field="version")
     return version
 
 
@@ -323,7 +334,15 @@ def save_draft(
 
     ``lease`` is False when others filled the paragraph meanwhile (a save would then be refused).
     """
-    _access(db, project, user, paragraph_id)
+    paragraph, _, _ = _access(db, project, user, paragraph_id)
+    scheme = scheme_for(project)
+    errors = [
+        e
+        for e in validate(normalize(labels, scheme), paragraph["text"], scheme)
+        if e.code not in DRAFT_TOLERATES
+    ]
+    if errors:
+        raise LabelsInvalid(errors)
     at = annotation_store.save_draft(
         db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
     )
@@ -379,8 +398,8 @@ def flag(
         raise Invalid(
             f"unknown flag reason {reason!r}: choose one of {', '.join(FLAG_REASONS)}", field="reason"
         )
-    projects.require_project_role(db, project, user)
-    _paragraph(db, project, paragraph_id)
+    # Only a paragraph the user was given (or has a draft of): flags land in the admins' list.
+    _access(db, project, user, paragraph_id)
     return annotation_store.insert_flag(
         db, paragraph_id=paragraph_id, user_id=user["id"], reason=reason, note=(note or "").strip()[:2000]
     )

@@ -7,9 +7,15 @@ from pathlib import Path
 DEFAULTS = {
     # Path of the SQLite database; the secret key is kept beside it.
     "DB": "annotator.db",
-    # Failed logins per user name within LOCKOUT_WINDOW_MINUTES that lock the account.
-    "LOCKOUT_FAILURES": 10,
-    "LOCKOUT_WINDOW_MINUTES": 15,
+    # Login attempts per client address (each server process counts its own).
+    "LOGIN_RATE_LIMIT": "20 per minute; 300 per hour",
+    # Wrong passwords in a row an account takes before each further one doubles its wait
+    # (1 s, 2 s, 4 s ... up to LOGIN_MAX_DELAY_SECONDS). A browser where the user logged in
+    # before skips the wait.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_MAX_DELAY_SECONDS": 60,
+    # A session unused for this long ends.
+    "SESSION_LIFETIME_DAYS": 14,
     # Largest file accepted by the import page, in bytes.
     "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
     "IMPORT_MAX_BYTES": 20 * 1024 * 1024,

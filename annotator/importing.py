@@ -273,8 +273,8 @@ def iter_sources(paths: Iterable[str]) -> Iterator[Source]:
     """Yield the files under ``paths``: directories are walked recursively (files by name, then subdirectories).
 
     As with ``grep -r``, a symbolic link named on the command line is followed, while inside a
-    walk only links to files are: a linked directory is skipped (so a link loop cannot run
-    away, nor a link lead out of the tree). Hidden files and directories inside a walk are
+    walk only links to files within the walked directory are: a linked directory is skipped (so
+    a link loop cannot run away) and so is a link to a file outside the tree. Hidden files and directories inside a walk are
     left out. A path that cannot be read is yielded with its ``problem`` so the report names it.
     """
     for raw in paths:
@@ -310,6 +310,9 @@ def _stat_problem(path: Path, error: OSError) -> str:
 def _walk(top: Path) -> Iterator[Source]:
     # Directories already read, by device and inode: a bind mount can loop even without links.
     seen: set[tuple[int, int]] = set()
+    # Links to files are followed only while they stay inside the tree: importing a folder
+    # must not read (and show an admin) whatever a link in it points at elsewhere.
+    inside = top.resolve()
     pending = [top]
     while pending:
         directory = pending.pop()
@@ -339,7 +342,15 @@ def _walk(top: Path) -> Iterator[Source]:
                 else:
                     subdirectories.append(child)
             elif stat.S_ISREG(mode):
-                yield Source(str(child), child)
+                if entry.is_symlink() and not child.resolve().is_relative_to(inside):
+                    yield Source(
+                        str(child),
+                        child,
+                        "a symbolic link to a file outside the directory: not followed",
+                        skip=True,
+                    )
+                else:
+                    yield Source(str(child), child)
             else:
                 yield Source(str(child), child, "not a regular file", skip=True)
         # Depth first, in name order.

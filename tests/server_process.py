@@ -21,7 +21,12 @@ def start_server_process(path: str, *args: str) -> tuple[subprocess.Popen, int]:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "annotator", "serve", "--db", path, "--port", str(port), *args],
-            env={**os.environ, "ANNOTATOR_SECRET_KEY": "test-secret"},
+            # Every test client logs in from 127.0.0.1: lift the per-address login limit.
+            env={
+                **os.environ,
+                "ANNOTATOR_SECRET_KEY": "test-secret",
+                "ANNOTATOR_LOGIN_RATE_LIMIT": "10000 per minute",
+            },
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -6,11 +6,12 @@ import pytest
 
 from annotator import accounts
 from annotator.web import access
+from tests.conftest import password_of
 
 VISITORS = [None, "annotator1", "reviewer", "admin"]
 ROLE_OF = {None: None, "annotator1": "annotator", "reviewer": "reviewer", "admin": "admin"}
 # Routes that end the session or otherwise change who is asking; checked for access only.
-SKIP_EFFECTS = {"auth.logout"}
+SKIP_EFFECTS = {"auth.logout", "auth.end_session", "auth.end_other_sessions"}
 
 
 def _routes(app):
@@ -91,3 +92,54 @@ def test_api_matrix(app, project, db_path):
                 assert response.status_code == 403, where
             checked += 1
     assert checked >= 40
+
+
+def _end_by_logout(app, db, client, admin):
+    client.post("/logout")
+
+
+def _end_from_another_session(app, db, client, admin):
+    other = app.test_client()
+    assert (
+        other.post("/login", data={"name": "annotator1", "password": password_of("annotator1")}).status_code
+        == 302
+    )
+    assert other.post("/account/sessions/end-others").status_code == 302
+
+
+def _end_by_expiry(app, db, client, admin):
+    db.execute("update sessions set expires_at = '2000-01-01T00:00:00.000000Z'")
+    db.conn.commit()
+
+
+ENDINGS = {
+    "logout": _end_by_logout,
+    "ended from another session": _end_from_another_session,
+    "password reset": lambda app, db, client, admin: admin.post(
+        "/admin/users/annotator1/password", data={"password": "reset by the admin now"}
+    ),
+    "deactivation": lambda app, db, client, admin: admin.post("/admin/users/annotator1/active", data={}),
+    "role change": lambda app, db, client, admin: admin.post(
+        "/admin/users/annotator1/role", data={"role": "reviewer"}
+    ),
+    "expiry": _end_by_expiry,
+}
+
+
+@pytest.mark.parametrize("ending", list(ENDINGS))
+def test_a_copied_cookie_of_an_ended_session_is_anonymous_on_every_route(app, db, project, client_as, ending):
+    client = client_as("annotator1")
+    admin = client_as("admin")
+    stolen = app.test_client()
+    stolen.set_cookie("session", client.get_cookie("session").value)
+    ENDINGS[ending](app, db, client, admin)
+    checked = 0
+    for rule, method in _routes(app):
+        if app.view_functions[rule.endpoint].required_role is None or rule.endpoint.startswith("api."):
+            continue  # the API takes no cookie at all (test_api_matrix)
+        for visitor in (client, stolen):
+            response = visitor.open(_url(rule), method=method)
+            where = f"{method} {_url(rule)} after {ending}"
+            assert response.status_code == 302 and "/login" in response.headers["Location"], where
+            checked += 1
+    assert checked > 20

@@ -132,7 +132,7 @@ def test_seconds_are_clamped(raw, expected):
     assert annotation.parse_seconds(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["x", "-1"])
+@pytest.mark.parametrize("raw", ["x", "-1", str(2**70), "9" * 5000])
 def test_bad_versions_are_invalid(raw):
     with pytest.raises(Invalid):
         annotation.parse_version(raw)
@@ -141,6 +141,7 @@ def test_bad_versions_are_invalid(raw):
 def test_flags_need_a_known_reason(db, project):
     [pid] = add_article(db, project, ["Menu Home News Sport"])
     me = user(db, "annotator1")
+    hand_over(db, project, "annotator1", pid)
     with pytest.raises(Invalid):
         annotation.flag(db, project=project, user=me, paragraph_id=pid, reason="ugly")
     annotation.flag(
@@ -170,3 +171,47 @@ def test_saves_keep_the_review_queue_current(db, project):
     )
     item = reviewing.find_review_item(db, ids[0])
     assert item["n_annotations"] == 2 and item["state"] == "open" and item["disagreement"] > 0
+
+
+def test_a_paragraph_never_given_to_the_user_cannot_be_flagged(db, project):
+    [pid] = add_article(db, project, ["A paragraph nobody handed to annotator2."])
+    with pytest.raises(Forbidden):
+        annotation.flag(db, project=project, user=user(db, "annotator2"), paragraph_id=pid, reason="other")
+    assert annotation.open_flags(db, project=project) == []
+
+
+def test_a_draft_may_be_incomplete_but_never_malformed(db, project):
+    ids, records = worked(db, project)
+    me = user(db, "annotator1")
+    # Incomplete: an attribution with nothing marked yet.
+    incomplete = {"kind": "body", "attributions": [{"id": "a1"}]}
+    annotation.save_draft(db, project=project, user=me, paragraph_id=ids[0], labels=incomplete, version=0)
+    assert annotation_store.find_draft(db, ids[0], me["id"])["labels"] == incomplete
+    for malformed in (
+        {"kind": 5},
+        {"kind": "body", "no_such_field": 1},
+        {"attributions": "all of them"},
+        {"attributions": [{"id": "a1", "cue": {"start": 0, "end": 10**6, "text": "x"}}]},
+        {"notes": "x" * 10, "framing": {"frames": [[]]}},
+    ):
+        with pytest.raises(annotation.LabelsInvalid):
+            annotation.save_draft(
+                db, project=project, user=me, paragraph_id=ids[0], labels=malformed, version=0
+            )
+    assert annotation_store.find_draft(db, ids[0], me["id"])["labels"] == incomplete
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"notes": "\\ud800"}',
+        '{"notes": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"attributions": [{"cue": {"start": 0, "end": 3, "text": "\\udc00ab"}}]}',
+        '{"kind": NaN}',
+        '{"kind": ' + "9" * 30 + "}",
+    ],
+    ids=["lone surrogate", "nested 5000 deep", "surrogate in span text", "NaN", "huge integer"],
+)
+def test_label_json_that_cannot_be_kept_is_invalid(raw):
+    with pytest.raises(Invalid):
+        annotation.parse_labels(raw)

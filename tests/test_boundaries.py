@@ -11,7 +11,7 @@ PLANTED = Path(__file__).resolve().parent / "data" / "planted"
 
 # The floors of the house, bottom up. Each unit (a top-level module or package of ``annotator``)
 # may import the units named here and nothing above them; a new module must be given a floor.
-PURE = {"errors", "ingest", "scheme", "agreement", "export", "suggest", "project_settings"}
+PURE = {"errors", "untrusted", "ingest", "scheme", "agreement", "export", "suggest", "project_settings"}
 SERVICES = {
     "accounts",
     "annotation",
@@ -31,9 +31,10 @@ SERVICES = {
 }
 LAYERS: dict[str, set[str]] = {
     "errors": set(),
+    "untrusted": set(),
     "config": set(),
-    "ingest": {"errors"},
-    "scheme": {"errors"},
+    "ingest": {"errors", "untrusted"},
+    "scheme": {"errors", "untrusted"},
     "agreement": {"scheme", "errors"},
     "export": {"scheme", "agreement", "errors"},
     "suggest": {"ingest", "scheme", "agreement", "errors"},

@@ -59,7 +59,7 @@ def test_a_newer_database_is_refused(runner, tmp_path):
 
 def test_users_add_from_stdin_list_set_role_deactivate_passwd(runner, db_path, db):
     result = runner.invoke(
-        cli, ["users", "add", "zoe", "--role", "reviewer", "--password-stdin"], input="zoe-password\n"
+        cli, ["users", "add", "zoe", "--role", "reviewer", "--password-stdin"], input="zoe reads the news\n"
     )
     assert result.exit_code == 0, result.output
     assert user_store.get_user_by_name(db, "zoe")["role"] == "reviewer"
@@ -68,13 +68,17 @@ def test_users_add_from_stdin_list_set_role_deactivate_passwd(runner, db_path, d
     assert user_store.get_user_by_name(db, "zoe")["role"] == "admin"
     assert runner.invoke(cli, ["users", "deactivate", "zoe"]).exit_code == 0
     assert "deactivated" in runner.invoke(cli, ["users", "list"]).output
-    result = runner.invoke(cli, ["users", "passwd", "zoe"], input="another-pass\nanother-pass\n")
+    result = runner.invoke(
+        cli, ["users", "passwd", "zoe"], input="another quiet harbour\nanother quiet harbour\n"
+    )
     assert result.exit_code == 0, result.output
 
 
 def test_users_add_prompts_twice(runner, db):
     result = runner.invoke(
-        cli, ["users", "add", "yan", "--role", "annotator"], input="yan-password\nyan-password\n"
+        cli,
+        ["users", "add", "yan", "--role", "annotator"],
+        input="yan files every story\nyan files every story\n",
     )
     assert result.exit_code == 0, result.output
     assert result.output.count("assword") >= 2
@@ -83,8 +87,13 @@ def test_users_add_prompts_twice(runner, db):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["users", "add", "admin", "--role", "admin", "--password-stdin"], "long-enough\n", "already exists"),
+        (
+            ["users", "add", "admin", "--role", "admin", "--password-stdin"],
+            "a long enough passphrase\n",
+            "already exists",
+        ),
         (["users", "add", "new", "--role", "admin", "--password-stdin"], "short\n", "at least 8"),
+        (["users", "add", "new", "--role", "admin", "--password-stdin"], "12345678\n", "too easy to guess"),
         (["users", "set-role", "ghost", "admin"], "", "no user named 'ghost'"),
         (["projects", "add", "p", "--overlap", "0"], "", "overlap must be"),
         (["projects", "add", "p", "--scheme", "no-such-scheme"], "", "cannot load scheme"),

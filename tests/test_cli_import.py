@@ -320,3 +320,21 @@ def test_jobs_give_the_same_extract(runner, inputs):
     three = runner.invoke(cli, ["extract", str(inputs), "-", "--jobs", "3"], input=TEXT)
     assert one.exit_code == three.exit_code == 0
     assert one.stdout == three.stdout and one.stdout.count('"meta"') == 5
+
+
+@pytest.mark.parametrize(("name", "data", "option", "message"), BAD_INPUTS, ids=[b[0] for b in BAD_INPUTS])
+def test_each_bad_input_through_extract_is_one_line_naming_its_place(
+    runner, tmp_path, name, data, option, message
+):
+    from annotator.cli import cli
+
+    (tmp_path / name).write_bytes(data)
+    extra = (
+        ["--max-bytes", str(option)] if isinstance(option, int) else ["--format", option] if option else []
+    )
+    result = runner.invoke(cli, ["extract", str(tmp_path / name), *extra])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    [line] = result.output.strip().splitlines()[-1:]
+    assert line == result.output.strip(), result.output
+    assert line.startswith(f"Error: {tmp_path}/{message}"), line

@@ -160,6 +160,43 @@ BAD_INPUTS = [
     ("doc.pdf", b"%PDF-1.4\n...", None, "doc.pdf: unknown format"),
     ("big.txt", TEXT, 100, "big.txt: file over the size limit"),
     ("notjson.txt", TEXT, "jsonl", "notjson.txt, line 1: invalid JSON"),
+    # Types, nesting, surrogates and numbers (issue 13): each refused with its line, never a crash.
+    (
+        "urllist.jsonl",
+        jsonl(RECORD_B, {"html": "<p>A paragraph long enough to be kept as the body.</p>", "url": []}),
+        None,
+        "urllist.jsonl, line 2: invalid url: expected a string, got list",
+    ),
+    (
+        "urlint.jsonl",
+        jsonl({**RECORD_A, "url": 5}),
+        None,
+        "urlint.jsonl, line 1: invalid url: expected a string, got int",
+    ),
+    (
+        "deep.jsonl",
+        b'{"text": "Body.", "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}\n",
+        None,
+        "deep.jsonl, line 1: invalid record: nested too deeply",
+    ),
+    (
+        "surrogate.jsonl",
+        b'{"text": "Body \\ud800 text."}\n',
+        None,
+        "surrogate.jsonl, line 1: invalid record: contains a lone surrogate",
+    ),
+    (
+        "bigint.jsonl",
+        b'{"text": "Body.", "n": ' + b"9" * 5000 + b"}\n",
+        None,
+        "bigint.jsonl, line 1: invalid record: the number",
+    ),
+    (
+        "nan.jsonl",
+        b'{"text": "Body.", "n": NaN}\n',
+        None,
+        "nan.jsonl, line 1: invalid record: NaN is not a JSON number",
+    ),
 ]
 
 
@@ -387,3 +424,24 @@ def test_import_lookups_are_indexed(db, project):
     for name, sql in plans.items():
         plan = " ".join(row[-1] for row in db.execute(f"explain query plan {sql}").fetchall())
         assert "USING" in plan and "INDEX" in plan, (name, plan)
+
+
+def test_a_walk_does_not_follow_file_links_out_of_the_directory(db, project, tmp_path):
+    _write(tmp_path, {"outside/secret.txt": TEXT, "tree/own.txt": HTML})
+    os.symlink(tmp_path / "outside" / "secret.txt", tmp_path / "tree" / "escape.txt")
+    os.symlink(tmp_path / "tree" / "own.txt", tmp_path / "tree" / "inside-link.txt")
+    sources = {
+        Path(s.name).name: (s.problem, s.skip) for s in importing.iter_sources([str(tmp_path / "tree")])
+    }
+    assert sources == {
+        "escape.txt": ("a symbolic link to a file outside the directory: not followed", True),
+        "inside-link.txt": (None, False),
+        "own.txt": (None, False),
+    }
+    report = _run(db, project, [tmp_path / "tree"])
+    assert [s["file"] for s in report.skipped] == [f"{tmp_path}/tree/escape.txt"]
+    assert count(db) == 1  # own.txt (its link inside the tree is a duplicate of it)
+    # Named on the command line, a link is the user's explicit choice and is followed.
+    assert [s.name for s in importing.iter_sources([str(tmp_path / "tree" / "escape.txt")])] == [
+        f"{tmp_path}/tree/escape.txt"
+    ]

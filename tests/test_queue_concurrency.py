@@ -17,7 +17,7 @@ def test_twenty_threads_never_exceed_k(db, db_path):
     names = [f"worker{i:02d}" for i in range(THREADS)]
     members = {}
     for name in names:
-        members[name] = accounts.create_user(db, name, role="annotator", password="password-long")
+        members[name] = accounts.create_user(db, name, role="annotator", password="a long walker password")
         project_service.add_member(db, project["id"], name)
     add_articles(db, project, [8] * 25)
     total = db.execute("select count(*) from paragraphs").fetchone()[0]

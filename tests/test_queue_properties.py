@@ -75,7 +75,9 @@ def test_random_walk_keeps_the_invariants(db, seed):
     project = project_service.create_project(db, f"walk{seed}", overlap=k)
     people = []
     for i in range(5):
-        user = accounts.create_user(db, f"walker{seed}x{i}", role="annotator", password="password-long")
+        user = accounts.create_user(
+            db, f"walker{seed}x{i}", role="annotator", password="a long walker password"
+        )
         project_service.add_member(db, project["id"], user["name"])
         people.append(user)
     add_articles(db, project, [rng.randint(1, 5) for _ in range(6)])

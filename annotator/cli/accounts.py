@@ -48,7 +48,7 @@ def list_(db_path):
     for user in rows:
         state = "active" if user["active"] else "deactivated"
         if user["locked"]:
-            state += ", locked until " + user["locked_until"][:16].replace("T", " ")
+            state += ", logins slowed until " + user["locked_until"][:19].replace("T", " ")
         click.echo(f"{user['name']:<24} {user['role']:<10} {state}")
 
 

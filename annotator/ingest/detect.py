@@ -36,7 +36,7 @@ def _looks_like_jsonl(text: str) -> bool:
         if line.strip():
             try:
                 return isinstance(json.loads(line), dict)
-            except ValueError:
+            except (ValueError, RecursionError):  # RecursionError: nested too deeply to parse
                 # A first line that starts like an object but does not parse is
                 # still meant as JSONL: report its error rather than clean it as prose.
                 return line.rstrip().endswith("}") or '":' in line

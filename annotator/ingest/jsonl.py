@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
+from .. import untrusted
 from .models import KINDS, IngestError
 
 CONTENT_FIELDS = ("text", "html", "paragraphs", "units")
+# Metadata the store keeps as text in columns of its own: anything but a string (or null) is a
+# mistake in the feed, refused here so that ``extract`` and ``import`` judge a file alike.
+STRING_FIELDS = ("title", "outlet", "published", "section", "byline", "url", "language")
 
 
 def iter_records(text: str) -> Iterator[tuple[int, str, dict]]:
@@ -20,9 +23,10 @@ def iter_records(text: str) -> Iterator[tuple[int, str, dict]]:
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise IngestError(f"invalid JSON: {e.msg} at column {e.colno}", line=number) from None
+            record = untrusted.loads(line)
+        except untrusted.UntrustedError as e:
+            message = e.message if e.message.startswith("invalid JSON") else f"invalid record: {e.message}"
+            raise IngestError(message, line=number, field=e.path or None) from None
         if not isinstance(record, dict):
             raise IngestError(
                 f"invalid record: expected a JSON object, got {type(record).__name__}", line=number
@@ -40,6 +44,12 @@ def _check(record: dict, number: int) -> None:
     for f in ("text", "html"):
         if f in record and record[f] is not None and not isinstance(record[f], str):
             raise IngestError(f"invalid {f}: expected a string", line=number, field=f)
+    for f in STRING_FIELDS:
+        value = record.get(f)
+        if value is not None and not isinstance(value, str):
+            raise IngestError(
+                f"invalid {f}: expected a string, got {type(value).__name__}", line=number, field=f
+            )
     paras = record.get("paragraphs")
     if paras is not None and (not isinstance(paras, list) or not all(isinstance(p, str) for p in paras)):
         raise IngestError("invalid paragraphs: expected a list of strings", line=number, field="paragraphs")

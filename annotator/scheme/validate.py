@@ -104,7 +104,9 @@ class _Validator:
     def known(self, f: Field, sibling: str, obj: dict) -> bool:
         """Return whether ``sibling`` of ``f`` holds one of its allowed values (else it has its own error)."""
         other = self.scheme.field(f.path[: -len(f.name)] + sibling)
-        return obj.get(sibling) in {c.value for c in other.values}
+        value = obj.get(sibling)
+        # Any JSON may arrive here: a list or an object is no allowed value (nor hashable).
+        return isinstance(value, str | int) and value in {c.value for c in other.values}
 
     @staticmethod
     def required(f: Field, obj: dict) -> bool:
@@ -190,7 +192,7 @@ class _Validator:
         items = self.root.get(f.refers_to, [])
         if not isinstance(items, list):
             return  # that list has its own type error; every reference would repeat it
-        ids = {x.get("id") for x in items if isinstance(x, dict)}
+        ids = {x.get("id") for x in items if isinstance(x, dict) and isinstance(x.get("id"), str)}
         if value not in ids:
             self.error(path, f"{value!r} is not the id of any of the {f.refers_to}", "ref")
 

@@ -185,6 +185,31 @@ def m016_view_time(db: sqlite_utils.Database) -> None:
     )
 
 
+def m017_sessions(db: sqlite_utils.Database) -> None:
+    # Logins become rows that logout, a password change, deactivation or a role change can delete;
+    # the cookie carries only a random token whose hash is looked up here. Failed logins are
+    # counted on the user's row: a row per attempt let anyone add rows by trying unknown names.
+    run_script(
+        db,
+        """
+        create table sessions (
+            id integer primary key,
+            token_hash text not null unique,
+            user_id integer not null references users (id) on delete cascade,
+            created_at text not null,
+            seen_at text not null,
+            expires_at text not null,
+            address text,
+            agent text
+        );
+        create index sessions_user on sessions (user_id);
+        alter table users add column failed_logins integer not null default 0;
+        alter table users add column last_failed_login text;
+        drop table login_failures;
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -202,6 +227,7 @@ MIGRATIONS = [
     m014_api_tokens,
     m015_suggestions,
     m016_view_time,
+    m017_sessions,
 ]
 
 

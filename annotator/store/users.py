@@ -1,4 +1,4 @@
-"""Users and login failures."""
+"""Users and their count of failed logins."""
 
 import sqlite_utils
 
@@ -46,7 +46,7 @@ def insert_user(db: sqlite_utils.Database, *, name: str, password_hash: str, rol
 
 
 def update_user(db: sqlite_utils.Database, user_id: int, **changes) -> dict:
-    allowed = {"password_hash", "role", "active", "locked_until"}
+    allowed = {"password_hash", "role", "active", "locked_until", "failed_logins", "last_failed_login"}
     assert set(changes) <= allowed, set(changes) - allowed
     with write(db):
         get_user(db, user_id)
@@ -55,17 +55,18 @@ def update_user(db: sqlite_utils.Database, user_id: int, **changes) -> dict:
     return get_user(db, user_id)
 
 
-def record_login_failure(db: sqlite_utils.Database, name: str, *, at: str) -> None:
+def record_failed_login(db: sqlite_utils.Database, user_id: int) -> None:
     with write(db):
-        db.execute("insert into login_failures (name, at) values (?, ?)", [name, at])
+        db.execute(
+            "update users set failed_logins = failed_logins + 1, last_failed_login = ? where id = ?",
+            [now(), user_id],
+        )
 
 
-def count_login_failures(db: sqlite_utils.Database, name: str, *, since: str) -> int:
-    return db.execute(
-        "select count(*) from login_failures where name = ? and at >= ?", [name, since]
-    ).fetchone()[0]
-
-
-def clear_login_failures(db: sqlite_utils.Database, name: str) -> None:
+def clear_failed_logins(db: sqlite_utils.Database, user_id: int) -> None:
     with write(db):
-        db.execute("delete from login_failures where name = ?", [name])
+        db.execute(
+            "update users set failed_logins = 0, last_failed_login = null, locked_until = null"
+            " where id = ? and (failed_logins != 0 or locked_until is not null)",
+            [user_id],
+        )

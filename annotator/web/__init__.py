@@ -44,7 +44,7 @@ def register(app) -> None:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+        return access.no_store(response)
 
     app.jinja_env.filters["when"] = times.when
     app.jinja_env.filters["kind_name"] = times.kind_name

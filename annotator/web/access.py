@@ -39,15 +39,29 @@ def role_required(role: str):
 
 
 def load_user() -> None:
-    user_id = session.get("user_id")
+    """Find the request's user from its session token: one indexed query per request."""
     g.user = None
-    if user_id is not None:
-        user = accounts.find_user(get_db(), user_id)
-        # A deactivated user or a changed password ends every open session.
-        if user and user["active"] and session.get("pw") == user["password_hash"][-16:]:
-            g.user = user
-        else:
+    g.session_id = None
+    token = session.get("sid")
+    if token is None:
+        if "user_id" in session:  # a cookie from before server-side sessions
             session.clear()
+        return
+    user = accounts.session_user(get_db(), token, lifetime_days=current_app.config["SESSION_LIFETIME_DAYS"])
+    if user is None:
+        # Logged out elsewhere, expired, ended by a password or role change, or deactivated.
+        session.clear()
+        return
+    g.session_id = user.pop("session_id")
+    del user["session_seen_at"]
+    g.user = user
+
+
+def no_store(response):
+    """Pages shown to a signed-in user stay out of shared and back-button caches."""
+    if g.get("user") is not None and request.endpoint != "static":
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def check_rules(app) -> None:

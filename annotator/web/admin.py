@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, g, redirect, request, url_for
 
 from .. import accounts
-from ..errors import AnnotatorError
+from ..errors import AnnotatorError, Invalid
 from .access import role_required
 from .db import get_db
 from .forms import ActiveForm, ConfirmForm, NewUserForm, PasswordForm, RoleForm
@@ -86,8 +86,13 @@ def reset_password(name):
     if not form.validate_on_submit():
         return _users_page(status=400)
     password = form.password.data or accounts.generate_password()
-    accounts.set_password(get_db(), name, password, actor_id=g.user["id"])
-    flash(f"The password of {name} is reset.")
+    try:
+        accounts.set_password(get_db(), name, password, actor_id=g.user["id"])
+    except Invalid as e:
+        # A typed password that fails the policy: say why; an empty field generates a strong one.
+        flash(f"The password of {name} is not changed: {e.message}")
+        return _users_page(status=400)
+    flash(f"The password of {name} is reset; their sessions are ended.")
     return _users_page(new_password=None if form.password.data else (name, password))
 
 

@@ -16,6 +16,9 @@ from flask import current_app, g
 
 from .. import store
 
+# What a storage failure was, for the error handlers (they may not reach the store themselves).
+storage_problem = store.storage_problem
+
 # Databases a thread keeps open at once; tests run many apps on many files in one thread.
 KEEP_PER_THREAD = 4
 _local = threading.local()

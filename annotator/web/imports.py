@@ -79,8 +79,13 @@ def do_upload(project_id):
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
         user_id=g.user["id"],
     )
-    # The upload succeeded even when some files failed: the report says which, and why.
-    return _upload_page(UploadForm(formdata=None, format=form.format.data), report=report)
+    # The good files are imported even when others failed; the report says which failed and why,
+    # and the status (422) tells a script that something in the upload was refused.
+    return _upload_page(
+        UploadForm(formdata=None, format=form.format.data),
+        report=report,
+        status=422 if report.failed else 200,
+    )
 
 
 @bp.get("/projects/<int:project_id>/articles")

@@ -43,7 +43,15 @@ def live_db(tmp_path_factory):
 def live_server(live_db):
     import waitress
 
-    app = create_app({"DB": live_db, "SECRET_KEY": "browser-tests", "TESTING": False})
+    # Every browser logs in from 127.0.0.1, many times a minute: lift the per-address login limit.
+    app = create_app(
+        {
+            "DB": live_db,
+            "SECRET_KEY": "browser-tests",
+            "TESTING": False,
+            "LOGIN_RATE_LIMIT": "10000 per minute",
+        }
+    )
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -2,6 +2,8 @@
 
 import pytest
 
+from annotator import accounts
+
 NAV = {
     "annotator1": {"show": [], "hide": ["Users", "Audit log"]},
     "reviewer": {"show": [], "hide": ["Users", "Audit log"]},
@@ -30,7 +32,7 @@ def test_wrong_password_shows_an_error(page, live_server):
     page.fill("input[name=name]", "admin")
     page.fill("input[name=password]", "not-the-password")
     page.click("button[type=submit]")
-    assert page.get_by_role("alert").inner_text() == "wrong user name or password"
+    assert page.get_by_role("alert").inner_text() == accounts.LOGIN_FAILED
 
 
 def test_annotator_gets_a_403_page_on_admin_pages(login, live_server):
