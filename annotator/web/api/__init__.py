@@ -75,7 +75,7 @@ def server_error(error: Exception):
     return error_response(500, "something went wrong on our side; the error has been logged")
 
 
-from . import articles, projects, sync  # noqa: E402,F401  (their views register on bp)
+from . import articles, projects, suggestions, sync  # noqa: E402,F401  (their views register on bp)
 from .spec import document, operation  # noqa: E402
 
 
