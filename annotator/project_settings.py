@@ -16,6 +16,7 @@ from typing import Any
 ORDERS = ("article", "shuffle")
 #: Unit kinds a new project queues for labelling.
 DEFAULT_KINDS = ("headline", "standfirst", "caption", "body")
+SUGGESTIONS = {"source": "none", "share": 100}
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,9 @@ class Settings(Mapping):
     feedback: bool = False
     #: Targets offered for the stance field, when the scheme has one.
     stance_targets: list[str] = field(default_factory=list)
+    #: Which suggestions annotators see (``none``, ``rules`` or an imported source) and on what
+    #: percentage of paragraphs (chosen by a hash of the text).
+    suggestions: dict[str, Any] = field(default_factory=lambda: dict(SUGGESTIONS))
     #: Keys this version does not know, kept as they were.
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -51,6 +55,8 @@ class Settings(Mapping):
         for key in ("kinds", "stance_targets"):
             if key in typed:
                 typed[key] = list(typed[key])
+        if "suggestions" in typed:
+            typed["suggestions"] = {**SUGGESTIONS, **dict(typed["suggestions"])}
         if "extended" in typed and not isinstance(typed["extended"], str):
             typed["extended"] = list(typed["extended"])
         return cls(**typed, extra=data)

@@ -31,19 +31,18 @@ from .suggest import RULES_SOURCE, suggest_paragraph
 NONE = "none"
 RULES = RULES_SOURCE
 RESERVED = (NONE, RULES)
-DEFAULT = {"source": NONE, "share": 100}
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 # Lists whose items record where they came from.
 ITEM_LISTS = ("attributions", "claims")
 
 
 def _scheme(project: dict) -> Scheme:
-    return load_scheme(project["scheme"], extended=project.get("settings", {}).get("extended") or [])
+    return load_scheme(project["scheme"], extended=project["settings"].extended)
 
 
 # --- the project's setting ---------------------------------------------------------------------
 def setting(project: dict) -> dict:
-    return {**DEFAULT, **(project.get("settings", {}).get("suggestions") or {})}
+    return project["settings"].suggestions
 
 
 def sources(db: sqlite_utils.Database, project: dict) -> list[dict]:
@@ -70,7 +69,7 @@ def set_setting(
         )
     if not isinstance(share, int) or isinstance(share, bool) or not 0 <= share <= 100:
         raise Invalid("share must be a whole percentage from 0 to 100", field="share")
-    settings = {**project["settings"], "suggestions": {"source": source, "share": share}}
+    settings = project["settings"].replace(suggestions={"source": source, "share": share})
     updated = project_store.update_project(db, project["id"], settings=settings)
     events.log_event(
         db, "project.suggestions", user_id=actor_id, project_id=project["id"], source=source, share=share

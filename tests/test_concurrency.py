@@ -156,11 +156,21 @@ def served(request, tmp_path):
         return
     app = create_app({"DB": path, "SECRET_KEY": "concurrency-test", "TESTING": False})
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.run, daemon=True)
+    stop = threading.Event()
+
+    def serve():
+        # Step the loop until asked to stop: closing its sockets from another thread while it polls
+        # them (server.close() alone) races it into EBADF.
+        while not stop.is_set():
+            server.asyncore.loop(timeout=0.1, map=server._map, count=1)
+
+    thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield {**info, "port": server.effective_port}
-    server.close()
+    stop.set()
     thread.join(5)
+    server.task_dispatcher.shutdown()
+    server.asyncore.close_all(server._map)
 
 
 def test_twenty_annotators_over_http(served):

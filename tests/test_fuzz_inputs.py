@@ -91,8 +91,9 @@ def _check_documents(docs) -> None:
         for unit in doc.units:
             unit.text.encode("utf-8")
         json.dumps(doc.meta, allow_nan=False, ensure_ascii=False).encode("utf-8")
-        for text in doc.dropped:
-            text.encode("utf-8")
+        for line in doc.dropped:
+            line.text.encode("utf-8")
+            line.reason.encode("utf-8")
 
 
 def _read(data: bytes, fmt: str) -> str:

@@ -56,7 +56,8 @@ def test_one_vocabulary_of_paragraph_kinds(db, project, client_as):
     curation = client_as("admin").get(f"/articles/{article}").get_data(as_text=True)
     # The unit is leased, so locked: its kind is shown by name rather than offered in a select.
     assert re.search(
-        r'<tr id="unit-1" data-kind="quote" class="locked">\s*<td>1</td>\s*<td>\s*Quote only', curation
+        r'<tr id="unit-1" data-kind="quote" class="locked">\s*<td></td>\s*<td>1</td>\s*<td>\s*Quote only',
+        curation,
     )
     # An open unit offers every kind by the same names.
     assert re.search(r'<option value="quote" selected>Quote only</option>', curation)

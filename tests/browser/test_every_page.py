@@ -33,8 +33,10 @@ def site(live_db):
             review.refresh(db, project)
             project = team.update_settings(db, project, feedback=True)  # the feedback page is on
             me = users.get_user_by_name(db, "annotator1")
+            # A flag is raised on a paragraph the annotator was given.
+            given = queue.next_paragraph(db, project=project, user=me)
             annotation.flag(
-                db, project=project, user=me, paragraph_id=ids["stated"], reason="bad_split", note="n"
+                db, project=project, user=me, paragraph_id=given["id"], reason="bad_split", note="n"
             )
         pid = db.execute(
             "select id from paragraphs where project_id = ? and text = ?", [project["id"], SAMPLES[0]["text"]]
