@@ -127,6 +127,7 @@ def export_dataset(
                 # Filled once the last record is out; write_export reads it only then.
                 agreement_summary=summary,
                 label_definitions=label_definitions(scheme),
+                label_scheme=scheme,
             )
     finally:
         if counting is not None:
@@ -141,13 +142,13 @@ def _encoded_records(db, project, view, scheme, *, only: str, min_annotators: in
     if view == "all" and summary is None:
         # The large view: stored export forms spliced into lines, an article at a time.
         paragraphs, annotations, annotators = rows_store.open_annotation_export(
-            db, project["id"], export_format=export.LABELS_FORMAT, min_annotators=min_annotators
+            db, project["id"], export_format=export.labels_format(scheme), min_annotators=min_annotators
         )
-        return export.encode_stored_all(paragraphs, annotations, annotators, scheme_name=scheme.name)
+        return export.encode_stored_all(paragraphs, annotations, annotators, scheme=scheme)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     if summary is not None:
         rows = _with_agreement(rows, summary)
-    return export.encode_records(view, rows, scheme_name=scheme.name)
+    return export.encode_records(view, rows, scheme=scheme)
 
 
 def _then(items: Iterable, finish) -> Iterator:
@@ -168,7 +169,7 @@ def import_annotations(
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     try:
         with store.write(db):
-            for line_no, record in enumerate(export.read_all_export(lines), start=1):
+            for line_no, record in enumerate(export.read_all_export(lines, scheme), start=1):
                 _import_record(db, project, scheme, record, line_no, counts)
     except export.ExportFormatError as e:
         raise Invalid(str(e)) from e
@@ -210,7 +211,7 @@ def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict
         labels=labels,
         scheme_version=str(scheme.version),
         seconds=float(record.get("seconds") or 0),
-        export=export.stored_labels(labels),
+        export=export.stored_labels(labels, scheme),
     )
     counts[outcome] += 1
 
@@ -264,7 +265,7 @@ def iter_download_split(
     if view == "all":
         return _download_all(db, project, scheme, min_annotators=min_annotators, split=split, seed=seed)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
-    records = export.records(view, rows, scheme_name=scheme.name)
+    records = export.records(view, rows, scheme=scheme)
     return export.iter_jsonl(iter_split(records, split, seed=seed))
 
 
@@ -282,6 +283,7 @@ def export_brat(
     db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None
 ) -> int:
     """Write the gold labels as BRAT standoff, one ``.txt``/``.ann`` pair per article; return the article count."""
+    scheme = _scheme_for(project)
     rows = rows_store.iter_paragraphs_with_gold(db, project["id"])
 
     def articles():
@@ -289,6 +291,6 @@ def export_brat(
             units = list(group)
             yield article_id, units, {u["paragraph_id"]: u["labels"] for u in units if u["labels"]}
 
-    count = export.write_brat(out_dir, articles())
+    count = export.write_brat(out_dir, articles(), scheme)
     events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view="brat", out=str(out_dir))
     return count

@@ -35,9 +35,11 @@ because pyarrow reads ISO strings as timestamps and cannot cast ``""`` to one).
 ``all`` adds ``annotator, labels, seconds, updated_at``; ``gold`` adds ``labels,
 decision, agreement``.  ``spans`` is ``{"text", "spans": [{"start", "end", "label",
 "text"}], "meta": {envelope without text, source, reviewer, annotators}}``.
-``labels`` always has every key of ``records.LABELS`` (null, or ``[]`` for lists,
-when absent), so pyarrow sees one schema; ``records.RECORD_SPECS`` is the exact
-shape of each view, and the dataset card declares it as Hugging Face features, so
+``labels`` always has every key of ``labels_spec(scheme)`` (null, or ``[]`` for lists,
+when absent), so pyarrow sees one schema; ``record_spec(view, scheme)`` is the exact
+shape of each view.  Both are read off the project's scheme file (``LABELS`` and
+``RECORD_SPECS`` are those of the default, newsattr-1), as are the span labels, the
+counted values (``labelling``) and the BRAT types and attributes (``brat.layout``), and the dataset card declares it as Hugging Face features, so
 ``datasets.load_dataset(<export dir>)`` never infers a type from a first block of nulls.
 
 Filtering (only adjudicated, only unanimous, a minimum of annotators) happens in the store's SQL.
@@ -51,8 +53,9 @@ carrying those stored forms, an article at a time: the fast path of the largest 
 ``read_all_export``.
 """
 
-from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
-from .encode import EncodedRecord, encode_records
+from .brat import annotation_conf, layout, safe_file_stem, to_brat, write_brat
+from .encode import EncodedRecord, encode_records, labels_encoder
+from .labelling import Labelling, default_scheme, labelling
 from .records import (
     EXPORT_VERSION,
     LABELS,
@@ -60,17 +63,29 @@ from .records import (
     VIEWS,
     RecordError,
     hf_features,
+    labels_normaliser,
+    labels_spec,
     normalise_agreement,
     normalise_labels,
+    record_spec,
     records,
     spans_of,
 )
 from .roundtrip import ExportFormatError, read_all_export, validate_all_record
 from .splits import SPLITS, split_for
-from .stored import LABELS_FORMAT, EncodedBatch, StoredLabels, encode_stored_all, stored_labels
+from .stored import LABELS_FORMAT, EncodedBatch, StoredLabels, encode_stored_all, labels_format, stored_labels
 from .writer import dumps_record, iter_jsonl, write_export
 
 __all__ = [
+    "Labelling",
+    "default_scheme",
+    "labelling",
+    "labels_encoder",
+    "labels_format",
+    "labels_normaliser",
+    "labels_spec",
+    "layout",
+    "record_spec",
     "EXPORT_VERSION",
     "LABELS_FORMAT",
     "StoredLabels",

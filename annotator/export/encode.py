@@ -11,21 +11,25 @@ it to that), so the two paths are interchangeable.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
+from ..scheme import Scheme
 from .records import (
     _BUILDERS,
     _LEAF_COERCE,
-    LABELS,
     VIEWS,
+    Builder,
     RecordError,
     _bad_list,
     _bad_struct,
     _envelope,
     _row_error,
+    builder,
+    labels_spec,
 )
 
 _coerce_string = _LEAF_COERCE["string"]
@@ -194,17 +198,28 @@ def compile_encoder(spec: Any, path: str = "") -> Any:
     return namespace[name]
 
 
-encode_labels = compile_encoder(LABELS, "labels")
+def labels_encoder(scheme: Scheme | None = None) -> Callable[[Any], str]:
+    """Return the JSON encoder of labels documents under ``scheme`` (compiled once per shape)."""
+    return _encoder_of(json.dumps(labels_spec(scheme)))
+
+
+@functools.lru_cache(maxsize=64)
+def _encoder_of(spec_json: str) -> Callable[[Any], str]:
+    return compile_encoder(json.loads(spec_json), "labels")
+
+
+encode_labels = labels_encoder()
 _encode_seconds = compile_encoder("float64", "seconds")
 _encode_date = compile_encoder("string", "updated_at")
 
 
-def _encode_all(rows: Iterable[Mapping], scheme_name: str) -> Iterator[EncodedRecord]:
+def _encode_all(rows: Iterable[Mapping], b: Builder) -> Iterator[EncodedRecord]:
+    encode = labels_encoder(b.scheme)
     pid = prefix = article_id = None
     for row in rows:
         try:
             if row.get("paragraph_id") != pid or pid is None:
-                env = _envelope(row, scheme_name)
+                env = _envelope(row, b.scheme_name)
                 pid, article_id = env["paragraph_id"], env["article_id"]
                 prefix = _dumps(env)[:-1] + ',"annotator":'
             labels = row.get("labels")
@@ -213,7 +228,7 @@ def _encode_all(rows: Iterable[Mapping], scheme_name: str) -> Iterator[EncodedRe
             if annotator.__class__ is not str:
                 annotator = _coerce_string(annotator, "annotator")
             line = (
-                f'{prefix}{encode_basestring(annotator)},"labels":{encode_labels(labels)},'
+                f'{prefix}{encode_basestring(annotator)},"labels":{encode(labels)},'
                 f'"seconds":{_encode_seconds(row.get("seconds"))},'
                 f'"updated_at":{_encode_date(None if updated == "" else updated)}}}\n'
             )
@@ -222,7 +237,9 @@ def _encode_all(rows: Iterable[Mapping], scheme_name: str) -> Iterator[EncodedRe
         yield EncodedRecord(article_id, line, labels)  # type: ignore[arg-type]
 
 
-def encode_records(view: str, rows: Iterable[Mapping], *, scheme_name: str) -> Iterator[EncodedRecord]:
+def encode_records(
+    view: str, rows: Iterable[Mapping], *, scheme_name: str | None = None, scheme: Scheme | None = None
+) -> Iterator[EncodedRecord]:
     """Yield ``EncodedRecord`` per row: ``records`` and ``dumps_record`` in one pass.
 
     ``write_export`` and ``iter_jsonl`` take these as they take record dicts.  The
@@ -231,13 +248,14 @@ def encode_records(view: str, rows: Iterable[Mapping], *, scheme_name: str) -> I
     """
     if view not in VIEWS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
+    b = builder(scheme, scheme_name)
     if view == "all":
-        yield from _encode_all(rows, scheme_name)
+        yield from _encode_all(rows, b)
         return
     build = _BUILDERS[view]
     for row in rows:
         try:
-            rec = build(row, scheme_name)
+            rec = build(row, b)
         except RecordError as e:
             raise _row_error(row, e) from None
         if view == "spans":

@@ -13,9 +13,14 @@ schema for ``load_dataset(<export dir>)`` whatever the first block holds.
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
+
+from ..scheme import Field, Scheme
+from .labelling import default_scheme, labelling
 
 EXPORT_VERSION = 1
 VIEWS = ("all", "gold", "spans")
@@ -24,49 +29,53 @@ VIEWS = ("all", "gold", "spans")
 # the struct itself nullable) and a one-element list is a list of that element.
 SPAN: dict = {"start": "int64", "end": "int64", "text": "string"}
 
-ATTRIBUTION: dict = {
-    "id": "string",
-    "sources": [SPAN],
-    "cue": SPAN,
-    "contents": [SPAN],
-    "supplement": [SPAN],
-    "embedded_source": {"source": SPAN, "cue": SPAN},
-    "source_form": "string",
-    "source_role": "string",
-    "source_interest": "string",
-    "record_status": "string",
-    "attribution_type": "string",
-    "quote_type": "string",
-    "cue_stance": "string",
-}
 
-CLAIM: dict = {
-    "id": "string",
-    "span": SPAN,
-    "attribution_id": "string",
-    "checkworthiness": "string",
-    "sourcing_strength": "int64",
-    "claim_category": "string",
-    "source_commitment": "string",
-    "decontextualized": "string",
-}
+def labels_spec(scheme: Scheme | None = None) -> dict:
+    """Return the spec tree of a labels document under ``scheme`` (default: newsattr-1).
 
-FRAMING_SPAN: dict = {**SPAN, "technique": "string", "voice": "string", "alternative": "string"}
+    Derived from the scheme's fields, every one of them whether or not a project turned its
+    extended fields on, so a scheme file gives one export shape: a single choice is a string
+    (an integer when its values are), a multi choice a list of them, an ordinal an integer, a
+    span ``SPAN``, spans a list of ``SPAN``, text, ref and id strings, an object a struct of
+    its children and a list a list of them (``SPAN`` and its children when ``item = "span"``).
+    """
+    return _labels_spec(scheme or default_scheme())
 
-FRAMING: dict = {
-    "frames": ["string"],
-    "primary_frame": "string",
-    "framing_spans": [FRAMING_SPAN],
-    "stance": [{"target": "string", "outlet_voice": "int64", "conveyed": "int64"}],
-}
 
-LABELS: dict = {
-    "kind": "string",
-    "attributions": [ATTRIBUTION],
-    "claims": [CLAIM],
-    "framing": FRAMING,
-    "notes": "string",
-}
+@functools.lru_cache(maxsize=64)
+def _labels_spec(scheme: Scheme) -> dict:
+    return _children_spec(scheme, None)
+
+
+def _children_spec(scheme: Scheme, parent: str | None) -> dict:
+    return {f.name: _field_spec(scheme, f) for f in scheme.children(parent)}
+
+
+def _field_spec(scheme: Scheme, f: Field) -> Any:
+    if f.type in ("single", "multi"):
+        values = [c.value for c in f.values]
+        dtype = "int64" if values and all(type(v) is int for v in values) else "string"
+        return dtype if f.type == "single" else [dtype]
+    if f.type == "ordinal":
+        return "int64"
+    if f.type == "span":
+        return dict(SPAN)
+    if f.type == "spans":
+        return [dict(SPAN)]
+    if f.type == "object":
+        return _children_spec(scheme, f.path)
+    if f.type == "list":
+        item = _children_spec(scheme, f.path)
+        return [{**SPAN, **item} if f.item == "span" else item]
+    return "string"  # text, ref, id
+
+
+# The default scheme's trees, for callers that do not pass a scheme.
+LABELS: dict = labels_spec()
+ATTRIBUTION: dict = LABELS["attributions"][0]
+CLAIM: dict = LABELS["claims"][0]
+FRAMING: dict = LABELS["framing"]
+FRAMING_SPAN: dict = FRAMING["framing_spans"][0]
 
 # Paragraph metadata every record carries; strings are never null ("" when unknown).
 ENVELOPE: dict = {
@@ -102,15 +111,17 @@ AGREEMENT_FIELD: dict = {
 
 AGREEMENT: dict = {"n_annotators": "int64", "disagreement": "float64", "fields": [AGREEMENT_FIELD]}
 
-ALL_RECORD: dict = {
-    **ENVELOPE,
-    "annotator": "string",
-    "labels": LABELS,
-    "seconds": "float64",
-    "updated_at": "string",
-}
 
-GOLD_RECORD: dict = {**ENVELOPE, "labels": LABELS, "decision": DECISION, "agreement": AGREEMENT}
+def _all_spec(labels: dict) -> dict:
+    return {**ENVELOPE, "annotator": "string", "labels": labels, "seconds": "float64", "updated_at": "string"}
+
+
+def _gold_spec(labels: dict) -> dict:
+    return {**ENVELOPE, "labels": labels, "decision": DECISION, "agreement": AGREEMENT}
+
+
+ALL_RECORD: dict = _all_spec(LABELS)
+GOLD_RECORD: dict = _gold_spec(LABELS)
 
 SPANS_META: dict = {
     **{k: v for k, v in ENVELOPE.items() if k != "text"},
@@ -126,6 +137,19 @@ SPANS_RECORD: dict = {
 }
 
 RECORD_SPECS: dict[str, dict] = {"all": ALL_RECORD, "gold": GOLD_RECORD, "spans": SPANS_RECORD}
+
+
+def record_spec(view: str, scheme: Scheme | None = None) -> dict:
+    """Return the spec tree of one record of ``view`` under ``scheme`` (default: newsattr-1)."""
+    if view not in VIEWS:
+        raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
+    labels = labels_spec(scheme)
+    if view == "all":
+        return _all_spec(labels)
+    if view == "gold":
+        return _gold_spec(labels)
+    return SPANS_RECORD
+
 
 # Envelope strings that are "" rather than null when the store has nothing.  Dates go the
 # other way: "" is never a date, and pyarrow infers ISO 8601 strings as timestamp[s], so one
@@ -288,7 +312,17 @@ class _Codegen:
         return fn
 
 
-normalise_labels = compile_normaliser(LABELS, "labels")
+def labels_normaliser(scheme: Scheme | None = None) -> Callable[[Any], Any]:
+    """Return the normaliser of labels documents under ``scheme`` (compiled once per shape)."""
+    return _normaliser_of(json.dumps(labels_spec(scheme)))
+
+
+@functools.lru_cache(maxsize=64)
+def _normaliser_of(spec_json: str) -> Callable[[Any], Any]:
+    return compile_normaliser(json.loads(spec_json), "labels")
+
+
+normalise_labels = labels_normaliser()
 normalise_decision = compile_normaliser(DECISION, "decision")
 _normalise_agreement = compile_normaliser(AGREEMENT, "agreement")
 
@@ -378,32 +412,19 @@ def _row_error(row: Mapping, err: RecordError) -> RecordError:
     return RecordError(err.path, f"{where}: {err.message}")
 
 
-SPAN_LABELS = ("SOURCE", "CUE", "CONTENT", "CLAIM")
+SPAN_LABELS = labelling().span_labels
 
 
-def iter_label_spans(labels: Mapping | None) -> Iterator[tuple[dict, str]]:
-    """Yield ``(span, label)`` for every source, cue, content, claim and framing span."""
-    if not labels:
-        return
-    for a in labels.get("attributions") or ():
-        for s in a.get("sources") or ():
-            yield s, "SOURCE"
-        if a.get("cue"):
-            yield a["cue"], "CUE"
-        for s in a.get("contents") or ():
-            yield s, "CONTENT"
-    for c in labels.get("claims") or ():
-        if c.get("span"):
-            yield c["span"], "CLAIM"
-    for f in (labels.get("framing") or {}).get("framing_spans") or ():
-        yield f, f.get("technique") or "FRAMING"
+def iter_label_spans(labels: Mapping | None, scheme: Scheme | None = None) -> Iterator[tuple[dict, str]]:
+    """Yield ``(span, label)`` for every span of the document, named as ``labelling`` names them."""
+    return labelling(scheme).iter_spans(labels)
 
 
-def spans_of(labels: Mapping | None) -> list[dict]:
+def spans_of(labels: Mapping | None, scheme: Scheme | None = None) -> list[dict]:
     """Return the labels' spans flattened, deduplicated and sorted, spaCy/Prodigy style."""
     seen = set()
     out = []
-    for s, label in iter_label_spans(labels):
+    for s, label in iter_label_spans(labels, scheme):
         key = (s["start"], s["end"], label)
         if key not in seen:
             seen.add(key)
@@ -412,10 +433,24 @@ def spans_of(labels: Mapping | None) -> list[dict]:
     return out
 
 
-def _all_record(row: Mapping, scheme_name: str, cache: list | None = None) -> dict:
-    rec = _envelope(row, scheme_name, cache)
+class Builder(NamedTuple):
+    """What turns rows into records under one scheme: its name, labels normaliser and scheme."""
+
+    scheme_name: str
+    normalise_labels: Callable[[Any], Any]
+    scheme: Scheme
+
+
+def builder(scheme: Scheme | None = None, scheme_name: str | None = None) -> Builder:
+    """Return the record builder of ``scheme`` (default newsattr-1); ``scheme_name`` overrides its name."""
+    scheme = scheme or default_scheme()
+    return Builder(scheme.name if scheme_name is None else scheme_name, labels_normaliser(scheme), scheme)
+
+
+def _all_record(row: Mapping, b: Builder, cache: list | None = None) -> dict:
+    rec = _envelope(row, b.scheme_name, cache)
     rec["annotator"] = _coerce_str(row.get("annotator"), "annotator")
-    rec["labels"] = normalise_labels(row.get("labels"))
+    rec["labels"] = b.normalise_labels(row.get("labels"))
     seconds = row.get("seconds")
     if seconds is not None:
         seconds = _coerce_float(seconds, "seconds")
@@ -438,42 +473,46 @@ def _decision(row: Mapping) -> dict:
     return normalise_decision(d)
 
 
-def _gold_record(row: Mapping, scheme_name: str, cache: list | None = None) -> dict:
-    rec = _envelope(row, scheme_name, cache)
-    rec["labels"] = normalise_labels(row.get("labels"))
+def _gold_record(row: Mapping, b: Builder, cache: list | None = None) -> dict:
+    rec = _envelope(row, b.scheme_name, cache)
+    rec["labels"] = b.normalise_labels(row.get("labels"))
     rec["decision"] = _decision(row)
     rec["agreement"] = normalise_agreement(row.get("agreement"))
     return rec
 
 
-def _spans_record(row: Mapping, scheme_name: str, cache: list | None = None) -> dict:
-    env = _envelope(row, scheme_name, cache)
-    labels = normalise_labels(row.get("labels"))
+def _spans_record(row: Mapping, b: Builder, cache: list | None = None) -> dict:
+    env = _envelope(row, b.scheme_name, cache)
+    labels = b.normalise_labels(row.get("labels"))
     decision = _decision(row)
     text = env.pop("text")
     env["source"] = decision["source"]
     env["reviewer"] = decision["reviewer"]
     env["annotators"] = decision["annotators"]
-    return {"text": text, "spans": spans_of(labels), "meta": env}
+    return {"text": text, "spans": spans_of(labels, b.scheme), "meta": env}
 
 
 _BUILDERS = {"all": _all_record, "gold": _gold_record, "spans": _spans_record}
 
 
-def records(view: str, rows: Iterable[Mapping], *, scheme_name: str) -> Iterator[dict]:
-    """Yield one export record per row, in the fixed shape of ``RECORD_SPECS[view]``.
+def records(
+    view: str, rows: Iterable[Mapping], *, scheme_name: str | None = None, scheme: Scheme | None = None
+) -> Iterator[dict]:
+    """Yield one export record per row, in the fixed shape of ``record_spec(view, scheme)``.
 
-    Lazy: one row in, one record out.  Raises ``ValueError`` for an unknown view and
-    ``RecordError`` (naming the paragraph, annotator and field) for a row that does
-    not fit the shape.
+    ``scheme`` (default newsattr-1) gives the labels' shape and span labels; ``scheme_name``,
+    the records' ``schema``, defaults to its name.  Lazy: one row in, one record out.  Raises
+    ``ValueError`` for an unknown view and ``RecordError`` (naming the paragraph, annotator and
+    field) for a row that does not fit the shape.
     """
     if view not in _BUILDERS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
     build = _BUILDERS[view]
+    b = builder(scheme, scheme_name)
     cache: list = [None, None]  # (paragraph_id, envelope): rows of one paragraph share it
     for row in rows:
         try:
-            yield build(row, scheme_name, cache)
+            yield build(row, b, cache)
         except RecordError as e:
             raise _row_error(row, e) from None
 

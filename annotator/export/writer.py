@@ -23,10 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..scheme import Scheme
 from . import card
 from .counts import count_decision, count_label_doc, count_labels, count_span_labels, record_article_id
 from .encode import EncodedRecord
-from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features
+from .records import EXPORT_VERSION, VIEWS, hf_features, record_spec
 from .splits import SPLITS, check_ratios, split_for
 from .stored import EncodedBatch, fold_counts
 
@@ -238,6 +239,7 @@ def write_export(
     scheme: Mapping | None = None,
     agreement_summary: Mapping | None = None,
     label_definitions: Mapping | None = None,
+    label_scheme: Scheme | None = None,
     fsync: bool = True,
 ) -> dict:
     """Stream ``records_iter`` into ``out_dir`` and return the manifest written beside it.
@@ -246,7 +248,9 @@ def write_export(
     ``split_for(article_id, seed, split)``; with ``split=None`` to ``<view>.jsonl``.
     Memory is constant: records are serialised, hashed and written as they come.
     ``records_iter`` may yield record dicts, ``EncodedRecord``s and ``EncodedBatch``es (the
-    ``all`` view from stored forms, an article at a time).
+    ``all`` view from stored forms, an article at a time).  ``label_scheme`` (default newsattr-1)
+    gives the features declared in the manifest and card and the names labels are counted under;
+    ``scheme`` is what the manifest says of it.
     Raises whatever ``records_iter`` raises, after removing every temporary file.
     """
     if view not in VIEWS:
@@ -285,11 +289,11 @@ def write_export(
                 last_article = article_id
             part.add(line, article_id)  # type: ignore[union-attr]
             if rec.__class__ is not EncodedRecord:
-                count_labels(view, rec, part.labels)  # type: ignore[union-attr]
+                count_labels(view, rec, part.labels, label_scheme)  # type: ignore[union-attr]
             elif rec.spans is not None:  # type: ignore[union-attr]
                 count_span_labels(rec.spans, part.labels)  # type: ignore[union-attr]
             else:
-                count_label_doc(rec.labels, part.labels)  # type: ignore[union-attr]
+                count_label_doc(rec.labels, part.labels, label_scheme)  # type: ignore[union-attr]
                 if rec.decision_source is not None:  # type: ignore[union-attr]
                     count_decision(rec.decision_source, part.labels)  # type: ignore[union-attr]
         for p in parts.values():
@@ -298,8 +302,10 @@ def write_export(
         for p in parts.values():
             p.finish(fsync)
 
-        manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
-        readme = card.render(manifest, label_definitions)
+        manifest = _manifest(
+            view, parts.values(), ratios, seed, params, scheme, agreement_summary, label_scheme
+        )
+        readme = card.render(manifest, label_definitions, label_scheme)
         extra_tmps.append(_write_tmp(out, README, readme, fsync))
         manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         extra_tmps.append(_write_tmp(out, MANIFEST, manifest_text, fsync))
@@ -327,7 +333,7 @@ def write_export(
     return manifest
 
 
-def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary) -> dict:
+def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary, label_scheme) -> dict:
     parts = list(parts)
     key = [p.split or view for p in parts]
     total_labels: Counter[str] = Counter()
@@ -363,7 +369,7 @@ def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary) -> d
             },
         },
         "agreement_summary": _jsonable(agreement_summary),
-        "features": hf_features(RECORD_SPECS[view]),
+        "features": hf_features(record_spec(view, label_scheme)),
     }
 
 
