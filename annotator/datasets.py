@@ -233,15 +233,6 @@ def _drop_nulls(value):
     return value
 
 
-def iter_split(lines_and_records, split: str, *, seed: int, ratios=DOWNLOAD_RATIOS):
-    """Keep the records of one split; ``split='all'`` keeps everything."""
-    for record in lines_and_records:
-        # spans records keep the article id in their meta
-        article_id = record["article_id"] if "article_id" in record else record["meta"]["article_id"]
-        if split == "all" or export.split_for(article_id, seed, ratios) == split:
-            yield record
-
-
 def check_download(*, view: str, only: str, min_annotators: int, split: str) -> None:
     """Raise ``Invalid`` for bad download parameters, before anything is streamed."""
     _check(view, only, min_annotators)
@@ -265,18 +256,22 @@ def iter_download_split(
     if view == "all":
         return _download_all(db, project, scheme, min_annotators=min_annotators, split=split, seed=seed)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
-    records = export.records(view, rows, scheme=scheme)
-    return export.iter_jsonl(iter_split(records, split, seed=seed))
+    return export.iter_jsonl(_in_split(export.encode_records(view, rows, scheme=scheme), split, seed))
+
+
+def _in_split(batches: Iterable, split: str, seed: int) -> Iterator:
+    for batch in batches:
+        if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
+            yield batch
 
 
 def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:
     # The same stored forms as export_dataset, in one snapshot, one article's lines per chunk.
     with store.read(db):
-        for batch in _encoded_records(
+        batches = _encoded_records(
             db, project, "all", scheme, only="all", min_annotators=min_annotators, summary=None
-        ):
-            if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
-                yield b"".join(batch.lines)
+        )
+        yield from export.iter_jsonl(_in_split(batches, split, seed))
 
 
 def export_brat(

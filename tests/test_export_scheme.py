@@ -181,7 +181,8 @@ def test_a_project_on_a_second_scheme_exports_its_own_fields_and_values(runner, 
     rows = list(export.read_all_export(lines, load_scheme(SECOND)))
     assert [
         json.loads(line)
-        for line in export.iter_jsonl(export.encode_records("all", rows, scheme=load_scheme(SECOND)))
+        for batch in export.encode_records("all", rows, scheme=load_scheme(SECOND))
+        for line in batch.lines
     ] == records
 
     frame = pandas.read_json(out / "all.jsonl", lines=True)

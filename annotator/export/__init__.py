@@ -44,37 +44,24 @@ counted values (``labelling``) and the BRAT types and attributes (``brat.layout`
 
 Filtering (only adjudicated, only unanimous, a minimum of annotators) happens in the store's SQL.
 
-Entry points: ``records``, ``encode_records`` (the same records already serialised,
-for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
-``stored_labels`` (what an ``all`` record's labels become, made when an annotation is saved
-and kept by the store) and ``encode_stored_all`` (the ``all`` view from rows as tuples
-carrying those stored forms, an article at a time: the fast path of the largest view),
-``split_for``, ``write_export``, ``iter_jsonl``, ``to_brat``, ``write_brat``,
-``read_all_export``.
+Entry points: ``encode_records`` (the one encoder: rows to ``EncodedBatch``es of JSONL lines, an
+article at a time), ``encode_stored_all`` (the ``all`` view spliced from the forms ``stored_labels``
+made when each annotation was saved: the fast path of the largest view), ``write_export``,
+``iter_jsonl``, ``split_for``, ``to_brat``, ``write_brat``, ``read_all_export``.  ``records`` and
+``dumps_record`` are the reference the encoder's bytes are tested against (and records as dicts).
+Shared helpers are public in ``shape``; spec trees in ``spec`` (re-exported by ``records``).
 """
 
 from .brat import annotation_conf, layout, safe_file_stem, to_brat, write_brat
-from .encode import EncodedRecord, encode_records, labels_encoder
+from .encode import EncodedBatch, compile_encoder, encode_records, iter_jsonl, labels_encoder
 from .labelling import Labelling, default_scheme, labelling
-from .records import (
-    EXPORT_VERSION,
-    LABELS,
-    RECORD_SPECS,
-    VIEWS,
-    RecordError,
-    hf_features,
-    labels_normaliser,
-    labels_spec,
-    normalise_agreement,
-    normalise_labels,
-    record_spec,
-    records,
-    spans_of,
-)
+from .records import dumps_record, labels_normaliser, normalise_agreement, normalise_labels, records
 from .roundtrip import ExportFormatError, read_all_export, validate_all_record
+from .shape import RecordError, spans_of
+from .spec import EXPORT_VERSION, LABELS, RECORD_SPECS, VIEWS, hf_features, labels_spec, record_spec
 from .splits import SPLITS, split_for
-from .stored import LABELS_FORMAT, EncodedBatch, StoredLabels, encode_stored_all, labels_format, stored_labels
-from .writer import dumps_record, iter_jsonl, write_export
+from .stored import LABELS_FORMAT, StoredLabels, encode_stored_all, labels_format, stored_labels
+from .writer import write_export
 
 __all__ = [
     "Labelling",
@@ -91,7 +78,7 @@ __all__ = [
     "StoredLabels",
     "stored_labels",
     "EncodedBatch",
-    "EncodedRecord",
+    "compile_encoder",
     "encode_stored_all",
     "encode_records",
     "LABELS",

@@ -3,7 +3,7 @@
 This is the pure half of ``annotator import-annotations`` and ``annotator agreement
 --from-jsonl``: it checks the envelope and the labels' shape and offsets, and yields
 records whose ``labels`` are in the same fixed shape the export wrote, so
-``read_all_export(iter_jsonl(records("all", rows)))`` gives back the same labels.
+``read_all_export(iter_jsonl(encode_records("all", rows)))`` gives back the same labels.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from ..scheme import Scheme
-from .records import ALL_RECORD, SPAN, labels_normaliser, labels_spec
+from .records import labels_normaliser
+from .spec import ALL_RECORD, SPAN, labels_spec
 
 # The envelope and the per-annotator keys must be present; inside ``labels`` a missing
 # optional key is read as null (or []), as the exporter of an older version may omit it.

@@ -18,10 +18,10 @@ from json.encoder import encode_basestring as _esc
 from typing import Any, NamedTuple
 
 from ..scheme import Scheme
-from .counts import count_label_doc
-from .encode import _dumps, _encode_date, _encode_seconds, labels_encoder
+from .encode import EncodedBatch, encode_date, encode_envelope, encode_seconds, labels_encoder
 from .labelling import default_scheme, labelling
-from .records import RecordError, _envelope, labels_spec
+from .shape import RecordError, envelope_fields
+from .spec import labels_spec
 
 #: Bump when ``encode_labels`` or ``count_label_doc`` change what they make of a document in a way
 #: the canary documents below would not show; every stored form is then recomputed by exports.
@@ -39,7 +39,7 @@ class StoredLabels(NamedTuple):
 def count_text(labels: Mapping | None, scheme: Scheme | None = None) -> str:
     """Return the label-name counts of one document as compact JSON (sorted keys): ``{"CUE":1,...}``."""
     counts: dict[str, int] = {}
-    count_label_doc(labels, counts, scheme)
+    labelling(scheme).count(labels, counts)
     return json.dumps(dict(sorted(counts.items())), ensure_ascii=False, separators=(",", ":"))
 
 
@@ -111,18 +111,6 @@ def _fingerprint(scheme: Scheme) -> str:
 LABELS_FORMAT = labels_format()
 
 
-class EncodedBatch(NamedTuple):
-    """Consecutive ``all`` records of one article, serialised: what ``write_export`` needs of them.
-
-    ``counts`` maps each records' counts text (``count_text``) to how many records carry it, so
-    the manifest's label counts never parse a document.
-    """
-
-    article_id: str
-    lines: list[bytes]
-    counts: dict[str, int]
-
-
 #: The columns of a paragraph row, after its key, in ``encode_stored_all``.
 PARAGRAPH_COLUMNS = (
     "article_id",
@@ -169,8 +157,8 @@ def _prefix(row: tuple, scheme_name: str) -> bytes:
 
 
 def _checked_prefix(row: tuple, scheme_name: str) -> bytes:
-    env = _envelope(dict(zip(PARAGRAPH_COLUMNS, row[1:], strict=True)), scheme_name)
-    return (_dumps(env)[:-1] + ',"annotator":').encode("utf-8")
+    env = envelope_fields(dict(zip(PARAGRAPH_COLUMNS, row[1:], strict=True)), scheme_name)
+    return (encode_envelope(env)[:-1] + ',"annotator":').encode("utf-8")
 
 
 def _encode_text(raw: str, scheme: Scheme | None) -> tuple[bytes, str]:
@@ -227,7 +215,7 @@ def encode_stored_all(
                     ) from None
             if prow[1] != article:
                 if lines:
-                    yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
+                    yield EncodedBatch(article, lines, {}, counts)  # type: ignore[arg-type]
                 article, lines, counts = prow[1], [], {}
             try:
                 prefix = _prefix(prow, scheme_name)
@@ -245,8 +233,8 @@ def encode_stored_all(
             if seconds.__class__ is float and seconds - seconds == 0.0:
                 sec = b"%r" % seconds
             else:
-                sec = _encode_seconds(seconds).encode()
-            upd = _encode_date(None if updated == "" else updated).encode()
+                sec = encode_seconds(seconds).encode()
+            upd = encode_date(None if updated == "" else updated).encode()
         except RecordError as e:
             raise RecordError(e.path, f"{prow[2]} ({name.decode()[1:-1]}): {e.message}") from None
         lines.append(
@@ -258,4 +246,4 @@ def encode_stored_all(
     if unsorted:
         _reorder(lines, start, orders)
     if lines:
-        yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
+        yield EncodedBatch(article, lines, {}, counts)  # type: ignore[arg-type]

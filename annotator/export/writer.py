@@ -18,38 +18,23 @@ import queue
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..scheme import Scheme
 from . import card
-from .counts import count_decision, count_label_doc, count_labels, count_span_labels, record_article_id
-from .encode import EncodedRecord
-from .records import EXPORT_VERSION, VIEWS, hf_features, record_spec
+from .encode import EncodedBatch
+from .spec import EXPORT_VERSION, VIEWS, hf_features, record_spec
 from .splits import SPLITS, check_ratios, split_for
-from .stored import EncodedBatch, fold_counts
+from .stored import fold_counts
 
 MANIFEST = "manifest.json"
 README = "README.md"
 _FLUSH_BYTES = 1 << 18  # bytes joined per write and hash update: fewer calls, bounded memory
 _PENDING_COUNTS = 4096  # distinct counts texts held before they are folded into the label counts
 _IN_FLIGHT = 4  # joined blocks waiting for the writer thread: memory stays bounded
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-
-
-def dumps_record(record: Mapping) -> str:
-    """Return one record as a JSONL line (UTF-8 text, not ASCII-escaped, with its newline)."""
-    return _dumps(record) + "\n"
-
-
-def iter_jsonl(records: Iterable[Mapping | EncodedRecord]) -> Iterator[str]:
-    """Yield each record (a dict or an ``EncodedRecord``) as a JSONL line, for a streamed download."""
-    for rec in records:
-        yield rec.line if rec.__class__ is EncodedRecord else _dumps(rec) + "\n"
 
 
 class _Sink:
@@ -111,18 +96,6 @@ class _Part:
         # counts texts of stored records -> records, folded into ``labels`` when it grows and at the end
         self.pending: dict[str, int] = {}
 
-    def add(self, line: str, article_id: str) -> None:
-        data = line.encode("utf-8")
-        self.buf.append(data)
-        self.buffered += len(data)
-        self.records += 1
-        if article_id != self.last_article:
-            # Rows arrive sorted by article, so counting changes counts articles in O(1) memory.
-            self.articles += 1
-            self.last_article = article_id
-        if self.buffered >= _FLUSH_BYTES:
-            self.flush()
-
     def add_batch(self, batch: EncodedBatch) -> None:
         lines = batch.lines
         self.buf += lines
@@ -131,9 +104,12 @@ class _Part:
         if batch.article_id != self.last_article:
             self.articles += 1
             self.last_article = batch.article_id
+        labels = self.labels
+        for name, n in batch.counts.items():
+            labels[name] = labels.get(name, 0) + n
         pending = self.pending
         get = pending.get
-        for text, n in batch.counts.items():
+        for text, n in batch.count_texts.items():
             pending[text] = get(text, 0) + n
         if len(pending) > _PENDING_COUNTS:
             self.fold()
@@ -231,7 +207,7 @@ def _previous_files(out_dir: Path) -> set[str]:
 def write_export(
     out_dir: str | os.PathLike,
     view: str,
-    records_iter: Iterable[Mapping | EncodedRecord | EncodedBatch],
+    batches: Iterable[EncodedBatch],
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -242,16 +218,14 @@ def write_export(
     label_scheme: Scheme | None = None,
     fsync: bool = True,
 ) -> dict:
-    """Stream ``records_iter`` into ``out_dir`` and return the manifest written beside it.
+    """Stream ``batches`` (``encode_records``, ``encode_stored_all``) into ``out_dir``; return the manifest.
 
     With ``split`` the records go to ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` by
     ``split_for(article_id, seed, split)``; with ``split=None`` to ``<view>.jsonl``.
-    Memory is constant: records are serialised, hashed and written as they come.
-    ``records_iter`` may yield record dicts, ``EncodedRecord``s and ``EncodedBatch``es (the
-    ``all`` view from stored forms, an article at a time).  ``label_scheme`` (default newsattr-1)
-    gives the features declared in the manifest and card and the names labels are counted under;
-    ``scheme`` is what the manifest says of it.
-    Raises whatever ``records_iter`` raises, after removing every temporary file.
+    Memory is constant: batches are hashed and written as they come.  ``label_scheme``
+    (default newsattr-1) gives the features declared in the manifest and card; ``scheme`` is
+    what the manifest says of it.
+    Raises whatever ``batches`` raises, after removing every temporary file.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
@@ -271,31 +245,12 @@ def write_export(
             for s in SPLITS:
                 parts[s] = _Part(out, f"{s}.jsonl", s, sink)
         last_article: str | None = None
-        part = parts.get(None)
-        for rec in records_iter:
-            if rec.__class__ is EncodedBatch:
-                article_id = rec.article_id  # type: ignore[union-attr]
-                if ratios is not None and article_id != last_article:
-                    part = parts[split_for(article_id, seed, ratios)]
-                    last_article = article_id
-                part.add_batch(rec)  # type: ignore[union-attr, arg-type]
-                continue
-            if rec.__class__ is EncodedRecord:
-                article_id, line = rec.article_id, rec.line  # type: ignore[union-attr]
-            else:
-                article_id, line = record_article_id(rec), _dumps(rec) + "\n"
-            if ratios is not None and article_id != last_article:
-                part = parts[split_for(article_id, seed, ratios)]
-                last_article = article_id
-            part.add(line, article_id)  # type: ignore[union-attr]
-            if rec.__class__ is not EncodedRecord:
-                count_labels(view, rec, part.labels, label_scheme)  # type: ignore[union-attr]
-            elif rec.spans is not None:  # type: ignore[union-attr]
-                count_span_labels(rec.spans, part.labels)  # type: ignore[union-attr]
-            else:
-                count_label_doc(rec.labels, part.labels, label_scheme)  # type: ignore[union-attr]
-                if rec.decision_source is not None:  # type: ignore[union-attr]
-                    count_decision(rec.decision_source, part.labels)  # type: ignore[union-attr]
+        part = next(iter(parts.values()))
+        for batch in batches:
+            if ratios is not None and batch.article_id != last_article:
+                part = parts[split_for(batch.article_id, seed, ratios)]
+                last_article = batch.article_id
+            part.add_batch(batch)
         for p in parts.values():
             p.flush()
         sink.close()
