@@ -1,11 +1,12 @@
 """What an ``all`` export makes of one labels document, made once when the annotation is saved.
 
 Most of a large export's time went into turning every stored labels document into the
-fixed-shape JSON of ``records.LABELS`` and counting its label names for the manifest.
-``stored_labels`` does both when an annotation is saved; the store keeps the results beside
-the labels with ``LABELS_FORMAT``, and an export splices the stored text when the format
-matches and computes it (with this same function) when it does not: rows saved before the
-forms existed, or under another export schema.  The lines are byte-identical either way.
+fixed-shape JSON of the project scheme's ``labels_spec`` and counting its label names for
+the manifest.  ``stored_labels`` does both when an annotation is saved, with the encoder of
+``encode`` under the project's scheme; the store keeps the results beside the labels with
+``labels_format(scheme)``, and an export splices the stored text when the format matches and
+computes it (with this same encoder) when it does not: rows saved before the forms existed,
+or under another scheme or export schema.  The lines are byte-identical either way.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .labelling import default_scheme, labelling
 from .shape import RecordError, envelope_fields
 from .spec import labels_spec
 
-#: Bump when ``encode_labels`` or ``count_label_doc`` change what they make of a document in a way
+#: Bump when ``labels_encoder`` or ``Labelling.count`` change what they make of a document in a way
 #: the canary documents below would not show; every stored form is then recomputed by exports.
 FORMAT_VERSION = 1
 
