@@ -266,7 +266,7 @@ def _save(
                 base_version=version,
                 seconds=seconds,
                 # What an export makes of these labels, made now so a large export only splices text.
-                export=export.stored_labels(labels),
+                export=export.stored_labels(labels, scheme),
             )
             queue.complete(db, project=project, user=user, paragraph_id=paragraph_id)
             # The review queue's disagreement (and unanimous gold) follow every save, in its transaction.

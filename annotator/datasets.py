@@ -136,6 +136,7 @@ def export_dataset(
                 # Filled once the last record is out; write_export reads it only then.
                 agreement_summary=summary,
                 label_definitions=label_definitions(scheme),
+                label_scheme=scheme,
             )
     finally:
         if counting is not None:
@@ -152,13 +153,13 @@ def _encoded_records(db, project, view, scheme, *, only: str, min_annotators: in
     if view == "all" and summary is None:
         # The large view: stored export forms spliced into lines, an article at a time.
         paragraphs, annotations, annotators = rows_store.open_annotation_export(
-            db, project["id"], export_format=export.LABELS_FORMAT, min_annotators=min_annotators
+            db, project["id"], export_format=export.labels_format(scheme), min_annotators=min_annotators
         )
-        return export.encode_stored_all(paragraphs, annotations, annotators, scheme_name=scheme.name)
+        return export.encode_stored_all(paragraphs, annotations, annotators, scheme=scheme)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     if summary is not None:
         rows = _with_agreement(rows, summary)
-    return export.encode_records(view, rows, scheme_name=scheme.name)
+    return export.encode_records(view, rows, scheme=scheme)
 
 
 def _then(items: Iterable, finish) -> Iterator:
@@ -179,7 +180,7 @@ def import_annotations(
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     try:
         with store.write(db):
-            for line_no, record in enumerate(export.read_all_export(lines), start=1):
+            for line_no, record in enumerate(export.read_all_export(lines, scheme), start=1):
                 _import_record(db, project, scheme, record, line_no, counts)
     except export.ExportFormatError as e:
         raise Invalid(str(e)) from e
@@ -221,7 +222,7 @@ def _import_record(db, project, scheme, record: dict, line_no: int, counts: dict
         labels=labels,
         scheme_version=str(scheme.version),
         seconds=float(record.get("seconds") or 0),
-        export=export.stored_labels(labels),
+        export=export.stored_labels(labels, scheme),
     )
     counts[outcome] += 1
 
@@ -241,15 +242,6 @@ def _drop_nulls(value):
     if isinstance(value, list):
         return [_drop_nulls(item) for item in value]
     return value
-
-
-def iter_split(lines_and_records, split: str, *, seed: int, ratios=DOWNLOAD_RATIOS):
-    """Keep the records of one split; ``split='all'`` keeps everything."""
-    for record in lines_and_records:
-        # spans records keep the article id in their meta
-        article_id = record["article_id"] if "article_id" in record else record["meta"]["article_id"]
-        if split == "all" or export.split_for(article_id, seed, ratios) == split:
-            yield record
 
 
 def check_download(*, view: str, only: str, min_annotators: int, split: str) -> None:
@@ -275,8 +267,13 @@ def iter_download_split(
     if view == "all":
         return _download_all(db, project, scheme, min_annotators=min_annotators, split=split, seed=seed)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
-    records = export.records(view, rows, scheme_name=scheme.name)
-    return export.iter_jsonl(iter_split(records, split, seed=seed))
+    return export.iter_jsonl(_in_split(export.encode_records(view, rows, scheme=scheme), split, seed))
+
+
+def _in_split(batches: Iterable, split: str, seed: int) -> Iterator:
+    for batch in batches:
+        if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
+            yield batch
 
 
 def write_download_parquet(
@@ -295,23 +292,23 @@ def write_download_parquet(
         db, project, view=view, only=only, min_annotators=min_annotators, split=split, seed=seed
     )
     with store.read(db):
-        return export.write_parquet_file(fh, view, lines)
+        return export.write_parquet_file(fh, view, lines, scheme=_scheme_for(project))
 
 
 def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed: int) -> Iterator[bytes]:
     # The same stored forms as export_dataset, in one snapshot, one article's lines per chunk.
     with store.read(db):
-        for batch in _encoded_records(
+        batches = _encoded_records(
             db, project, "all", scheme, only="all", min_annotators=min_annotators, summary=None
-        ):
-            if split == "all" or export.split_for(batch.article_id, seed, DOWNLOAD_RATIOS) == split:
-                yield b"".join(batch.lines)
+        )
+        yield from export.iter_jsonl(_in_split(batches, split, seed))
 
 
 def export_brat(
     db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None
 ) -> int:
     """Write the gold labels as BRAT standoff, one ``.txt``/``.ann`` pair per article; return the article count."""
+    scheme = _scheme_for(project)
     rows = rows_store.iter_paragraphs_with_gold(db, project["id"])
 
     def articles():
@@ -319,6 +316,34 @@ def export_brat(
             units = list(group)
             yield article_id, units, {u["paragraph_id"]: u["labels"] for u in units if u["labels"]}
 
-    count = export.write_brat(out_dir, articles())
+    count = export.write_brat(out_dir, articles(), scheme)
     events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view="brat", out=str(out_dir))
     return count
+
+
+def refresh_stored_forms(db: sqlite_utils.Database, project: dict, *, batch: int = 1000) -> int:
+    """Remake the export forms kept beside the project's annotations that were saved under another
+    export format (an older annotator, or another scheme); return how many were remade.
+
+    Exports encode such rows one by one, ten times slower than splicing their stored forms, until
+    each is saved again; ``annotator migrate`` runs this once instead. Short write transactions, a
+    batch at a time, so annotators saving meanwhile are not held up.
+    """
+    import json
+
+    scheme = _scheme_for(project)
+    wanted = export.labels_format(scheme)
+    after, remade = 0, 0
+    while True:
+        with store.write(db):
+            rows = rows_store.stale_export_forms(db, project["id"], wanted, after=after, limit=batch)
+            if not rows:
+                return remade
+            forms = []
+            for annotation_id, text in rows:
+                stored = export.stored_labels(json.loads(text), scheme)
+                # A document the export cannot shape keeps no forms: the export meets it row by row.
+                forms.append((*stored, annotation_id) if stored else (None, None, None, annotation_id))
+                remade += stored is not None
+            rows_store.set_export_forms(db, forms)
+        after = rows[-1][0]

@@ -219,3 +219,44 @@ def test_the_console_script_does_not_load_pandas_or_numpy():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()[-2:]
     assert out == ["True", "False"]
+
+
+def test_migrate_remakes_export_forms_saved_under_an_older_format(runner, db, project, db_path):
+    """Rows an older annotator stored are spliced by exports again once migrate remade their forms."""
+    from annotator import annotation, export
+    from tests.annotate_fixtures import user, worked
+
+    ids, records = worked(db, project)
+    for pid, record in zip(ids, records, strict=True):
+        annotation.save(
+            db,
+            project=project,
+            user=user(db, "annotator1"),
+            paragraph_id=pid,
+            labels=record["labels"],
+            version=0,
+        )
+    current = db.execute("select id, export_format, export_labels, export_counts from annotations").fetchall()
+    assert current and all(row[1] for row in current)
+    log = db.execute("select count(*) from sync_log").fetchone()[0]
+    with db.conn:
+        db.execute("update annotations set export_format = 'an-older-format', export_labels = '{}'")
+        db.execute("update annotations set export_format = null where id = ?", [current[0][0]])
+
+    result = runner.invoke(cli, ["migrate", "--db", db_path])
+    assert result.exit_code == 0, result.output
+    assert f"Remade the stored export forms of {len(current)} annotations." in result.output
+    assert (
+        db.execute("select id, export_format, export_labels, export_counts from annotations").fetchall()
+        == current
+    )
+    assert current[0][1] == export.labels_format(db_scheme(project))
+    # Only the forms changed: the API's change log saw no edit.
+    assert db.execute("select count(*) from sync_log").fetchone()[0] == log
+    assert "Remade" not in runner.invoke(cli, ["migrate", "--db", db_path]).output
+
+
+def db_scheme(project):
+    from annotator.scheme import load_scheme
+
+    return load_scheme(project["scheme"], extended=project["settings"].extended)

@@ -35,7 +35,7 @@ def _all_lines(db, items) -> list[str]:
         rows.append(
             {**row, "annotator": annotator, "labels": labels, "seconds": 30.0, "updated_at": store.now()}
         )
-    return list(export.iter_jsonl(export.records("all", rows, scheme_name="newsattr-1")))
+    return [export.dumps_record(r) for r in export.records("all", rows, scheme_name="newsattr-1")]
 
 
 def _reference():

@@ -87,7 +87,7 @@ def test_row_groups_bound_memory(tmp_path):
         }
         for n in range(2500)
     ]
-    records = export.records("gold", rows, scheme_name="newsattr-1")
+    records = export.encode_records("gold", rows, scheme_name="newsattr-1")
     manifest = export.write_parquet(tmp_path, "gold", records, split=None, row_group_rows=1000, fsync=False)
     meta = pq.ParquetFile(tmp_path / "gold.parquet").metadata
     assert meta.num_rows == 2500 and meta.num_row_groups == 3
@@ -96,7 +96,7 @@ def test_row_groups_bound_memory(tmp_path):
 
 def test_a_failing_export_leaves_nothing(tmp_path):
     def broken():
-        yield from export.records(
+        yield from export.encode_records(
             "gold",
             [
                 {

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from annotator.export import (
     ExportFormatError,
-    iter_jsonl,
+    encode_records,
     normalise_labels,
     read_all_export,
     records,
@@ -21,9 +21,16 @@ from annotator.export.roundtrip import labels_by_key
 from tests.test_export_fixtures import EMOJI_TEXT, all_rows, paragraph
 
 
+def encoded_lines(rows, scheme_name="s") -> list[str]:
+    """The lines of an ``all`` export of ``rows``, as the encoder writes them."""
+    return [
+        line.decode("utf-8") for b in encode_records("all", rows, scheme_name=scheme_name) for line in b.lines
+    ]
+
+
 def test_round_trip_gives_the_same_labels():
     rows = all_rows(("a1", "a2"))
-    lines = list(iter_jsonl(records("all", rows, scheme_name="newsattr-1")))
+    lines = encoded_lines(rows, "newsattr-1")
     back = list(read_all_export(lines))
     assert len(back) == len(rows)
     assert labels_by_key(back) == {
@@ -35,7 +42,9 @@ def test_round_trip_gives_the_same_labels():
 
 def test_round_trip_through_the_written_files(tmp_path):
     rows = all_rows(tuple(f"rt-{i}" for i in range(30)))
-    manifest = write_export(tmp_path, "all", records("all", rows, scheme_name="s"), params={}, fsync=False)
+    manifest = write_export(
+        tmp_path, "all", encode_records("all", rows, scheme_name="s"), params={}, fsync=False
+    )
     back = []
     for f in manifest["files"]:
         with open(tmp_path / f["path"], "rb") as fh:  # bytes lines are accepted too
@@ -190,7 +199,7 @@ def test_round_trip_holds_for_any_text_and_offsets(case):
         "seconds": 1.5,
         "updated_at": "2024-02-01T10:00:00Z",
     }
-    (line,) = iter_jsonl(records("all", [row], scheme_name="s"))
+    (line,) = encoded_lines([row])
     (back,) = read_all_export([line.encode("utf-8")])
     assert back["labels"] == normalise_labels(labels)
     for s in back["labels"]["attributions"][0]["contents"]:
@@ -198,9 +207,5 @@ def test_round_trip_holds_for_any_text_and_offsets(case):
 
 
 def test_emoji_paragraph_offsets_survive_the_round_trip():
-    back = [
-        r
-        for r in read_all_export(iter_jsonl(records("all", all_rows(), scheme_name="s")))
-        if r["text"] == EMOJI_TEXT
-    ]
+    back = [r for r in read_all_export(encoded_lines(all_rows())) if r["text"] == EMOJI_TEXT]
     assert back and back[0]["labels"]["framing"]["framing_spans"][0]["text"] == "💥 strikes"

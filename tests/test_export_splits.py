@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.export import SPLITS, records, split_for, write_export
+from annotator.export import SPLITS, encode_records, split_for, write_export
 from tests.test_export_fixtures import all_rows
 
 
@@ -59,7 +59,7 @@ def test_no_article_straddles_and_adding_articles_moves_none(tmp_path):
     write_export(
         tmp_path / "a",
         "all",
-        records("all", all_rows(first), scheme_name="s"),
+        encode_records("all", all_rows(first), scheme_name="s"),
         seed=11,
         params={},
         fsync=False,
@@ -67,7 +67,7 @@ def test_no_article_straddles_and_adding_articles_moves_none(tmp_path):
     write_export(
         tmp_path / "b",
         "all",
-        records("all", all_rows(more), scheme_name="s"),
+        encode_records("all", all_rows(more), scheme_name="s"),
         seed=11,
         params={},
         fsync=False,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.export import iter_jsonl, records, write_export
+from annotator.export import dumps_record, encode_records, iter_jsonl, records, write_export
 from tests.test_export_fixtures import all_rows, gold_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ ARTICLES = tuple(f"rt-{i:03d}" for i in range(40))
 def export(tmp_path, view="all", articles=ARTICLES, **kw):
     rows = all_rows(articles) if view == "all" else gold_rows(articles)
     kw.setdefault("params", {"project": "lavrov", "view": view})
-    return write_export(tmp_path, view, records(view, rows, scheme_name="newsattr-1"), **kw)
+    return write_export(tmp_path, view, encode_records(view, rows, scheme_name="newsattr-1"), **kw)
 
 
 def read_lines(path):
@@ -79,9 +79,11 @@ def test_without_split_one_file_named_after_the_view_and_stale_files_go(tmp_path
 
 def test_iter_jsonl_streams_the_same_lines_as_the_file(tmp_path):
     export(tmp_path, split=None)
-    lines = list(iter_jsonl(records("all", all_rows(ARTICLES), scheme_name="newsattr-1")))
-    assert "".join(lines) == (tmp_path / "all.jsonl").read_text(encoding="utf-8")
-    assert all(line.endswith("\n") and line.count("\n") == 1 for line in lines)
+    chunks = list(iter_jsonl(encode_records("all", all_rows(ARTICLES), scheme_name="newsattr-1")))
+    assert len(chunks) == len(ARTICLES)  # one chunk per article
+    assert b"".join(chunks) == (tmp_path / "all.jsonl").read_bytes()
+    reference = [dumps_record(r) for r in records("all", all_rows(ARTICLES), scheme_name="newsattr-1")]
+    assert "".join(reference) == (tmp_path / "all.jsonl").read_text(encoding="utf-8")
 
 
 def test_a_generator_failing_midway_leaves_the_previous_export_untouched(tmp_path):
@@ -89,8 +91,8 @@ def test_a_generator_failing_midway_leaves_the_previous_export_untouched(tmp_pat
     snapshot = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
     def failing():
-        for i, rec in enumerate(records("all", all_rows(ARTICLES), scheme_name="newsattr-1")):
-            if i == 100:
+        for i, rec in enumerate(encode_records("all", all_rows(ARTICLES), scheme_name="newsattr-1")):
+            if i == 20:
                 raise RuntimeError("database went away")
             yield rec
 
@@ -102,7 +104,7 @@ def test_a_generator_failing_midway_leaves_the_previous_export_untouched(tmp_pat
 
 def test_a_failing_export_into_a_new_directory_leaves_no_file(tmp_path):
     def failing():
-        yield from records("all", all_rows(ARTICLES[:2]), scheme_name="s")
+        yield from encode_records("all", all_rows(ARTICLES[:2]), scheme_name="s")
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
@@ -113,7 +115,7 @@ def test_a_failing_export_into_a_new_directory_leaves_no_file(tmp_path):
 KILLED_CHILD = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from annotator.export import records, write_export
+    from annotator.export import encode_records, write_export
     from tests.test_export_fixtures import all_rows
 
     flag = Path(sys.argv[2])
@@ -126,7 +128,7 @@ KILLED_CHILD = textwrap.dedent("""
             for row in all_rows((f"a{i}",), annotators=("alice",))[:1]:
                 yield row
 
-    write_export(sys.argv[1], "all", records("all", rows(), scheme_name="s"), params={})
+    write_export(sys.argv[1], "all", encode_records("all", rows(), scheme_name="s"), params={})
 """)
 
 
@@ -156,7 +158,9 @@ def test_an_export_killed_with_sigkill_mid_write_leaves_no_final_file(tmp_path):
     assert temps and all(p.name.endswith(".tmp") for p in temps)
     assert sum(p.stat().st_size for p in temps) > 0  # it really was mid-write
     # The next export into the directory clears the dead process's temporaries.
-    write_export(out, "all", records("all", all_rows(ARTICLES[:3]), scheme_name="s"), params={}, fsync=False)
+    write_export(
+        out, "all", encode_records("all", all_rows(ARTICLES[:3]), scheme_name="s"), params={}, fsync=False
+    )
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
     assert (out / "manifest.json").exists()
 
@@ -171,7 +175,7 @@ def test_memory_stays_flat_while_streaming(tmp_path):
     for n in (300, 3000):
         tracemalloc.start()
         write_export(
-            tmp_path / str(n), "all", records("all", rows(n), scheme_name="s"), params={}, fsync=False
+            tmp_path / str(n), "all", encode_records("all", rows(n), scheme_name="s"), params={}, fsync=False
         )
         peaks.append(tracemalloc.get_traced_memory()[1])
         tracemalloc.stop()
@@ -302,7 +306,9 @@ def test_datasets_loads_the_directory_with_the_card_features_even_when_early_blo
                 yield row
 
     out = tmp_path / "big"
-    write_export(out, "all", records("all", rows(), scheme_name="s"), split=None, params={}, fsync=False)
+    write_export(
+        out, "all", encode_records("all", rows(), scheme_name="s"), split=None, params={}, fsync=False
+    )
     ds = datasets.load_dataset(str(out), cache_dir=str(tmp_path / "cache"))
     d = ds["train"]  # an unsplit export is one "train" split to datasets
     assert d.num_rows == 6000

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
+from .. import datasets, projects, store
 from .. import demo as demo_data
-from .. import store
 from .common import db_option, expected_failures, open_db
 
 
@@ -33,11 +33,15 @@ def migrate(db_path):
     try:
         applied = store.migrate(db)
         version = store.current_version(db)
+        # Annotations saved under an older export format get theirs remade, so exports splice them.
+        remade = sum(datasets.refresh_stored_forms(db, p) for p in projects.list_projects(db))
     finally:
         db.close()
     click.echo(
         f"Applied {', '.join(applied)}; schema {version}." if applied else f"Up to date (schema {version})."
     )
+    if remade:
+        click.echo(f"Remade the stored export forms of {remade} annotations.")
 
 
 def _serve(db_path: str, host: str, port: int, threads: int, workers: int) -> None:

@@ -35,49 +35,51 @@ because pyarrow reads ISO strings as timestamps and cannot cast ``""`` to one).
 ``all`` adds ``annotator, labels, seconds, updated_at``; ``gold`` adds ``labels,
 decision, agreement``.  ``spans`` is ``{"text", "spans": [{"start", "end", "label",
 "text"}], "meta": {envelope without text, source, reviewer, annotators}}``.
-``labels`` always has every key of ``records.LABELS`` (null, or ``[]`` for lists,
-when absent), so pyarrow sees one schema; ``records.RECORD_SPECS`` is the exact
-shape of each view, and the dataset card declares it as Hugging Face features, so
+``labels`` always has every key of ``labels_spec(scheme)`` (null, or ``[]`` for lists,
+when absent), so pyarrow sees one schema; ``record_spec(view, scheme)`` is the exact
+shape of each view.  Both are read off the project's scheme file (``LABELS`` and
+``RECORD_SPECS`` are those of the default, newsattr-1), as are the span labels, the
+counted values (``labelling``) and the BRAT types and attributes (``brat.layout``), and the dataset card declares it as Hugging Face features, so
 ``datasets.load_dataset(<export dir>)`` never infers a type from a first block of nulls.
 
 Filtering (only adjudicated, only unanimous, a minimum of annotators) happens in the store's SQL.
 
-Entry points: ``records``, ``encode_records`` (the same records already serialised,
-for large exports: ``write_export(out, view, encode_records(view, rows, ...))``),
-``stored_labels`` (what an ``all`` record's labels become, made when an annotation is saved
-and kept by the store) and ``encode_stored_all`` (the ``all`` view from rows as tuples
-carrying those stored forms, an article at a time: the fast path of the largest view),
-``split_for``, ``write_export``, ``iter_jsonl``, ``to_brat``, ``write_brat``,
-``read_all_export``.
+Entry points: ``encode_records`` (the one encoder: rows to ``EncodedBatch``es of JSONL lines, an
+article at a time), ``encode_stored_all`` (the ``all`` view spliced from the forms ``stored_labels``
+made when each annotation was saved: the fast path of the largest view), ``write_export``,
+``iter_jsonl``, ``split_for``, ``to_brat``, ``write_brat``, ``read_all_export``.  ``records`` and
+``dumps_record`` are the reference the encoder's bytes are tested against (and records as dicts).
+Shared helpers are public in ``shape``; spec trees in ``spec`` (re-exported by ``records``).
 """
 
-from .brat import annotation_conf, safe_file_stem, to_brat, write_brat
-from .encode import EncodedRecord, encode_records
+from .brat import annotation_conf, layout, safe_file_stem, to_brat, write_brat
+from .encode import EncodedBatch, compile_encoder, encode_records, iter_jsonl, labels_encoder
+from .labelling import Labelling, default_scheme, labelling
 from .parquet import arrow_schema, write_parquet, write_parquet_file
-from .records import (
-    EXPORT_VERSION,
-    LABELS,
-    RECORD_SPECS,
-    VIEWS,
-    RecordError,
-    hf_features,
-    normalise_agreement,
-    normalise_labels,
-    records,
-    spans_of,
-)
+from .records import dumps_record, labels_normaliser, normalise_agreement, normalise_labels, records
 from .roundtrip import ExportFormatError, read_all_export, validate_all_record
+from .shape import RecordError, spans_of
+from .spec import EXPORT_VERSION, LABELS, RECORD_SPECS, VIEWS, hf_features, labels_spec, record_spec
 from .splits import SPLITS, split_for
-from .stored import LABELS_FORMAT, EncodedBatch, StoredLabels, encode_stored_all, stored_labels
-from .writer import dumps_record, iter_jsonl, write_export
+from .stored import LABELS_FORMAT, StoredLabels, encode_stored_all, labels_format, stored_labels
+from .writer import write_export
 
 __all__ = [
+    "Labelling",
+    "default_scheme",
+    "labelling",
+    "labels_encoder",
+    "labels_format",
+    "labels_normaliser",
+    "labels_spec",
+    "layout",
+    "record_spec",
     "EXPORT_VERSION",
     "LABELS_FORMAT",
     "StoredLabels",
     "stored_labels",
     "EncodedBatch",
-    "EncodedRecord",
+    "compile_encoder",
     "encode_stored_all",
     "encode_records",
     "LABELS",

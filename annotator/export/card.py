@@ -12,6 +12,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from ..scheme import Scheme
+from .labelling import default_scheme
+
 _VIEW_TEXT = {
     "all": "one line per (paragraph, annotator): every annotator's current labels, with the seconds spent",
     "gold": "one line per decided paragraph: the gold labels, how they were decided and the paragraph's agreement",
@@ -81,11 +84,14 @@ def front_matter(manifest: Mapping) -> dict:
     return meta
 
 
-def render(manifest: Mapping, label_definitions: Mapping | None = None) -> str:
-    """Return the README.md dataset card for ``manifest``."""
+def render(
+    manifest: Mapping, label_definitions: Mapping | None = None, label_scheme: Scheme | None = None
+) -> str:
+    """Return the README.md dataset card for ``manifest``, whose labels follow ``label_scheme`` (default newsattr-1)."""
     view = manifest["view"]
+    label_scheme = label_scheme or default_scheme()
     scheme = manifest.get("scheme") or {}
-    scheme_name = scheme.get("name") or scheme.get("schema") or "newsattr-1"
+    scheme_name = scheme.get("name") or scheme.get("schema") or label_scheme.name
     counts = manifest["counts"]
     params = manifest.get("parameters") or {}
     out = ["---", to_yaml(front_matter(manifest)), "---", ""]
@@ -93,10 +99,12 @@ def render(manifest: Mapping, label_definitions: Mapping | None = None) -> str:
     out += [
         "## What was labelled",
         "",
-        f"News paragraphs, each labelled in the context of its article with the `{scheme_name}` scheme: "
-        "attributions (source, cue and content spans with their attributes, after PARC 3.0 and PolNeAR), "
-        "claims with check-worthiness and an ordinal sourcing strength S0–S4, and framing "
-        "(frames, primary frame and framing-technique spans).",
+        f"News paragraphs, each labelled in the context of its article with the `{scheme_name}` scheme"
+        + (f" ({label_scheme.title})" if label_scheme.title else "")
+        + ": "
+        + (label_scheme.description or "see its fields below."),
+        "",
+        "Fields of `labels`: " + ", ".join(f"`{f.path}` ({f.type})" for f in label_scheme.fields) + ".",
         "",
         f"This file set holds the `{view}` view: {_VIEW_TEXT[view]}. "
         f"{counts['records']['total']} records from {counts['articles']['total']} articles.",

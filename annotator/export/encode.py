@@ -1,50 +1,51 @@
-"""Rows straight to JSONL lines: the fast path of a large export.
+"""The one export encoder: store rows straight to JSONL lines, an article at a time.
 
-``records`` builds a normalised dict per row and ``json`` then walks it again; for
-the ``all`` view of a big project that double walk is most of the export's time.
-``encode_records`` fuses the two: a generated function per spec struct checks and
-coerces each value exactly as ``records`` does and emits its JSON text at once,
-and the envelope of a paragraph is encoded once for all its annotators.  The
-lines are byte-identical to ``dumps_record(record)`` for the same row (a test holds
-it to that), so the two paths are interchangeable.
+Every record of every view is written by encoders generated from its spec tree (``spec``):
+one function per struct that checks and coerces each value exactly as the reference dicts of
+``records`` are rebuilt, and emits its JSON text at once, so a record is walked once, not
+rebuilt and then walked again by ``json``.  A paragraph's envelope is encoded once for all its
+annotators.  The lines are byte-identical to ``records.dumps_record`` of the reference record
+(the tests hold them to that).  The stored forms of ``stored`` are this encoder's labels text,
+made at save time.
 """
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
-from .records import (
-    _BUILDERS,
-    _LEAF_COERCE,
-    LABELS,
-    VIEWS,
+from ..scheme import Scheme
+from .labelling import default_scheme, labelling
+from .shape import (
+    LEAF_COERCE,
     RecordError,
-    _bad_list,
-    _bad_struct,
-    _envelope,
-    _row_error,
+    agreement_fields,
+    check_list,
+    check_struct,
+    coerce_str,
+    decision_fields,
+    envelope_fields,
+    row_error,
+    spans_of,
 )
-
-_coerce_string = _LEAF_COERCE["string"]
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+from .spec import AGREEMENT, DECISION, ENVELOPE, SPANS_RECORD, VIEWS, labels_spec, record_spec
 
 
-class EncodedRecord(NamedTuple):
-    """One record already serialised: what ``write_export`` needs and nothing more.
+class EncodedBatch(NamedTuple):
+    """Consecutive records of one article, serialised: all ``write_export`` needs of them.
 
-    ``labels`` is the row's labels document (for the manifest's label counts),
-    ``spans`` the record's spans in the ``spans`` view and ``decision_source`` the gold
-    decision's source in ``gold``.
+    ``counts`` holds the label names of the records (as ``labelling`` counts them);
+    ``count_texts`` maps counts texts stored with the labels (``stored.count_text``) to how many
+    records carry them, so the label counts of stored forms are read without parsing a document.
     """
 
     article_id: str
-    line: str
-    labels: Mapping | None
-    spans: list | None = None
-    decision_source: str | None = None
+    lines: list[bytes]
+    counts: dict[str, int]
+    count_texts: dict[str, int]
 
 
 def _fail() -> str:
@@ -62,8 +63,8 @@ class _EncoderGen:
         self.lines: list[str] = []
         self.env: dict[str, Any] = {
             "_esc": encode_basestring,
-            "_bad_struct": _bad_struct,
-            "_bad_list": _bad_list,
+            "_bad_struct": check_struct,
+            "_bad_list": check_list,
             "_dict": dict,
             "_list": list,
             "_str": str,
@@ -73,7 +74,7 @@ class _EncoderGen:
             "_frepr": float.__repr__,
             "_not_finite": _not_finite,
             "_fail": _fail,
-            **{f"_coerce_{k}": v for k, v in _LEAF_COERCE.items()},
+            **{f"_coerce_{k}": v for k, v in LEAF_COERCE.items()},
         }
         self.n = 0
 
@@ -185,7 +186,7 @@ class _EncoderGen:
         raise ValueError(dtype)
 
 
-def compile_encoder(spec: Any, path: str = "") -> Any:
+def compile_encoder(spec: Any, path: str = "") -> Callable[[Any], str]:
     """Return a function mapping a value to the JSON text of its normalised form under ``spec``."""
     gen = _EncoderGen()
     name = gen.value(spec, path)
@@ -194,55 +195,162 @@ def compile_encoder(spec: Any, path: str = "") -> Any:
     return namespace[name]
 
 
-encode_labels = compile_encoder(LABELS, "labels")
-_encode_seconds = compile_encoder("float64", "seconds")
-_encode_date = compile_encoder("string", "updated_at")
+@functools.lru_cache(maxsize=64)
+def _encoder_of(spec_json: str, path: str) -> Callable[[Any], str]:
+    # One per shape: schemes that differ only in the extended fields a project turned on share it.
+    return compile_encoder(json.loads(spec_json), path)
 
 
-def _encode_all(rows: Iterable[Mapping], scheme_name: str) -> Iterator[EncodedRecord]:
-    pid = prefix = article_id = None
+def labels_encoder(scheme: Scheme | None = None) -> Callable[[Any], str]:
+    """Return the JSON encoder of labels documents under ``scheme`` (default newsattr-1)."""
+    return _encoder_of(json.dumps(labels_spec(scheme)), "labels")
+
+
+encode_labels = labels_encoder()
+encode_envelope = compile_encoder(ENVELOPE, "")
+encode_decision = compile_encoder(DECISION, "decision")
+encode_agreement = compile_encoder(AGREEMENT, "agreement")
+encode_seconds = compile_encoder("float64", "seconds")
+encode_date = compile_encoder("string", "updated_at")
+_encode_spans_record = compile_encoder(SPANS_RECORD, "")
+
+
+class _Batches:
+    """Collects lines into one ``EncodedBatch`` per article."""
+
+    def __init__(self) -> None:
+        self.article = ""
+        self.lines: list[bytes] = []
+        self.counts: dict[str, int] = {}
+
+    def add(self, article_id: str, line: str) -> EncodedBatch | None:
+        """Add a line; return the finished batch of the previous article when this one starts another."""
+        done = None
+        if article_id != self.article:
+            done = self.close()
+            self.article = article_id
+        self.lines.append(line.encode("utf-8"))
+        return done
+
+    def close(self) -> EncodedBatch | None:
+        if not self.lines:
+            return None
+        batch = EncodedBatch(self.article, self.lines, self.counts, {})
+        self.lines, self.counts = [], {}
+        return batch
+
+
+def _encode_all(rows: Iterable[Mapping], scheme: Scheme, scheme_name: str) -> Iterator[EncodedBatch]:
+    encode = labels_encoder(scheme)
+    count = labelling(scheme).count
+    batches = _Batches()
+    pid = prefix = None
+    article_id = ""
     for row in rows:
         try:
             if row.get("paragraph_id") != pid or pid is None:
-                env = _envelope(row, scheme_name)
+                env = envelope_fields(row, scheme_name)
+                prefix = encode_envelope(env)[:-1] + ',"annotator":'
                 pid, article_id = env["paragraph_id"], env["article_id"]
-                prefix = _dumps(env)[:-1] + ',"annotator":'
             labels = row.get("labels")
             updated = row.get("updated_at")
             annotator = row.get("annotator")
             if annotator.__class__ is not str:
-                annotator = _coerce_string(annotator, "annotator")
+                annotator = coerce_str(annotator, "annotator")
             line = (
-                f'{prefix}{encode_basestring(annotator)},"labels":{encode_labels(labels)},'
-                f'"seconds":{_encode_seconds(row.get("seconds"))},'
-                f'"updated_at":{_encode_date(None if updated == "" else updated)}}}\n'
+                f'{prefix}{encode_basestring(annotator)},"labels":{encode(labels)},'
+                f'"seconds":{encode_seconds(row.get("seconds"))},'
+                f'"updated_at":{encode_date(None if updated == "" else updated)}}}\n'
             )
         except RecordError as e:
-            raise _row_error(row, e) from None
-        yield EncodedRecord(article_id, line, labels)  # type: ignore[arg-type]
+            raise row_error(row, e) from None
+        done = batches.add(article_id, line)
+        if done is not None:
+            yield done
+        count(labels, batches.counts)
+    last = batches.close()
+    if last is not None:
+        yield last
 
 
-def encode_records(view: str, rows: Iterable[Mapping], *, scheme_name: str) -> Iterator[EncodedRecord]:
-    """Yield ``EncodedRecord`` per row: ``records`` and ``dumps_record`` in one pass.
+def _encode_gold(rows: Iterable[Mapping], scheme: Scheme, scheme_name: str) -> Iterator[EncodedBatch]:
+    encode = _encoder_of(json.dumps(record_spec("gold", scheme)), "")
+    count = labelling(scheme).count
+    batches = _Batches()
+    for row in rows:
+        try:
+            env = envelope_fields(row, scheme_name)
+            decision = decision_fields(row)
+            labels = row.get("labels")
+            rec = {
+                **env,
+                "labels": labels,
+                "decision": decision,
+                "agreement": agreement_fields(row.get("agreement")),
+            }
+            line = encode(rec) + "\n"
+        except RecordError as e:
+            raise row_error(row, e) from None
+        done = batches.add(env["article_id"], line)
+        if done is not None:
+            yield done
+        count(labels, batches.counts)
+        key = f"decision={decision.get('source')}"
+        batches.counts[key] = batches.counts.get(key, 0) + 1
+    last = batches.close()
+    if last is not None:
+        yield last
 
-    ``write_export`` and ``iter_jsonl`` take these as they take record dicts.  The
-    ``all`` view, the large one, is fused; ``gold`` and ``spans`` (one line per decided
-    paragraph) are built as dicts and serialised.
+
+def _encode_spans(rows: Iterable[Mapping], scheme: Scheme, scheme_name: str) -> Iterator[EncodedBatch]:
+    encode_labels_of = labels_encoder(scheme)
+    batches = _Batches()
+    for row in rows:
+        try:
+            env = envelope_fields(row, scheme_name)
+            encode_envelope(env)  # checks the envelope, naming its fields as the other views do
+            # The labels as the export writes them (checked, coerced, every key there): the spans come from those.
+            labels = json.loads(encode_labels_of(row.get("labels")))
+            decision = decision_fields(row)
+            encode_decision(decision)
+            meta = {k: v for k, v in env.items() if k != "text"}
+            meta["source"] = decision.get("source")
+            meta["reviewer"] = decision.get("reviewer")
+            meta["annotators"] = decision["annotators"]
+            spans = spans_of(labels, scheme)
+            line = _encode_spans_record({"text": env["text"], "spans": spans, "meta": meta}) + "\n"
+        except RecordError as e:
+            raise row_error(row, e) from None
+        done = batches.add(env["article_id"], line)
+        if done is not None:
+            yield done
+        counts = batches.counts
+        for s in spans:
+            counts[s["label"]] = counts.get(s["label"], 0) + 1
+    last = batches.close()
+    if last is not None:
+        yield last
+
+
+_VIEW_ENCODERS = {"all": _encode_all, "gold": _encode_gold, "spans": _encode_spans}
+
+
+def encode_records(
+    view: str, rows: Iterable[Mapping], *, scheme: Scheme | None = None, scheme_name: str | None = None
+) -> Iterator[EncodedBatch]:
+    """Yield the view's records of ``rows`` (sorted by article) as one ``EncodedBatch`` per article.
+
+    ``scheme`` (default newsattr-1) gives the labels' shape and names; ``scheme_name``, the
+    records' ``schema``, defaults to its name.  Raises ``ValueError`` for an unknown view and
+    ``RecordError`` (naming the paragraph, annotator and field) for a row that does not fit.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
-    if view == "all":
-        yield from _encode_all(rows, scheme_name)
-        return
-    build = _BUILDERS[view]
-    for row in rows:
-        try:
-            rec = build(row, scheme_name)
-        except RecordError as e:
-            raise _row_error(row, e) from None
-        if view == "spans":
-            yield EncodedRecord(rec["meta"]["article_id"], _dumps(rec) + "\n", None, rec["spans"])
-        else:
-            yield EncodedRecord(
-                rec["article_id"], _dumps(rec) + "\n", rec["labels"], None, rec["decision"]["source"]
-            )
+    scheme = scheme or default_scheme()
+    return _VIEW_ENCODERS[view](rows, scheme, scheme.name if scheme_name is None else scheme_name)
+
+
+def iter_jsonl(batches: Iterable[EncodedBatch]) -> Iterator[bytes]:
+    """Yield each batch's lines as one UTF-8 chunk, for a streamed download."""
+    for batch in batches:
+        yield b"".join(batch.lines)

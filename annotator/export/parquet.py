@@ -1,9 +1,9 @@
 """Write an export as Parquet: the JSONL export's records and splits, as typed Arrow columns.
 
-The Arrow schema is built from ``records.RECORD_SPECS``, the same declaration the JSONL records
-and the dataset card's features come from: labels become nested structs and lists, offsets
-``int64``. The records arrive as the JSONL export makes them (dicts, ``EncodedRecord`` lines, or
-the ``all`` view's ``EncodedBatch``es of stored lines), and Arrow's own JSON reader parses a block
+The Arrow schema is built from the project scheme's record spec (``spec.record_spec``), the same
+declaration the JSONL records and the dataset card's features come from: labels become nested
+structs and lists, offsets ``int64``. The records arrive as the JSONL export makes them (the one
+encoder's ``EncodedBatch``es of lines), and Arrow's own JSON reader parses a block
 of those lines into a row group with the schema given: the bytes are the JSONL export's, so the
 two formats cannot drift apart, and no Python object is made per value. Each split holds one
 block of at most ``block_bytes`` at a time, so memory stays flat whatever the size of the export.
@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Invalid
+from ..scheme import Scheme
 from . import card
-from .counts import count_decision, count_label_doc, count_labels, count_span_labels, record_article_id
-from .encode import EncodedRecord
-from .records import RECORD_SPECS, VIEWS
+from .encode import EncodedBatch
+from .spec import VIEWS, record_spec
 from .splits import SPLITS, check_ratios, split_for
-from .stored import EncodedBatch, fold_counts
-from .writer import MANIFEST, README, _dumps, _fsync_dir, _manifest, _remove_orphaned_temps, _write_tmp
+from .stored import fold_counts
+from .writer import MANIFEST, README, fsync_dir, manifest_of, remove_orphaned_temps, write_tmp
 
 BLOCK_BYTES = 1 << 20  # JSON text parsed at a time (about 900 `all` records)
 ROW_GROUP_ROWS = 50_000
@@ -61,12 +61,12 @@ def arrow_type(spec: Any):
     return pa.struct([pa.field(key, arrow_type(value)) for key, value in spec.items()])
 
 
-def arrow_schema(view: str):
-    """Return the Arrow schema of a view's records."""
+def arrow_schema(view: str, scheme: Scheme | None = None):
+    """Return the Arrow schema of a view's records under ``scheme`` (default: newsattr-1)."""
     pa = _pyarrow()
     if view not in VIEWS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
-    return pa.schema([pa.field(key, arrow_type(value)) for key, value in RECORD_SPECS[view].items()])
+    return pa.schema([pa.field(key, arrow_type(value)) for key, value in record_spec(view, scheme).items()])
 
 
 class RowGroups:
@@ -193,29 +193,15 @@ class _Part:
             self.articles += 1
             self.last_article = article_id
 
-    def add(self, view: str, rec) -> None:
-        """Add a record dict, an ``EncodedRecord`` or an ``EncodedBatch``, counting as the JSONL writer does."""
-        if rec.__class__ is EncodedBatch:
-            self._article(rec.article_id)
-            self.groups.add_many(rec.lines)
-            self.records += len(rec.lines)
-            for text, n in rec.counts.items():
-                self.pending[text] = self.pending.get(text, 0) + n
-            return
-        if rec.__class__ is EncodedRecord:
-            self._article(rec.article_id)
-            self.groups.add(rec.line.encode("utf-8"))
-            if rec.spans is not None:
-                count_span_labels(rec.spans, self.labels)
-            else:
-                count_label_doc(rec.labels, self.labels)
-                if rec.decision_source is not None:
-                    count_decision(rec.decision_source, self.labels)
-        else:
-            self._article(record_article_id(rec))
-            self.groups.add((_dumps(rec) + "\n").encode("utf-8"))
-            count_labels(view, rec, self.labels)
-        self.records += 1
+    def add(self, batch: EncodedBatch) -> None:
+        """Add one article's encoded records, counting their labels as the JSONL writer does."""
+        self._article(batch.article_id)
+        self.groups.add_many(batch.lines)
+        self.records += len(batch.lines)
+        for name, n in batch.counts.items():
+            self.labels[name] = self.labels.get(name, 0) + n
+        for text, n in batch.count_texts.items():
+            self.pending[text] = self.pending.get(text, 0) + n
 
     def finish(self, fsync: bool) -> None:
         self.groups.close()
@@ -245,16 +231,10 @@ class _Part:
         }
 
 
-def _article_of(rec) -> str:
-    if rec.__class__ is EncodedBatch or rec.__class__ is EncodedRecord:
-        return rec.article_id
-    return record_article_id(rec)
-
-
 def write_parquet(
     out_dir: str | os.PathLike,
     view: str,
-    records: Iterable,
+    batches: Iterable[EncodedBatch],
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -262,21 +242,22 @@ def write_parquet(
     scheme: Mapping | None = None,
     agreement_summary: Mapping | None = None,
     label_definitions: Mapping | None = None,
+    label_scheme: Scheme | None = None,
     block_bytes: int = BLOCK_BYTES,
     row_group_rows: int = ROW_GROUP_ROWS,
     fsync: bool = True,
 ) -> dict:
-    """Stream what ``write_export`` takes into ``out_dir`` as Parquet; return the manifest.
+    """Stream ``batches`` (what ``write_export`` takes) into ``out_dir`` as Parquet; return the manifest.
 
     With ``split``, ``train.parquet``, ``dev.parquet`` and ``test.parquet`` by
     ``split_for(article_id, seed, split)`` (the JSONL export's splits); with ``split=None``,
     ``<view>.parquet``. Raises whatever ``records`` raises, after removing every temporary file.
     """
-    schema = arrow_schema(view)
+    schema = arrow_schema(view, label_scheme)
     ratios = check_ratios(split) if split is not None else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _remove_orphaned_temps(out)
+    remove_orphaned_temps(out)
     parts: dict[str | None, _Part] = {}
     extra: list[tuple[Path, Path]] = []
     try:
@@ -285,20 +266,20 @@ def write_parquet(
             parts[key] = _Part(out, name, key, schema, block_bytes=block_bytes, row_group_rows=row_group_rows)
         part = parts.get(None)
         last_article = None
-        for rec in records:
-            if ratios is not None:
-                article_id = _article_of(rec)
-                if article_id != last_article:
-                    part = parts[split_for(article_id, seed, ratios)]
-                    last_article = article_id
-            part.add(view, rec)  # type: ignore[union-attr]
+        for batch in batches:
+            if ratios is not None and batch.article_id != last_article:
+                part = parts[split_for(batch.article_id, seed, ratios)]
+                last_article = batch.article_id
+            part.add(batch)  # type: ignore[union-attr]
         for p in parts.values():
             p.finish(fsync)
-        manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
+        manifest = manifest_of(
+            view, parts.values(), ratios, seed, params, scheme, agreement_summary, label_scheme
+        )
         manifest["format"] = "parquet"
-        extra.append(_write_tmp(out, README, card.render(manifest, label_definitions), fsync))
+        extra.append(write_tmp(out, README, card.render(manifest, label_definitions, label_scheme), fsync))
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        extra.append(_write_tmp(out, MANIFEST, text, fsync))
+        extra.append(write_tmp(out, MANIFEST, text, fsync))
     except BaseException:
         for p in parts.values():
             p.abort()
@@ -311,13 +292,20 @@ def write_parquet(
     for tmp, final in extra:
         os.replace(tmp, final)
     if fsync:
-        _fsync_dir(out)
+        fsync_dir(out)
     return manifest
 
 
-def write_parquet_file(fh, view: str, lines: Iterable[str | bytes], *, block_bytes: int = BLOCK_BYTES) -> int:
+def write_parquet_file(
+    fh,
+    view: str,
+    lines: Iterable[str | bytes],
+    *,
+    scheme: Scheme | None = None,
+    block_bytes: int = BLOCK_BYTES,
+) -> int:
     """Write JSONL ``lines`` of a view (as ``iter_jsonl`` yields them) as one Parquet file to ``fh``."""
-    groups = RowGroups(fh, arrow_schema(view), block_bytes=block_bytes)
+    groups = RowGroups(fh, arrow_schema(view, scheme), block_bytes=block_bytes)
     count = 0
     try:
         for line in lines:

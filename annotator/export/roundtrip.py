@@ -3,7 +3,7 @@
 This is the pure half of ``annotator import-annotations`` and ``annotator agreement
 --from-jsonl``: it checks the envelope and the labels' shape and offsets, and yields
 records whose ``labels`` are in the same fixed shape the export wrote, so
-``read_all_export(iter_jsonl(records("all", rows)))`` gives back the same labels.
+``read_all_export(iter_jsonl(encode_records("all", rows)))`` gives back the same labels.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ import json
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .records import ALL_RECORD, LABELS, SPAN, normalise_labels
+from ..scheme import Scheme
+from .records import labels_normaliser
+from .spec import ALL_RECORD, SPAN, labels_spec
 
 # The envelope and the per-annotator keys must be present; inside ``labels`` a missing
 # optional key is read as null (or []), as the exporter of an older version may omit it.
@@ -98,8 +100,8 @@ def _check_span(span: dict, path: str, text: str, line: int) -> None:
         )
 
 
-def validate_all_record(record: Any, line: int = 1) -> dict:
-    """Return ``record`` with its labels in the fixed export shape, or raise ``ExportFormatError``."""
+def validate_all_record(record: Any, line: int = 1, scheme: Scheme | None = None) -> dict:
+    """Return ``record`` with its labels in the fixed export shape of ``scheme``, or raise ``ExportFormatError``."""
     if not isinstance(record, dict):
         raise ExportFormatError(line, None, f"expected a JSON object, got {type(record).__name__}")
     for k in REQUIRED:
@@ -118,7 +120,7 @@ def validate_all_record(record: Any, line: int = 1) -> dict:
         if k != "labels":
             _check(record[k], spec, k, text, line)
     labels = record["labels"]
-    _check(labels, LABELS, "labels", text, line)
+    _check(labels, labels_spec(scheme), "labels", text, line)
     ids = set()
     for i, a in enumerate(labels.get("attributions") or ()):
         if not a.get("cue"):
@@ -135,12 +137,12 @@ def validate_all_record(record: Any, line: int = 1) -> dict:
             line, "paragraph_id", f"{pid!r} is not '<article_id>#p<position>' ({aid}#p{pos})"
         )
     out = dict(record)
-    out["labels"] = normalise_labels(labels)
+    out["labels"] = labels_normaliser(scheme)(labels)
     return out
 
 
-def read_all_export(lines_iter: Iterable[str | bytes]) -> Iterator[dict]:
-    """Yield the validated records of an ``all`` export, one per non-blank line.
+def read_all_export(lines_iter: Iterable[str | bytes], scheme: Scheme | None = None) -> Iterator[dict]:
+    """Yield the validated records of an ``all`` export under ``scheme`` (default newsattr-1), one per non-blank line.
 
     Raises ``ExportFormatError`` naming the first bad line and field; records before
     it have already been yielded, so a caller that must import all or nothing
@@ -158,7 +160,7 @@ def read_all_export(lines_iter: Iterable[str | bytes]) -> Iterator[dict]:
             record = json.loads(raw)
         except json.JSONDecodeError as e:
             raise ExportFormatError(n, None, f"not JSON: {e.msg} at column {e.colno}") from None
-        yield validate_all_record(record, n)
+        yield validate_all_record(record, n, scheme)
 
 
 def labels_by_key(records: Iterable[Mapping]) -> dict[tuple[str, str], dict]:

@@ -1,26 +1,30 @@
 """What an ``all`` export makes of one labels document, made once when the annotation is saved.
 
 Most of a large export's time went into turning every stored labels document into the
-fixed-shape JSON of ``records.LABELS`` and counting its label names for the manifest.
-``stored_labels`` does both when an annotation is saved; the store keeps the results beside
-the labels with ``LABELS_FORMAT``, and an export splices the stored text when the format
-matches and computes it (with this same function) when it does not: rows saved before the
-forms existed, or under another export schema.  The lines are byte-identical either way.
+fixed-shape JSON of the project scheme's ``labels_spec`` and counting its label names for
+the manifest.  ``stored_labels`` does both when an annotation is saved, with the encoder of
+``encode`` under the project's scheme; the store keeps the results beside the labels with
+``labels_format(scheme)``, and an export splices the stored text when the format matches and
+computes it (with this same encoder) when it does not: rows saved before the forms existed,
+or under another scheme or export schema.  The lines are byte-identical either way.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from json.encoder import encode_basestring as _esc
 from typing import Any, NamedTuple
 
-from .counts import count_label_doc
-from .encode import _dumps, _encode_date, _encode_seconds, encode_labels
-from .records import LABELS, RecordError, _envelope
+from ..scheme import Scheme
+from .encode import EncodedBatch, encode_date, encode_envelope, encode_seconds, labels_encoder
+from .labelling import default_scheme, labelling
+from .shape import RecordError, envelope_fields
+from .spec import labels_spec
 
-#: Bump when ``encode_labels`` or ``count_label_doc`` change what they make of a document in a way
+#: Bump when ``labels_encoder`` or ``Labelling.count`` change what they make of a document in a way
 #: the canary documents below would not show; every stored form is then recomputed by exports.
 FORMAT_VERSION = 1
 
@@ -33,25 +37,25 @@ class StoredLabels(NamedTuple):
     counts: str
 
 
-def count_text(labels: Mapping | None) -> str:
+def count_text(labels: Mapping | None, scheme: Scheme | None = None) -> str:
     """Return the label-name counts of one document as compact JSON (sorted keys): ``{"CUE":1,...}``."""
     counts: dict[str, int] = {}
-    count_label_doc(labels, counts)
+    labelling(scheme).count(labels, counts)
     return json.dumps(dict(sorted(counts.items())), ensure_ascii=False, separators=(",", ":"))
 
 
-def stored_labels(labels: Mapping | None) -> StoredLabels | None:
-    """Return what an export makes of ``labels`` (a parsed stored document), or ``None`` when it cannot.
+def stored_labels(labels: Mapping | None, scheme: Scheme | None = None) -> StoredLabels | None:
+    """Return what an export under ``scheme`` makes of ``labels`` (a parsed stored document), or ``None``.
 
     ``None`` means the document does not fit the export schema; the export then meets it
     row by row and reports it as it always did.
     """
     try:
-        text = encode_labels(labels)
-        counts = count_text(labels)
+        text = labels_encoder(scheme)(labels)
+        counts = count_text(labels, scheme)
     except (RecordError, TypeError, ValueError, AttributeError):
         return None
-    return StoredLabels(LABELS_FORMAT, text, counts)
+    return StoredLabels(labels_format(scheme), text, counts)
 
 
 def fold_counts(pending: Mapping[str, int], counts: dict[str, int]) -> None:
@@ -77,35 +81,35 @@ def _canary(spec: Any) -> Any:
     return {key: _canary(sub) for key, sub in spec.items()}
 
 
-def _fingerprint() -> str:
-    # The schema and what the code makes of documents that use all of it and none of it: a change
-    # to either gives a new format, and stored forms made by the old code are no longer trusted.
-    full, empty = _canary(LABELS), {}
+def labels_format(scheme: Scheme | None = None) -> str:
+    """Return the format of the stored forms this code makes and trusts under ``scheme``."""
+    return _fingerprint(scheme or default_scheme())
+
+
+@functools.lru_cache(maxsize=64)
+def _fingerprint(scheme: Scheme) -> str:
+    # The export shape, the names labels are counted under and what the code makes of documents
+    # that use all of the shape and none of it: a change to any gives a new format, and stored
+    # forms made by the old code are no longer trusted.
+    spec = labels_spec(scheme)
+    encode = labels_encoder(scheme)
+    names = labelling(scheme)
+    full, empty = _canary(spec), {}
     parts = [
         str(FORMAT_VERSION),
-        json.dumps(LABELS),
-        encode_labels(full),
-        count_text(full),
-        encode_labels(empty),
-        count_text(empty),
+        json.dumps(spec),
+        encode(full),
+        count_text(full, scheme),
+        encode(empty),
+        count_text(empty, scheme),
+        repr([(r.label, r.typed_by) for r in names.span_roles]),
+        repr([(c.prefix, sorted(c.codes.items())) for c in names.choices]),
     ]
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-#: The format of stored forms this code makes and trusts.
-LABELS_FORMAT = _fingerprint()
-
-
-class EncodedBatch(NamedTuple):
-    """Consecutive ``all`` records of one article, serialised: what ``write_export`` needs of them.
-
-    ``counts`` maps each records' counts text (``count_text``) to how many records carry it, so
-    the manifest's label counts never parse a document.
-    """
-
-    article_id: str
-    lines: list[bytes]
-    counts: dict[str, int]
+#: The format of stored forms under the default scheme.
+LABELS_FORMAT = labels_format()
 
 
 #: The columns of a paragraph row, after its key, in ``encode_stored_all``.
@@ -154,13 +158,13 @@ def _prefix(row: tuple, scheme_name: str) -> bytes:
 
 
 def _checked_prefix(row: tuple, scheme_name: str) -> bytes:
-    env = _envelope(dict(zip(PARAGRAPH_COLUMNS, row[1:], strict=True)), scheme_name)
-    return (_dumps(env)[:-1] + ',"annotator":').encode("utf-8")
+    env = envelope_fields(dict(zip(PARAGRAPH_COLUMNS, row[1:], strict=True)), scheme_name)
+    return (encode_envelope(env)[:-1] + ',"annotator":').encode("utf-8")
 
 
-def _encode_text(raw: str) -> tuple[bytes, str]:
+def _encode_text(raw: str, scheme: Scheme | None) -> tuple[bytes, str]:
     labels = json.loads(raw)
-    return encode_labels(labels).encode("utf-8"), count_text(labels)
+    return labels_encoder(scheme)(labels).encode("utf-8"), count_text(labels, scheme)
 
 
 def _reorder(lines: list[bytes], start: int, orders: list[int]) -> None:
@@ -174,17 +178,20 @@ def encode_stored_all(
     annotations: Iterable[tuple],
     annotators: Mapping[int, tuple[int, str]],
     *,
-    scheme_name: str,
+    scheme_name: str | None = None,
+    scheme: Scheme | None = None,
 ) -> Iterator[EncodedBatch]:
     """Yield the ``all`` view as one ``EncodedBatch`` per article, from rows as tuples.
 
     ``annotations`` are ``(key, user_id, labels export text as UTF-8 bytes or None, counts text or
     None, stored labels JSON text or None, seconds, updated_at)`` in export order (article, position),
-    with the stored forms when they are in ``LABELS_FORMAT`` and the labels text when they are not.
+    with the stored forms when they are in ``labels_format(scheme)`` and the labels text when they are not.
     ``paragraphs`` are ``(key, *PARAGRAPH_COLUMNS)`` in the same order, at least every annotated one;
     ``annotators`` maps a user id to ``(place in the export order, name)``.  The lines equal
     ``encode_records("all", ...)``'s for the same rows, byte for byte.
     """
+    if scheme_name is None:
+        scheme_name = (scheme or default_scheme()).name
     users = {uid: (order, _esc(name).encode("utf-8")) for uid, (order, name) in annotators.items()}
     next_paragraph = iter(paragraphs).__next__
     pkey = prow = article = prefix = None
@@ -209,7 +216,7 @@ def encode_stored_all(
                     ) from None
             if prow[1] != article:
                 if lines:
-                    yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
+                    yield EncodedBatch(article, lines, {}, counts)  # type: ignore[arg-type]
                 article, lines, counts = prow[1], [], {}
             try:
                 prefix = _prefix(prow, scheme_name)
@@ -223,12 +230,12 @@ def encode_stored_all(
         orders.append(order)
         try:
             if labels is None:
-                labels, ctext = _encode_text(raw)
+                labels, ctext = _encode_text(raw, scheme)
             if seconds.__class__ is float and seconds - seconds == 0.0:
                 sec = b"%r" % seconds
             else:
-                sec = _encode_seconds(seconds).encode()
-            upd = _encode_date(None if updated == "" else updated).encode()
+                sec = encode_seconds(seconds).encode()
+            upd = encode_date(None if updated == "" else updated).encode()
         except RecordError as e:
             raise RecordError(e.path, f"{prow[2]} ({name.decode()[1:-1]}): {e.message}") from None
         lines.append(
@@ -240,4 +247,4 @@ def encode_stored_all(
     if unsorted:
         _reorder(lines, start, orders)
     if lines:
-        yield EncodedBatch(article, lines, counts)  # type: ignore[arg-type]
+        yield EncodedBatch(article, lines, {}, counts)  # type: ignore[arg-type]

@@ -18,37 +18,23 @@ import queue
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from ..scheme import Scheme
 from . import card
-from .counts import count_decision, count_label_doc, count_labels, count_span_labels, record_article_id
-from .encode import EncodedRecord
-from .records import EXPORT_VERSION, RECORD_SPECS, VIEWS, hf_features
+from .encode import EncodedBatch
+from .spec import EXPORT_VERSION, VIEWS, hf_features, record_spec
 from .splits import SPLITS, check_ratios, split_for
-from .stored import EncodedBatch, fold_counts
+from .stored import fold_counts
 
 MANIFEST = "manifest.json"
 README = "README.md"
 _FLUSH_BYTES = 1 << 18  # bytes joined per write and hash update: fewer calls, bounded memory
 _PENDING_COUNTS = 4096  # distinct counts texts held before they are folded into the label counts
 _IN_FLIGHT = 4  # joined blocks waiting for the writer thread: memory stays bounded
-
-
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
-
-
-def dumps_record(record: Mapping) -> str:
-    """Return one record as a JSONL line (UTF-8 text, not ASCII-escaped, with its newline)."""
-    return _dumps(record) + "\n"
-
-
-def iter_jsonl(records: Iterable[Mapping | EncodedRecord]) -> Iterator[str]:
-    """Yield each record (a dict or an ``EncodedRecord``) as a JSONL line, for a streamed download."""
-    for rec in records:
-        yield rec.line if rec.__class__ is EncodedRecord else _dumps(rec) + "\n"
 
 
 class _Sink:
@@ -110,18 +96,6 @@ class _Part:
         # counts texts of stored records -> records, folded into ``labels`` when it grows and at the end
         self.pending: dict[str, int] = {}
 
-    def add(self, line: str, article_id: str) -> None:
-        data = line.encode("utf-8")
-        self.buf.append(data)
-        self.buffered += len(data)
-        self.records += 1
-        if article_id != self.last_article:
-            # Rows arrive sorted by article, so counting changes counts articles in O(1) memory.
-            self.articles += 1
-            self.last_article = article_id
-        if self.buffered >= _FLUSH_BYTES:
-            self.flush()
-
     def add_batch(self, batch: EncodedBatch) -> None:
         lines = batch.lines
         self.buf += lines
@@ -130,9 +104,12 @@ class _Part:
         if batch.article_id != self.last_article:
             self.articles += 1
             self.last_article = batch.article_id
+        labels = self.labels
+        for name, n in batch.counts.items():
+            labels[name] = labels.get(name, 0) + n
         pending = self.pending
         get = pending.get
-        for text, n in batch.counts.items():
+        for text, n in batch.count_texts.items():
             pending[text] = get(text, 0) + n
         if len(pending) > _PENDING_COUNTS:
             self.fold()
@@ -176,7 +153,7 @@ class _Part:
         }
 
 
-def _write_tmp(out_dir: Path, name: str, text: str, fsync: bool) -> tuple[Path, Path]:
+def write_tmp(out_dir: Path, name: str, text: str, fsync: bool) -> tuple[Path, Path]:
     final = out_dir / name
     tmp = out_dir / f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp"
     with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
@@ -187,7 +164,7 @@ def _write_tmp(out_dir: Path, name: str, text: str, fsync: bool) -> tuple[Path, 
     return tmp, final
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
@@ -200,7 +177,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_orphaned_temps(out_dir: Path) -> None:
+def remove_orphaned_temps(out_dir: Path) -> None:
     """Remove temporaries left by an export process that was killed (its pid is gone)."""
     for tmp in out_dir.glob(".*.tmp"):
         try:
@@ -230,7 +207,7 @@ def _previous_files(out_dir: Path) -> set[str]:
 def write_export(
     out_dir: str | os.PathLike,
     view: str,
-    records_iter: Iterable[Mapping | EncodedRecord | EncodedBatch],
+    batches: Iterable[EncodedBatch],
     *,
     split: Sequence[float] | None = (80, 10, 10),
     seed: int = 0,
@@ -238,23 +215,24 @@ def write_export(
     scheme: Mapping | None = None,
     agreement_summary: Mapping | None = None,
     label_definitions: Mapping | None = None,
+    label_scheme: Scheme | None = None,
     fsync: bool = True,
 ) -> dict:
-    """Stream ``records_iter`` into ``out_dir`` and return the manifest written beside it.
+    """Stream ``batches`` (``encode_records``, ``encode_stored_all``) into ``out_dir``; return the manifest.
 
     With ``split`` the records go to ``train.jsonl``, ``dev.jsonl`` and ``test.jsonl`` by
     ``split_for(article_id, seed, split)``; with ``split=None`` to ``<view>.jsonl``.
-    Memory is constant: records are serialised, hashed and written as they come.
-    ``records_iter`` may yield record dicts, ``EncodedRecord``s and ``EncodedBatch``es (the
-    ``all`` view from stored forms, an article at a time).
-    Raises whatever ``records_iter`` raises, after removing every temporary file.
+    Memory is constant: batches are hashed and written as they come.  ``label_scheme``
+    (default newsattr-1) gives the features declared in the manifest and card; ``scheme`` is
+    what the manifest says of it.
+    Raises whatever ``batches`` raises, after removing every temporary file.
     """
     if view not in VIEWS:
         raise ValueError(f"unknown export view {view!r}; expected one of {', '.join(VIEWS)}")
     ratios = check_ratios(split) if split is not None else None
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    _remove_orphaned_temps(out)
+    remove_orphaned_temps(out)
     previous = _previous_files(out)
 
     parts: dict[str | None, _Part] = {}
@@ -267,42 +245,25 @@ def write_export(
             for s in SPLITS:
                 parts[s] = _Part(out, f"{s}.jsonl", s, sink)
         last_article: str | None = None
-        part = parts.get(None)
-        for rec in records_iter:
-            if rec.__class__ is EncodedBatch:
-                article_id = rec.article_id  # type: ignore[union-attr]
-                if ratios is not None and article_id != last_article:
-                    part = parts[split_for(article_id, seed, ratios)]
-                    last_article = article_id
-                part.add_batch(rec)  # type: ignore[union-attr, arg-type]
-                continue
-            if rec.__class__ is EncodedRecord:
-                article_id, line = rec.article_id, rec.line  # type: ignore[union-attr]
-            else:
-                article_id, line = record_article_id(rec), _dumps(rec) + "\n"
-            if ratios is not None and article_id != last_article:
-                part = parts[split_for(article_id, seed, ratios)]
-                last_article = article_id
-            part.add(line, article_id)  # type: ignore[union-attr]
-            if rec.__class__ is not EncodedRecord:
-                count_labels(view, rec, part.labels)  # type: ignore[union-attr]
-            elif rec.spans is not None:  # type: ignore[union-attr]
-                count_span_labels(rec.spans, part.labels)  # type: ignore[union-attr]
-            else:
-                count_label_doc(rec.labels, part.labels)  # type: ignore[union-attr]
-                if rec.decision_source is not None:  # type: ignore[union-attr]
-                    count_decision(rec.decision_source, part.labels)  # type: ignore[union-attr]
+        part = next(iter(parts.values()))
+        for batch in batches:
+            if ratios is not None and batch.article_id != last_article:
+                part = parts[split_for(batch.article_id, seed, ratios)]
+                last_article = batch.article_id
+            part.add_batch(batch)
         for p in parts.values():
             p.flush()
         sink.close()
         for p in parts.values():
             p.finish(fsync)
 
-        manifest = _manifest(view, parts.values(), ratios, seed, params, scheme, agreement_summary)
-        readme = card.render(manifest, label_definitions)
-        extra_tmps.append(_write_tmp(out, README, readme, fsync))
+        manifest = manifest_of(
+            view, parts.values(), ratios, seed, params, scheme, agreement_summary, label_scheme
+        )
+        readme = card.render(manifest, label_definitions, label_scheme)
+        extra_tmps.append(write_tmp(out, README, readme, fsync))
         manifest_text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        extra_tmps.append(_write_tmp(out, MANIFEST, manifest_text, fsync))
+        extra_tmps.append(write_tmp(out, MANIFEST, manifest_text, fsync))
     except BaseException:
         try:
             sink.close()
@@ -321,13 +282,13 @@ def write_export(
     for tmp, final in extra_tmps:
         os.replace(tmp, final)
     if fsync:
-        _fsync_dir(out)
+        fsync_dir(out)
     for stale in previous - {p.name for p in parts.values()}:
         (out / stale).unlink(missing_ok=True)
     return manifest
 
 
-def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary) -> dict:
+def manifest_of(view, parts, ratios, seed, params, scheme, agreement_summary, label_scheme) -> dict:
     parts = list(parts)
     key = [p.split or view for p in parts]
     total_labels: Counter[str] = Counter()
@@ -363,7 +324,7 @@ def _manifest(view, parts, ratios, seed, params, scheme, agreement_summary) -> d
             },
         },
         "agreement_summary": _jsonable(agreement_summary),
-        "features": hf_features(RECORD_SPECS[view]),
+        "features": hf_features(record_spec(view, label_scheme)),
     }
 
 

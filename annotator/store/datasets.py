@@ -220,3 +220,29 @@ def iter_paragraphs_with_gold(db: sqlite_utils.Database, project_id: int) -> Ite
             "text": text,
             "labels": json.loads(labels) if labels else None,
         }
+
+
+def stale_export_forms(
+    db: sqlite_utils.Database, project_id: int, export_format: str, *, after: int, limit: int
+) -> list[tuple[int, str]]:
+    """Return ``(annotation id, labels JSON)`` of up to ``limit`` of the project's annotations, by id
+    past ``after``, whose stored export forms are missing or in another format than ``export_format``."""
+    return db.execute(
+        """select n.id, n.labels from annotations n join paragraphs p on p.id = n.paragraph_id
+        where p.project_id = ? and n.id > ? and (n.export_format is null or n.export_format != ?)
+        order by n.id limit ?""",
+        [project_id, after, export_format, limit],
+    ).fetchall()
+
+
+def set_export_forms(
+    db: sqlite_utils.Database, rows: list[tuple[str | None, str | None, str | None, int]]
+) -> None:
+    """Keep ``(format, labels text, counts text, annotation id)`` as annotations' export forms.
+
+    Only these columns change: no trigger fires, so neither the agreement counts nor the API's
+    change log see it as an edit.
+    """
+    db.conn.executemany(
+        "update annotations set export_format = ?, export_labels = ?, export_counts = ? where id = ?", rows
+    )
