@@ -90,6 +90,9 @@ DECISION: dict = {
     "annotators": ["string"],
     "note": "string",
     "decided_at": "string",
+    # provenance: whose labels were compared, and per field or item whose version the gold holds
+    "compared": ["string"],
+    "taken": [{"path": "string", "annotators": ["string"], "edited": "bool"}],
 }
 
 AGREEMENT_FIELD: dict = {
@@ -433,6 +436,8 @@ def _decision(row: Mapping) -> dict:
     if d["note"] is None:
         d["note"] = ""
     d["annotators"] = sorted(d.get("annotators") or ())
+    d["compared"] = sorted(d.get("compared") or ())
+    d["taken"] = d.get("taken") or []
     if d.get("decided_at") == "":
         d["decided_at"] = None
     return normalise_decision(d)

@@ -114,6 +114,7 @@ def _unanimous_row(paragraph_id: int, annotations: Mapping[str, Mapping], disagr
         "labels": json.dumps(first, ensure_ascii=False),
         "annotators": json.dumps(sorted(annotations)),
         "agreement": json.dumps(_figures(len(annotations), disagreement)),
+        "taken": json.dumps(agreement.provenance(first, annotations), ensure_ascii=False),
     }
 
 

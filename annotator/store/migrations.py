@@ -461,6 +461,18 @@ def m012_decision_revision_lookups(db: sqlite_utils.Database) -> None:
     )
 
 
+def m013_decision_provenance(db: sqlite_utils.Database) -> None:
+    # Provenance of gold: the annotators whose labels were compared, and per field or item whose version
+    # the gold holds (or that the reviewer edited it); a JSON list of {path, annotators, edited}.
+    run_script(
+        db,
+        """
+        alter table decisions add column compared text not null default '[]';
+        alter table decisions add column taken text not null default '[]';
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -474,6 +486,7 @@ MIGRATIONS = [
     m010_assignment_counts,
     m011_annotation_export_forms,
     m012_decision_revision_lookups,
+    m013_decision_provenance,
 ]
 
 
