@@ -115,8 +115,10 @@ def _distinct(keys: Sequence[Sequence]) -> dict[tuple, list[int]] | None:
 class UnitCounts:
     """Units of one kind of item (attributions, claims or framing spans) over a stream of paragraphs.
 
-    ``values`` maps the attribute tuples of a unit's members (in annotator order) to the number of units
-    that had them; units of one member are not kept (they pair with nothing) but counted as ``unaligned``.
+    ``values`` maps ``(annotator names, row)`` to the number of units that had them, where the row holds
+    each annotator's attribute tuple for the unit's item (``None``: that annotator did not mark it); units
+    of one member are not kept (they pair with nothing) but counted as ``unaligned``. Kappa's tables of
+    matched pairs come from the same units (``field_coincidences``).
     ``items`` counts the items seen on paragraphs with two or more annotators, ``units`` the units formed.
     """
 
@@ -128,8 +130,8 @@ class UnitCounts:
         self.units = 0
         self.unaligned = 0
 
-    def add(self, keys: list[list], vals: list[list[tuple]]) -> None:
-        """Add one paragraph: per annotator, the items' key spans and their attribute tuples."""
+    def add(self, names: tuple, keys: list[list], vals: list[list[tuple]]) -> None:
+        """Add one paragraph: its annotators' ``names`` and, per annotator, the items' key spans and attributes."""
         n_items = sum(map(len, keys))
         if n_items == 0:
             return
@@ -141,63 +143,66 @@ class UnitCounts:
             # every annotator marked the same spans: the units are the list positions (what align_rows
             # gives too, without building the candidates)
             self.units += len(first)
-            v0 = vals[0]
-            if vals.count(v0) == n:
-                for t in v0:
-                    sig = (t,) * n
-                    counts[sig] = counts.get(sig, 0) + 1
-            else:
-                for sig in zip(*vals, strict=True):
-                    counts[sig] = counts.get(sig, 0) + 1
+            for row in zip(*vals, strict=True):
+                key = (names, row)
+                counts[key] = counts.get(key, 0) + 1
             return
         distinct = _distinct(keys)
         if distinct is not None and len(distinct) == 2:
             # two distinct lists of spans (the common case): one pairwise match aligns every annotator
             (ka, ma), (kb, mb) = distinct.items()
-            va = [vals[a] for a in ma]
-            vb = [vals[b] for b in mb]
             match = match_spans(ka, kb)
             self.units += len(ka) + len(kb) - len(match)
-            for i, j in match:
-                sig = tuple([v[i] for v in va] + [v[j] for v in vb])
-                counts[sig] = counts.get(sig, 0) + 1
-            for members, n_keys, used in (
-                (va, len(ka), {i for i, _ in match}),
-                (vb, len(kb), {j for _, j in match}),
-            ):
-                for i in range(n_keys):
-                    if i in used:
-                        continue
-                    if len(members) < 2:
-                        self.unaligned += 1
-                        continue
-                    sig = tuple([v[i] for v in members])
-                    counts[sig] = counts.get(sig, 0) + 1
+            rows = [(i, j) for i, j in match]
+            used_a = {i for i, _ in match}
+            used_b = {j for _, j in match}
+            rows += [(i, None) for i in range(len(ka)) if i not in used_a]
+            rows += [(None, j) for j in range(len(kb)) if j not in used_b]
+            for i, j in rows:
+                if (len(ma) if j is None else len(mb) if i is None else 2) < 2:
+                    self.unaligned += 1
+                    continue
+                row = [None] * n
+                if i is not None:
+                    for a in ma:
+                        row[a] = vals[a][i]
+                if j is not None:
+                    for b in mb:
+                        row[b] = vals[b][j]
+                key = (names, tuple(row))
+                counts[key] = counts.get(key, 0) + 1
             return
         if distinct is not None:
             # align one representative per distinct key list; its rows stand for all who share the list
-            members = [[vals[a] for a in m] for m in distinct.values()]
-            rows = align_rows(list(distinct))
+            groups = list(distinct.values())
+            rows = []
+            for rep in align_rows(list(distinct)):
+                row: list = [None] * n
+                for r, i in enumerate(rep):
+                    if i is not None:
+                        for a in groups[r]:
+                            row[a] = i
+                rows.append(row)
         else:
-            members = [[v] for v in vals]
-            rows = [tuple(g.get(a) for a in range(n)) for g in _groups(keys)]
+            rows = [[g.get(a) for a in range(n)] for g in _groups(keys)]
         self.units += len(rows)
         for row in rows:
-            sig = tuple([v[i] for r, i in enumerate(row) if i is not None for v in members[r]])
-            if len(sig) < 2:
+            if n - row.count(None) < 2:
                 self.unaligned += 1
                 continue
-            counts[sig] = counts.get(sig, 0) + 1
+            key = (names, tuple(None if i is None else vals[a][i] for a, i in enumerate(row)))
+            counts[key] = counts.get(key, 0) + 1
 
-    def add_same(self, vals: list[tuple], n: int) -> None:
-        """Add one paragraph on which ``n`` annotators marked the same items with the same attributes."""
+    def add_same(self, names: tuple, vals: list[tuple]) -> None:
+        """Add one paragraph on which all its annotators marked the same items with the same attributes."""
         if vals:
+            n = len(names)
             self.items += n * len(vals)
             self.units += len(vals)
             counts = self.values
             for t in vals:
-                sig = (t,) * n
-                counts[sig] = counts.get(sig, 0) + 1
+                key = (names, (t,) * n)
+                counts[key] = counts.get(key, 0) + 1
 
     def merge(self, other: UnitCounts) -> None:
         counts = self.values
@@ -217,20 +222,45 @@ class UnitCounts:
         }
 
 
-def field_coincidences(values: Mapping[tuple, int], width: int) -> list[Coincidences]:
+def field_coincidences(
+    values: Mapping[tuple, int], width: int, pairs: dict[str, list[dict]] | None = None
+) -> list[Coincidences]:
     """Return the coincidence matrix of each of the ``width`` attributes over the units in ``values``.
 
     Missing values (``None``) are left out of their unit, as ``krippendorff.alpha`` leaves out ``nan``;
-    a unit left with fewer than two values adds nothing.
+    a unit left with fewer than two values adds nothing. When ``pairs`` is given, each annotator pair's
+    matched values are counted into it in the same pass: ``{"a|b": [{(x, y, 2): count} per attribute]}``
+    (kappa's tables, of the pairs whose items the units aligned).
     """
     reduced: list[dict[tuple, int]] = [{} for _ in range(width)]
-    for sig, c in values.items():
-        for r, col in zip(reduced, zip(*sig, strict=True), strict=True):
+    cache: dict[tuple, list] = {}
+    for (names, row), c in values.items():
+        members = [t for t in row if t is not None] if None in row else row
+        for r, col in zip(reduced, zip(*members, strict=True), strict=True):
             if None in col:
                 col = tuple(v for v in col if v is not None)
                 if len(col) < 2:
                     continue
             r[col] = r.get(col, 0) + c
+        if pairs is None:
+            continue
+        combos = cache.get(names)
+        if combos is None:
+            n = len(names)
+            combos = cache[names] = [
+                (x, y, pairs.setdefault(f"{names[x]}|{names[y]}", [{} for _ in range(width)]))
+                for x in range(n)
+                for y in range(x + 1, n)
+            ]
+        for x, y, tables in combos:
+            tx = row[x]
+            ty = row[y]
+            if tx is None or ty is None:
+                continue
+            for t, a, b in zip(tables, tx, ty, strict=True):
+                if a is not None and b is not None:
+                    key = (a, b, 2)
+                    t[key] = t.get(key, 0) + c
     out = []
     for r in reduced:
         co = Coincidences()

@@ -133,16 +133,20 @@ class FieldAccumulator:
             if m_primary >= 2:
                 units["framing.primary_frame"] += 1
             units["framing.frames"] += 1
+            # the units of each kind of item; inline, as most paragraphs agree on most kinds of items
             aligned = self.aligned
             v0 = views[0]
-            if all(v == v0 for v in views):
-                for prefix, _, _, _, vals in _ITEMS:
-                    aligned[prefix].add_same(v0[vals], n)
-            else:
-                for prefix, _, _, keys, vals in _ITEMS:
-                    marked = [v[keys] for v in views]
-                    if any(marked):
-                        aligned[prefix].add(marked, [v[vals] for v in views])
+            rest = views[1:]
+            for prefix, _, _, ki, vi in _ITEMS:
+                k0 = v0[ki]
+                t0 = v0[vi]
+                for v in rest:
+                    if v[ki] != k0 or v[vi] != t0:
+                        aligned[prefix].add(names, [v[ki] for v in views], [v[vi] for v in views])
+                        break
+                else:
+                    if t0:
+                        aligned[prefix].add_same(names, t0)
             total = 0.0
             masi = self._masi
             for i, j, st in combos:
@@ -193,30 +197,21 @@ class FieldAccumulator:
             return result(statistic, None, 0, "no paragraph has two or more annotators")
         return result(statistic, None, 0, f"no {what}")
 
-    def _tables(self) -> dict[str, dict[str, dict]]:
-        """Return ``{path: {pair: {(a, b, m): count}}}`` for every categorical field, attribute tuples expanded."""
+    def _tables(self) -> tuple[dict[str, dict[str, dict]], dict[str, list[Coincidences]]]:
+        """Return ``{path: {pair: {(a, b, m): count}}}`` for every categorical field, and the coincidences of
+        the aligned items' attributes per kind of item (one pass over the units gives both)."""
         tables: dict[str, dict[str, dict]] = {}
-
-        def table(path: str, pair: str) -> dict:
-            return tables.setdefault(path, {}).setdefault(pair, {})
-
         for pair, st in self.pairs.items():
-            table("kind", pair).update(st.kind)
-            table("framing.frames", pair).update(st.frames)
-            table("framing.primary_frame", pair).update(st.primary)
-            for prefix, fields, counts in (
-                ("attributions", ATTRIBUTION_FIELDS, st.attrs),
-                ("claims", CLAIM_FIELDS, st.claims),
-                ("framing.framing_spans", FRAMING_SPAN_FIELDS, st.fspans),
-            ):
-                per_field = [table(f"{prefix}.{f}", pair) for f in fields]
-                # one pass over the matched tuples, all their attributes at once
-                for (ta, tb), c in counts.items():
-                    for t, x, y in zip(per_field, ta, tb, strict=True):
-                        if x is not None and y is not None:
-                            key = (x, y, 2)
-                            t[key] = t.get(key, 0) + c
-        return tables
+            tables.setdefault("kind", {})[pair] = dict(st.kind)
+            tables.setdefault("framing.frames", {})[pair] = dict(st.frames)
+            tables.setdefault("framing.primary_frame", {})[pair] = dict(st.primary)
+        coincidences = {}
+        for prefix, fields, *_ in _ITEMS:
+            per_pair: dict[str, list[dict]] = {}
+            coincidences[prefix] = field_coincidences(self.aligned[prefix].values, len(fields), per_pair)
+            for k, f in enumerate(fields):
+                tables[f"{prefix}.{f}"] = {pair: t[k] for pair, t in per_pair.items()}
+        return tables, coincidences
 
     def _paths(self, tables: Mapping) -> list[str]:
         """Return the categorical paths to report: core fields always, extended ones when seen."""
@@ -234,8 +229,7 @@ class FieldAccumulator:
 
     def report(self) -> dict:
         """Return ``{"fields", "pairs", "annotators", "paragraphs"}`` (see ``field_report``)."""
-        tables = self._tables()
-        item_coincidences: dict[str, list[Coincidences]] = {}
+        tables, item_coincidences = self._tables()
         fields: dict[str, dict] = {}
         pairs: dict[str, dict] = {pair: {} for pair in sorted(self.pairs)}
         for path in self._paths(tables):
