@@ -13,7 +13,6 @@ the gold decision of the paragraph) is refused, so no annotator is shown another
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
@@ -22,7 +21,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from .errors import Invalid
-from .scheme import ORIGIN_KEY, Scheme, load_scheme, normalize, validate
+from .scheme import ORIGIN_KEY, Scheme, load_scheme, normalize, validate, without_origins
 from .store import events
 from .store import projects as project_store
 from .store import suggestions as store
@@ -163,20 +162,11 @@ def stamp_origins(db: sqlite_utils.Database, project: dict, paragraph: dict, lab
 
 
 # --- importing a model's labels ------------------------------------------------------------------
-def _strip_origins(labels: dict) -> dict:
-    out = copy.deepcopy(labels)
-    for name in ITEM_LISTS:
-        for item in out.get(name) or []:
-            if isinstance(item, dict):
-                item.pop(ORIGIN_KEY, None)
-    return out
-
-
 def _copies_annotators(db, paragraph_id: int, labels: dict, scheme: Scheme) -> bool:
-    mine = normalize(_strip_origins(labels), scheme)
+    mine = normalize(without_origins(labels), scheme)
     for raw in store.saved_labels_of(db, paragraph_id):
         try:
-            theirs = normalize(_strip_origins(json.loads(raw)), scheme)
+            theirs = normalize(without_origins(json.loads(raw)), scheme)
         except (ValueError, AttributeError):
             continue
         if theirs == mine:
@@ -233,7 +223,7 @@ def import_suggestions(
         if not isinstance(labels, dict):
             problems.append(f"{where}, field labels: must be a labels object in the scheme's shape")
             continue
-        labels = _strip_origins(labels)
+        labels = without_origins(labels)
         for target in targets:
             errors = [
                 e for e in validate(normalize(labels, scheme), target["text"], scheme) if e.code != "required"

@@ -271,36 +271,47 @@ def test_paragraph_fields_equal_general_alpha(seed):
             assert got["value"] == pytest.approx(binary["value"], abs=1e-9)
 
 
+def _item_matrix(items, kind, field):
+    """The annotators x units matrix of one attribute: one unit per position (cues never overlap here)."""
+    import numpy as np
+
+    names = sorted({n for it in items for n in it["annotations"]})
+    columns = []
+    for it in items:
+        ann = it["annotations"]
+        if len(ann) < 2:
+            continue
+        for k in range(max(len(labels[kind]) for labels in ann.values())):
+            column = []
+            for n in names:
+                value = ann[n][kind][k][field] if n in ann and k < len(ann[n][kind]) else None
+                column.append(np.nan if value is None else value)
+            columns.append(column)
+    return np.array(columns, dtype=object).T
+
+
 @pytest.mark.parametrize("seed", range(6))
-def test_matched_attributes_equal_alpha_over_matched_pairs(seed):
-    # cues here never overlap across attributions, so attributions match by position
+def test_matched_attributes_equal_krippendorff_package_on_aligned_units(seed):
+    # cues here never overlap across attributions, so one attribution position is one unit for all annotators
+    krippendorff = pytest.importorskip("krippendorff")
     items = _random_items(seed)
     report = field_report(items)
-    for field, level in (("source_form", "nominal"), ("cue_stance", "nominal")):
-        units = []
-        for it in items:
-            names = sorted(it["annotations"])
-            for i, a in enumerate(names):
-                for b in names[i + 1 :]:
-                    for x, y in zip(
-                        it["annotations"][a]["attributions"],
-                        it["annotations"][b]["attributions"],
-                        strict=True,
-                    ):
-                        units.append([x[field], y[field]])
-        expected = krippendorff_alpha(units, level)
-        got = report["fields"][f"attributions.{field}"]
-        assert got["n"] == len(units)
-        assert got["value"] == pytest.approx(expected["value"], abs=1e-9)
-    units = []
-    for it in items:
-        names = sorted(it["annotations"])
-        for i, a in enumerate(names):
-            for b in names[i + 1 :]:
-                for x, y in zip(it["annotations"][a]["claims"], it["annotations"][b]["claims"], strict=True):
-                    units.append([x["sourcing_strength"], y["sourcing_strength"]])
-    expected = krippendorff_alpha(units, "ordinal")
-    assert report["fields"]["claims.sourcing_strength"]["value"] == pytest.approx(expected["value"], abs=1e-9)
+    for kind, field, level in (
+        ("attributions", "source_form", "nominal"),
+        ("attributions", "cue_stance", "nominal"),
+        ("claims", "checkworthiness", "nominal"),
+        ("claims", "sourcing_strength", "ordinal"),
+    ):
+        matrix = _item_matrix(items, kind, field)
+        domain = sorted({v for v in matrix.ravel() if isinstance(v, str | int)}, key=str)
+        codes = {v: float(k) for k, v in enumerate(domain)} if level == "nominal" else None
+        numeric = [[codes[v] if codes and isinstance(v, str) else float(v) for v in row] for row in matrix]
+        expected = krippendorff.alpha(reliability_data=numeric, level_of_measurement=level)
+        got = report["fields"][f"{kind}.{field}"]
+        pairable = sum(1 for col in zip(*numeric, strict=True) if sum(v == v for v in col) >= 2)
+        assert got["n"] == pairable
+        assert got["value"] == pytest.approx(expected, abs=1e-9)
+        assert got["unit"].startswith(kind[:-1])
 
 
 @pytest.mark.parametrize("seed", range(4))

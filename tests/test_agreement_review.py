@@ -184,3 +184,22 @@ def test_is_unanimous_agrees_with_normalise(seed):
         other = _mutations(rng, first)
         expected = normalise(first) == normalise(other)
         assert is_unanimous({"x": first, "y": other}) is expected
+
+
+def test_align_never_chains_items_that_do_not_all_overlap():
+    # b's claim overlaps both a's and c's, which do not overlap each other: one joins b, the other stays apart
+    rows = align({"a": [(0, 50)], "b": [(40, 100)], "c": [(90, 150)]})
+    assert rows == [{"a": 0, "b": 0}, {"c": 0}]
+
+
+def test_align_of_two_annotators_is_the_pairwise_match():
+    import random
+
+    from annotator.agreement import match_spans
+
+    rng = random.Random(5)
+    for _ in range(200):
+        a = [(s, s + rng.randint(1, 30)) for s in (rng.randint(0, 100) for _ in range(rng.randint(0, 5)))]
+        b = [(s, s + rng.randint(1, 30)) for s in (rng.randint(0, 100) for _ in range(rng.randint(0, 5)))]
+        pairs = sorted((r["a"], r["b"]) for r in align({"a": a, "b": b}) if len(r) == 2)
+        assert pairs == match_spans(a, b)

@@ -16,7 +16,7 @@ from tests.review_data import (
 )
 
 A, B = "annotator1", "annotator2"
-KEYS = {"statistic", "value", "n", "reason"}
+KEYS = {"statistic", "value", "n", "reason", "unit"}
 
 
 @pytest.fixture
@@ -99,6 +99,7 @@ def test_undefined_is_reported_with_its_reason(runner, tmp_path):
         "value": None,
         "n": 0,
         "reason": "only one annotator",
+        "unit": "paragraph with two or more values",
     }
 
 

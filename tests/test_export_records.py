@@ -106,6 +106,8 @@ def test_gold_carries_decision_and_agreement_in_a_fixed_shape():
         "annotators": ["alice", "bob"],
         "note": "all agreed",
         "decided_at": "2024-02-02T09:00:00Z",
+        "compared": [],
+        "taken": [],
     }
     assert out[1]["decision"]["note"] == ""
     assert out[1]["agreement"] == {

@@ -241,6 +241,8 @@ def test_pandas_reads_every_view(tmp_path, view):
 def assert_compatible(inferred, declared, path):
     """Same columns and nesting as declared; a leaf may be inferred as null (no value seen in the
     file) and an ISO date as a timestamp, which is what pyarrow does on its own."""
+    if inferred == "null":  # only empty lists seen: nothing to compare
+        return
     if isinstance(declared, str):
         assert (
             inferred == declared

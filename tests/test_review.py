@@ -187,15 +187,57 @@ def test_no_attribution_here_is_a_valid_decision(db, project, ids):
     assert [c["attribution_id"] for c in decision["labels"]["claims"]] == [None, None]
 
 
-def test_a_claim_whose_attribution_is_left_out_loses_its_link(db, project, ids):
+def test_a_claim_whose_attribution_is_left_out_is_never_silently_unlinked(db, project, ids):
     _saved(db, project, ids["reiterated"], (A, LAVROV_REITERATED), (B, reiterated_b()))
     item = review.review_item(db, project, ids["reiterated"])
-    assert item["picks"]["attribution:1"] == ""  # only A marked it: one of two is no majority
+    assert item["picks"]["attribution:1"] == A  # only A marked it: one of two is half, kept by default
+    assert item["partial"]["attribution:1"] == [A]
     labels = review.compose(item["by_name"], item["diff"], {"attribution:1": A, "claim:1": A})
     assert [a["id"] for a in labels["attributions"]] == ["a1", "a2"]
     assert labels["claims"][1]["attribution_id"] == "a2"
-    labels = review.compose(item["by_name"], item["diff"], {"attribution:1": "", "claim:1": A})
-    assert labels["claims"][1]["attribution_id"] is None
+    # left out: the link is broken, the page asks, and saving refuses until the reviewer says what to do
+    item = review.review_item(db, project, ids["reiterated"], picks={"attribution:1": "", "claim:1": A})
+    assert [(b["claim_row"], b["choice"]) for b in item["broken_links"]] == [(1, None)]
+    assert item["broken_links"][0]["others"] == [
+        {"row": 0, "cue": item["broken_links"][0]["others"][0]["cue"]}
+    ]
+    assert any(p["code"] == "link" and p["path"] == "claims[1].attribution_id" for p in item["problems"])
+    with pytest.raises(Invalid) as info:
+        review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1,
+                      picks={"attribution:1": "", "claim:1": A})  # fmt: skip
+    assert [e["code"] for e in info.value.errors] == ["link"]
+    assert decisions.find_decision(db, ids["reiterated"]) is None
+    # each answer gives a consistent document
+    for how, expected in (("own", None), ("attribution:0", "a1"), ("keep", "a2")):
+        labels = review.compose(
+            item["by_name"], item["diff"], {"attribution:1": "", "claim:1": A, "link:1": how}
+        )
+        assert labels["claims"][1]["attribution_id"] == expected, how
+        # the answer stays on the page (and in the form) once given
+        item = review.review_item(db, project, ids["reiterated"],
+                                  picks={"attribution:1": "", "claim:1": A, "link:1": how})  # fmt: skip
+        assert [(b["claim_row"], b["choice"]) for b in item["broken_links"]] == [(1, how)]
+        assert item["problems"] == []
+        assert review.check_labels(project, item["paragraph"]["text"], labels)[1] == []
+    decision = review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1,
+                             picks={"attribution:1": "", "claim:1": A, "link:1": "own"})  # fmt: skip
+    assert decision["labels"]["claims"][1]["attribution_id"] is None
+
+
+def test_an_item_fewer_than_half_marked_must_be_decided(db, project, ids):
+    third = copy.deepcopy(reiterated_b())
+    _saved(db, project, ids["reiterated"], (A, LAVROV_REITERATED), (B, reiterated_b()), ("admin", third))
+    item = review.review_item(db, project, ids["reiterated"])
+    # attribution 2 (and its claim): only A of three marked them; no default, highlighted as undecided
+    assert "attribution:1" not in item["picks"] and "attribution:1" in item["undecided"]
+    assert item["partial"]["attribution:1"] == [A]
+    with pytest.raises(Invalid) as info:
+        review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1, picks={})
+    assert {e["path"] for e in info.value.errors if e["code"] == "undecided"} >= {"attribution:1"}
+    assert "marked only by annotator1" in info.value.errors[0]["message"]
+    decision = review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1,
+                             picks={"attribution:1": "", "claim:1": ""})  # fmt: skip
+    assert len(decision["labels"]["attributions"]) == 1
 
 
 def test_edited_labels_are_validated_per_field(db, project, ids):

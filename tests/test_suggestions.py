@@ -236,3 +236,27 @@ def test_provenance_is_no_disagreement(db, project, example):
     assert db.execute("select source from decisions where paragraph_id = ?", [example[0]]).fetchone() == (
         "unanimous",
     )
+
+
+def test_gold_holds_labels_without_their_origins(db, project, example):
+    """Where an item came from is one annotator's work: unanimous gold made of two accepted suggestions has none."""
+    from annotator import review
+
+    suggestions.import_suggestions(db, project, [json.dumps(model_lines()[0])], source="m")
+    suggestions.set_setting(db, project, source="m", share=100)
+    project = projects.get_project(db, project["id"])
+    labels = reference()[0]["labels"]
+    stamped = copy.deepcopy(labels)
+    for item in stamped["attributions"] + stamped["claims"]:
+        item["origin"] = "suggested"
+    for name in ("annotator1", "annotator2"):
+        hand_over(db, project, name, example[0])
+        annotation.save(
+            db, project=project, user=user(db, name), paragraph_id=example[0], labels=stamped, version=0
+        )
+    gold = review.review_item(db, project, example[0])
+    decision = db.execute("select labels from decisions where paragraph_id = ?", [example[0]]).fetchone()
+    assert decision is not None, gold
+    assert '"origin"' not in decision[0]
+    saved = db.execute("select labels from annotations where paragraph_id = ?", [example[0]]).fetchall()
+    assert all('"origin"' in row[0] for row in saved)

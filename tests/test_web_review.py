@@ -194,6 +194,21 @@ def test_agreement_page_has_table_and_charts_with_thresholds(reviewer_client, pr
     assert reviewer_client.post(f"/projects/{project['id']}/agreement").status_code == 302
 
 
+def test_agreement_page_names_the_statistic_and_unit_of_each_figure(reviewer_client, project, ids):
+    page = html.unescape(reviewer_client.get(f"/projects/{project['id']}/agreement").get_data(as_text=True))
+    row = re.search(r"<code>claims\.sourcing_strength</code>.*?</tr>", page, re.S).group(0)
+    assert "krippendorff_alpha_ordinal" in row and "claim aligned across annotators by span" in row
+    row = re.search(r"<code>kind</code>.*?</tr>", page, re.S).group(0)
+    assert "paragraph with two or more values" in row
+    # the alignment counts: every claim either aligned or counted as unaligned
+    assert re.search(
+        r"<code>claims</code>: \d+ items in \d+ units; <strong>\d+</strong> could not be aligned", page
+    )
+    # the pair table's legend: kappa over matched pairs
+    legend = re.search(r'<dl class="legend statistics".*?</dl>', page, re.S).group(0)
+    assert "cohen_kappa, over each claim pair matched by span" in legend
+
+
 def test_feedback_page_shows_only_own_labels(db, project, ids, client_as):
     review.decide(
         db, project=project, paragraph_id=ids["stated"], reviewer_id=1, labels=copy.deepcopy(LAVROV_STATED)

@@ -14,11 +14,16 @@ from .coefficients import (
     result,
 )
 from .fields import RESIDUAL, FieldAccumulator, field_report, paragraph_disagreement
+from .links import LEFT_OUT, link_problems
+from .provenance import provenance
 from .review import align, diff_fields, is_unanimous, normalise
 from .spans import SpanCounts, match_spans, overlap, span_f1, span_key, span_keys
 
 __all__ = [
     "Coincidences",
+    "LEFT_OUT",
+    "link_problems",
+    "provenance",
     "Contingency",
     "FieldAccumulator",
     "RESIDUAL",

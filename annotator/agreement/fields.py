@@ -3,11 +3,15 @@
 One pass over the paragraphs; each annotator pair is compared once per paragraph (see ``pairs``). Every
 categorical comparison is counted per pair, keyed ``(value_a, value_b, m)`` where ``m`` is the number of
 values in the unit (matched items' attributes are counted as whole attribute tuples and expanded at the
-end). From those counts come both each pair's Cohen's kappa and the pooled Krippendorff's alpha: a unit of
-``m`` values contributes each of its ordered value pairs to the coincidence matrix with weight ``1/(m-1)``.
-Attribute fields of attributions, claims and framing spans are compared on matched pairs only, each
-matched pair a unit of two values, so their ``n`` is the number of matched pairs; for paragraph-level
-fields ``n`` is the number of paragraphs with two or more values.
+end). From those counts come each pair's Cohen's kappa and, for paragraph-level fields, the pooled
+Krippendorff's alpha: a unit of ``m`` values contributes each of its ordered value pairs to the coincidence
+matrix with weight ``1/(m-1)``; their ``n`` is the number of paragraphs with two or more values.
+
+Attribute fields of attributions, claims and framing spans get their alpha from units of their own: each
+paragraph's items are aligned across all its annotators at once (``alignment``), one unit per aligned item
+holding one value per annotator who has it, so that alpha is the one ``krippendorff.alpha`` gives on that
+annotators x units matrix; their ``n`` is the number of units with two or more values. Every figure says
+its ``statistic`` and its ``unit``; the report's ``alignment`` says how many items aligned with nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 
+from .alignment import UnitCounts, field_coincidences
 from .coefficients import Coincidences, Contingency, result
 from .pairs import (
     ATTRIBUTION_CORE,
@@ -44,6 +49,26 @@ __all__ = [
 
 _LEVELS = {"claims.sourcing_strength": "ordinal", "framing.frames": "masi"}
 
+# the kinds of aligned items: (path prefix, attribute fields, core fields, view positions of keys and values)
+_ITEMS = (
+    ("attributions", ATTRIBUTION_FIELDS, ATTRIBUTION_CORE, 1, 3),
+    ("claims", CLAIM_FIELDS, CLAIM_CORE, 6, 8),
+    ("framing.framing_spans", FRAMING_SPAN_FIELDS, FRAMING_SPAN_CORE, 12, 14),
+)
+# what one unit of each figure is (reported beside the statistic)
+UNITS = {
+    "paragraph": "paragraph with two or more values",
+    "attributions": "attribution aligned across annotators by cue",
+    "claims": "claim aligned across annotators by span",
+    "framing.framing_spans": "framing span aligned across annotators by span",
+    "span": "span marked, summed over annotator pairs",
+    "pair_span": "span marked by either annotator",
+    "pair_paragraph": "paragraph labelled by both annotators",
+    "pair_attributions": "attribution pair matched by cue",
+    "pair_claims": "claim pair matched by span",
+    "pair_framing.framing_spans": "framing span pair matched by span",
+}
+
 
 # the disagreement of a paragraph whose labels differ only in fields the score does not weigh
 RESIDUAL = 0.001
@@ -69,6 +94,7 @@ class FieldAccumulator:
         self.units = {"kind": 0, "framing.primary_frame": 0, "framing.frames": 0}
         self.paragraphs: dict[str, tuple[float, int]] = {}  # paragraph_id -> (disagreement, annotators)
         self.multi = 0  # paragraphs with two or more annotators
+        self.aligned = {prefix: UnitCounts() for prefix, *_ in _ITEMS}
         self._combos: dict[tuple, list] = {}
         self._masi: dict = {}
 
@@ -107,6 +133,20 @@ class FieldAccumulator:
             if m_primary >= 2:
                 units["framing.primary_frame"] += 1
             units["framing.frames"] += 1
+            # the units of each kind of item; inline, as most paragraphs agree on most kinds of items
+            aligned = self.aligned
+            v0 = views[0]
+            rest = views[1:]
+            for prefix, _, _, ki, vi in _ITEMS:
+                k0 = v0[ki]
+                t0 = v0[vi]
+                for v in rest:
+                    if v[ki] != k0 or v[vi] != t0:
+                        aligned[prefix].add(names, [v[ki] for v in views], [v[vi] for v in views])
+                        break
+                else:
+                    if t0:
+                        aligned[prefix].add_same(names, t0)
             total = 0.0
             masi = self._masi
             for i, j, st in combos:
@@ -139,6 +179,8 @@ class FieldAccumulator:
             self.units[path] += u
         self.paragraphs.update(other.paragraphs)
         self.multi += other.multi
+        for prefix, counts in other.aligned.items():
+            self.aligned[prefix].merge(counts)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
@@ -155,33 +197,21 @@ class FieldAccumulator:
             return result(statistic, None, 0, "no paragraph has two or more annotators")
         return result(statistic, None, 0, f"no {what}")
 
-    def _tables(self) -> dict[str, dict[str, dict]]:
-        """Return ``{path: {pair: {(a, b, m): count}}}`` for every categorical field, attribute tuples expanded."""
+    def _tables(self) -> tuple[dict[str, dict[str, dict]], dict[str, list[Coincidences]]]:
+        """Return ``{path: {pair: {(a, b, m): count}}}`` for every categorical field, and the coincidences of
+        the aligned items' attributes per kind of item (one pass over the units gives both)."""
         tables: dict[str, dict[str, dict]] = {}
-
-        def table(path: str, pair: str) -> dict:
-            return tables.setdefault(path, {}).setdefault(pair, {})
-
         for pair, st in self.pairs.items():
-            table("kind", pair).update(st.kind)
-            table("framing.frames", pair).update(st.frames)
-            table("framing.primary_frame", pair).update(st.primary)
-            for prefix, fields, counts in (
-                ("attributions", ATTRIBUTION_FIELDS, st.attrs),
-                ("claims", CLAIM_FIELDS, st.claims),
-                ("framing.framing_spans", FRAMING_SPAN_FIELDS, st.fspans),
-            ):
-                entries = list(counts.items())
-                for k, f in enumerate(fields):
-                    t = table(f"{prefix}.{f}", pair)
-                    get = t.get
-                    for (ta, tb), c in entries:
-                        x = ta[k]
-                        y = tb[k]
-                        if x is not None and y is not None:
-                            key = (x, y, 2)
-                            t[key] = get(key, 0) + c
-        return tables
+            tables.setdefault("kind", {})[pair] = dict(st.kind)
+            tables.setdefault("framing.frames", {})[pair] = dict(st.frames)
+            tables.setdefault("framing.primary_frame", {})[pair] = dict(st.primary)
+        coincidences = {}
+        for prefix, fields, *_ in _ITEMS:
+            per_pair: dict[str, list[dict]] = {}
+            coincidences[prefix] = field_coincidences(self.aligned[prefix].values, len(fields), per_pair)
+            for k, f in enumerate(fields):
+                tables[f"{prefix}.{f}"] = {pair: t[k] for pair, t in per_pair.items()}
+        return tables, coincidences
 
     def _paths(self, tables: Mapping) -> list[str]:
         """Return the categorical paths to report: core fields always, extended ones when seen."""
@@ -199,7 +229,7 @@ class FieldAccumulator:
 
     def report(self) -> dict:
         """Return ``{"fields", "pairs", "annotators", "paragraphs"}`` (see ``field_report``)."""
-        tables = self._tables()
+        tables, item_coincidences = self._tables()
         fields: dict[str, dict] = {}
         pairs: dict[str, dict] = {pair: {} for pair in sorted(self.pairs)}
         for path in self._paths(tables):
@@ -212,14 +242,23 @@ class FieldAccumulator:
                 else "values in common"
             )
             per_pair = tables.get(path, {})
-            co = Coincidences()
-            o = co.o
-            for counts in per_pair.values():
-                for (a, b, m), c in counts.items():
-                    w = c / (m - 1)
-                    o[a, b] = o.get((a, b), 0.0) + w
-                    o[b, a] = o.get((b, a), 0.0) + w
-            co.units = sum(sum(t.values()) for t in per_pair.values()) if matched else self.units[path]
+            if matched:
+                prefix, field = path.rsplit(".", 1)
+                fields_of = next(f for p, f, *_ in _ITEMS if p == prefix)
+                if prefix not in item_coincidences:
+                    item_coincidences[prefix] = field_coincidences(
+                        self.aligned[prefix].values, len(fields_of)
+                    )
+                co = item_coincidences[prefix][fields_of.index(field)]
+            else:
+                co = Coincidences()
+                o = co.o
+                for counts in per_pair.values():
+                    for (a, b, m), c in counts.items():
+                        w = c / (m - 1)
+                        o[a, b] = o.get((a, b), 0.0) + w
+                        o[b, a] = o.get((b, a), 0.0) + w
+                co.units = self.units[path]
             if co.units:
                 fields[path] = co.alpha(level, statistic)
                 fields[path]["n"] = co.units
@@ -290,14 +329,35 @@ class FieldAccumulator:
             pairs[pair]["claims.attribution_link"] = (
                 result(statistic, a / t, t) if t else result(statistic, None, 0, "no matched claims")
             )
+        for path, res in fields.items():
+            res["unit"] = _unit(path)
+        for per_pair in pairs.values():
+            for path, res in per_pair.items():
+                res["unit"] = _unit(path, pair=True)
         return {
             "fields": dict(sorted(fields.items())),
             "pairs": pairs,
+            "alignment": {prefix: counts.summary() for prefix, counts in self.aligned.items()},
             "annotators": sorted(self.annotators),
             "paragraphs": {
                 pid: {"disagreement": d, "n_annotators": n} for pid, (d, n) in self.paragraphs.items()
             },
         }
+
+
+_SPAN_PATHS = frozenset(SPAN_FIELDS) | {f"{p}.overlap" for p in SPAN_FIELDS}
+
+
+def _unit(path: str, pair: bool = False) -> str:
+    """Return what one unit (what ``n`` counts) of the figure at ``path`` is."""
+    if path in _SPAN_PATHS:
+        return UNITS["pair_span" if pair else "span"]
+    if path in ("claims.attribution_link", "claims.sourcing_strength.within_1"):
+        return UNITS["pair_claims"]
+    for prefix, *_ in _ITEMS:
+        if path.startswith(prefix + "."):
+            return UNITS[f"pair_{prefix}" if pair else prefix]
+    return UNITS["pair_paragraph" if pair else "paragraph"]
 
 
 def _within_1(counts: list) -> dict:
@@ -362,8 +422,10 @@ def field_report(items: Iterable[Mapping]) -> dict:
     :param items: ``{"paragraph_id": str, "text": str, "annotations": {annotator: labels}}`` per paragraph;
         any iterable, consumed once.
     :returns: ``{"fields": {path: res}, "pairs": {"a|b": {path: res}}, "annotators": [...],
+        "alignment": {"attributions" | "claims" | "framing.framing_spans": {"items", "units",
+        "aligned_units", "unaligned_items"}},
         "paragraphs": {paragraph_id: {"disagreement": float, "n_annotators": int}}}`` where each ``res`` is
-        ``{"statistic", "value", "n", "reason"}``.
+        ``{"statistic", "value", "n", "reason", "unit"}`` (``unit``: what ``n`` counts).
     """
     acc = FieldAccumulator()
     for item in items:

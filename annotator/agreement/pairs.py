@@ -180,20 +180,19 @@ def _differing_spans(
 class PairCounts:
     """Counts for one annotator pair (names in sorted order: ``a`` is the first)."""
 
-    __slots__ = ("kind", "frames", "primary", "attrs", "claims", "fspans", "spans", "links")
+    __slots__ = ("kind", "frames", "primary", "spans", "links")
 
     def __init__(self) -> None:
         self.kind: dict = {}  # (a, b, m) -> count, m = values in the unit
         self.frames: dict = {}
         self.primary: dict = {}
-        self.attrs: dict = {}  # (attribute tuple a, attribute tuple b) -> matched attributions
-        self.claims: dict = {}
-        self.fspans: dict = {}
+        # matched items' attributes are counted once per aligned unit (``alignment.UnitCounts``), and
+        # the pairs' tables derived from those units
         self.spans = [0] * (3 * len(SPAN_FIELDS))  # [exact, overlap, total] per span field
         self.links = [0, 0]  # matched claims whose links agree, matched claims
 
     def merge(self, other: PairCounts) -> None:
-        for name in ("kind", "frames", "primary", "attrs", "claims", "fspans"):
+        for name in ("kind", "frames", "primary"):
             mine = getattr(self, name)
             for k, c in getattr(other, name).items():
                 mine[k] = mine.get(k, 0) + c
@@ -210,14 +209,12 @@ def _identity(n: int) -> list[tuple[int, int]]:
     return _IDENTITY[n] if n < 17 else [(i, i) for i in range(n)]
 
 
-def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, width: int) -> float:
-    """Count matched items' attribute tuples; return the summed agreement share of the matched pairs."""
+def _matched(match: list, va: list, vb: list, ka: list, kb: list, width: int) -> float:
+    """Return the summed agreement share of the matched pairs (attributes and key-span boundaries)."""
     agree = 0
     for i, j in match:
         ta = va[i]
         tb = vb[j]
-        key = (ta, tb)
-        counts[key] = counts.get(key, 0) + 1
         same = width if ta == tb else sum(1 for x, y in zip(ta, tb, strict=True) if x == y)
         agree += same + (ka[i] == kb[j])
     return agree / (width + 1)
@@ -226,20 +223,13 @@ def _matched(counts: dict, match: list, va: list, vb: list, ka: list, kb: list, 
 _NA, _NC, _NF = len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS)
 
 
-def _same(counts: dict, values: list) -> None:
-    """Count items matched to equal items (equal key spans, equal attributes)."""
-    for t in values:
-        key = (t, t)
-        counts[key] = counts.get(key, 0) + 1
-
-
 def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) -> bool:
     """Count a pair whose two views are equal (common: unanimous paragraphs) without matching anything.
 
     Gives the same counts as ``compare``; returns False, counting nothing, when a claim links to a missing
     attribution (``compare`` scores that as disagreement even between equal views).
     """
-    k, _, cset, av, src, con, cs, csset, cv, cl, fr, pr, _, fsset, fv = v
+    k, _, cset, _, src, con, cs, csset, _, cl, fr, pr, _, fsset, _ = v
     if -1 in cl:
         return False
     if k is not None:
@@ -250,9 +240,6 @@ def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) 
     if pr is not None:
         key = (pr, pr, m_primary)
         st.primary[key] = st.primary.get(key, 0) + 1
-    _same(st.attrs, av)
-    _same(st.claims, cv)
-    _same(st.fspans, fv)
     spans = st.spans
     for base, keys in ((0, cset), (3, src), (6, con), (9, csset), (12, fsset)):
         n = len(keys)
@@ -266,17 +253,16 @@ def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) 
     return True
 
 
-def _match_items(counts: dict, keys_a, keys_b, vals_a: list, vals_b: list, n_fields: int) -> tuple:
-    """Match two annotators' items by their key spans (in order when those are equal) and count the matched
-    items' attributes; return ``(matched index pairs, agreement)``."""
+def _match_items(keys_a, keys_b, vals_a: list, vals_b: list, n_fields: int) -> tuple:
+    """Match two annotators' items by their key spans (in order when those are equal); return
+    ``(matched index pairs, agreement)``."""
     if keys_a == keys_b:
         match = _identity(len(keys_a))
         if vals_a == vals_b:  # the common case: nothing to tell apart item by item
-            _same(counts, vals_a)
             return match, len(keys_a)
     else:
         match = match_spans(keys_a, keys_b)
-    return match, _matched(counts, match, vals_a, vals_b, keys_a, keys_b, n_fields)
+    return match, _matched(match, vals_a, vals_b, keys_a, keys_b, n_fields)
 
 
 def _count_span_sets(spans: list, base: int, set_a, set_b, keys_a, keys_b, n_matched: int) -> bool:
@@ -332,7 +318,7 @@ def compare(
     na, nb = len(cues_a), len(cues_b)
     amatch = ()
     if na or nb:
-        amatch, agree = _match_items(st.attrs, cues_a, cues_b, av_a, av_b, _NA)
+        amatch, agree = _match_items(cues_a, cues_b, av_a, av_b, _NA)
         d_attr = 1.0 - 2 * agree / (na + nb)
         _count_span_sets(spans, 0, cset_a, cset_b, cues_a, cues_b, len(amatch))
         differ = _count_span_sets(spans, 3, src_a, src_b, None, None, 0)
@@ -343,7 +329,7 @@ def compare(
     # claims, matched by spans, and whether matched claims link to matched attributions
     na, nb = len(cs_a), len(cs_b)
     if na or nb:
-        cmatch, agree = _match_items(st.claims, cs_a, cs_b, cv_a, cv_b, _NC)
+        cmatch, agree = _match_items(cs_a, cs_b, cv_a, cv_b, _NC)
         _count_span_sets(spans, 9, csset_a, csset_b, cs_a, cs_b, len(cmatch))
         d_claims = 1.0 - 2 * agree / (na + nb)
         if cmatch:
@@ -363,7 +349,7 @@ def compare(
     # framing spans, matched by spans
     na, nb = len(fs_a), len(fs_b)
     if na or nb:
-        fmatch, agree = _match_items(st.fspans, fs_a, fs_b, fv_a, fv_b, _NF)
+        fmatch, agree = _match_items(fs_a, fs_b, fv_a, fv_b, _NF)
         _count_span_sets(spans, 12, fsset_a, fsset_b, fs_a, fs_b, len(fmatch))
         d += 1.0 - 2 * agree / (na + nb)
     return d / 6

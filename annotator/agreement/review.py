@@ -12,8 +12,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..scheme.model import ORIGIN_KEY
+from .alignment import align_rows
 from .pairs import ATTRIBUTION_FIELDS, CLAIM_FIELDS, FRAMING_SPAN_FIELDS
-from .spans import overlap, span_key
+from .spans import span_key
 
 __all__ = ["FREE_TEXT", "align", "diff_fields", "is_unanimous", "normalise"]
 
@@ -152,48 +153,15 @@ def is_unanimous(annotations: Mapping[str, Mapping], ignore: Iterable[str] = FRE
 def align(keys: Mapping[str, list]) -> list[dict[str, int]]:
     """Align items across annotators by overlapping key spans; return rows ``{annotator: item index}``.
 
-    :param keys: ``{annotator: [(start, end) or None per item]}``. Each annotator's items are matched
-        one-to-one, greedily by overlap size, against the rows built so far (an item overlaps a row when it
-        overlaps any member); unmatched items open new rows. Rows come in text order.
+    :param keys: ``{annotator: [(start, end) or None per item]}``. The rows are the units agreement is
+        measured on (``alignment.align_rows``: all annotators at once, largest overlap first, a group
+        joining another only when all their spans overlap); rows come in text order.
     """
-    rows: list[dict[str, int]] = []
-    row_spans: list[list] = []
-    for name, spans in keys.items():
-        cands = []
-        for r, members in enumerate(row_spans):
-            for i, s in enumerate(spans):
-                if s is None:
-                    continue
-                best = None
-                for t in members:
-                    if t is None:
-                        continue
-                    ov = overlap(s, t)
-                    if ov > 0:
-                        score = (-ov, abs(s[0] - t[0]) + abs(s[1] - t[1]))
-                        best = score if best is None or score < best else best
-                if best is not None:
-                    cands.append((*best, r, i))
-        cands.sort()
-        used_r, used_i = set(), set()
-        for _, _, r, i in cands:
-            if r in used_r or i in used_i:
-                continue
-            used_r.add(r)
-            used_i.add(i)
-            rows[r][name] = i
-            row_spans[r].append(spans[i])
-        for i, s in enumerate(spans):
-            if i not in used_i:
-                rows.append({name: i})
-                row_spans.append([s])
-    order = sorted(
-        range(len(rows)),
-        key=lambda r: (
-            min((s[0], s[1]) for s in row_spans[r] if s is not None) if any(row_spans[r]) else (1 << 62, 0)
-        ),
-    )
-    return [rows[r] for r in order]
+    names = list(keys)
+    return [
+        {name: i for name, i in zip(names, row, strict=True) if i is not None}
+        for row in align_rows([keys[name] for name in names])
+    ]
 
 
 # The side-by-side rows: the compared attribute fields, between the spans and the fields only shown.

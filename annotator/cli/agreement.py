@@ -34,14 +34,20 @@ def _value(res: dict) -> str:
     help="An 'all' export (one line per paragraph and annotator); '-' reads stdin. No database needed.",
 )
 @click.option(
-    "--json", "as_json", is_flag=True, help='Print {"fields": {path: {statistic, value, n, reason}}, ...}.'
+    "--json",
+    "as_json",
+    is_flag=True,
+    help='Print {"fields": {path: {statistic, value, n, reason, unit}}, "alignment": {...}, ...}.',
 )
 @expected_failures
 def agreement(db_path, project_name, jsonl, as_json):
     """Agreement per field: Krippendorff's alpha, span F1, Cohen's kappa per annotator pair.
 
-    Give --project P (from the database) or --from-jsonl FILE (from an 'all' export). Undefined values
-    are printed as undefined, with the reason, never as 0 or 1.
+    Give --project P (from the database) or --from-jsonl FILE (from an 'all' export). Each figure names
+    its statistic and its unit (what n counts): attributes of attributions, claims and framing spans are
+    measured on items aligned across all annotators at once, one unit per aligned item; the items that
+    aligned with nothing are counted. Undefined values are printed as undefined, with the reason, never
+    as 0 or 1.
     """
     if bool(project_name) == bool(jsonl):
         raise click.UsageError("give either --project or --from-jsonl")
@@ -64,11 +70,17 @@ def agreement(db_path, project_name, jsonl, as_json):
         f"{summary['n_multi']} of {summary['n_paragraphs']} paragraphs with two or more annotators; "
         f"annotators: {', '.join(summary['annotators']) or 'none'}"
     )
-    width = max([len(path) for path in summary["fields"]] + [5])
-    click.echo(f"{'field':<{width}}  {'statistic':<28} {'value':>9} {'n':>8}  reason")
-    for path, res in summary["fields"].items():
+    for prefix, counts in summary["alignment"].items():
         click.echo(
-            f"{path:<{width}}  {res['statistic']:<28} {_value(res):>9} {res['n']:>8}  {res['reason'] or ''}"
+            f"{prefix}: {counts['items']} items in {counts['units']} units; "
+            f"{counts['unaligned_items']} items aligned with no other annotator's"
+        )
+    width = max([len(path) for path in summary["fields"]] + [5])
+    click.echo(f"{'field':<{width}}  {'statistic':<28} {'value':>9} {'n':>8}  unit (what n counts); reason")
+    for path, res in summary["fields"].items():
+        reason = f"; {res['reason']}" if res["reason"] else ""
+        click.echo(
+            f"{path:<{width}}  {res['statistic']:<28} {_value(res):>9} {res['n']:>8}  {res['unit']}{reason}"
         )
 
 

@@ -120,6 +120,8 @@ def decision_fields(row: Mapping) -> dict:
     if d["note"] is None:
         d["note"] = ""
     d["annotators"] = sorted(d.get("annotators") or ())
+    d["compared"] = sorted(d.get("compared") or ())
+    d["taken"] = d.get("taken") or []
     if d.get("decided_at") == "":
         d["decided_at"] = None
     return d

@@ -98,6 +98,9 @@ DECISION: dict = {
     "annotators": ["string"],
     "note": "string",
     "decided_at": "string",
+    # provenance: whose labels were compared, and per field or item whose version the gold holds
+    "compared": ["string"],
+    "taken": [{"path": "string", "annotators": ["string"], "edited": "bool"}],
 }
 
 AGREEMENT_FIELD: dict = {

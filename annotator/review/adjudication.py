@@ -9,8 +9,9 @@ from collections.abc import Mapping
 import sqlite_utils
 
 from .. import agreement
+from ..agreement import links
 from ..errors import Invalid
-from ..scheme import load_scheme, normalize, validate
+from ..scheme import load_scheme, normalize, validate, without_origins
 from ..store import decisions, events, reviewing, write
 from .queue import _figures
 
@@ -35,7 +36,9 @@ def _majority(groups: dict[str, list[str]], order: list[str]) -> str:
 def default_picks(diff: Mapping) -> dict[str, str]:
     """Return the majority choice for every field and item: the version most annotators gave.
 
-    An item most annotators did not mark is left out (``""``).
+    An item at least half the annotators marked is kept (their most common version). One fewer than half
+    marked gets no default (see :func:`undecided`): the reviewer takes it or leaves it out, never by
+    saving without looking.
     """
     names = list(diff["annotators"])
     picks: dict[str, str] = {}
@@ -44,11 +47,10 @@ def default_picks(diff: Mapping) -> dict[str, str]:
         for name in names:
             groups.setdefault(_canon(f["values"].get(name)), []).append(name)
         picks[f"field:{path}"] = _majority(groups, names)
-    for section, key in (("attributions", "attribution"), ("claims", "claim"), ("framing_spans", "fspan")):
+    for section, key in SECTIONS:
         for r, row in enumerate(diff[section]):
             present = [n for n in names if row["present"][n]]
-            if 2 * len(present) <= len(names) and len(present) < len(names):
-                picks[f"{key}:{r}"] = ""
+            if 2 * len(present) < len(names):
                 continue
             groups = {}
             for name in present:
@@ -62,13 +64,54 @@ def default_picks(diff: Mapping) -> dict[str, str]:
     return picks
 
 
-def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[str, str]) -> dict:
+_TITLES = {"attribution": "attribution", "claim": "claim", "fspan": "framing span"}
+
+#: The aligned sections of a diff and the pick key of their rows.
+SECTIONS = (("attributions", "attribution"), ("claims", "claim"), ("framing_spans", "fspan"))
+
+
+def partial_rows(diff: Mapping) -> dict[str, list[str]]:
+    """Return ``{pick key: [names who marked it]}`` for items some annotators marked and others did not."""
+    names = list(diff["annotators"])
+    out = {}
+    for section, key in SECTIONS:
+        for r, row in enumerate(diff[section]):
+            present = [n for n in names if row["present"][n]]
+            if len(present) < len(names):
+                out[f"{key}:{r}"] = present
+    return out
+
+
+def undecided(diff: Mapping, picks: Mapping[str, str]) -> list[str]:
+    """Return the pick keys of items fewer than half the annotators marked on which nobody chose yet."""
+    n = len(diff["annotators"])
+    return [
+        key
+        for key, present in partial_rows(diff).items()
+        if 2 * len(present) < n
+        and picks.get(key) is None
+        and not (key.startswith("attribution:") and picks.get("no_attribution"))
+    ]
+
+
+def compose(
+    annotations: Mapping[str, Mapping],
+    diff: Mapping,
+    picks: Mapping[str, str],
+    broken: list | None = None,
+) -> dict:
     """Return the labels built from one annotator's version per field and item, as ``picks`` says.
 
     ``picks`` maps ``field:<path>``, ``attribution:<row>``, ``claim:<row>`` and ``fspan:<row>`` to an
-    annotator's name (``""``: leave the item out); missing keys take the majority. ``no_attribution`` set
-    drops every attribution. Ids are renumbered, and a chosen claim keeps its link when the attribution it
-    names is chosen too (from whichever annotator), else it becomes the outlet's own voice.
+    annotator's name (``""``: leave the item out); missing keys take the majority (an item nobody chose
+    and fewer than half marked is left out). ``no_attribution`` set drops every attribution and makes
+    every claim the outlet's own voice. Ids are renumbered; a chosen claim keeps its link when the
+    attribution it names is chosen too (from whichever annotator). When that attribution is left out the
+    link is broken, and ``link:<claim row>`` says what to do: ``keep`` (take that attribution too),
+    ``attribution:<row>`` (link to another attribution that stays) or ``own`` (the outlet's own voice).
+    Without it the claim's ``attribution_id`` names the left-out attribution (``links.LEFT_OUT``), which
+    no check lets through. ``broken`` (when given) gets, for every claim whose attribution is left out,
+    ``{"claim_row", "claim", "attribution_row", "name", "choice"}`` (``choice``: the answer, or None).
     """
     chosen = {**default_picks(diff), **{k: v for k, v in picks.items() if v is not None}}
     names = set(annotations)
@@ -78,6 +121,19 @@ def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[st
         if name is not None and name not in names:
             raise Invalid(f"{name!r} did not annotate this paragraph", field=key)
         return name
+
+    no_attribution = bool(picks.get("no_attribution"))
+    kept_back: dict[int, int] = {}  # claim row -> the left-out attribution row "keep" brought back
+    if not no_attribution:
+        # "keep": a claim's left-out attribution comes back, in the claim's annotator's version
+        for r, row in enumerate(diff["claims"]):
+            name = who(f"claim:{r}")
+            if chosen.get(f"link:{r}") != "keep" or name is None or name not in row["index"]:
+                continue
+            link = row["fields"].get("attribution_id", {}).get("values", {}).get(name)
+            if link is not None and who(f"attribution:{link}") is None:
+                chosen[f"attribution:{link}"] = name
+                kept_back[r] = link
 
     labels: dict = {}
     framing: dict = {}
@@ -91,7 +147,7 @@ def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[st
         else:
             labels[path] = copy.deepcopy(annotations[name].get(path))
     attributions, row_ids = [], {}
-    if not picks.get("no_attribution"):
+    if not no_attribution:
         for r, row in enumerate(diff["attributions"]):
             name = who(f"attribution:{r}")
             if name is None or name not in row["index"]:
@@ -107,7 +163,40 @@ def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[st
         item = copy.deepcopy((annotations[name].get("claims") or [])[row["index"][name]])
         item["id"] = f"c{len(claims) + 1}"
         link = row["fields"].get("attribution_id", {}).get("values", {}).get(name)
-        item["attribution_id"] = row_ids.get(link) if link is not None else None
+        if no_attribution or link is None:
+            item["attribution_id"] = None
+        elif link in row_ids:
+            item["attribution_id"] = row_ids[link]
+            if r in kept_back and broken is not None:  # still a question the page shows, answered
+                broken.append(
+                    {
+                        "claim_row": r,
+                        "claim": len(claims),
+                        "attribution_row": link,
+                        "name": name,
+                        "choice": "keep",
+                    }
+                )
+        else:
+            how = chosen.get(f"link:{r}") or ""
+            target = how.removeprefix("attribution:") if how.startswith("attribution:") else None
+            if how == "own":
+                item["attribution_id"] = None
+            elif target is not None and target.isdigit() and int(target) in row_ids:
+                item["attribution_id"] = row_ids[int(target)]
+            else:
+                item["attribution_id"] = f"{links.LEFT_OUT}{name}'s attribution {link + 1}"
+                how = None
+            if broken is not None:
+                broken.append(
+                    {
+                        "claim_row": r,
+                        "claim": len(claims),
+                        "attribution_row": link,
+                        "name": name,
+                        "choice": how,
+                    }
+                )
         claims.append(item)
     spans = []
     for r, row in enumerate(diff["framing_spans"]):
@@ -121,6 +210,27 @@ def compose(annotations: Mapping[str, Mapping], diff: Mapping, picks: Mapping[st
     framing["framing_spans"] = spans
     labels["framing"] = framing
     return labels
+
+
+def _link_choices(diff: Mapping, picks: Mapping[str, str], broken: list[dict]) -> list[dict]:
+    """Return, per broken link, what the page offers: keep the attribution, or link to one that stays."""
+    kept = [
+        (r, picks[f"attribution:{r}"])
+        for r in range(len(diff["attributions"]))
+        if picks.get(f"attribution:{r}") and not picks.get("no_attribution")
+    ]
+    out = []
+    for b in broken:
+        row = diff["attributions"][b["attribution_row"]]
+        cue = row["fields"].get("cue", {}).get("values", {}).get(b["name"])
+        others = []
+        for r, name in kept:
+            c = diff["attributions"][r]["fields"].get("cue", {}).get("values", {}).get(name)
+            others.append({"row": r, "cue": (c or {}).get("text") if isinstance(c, Mapping) else None})
+        out.append(
+            {**b, "cue": (cue or {}).get("text") if isinstance(cue, Mapping) else None, "others": others}
+        )
+    return out
 
 
 def _scheme(project: Mapping):
@@ -140,10 +250,12 @@ def review_item(
     diff = agreement.diff_fields(annotations)
     decision = decisions.find_decision(db, paragraph_id)
     chosen = {**default_picks(diff), **(picks or {})}
-    composed, problems = {}, []
+    composed, problems, broken = {}, [], []
     if annotations:
         try:
-            composed, problems = check_labels(project, paragraph["text"], compose(annotations, diff, chosen))
+            composed, problems = check_labels(
+                project, paragraph["text"], compose(annotations, diff, chosen, broken)
+            )
         except Invalid as e:
             problems = [{"path": e.field or "", "message": e.message, "code": "value"}]
     return {
@@ -154,6 +266,9 @@ def review_item(
         "picks": chosen,
         "composed": composed,
         "problems": problems,
+        "broken_links": _link_choices(diff, chosen, broken),
+        "partial": partial_rows(diff),
+        "undecided": undecided(diff, chosen),
         "highlights": highlights(paragraph["text"], annotations),
         "decision": decision,
         "revisions": decisions.list_revisions(db, paragraph_id) if decision else [],
@@ -220,7 +335,12 @@ def check_labels(project: Mapping, text: str, labels) -> tuple[dict, list[dict]]
     if not isinstance(labels, dict):
         return labels, [{"path": "", "message": "labels must be a JSON object", "code": "type"}]
     labels = normalize(labels, scheme)
-    return labels, [e.to_dict() for e in validate(labels, text, scheme)]
+    broken = links.link_problems(labels)
+    covered = {p["path"] for p in broken}
+    problems = [e.to_dict() for e in validate(labels, text, scheme)]
+    # the whole-document check says more about a broken link than the scheme's "not an id" does
+    problems = [p for p in problems if p["path"] not in covered] + broken
+    return labels, problems
 
 
 def parse_labels_json(text: str) -> dict:
@@ -258,12 +378,26 @@ def decide(
     rows = reviewing.list_paragraph_annotations(db, paragraph_id)
     annotations = {row["name"]: row["labels"] for row in rows}
     how = "edited"
+    problems = []
     if labels is None:
         if not annotations:
             raise Invalid("nobody has annotated this paragraph: write the labels as JSON instead")
-        labels = compose(annotations, agreement.diff_fields(annotations), picks or {})
+        diff = agreement.diff_fields(annotations)
+        partial = partial_rows(diff)
+        for key in undecided(diff, picks or {}):
+            kind, r = key.split(":")
+            problems.append(
+                {
+                    "path": key,
+                    "message": f"{_TITLES[kind]} {int(r) + 1} was marked only by {', '.join(partial[key])}: "
+                    "take it or leave it out",
+                    "code": "undecided",
+                }
+            )
+        labels = compose(annotations, diff, picks or {})
         how = "picked"
-    labels, problems = check_labels(project, paragraph["text"], labels)
+    labels, more = check_labels(project, paragraph["text"], without_origins(labels))
+    problems += more
     if problems:
         error = Invalid(
             f"the decision has {len(problems)} problem{'s' * (len(problems) != 1)}", field="labels"
@@ -273,6 +407,7 @@ def decide(
         raise error
     gold = agreement.normalise(labels)
     agreed = [name for name, theirs in annotations.items() if agreement.normalise(theirs) == gold]
+    taken = agreement.provenance(labels, annotations)
     disagreement = agreement.paragraph_disagreement(annotations) if len(annotations) > 1 else 0.0
     with write(db):
         decision = decisions.save_decision(
@@ -282,6 +417,8 @@ def decide(
             source="adjudicated",
             reviewer_id=reviewer_id,
             annotators=agreed,
+            compared=sorted(annotations),
+            taken=taken,
             note=(note or "").strip(),
             agreement=_figures(len(annotations), disagreement),
             expected_version=expected_version,

@@ -11,6 +11,7 @@ import sqlite_utils
 from .. import agreement
 from .. import projects as project_service
 from ..errors import Invalid, NotFound
+from ..scheme import without_origins
 from ..store import decisions, events, projects, reviewing, write
 
 PER_PAGE = 50
@@ -100,12 +101,13 @@ def annotation_saved(db: sqlite_utils.Database, *, project: Mapping | int, parag
 
 
 def _unanimous_row(paragraph_id: int, annotations: Mapping[str, Mapping], disagreement: float) -> dict:
-    first = annotations[min(annotations)]
+    first = without_origins(annotations[min(annotations)])
     return {
         "paragraph_id": paragraph_id,
         "labels": json.dumps(first, ensure_ascii=False),
         "annotators": json.dumps(sorted(annotations)),
         "agreement": json.dumps(_figures(len(annotations), disagreement)),
+        "taken": json.dumps(agreement.provenance(first, annotations), ensure_ascii=False),
     }
 
 

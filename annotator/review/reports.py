@@ -19,7 +19,9 @@ from ..store import connect, reviewing, write
 from .queue import CHUNK, _group, _project
 
 #: The code the cached counts were made by: counts pickled by another version are recounted.
-CHUNK_FORMAT = hashlib.sha256(Path(agreement.fields.__file__).read_bytes()).hexdigest()[:16]
+CHUNK_FORMAT = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (agreement.fields, agreement.pairs, agreement.alignment))
+).hexdigest()[:16]
 #: Recount in worker processes when at least this many blocks changed.
 PARALLEL_MIN_CHUNKS = 8
 #: The agreement page recounts by itself when at most this many blocks changed; else it shows the
@@ -123,6 +125,7 @@ def report_summary(report: Mapping) -> dict:
     return {
         "fields": report["fields"],
         "pairs": report["pairs"],
+        "alignment": report.get("alignment") or {},
         "annotators": report["annotators"],
         "n_paragraphs": len(paragraphs),
         "n_multi": multi,

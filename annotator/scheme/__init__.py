@@ -19,7 +19,7 @@ from .model import (
     list_schemes,
     load_scheme,
 )
-from .validate import FieldError, empty_labels, normalize, validate
+from .validate import FieldError, empty_labels, normalize, validate, without_origins
 
 __all__ = [
     "DEFAULT_SCHEME",
@@ -38,5 +38,6 @@ __all__ = [
     "list_schemes",
     "load_scheme",
     "normalize",
+    "without_origins",
     "validate",
 ]

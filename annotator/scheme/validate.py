@@ -326,3 +326,19 @@ def _normalize_object(obj: dict, scheme: Scheme, parent: str | None, lead: tuple
 def empty_labels(scheme: Scheme, kind: str | None = None) -> dict:
     """Return a labels document with nothing marked; ``kind`` presets the paragraph kind (else null)."""
     return normalize({"kind": kind}, scheme)
+
+
+def without_origins(labels: dict) -> dict:
+    """Return a copy of ``labels`` without the ``origin`` its items carry.
+
+    Where an item came from (a suggestion accepted, edited, or made by hand) belongs to one
+    annotator's work; gold and suggestions hold labels only.
+    """
+    out = dict(labels)
+    for key, value in labels.items():
+        if isinstance(value, list) and any(isinstance(item, dict) and ORIGIN_KEY in item for item in value):
+            out[key] = [
+                {k: v for k, v in item.items() if k != ORIGIN_KEY} if isinstance(item, dict) else item
+                for item in value
+            ]
+    return out

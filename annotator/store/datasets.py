@@ -88,7 +88,7 @@ def iter_decision_rows(
     """Yield one row per decided paragraph with its gold labels, provenance and agreement."""
     cursor = db.execute(
         f"""select {_PARAGRAPH_COLUMNS}, d.labels, d.source, coalesce(r.name, '') as reviewer, d.annotators,
-            d.note, d.updated_at as decided_at, d.agreement
+            d.note, d.updated_at as decided_at, d.agreement, d.compared, d.taken
         from paragraphs p
         join articles a on a.id = p.article_id
         join decisions d on d.paragraph_id = p.id
@@ -110,6 +110,8 @@ def iter_decision_rows(
             "annotators": json.loads(row.pop("annotators")),
             "note": row.pop("note"),
             "decided_at": row.pop("decided_at"),
+            "compared": json.loads(row.pop("compared")),
+            "taken": json.loads(row.pop("taken")),
         }
         row["agreement"] = json.loads(row["agreement"])
         yield row

@@ -14,6 +14,8 @@ def _decision(row: dict) -> dict:
         "labels": json.loads(row["labels"]),
         "annotators": json.loads(row["annotators"]),
         "agreement": json.loads(row["agreement"]),
+        "compared": json.loads(row["compared"]),
+        "taken": json.loads(row["taken"]),
     }
 
 
@@ -40,11 +42,14 @@ def save_decision(
     annotators: list[str],
     note: str,
     agreement: dict,
+    compared: list[str] = (),
+    taken: list[dict] = (),
     expected_version: int | None = None,
 ) -> dict:
     """Insert or update the paragraph's decision, append a revision, and return the decision.
 
-    ``expected_version`` is the version the reviewer edited (0: none existed); another version raises
+    ``compared`` names the annotators whose labels were compared; ``taken`` is the provenance per field
+    and item (``agreement.provenance``). ``expected_version`` is the version the reviewer edited (0: none existed); another version raises
     ``Conflict``. ``None`` skips the check (automatic decisions). Call inside ``write``.
     """
     stamp = now()
@@ -65,6 +70,8 @@ def save_decision(
         "annotators": json.dumps(sorted(annotators)),
         "note": note,
         "agreement": json.dumps(agreement),
+        "compared": json.dumps(sorted(compared)),
+        "taken": json.dumps(list(taken), ensure_ascii=False),
         "at": stamp,
         "paragraph_id": paragraph_id,
     }
@@ -72,7 +79,8 @@ def save_decision(
         decision_id, version = current[0], have + 1
         db.execute(
             """update decisions set labels = :labels, source = :source, reviewer_id = :reviewer_id,
-                annotators = :annotators, note = :note, agreement = :agreement, version = :version,
+                annotators = :annotators, note = :note, agreement = :agreement, compared = :compared,
+                taken = :taken, version = :version,
                 updated_at = :at where id = :id""",
             {**values, "version": version, "id": decision_id},
         )
@@ -80,8 +88,9 @@ def save_decision(
         version = 1
         decision_id = db.execute(
             """insert into decisions (paragraph_id, labels, source, reviewer_id, annotators, note, agreement,
-                version, created_at, updated_at)
-            values (:paragraph_id, :labels, :source, :reviewer_id, :annotators, :note, :agreement, 1, :at, :at)""",
+                compared, taken, version, created_at, updated_at)
+            values (:paragraph_id, :labels, :source, :reviewer_id, :annotators, :note, :agreement,
+                :compared, :taken, 1, :at, :at)""",
             values,
         ).lastrowid
     db.execute(
@@ -93,13 +102,15 @@ def save_decision(
 
 
 def insert_unanimous_decisions(db: sqlite_utils.Database, rows: list[dict]) -> None:
-    """Insert automatic decisions ``{paragraph_id, labels (JSON text), annotators, agreement}`` in bulk,
-    skipping paragraphs already decided. Call inside ``write``."""
+    """Insert automatic decisions ``{paragraph_id, labels (JSON text), annotators, agreement, taken}`` in
+    bulk (``compared`` is ``annotators``: all of them agreed), skipping paragraphs already decided. Call
+    inside ``write``."""
     stamp = now()
     db.conn.executemany(
         """insert into decisions (paragraph_id, labels, source, reviewer_id, annotators, note, agreement, version,
-            created_at, updated_at)
-        values (:paragraph_id, :labels, 'unanimous', null, :annotators, '', :agreement, 1, :at, :at)
+            created_at, updated_at, compared, taken)
+        values (:paragraph_id, :labels, 'unanimous', null, :annotators, '', :agreement, 1, :at, :at,
+            :annotators, :taken)
         on conflict (paragraph_id) do nothing""",
         [{**row, "at": stamp} for row in rows],
     )

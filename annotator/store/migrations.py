@@ -210,6 +210,18 @@ def m017_sessions(db: sqlite_utils.Database) -> None:
     )
 
 
+def m018_decision_provenance(db: sqlite_utils.Database) -> None:
+    # Provenance of gold: the annotators whose labels were compared, and per field or item whose version
+    # the gold holds (or that the reviewer edited it); a JSON list of {path, annotators, edited}.
+    run_script(
+        db,
+        """
+        alter table decisions add column compared text not null default '[]';
+        alter table decisions add column taken text not null default '[]';
+        """,
+    )
+
+
 MIGRATIONS = [
     m001_initial,
     m002_queue_filled,
@@ -228,6 +240,7 @@ MIGRATIONS = [
     m015_suggestions,
     m016_view_time,
     m017_sessions,
+    m018_decision_provenance,
 ]
 
 

@@ -16,7 +16,7 @@ from .htmx import render
 bp = Blueprint("review", __name__)
 
 #: Form keys that choose an annotator's version: ``field:<path>``, ``attribution:<row>``, ...
-PICK_PREFIXES = ("field:", "attribution:", "claim:", "fspan:")
+PICK_PREFIXES = ("field:", "attribution:", "claim:", "fspan:", "link:")
 
 
 class DecisionForm(FlaskForm):
@@ -125,6 +125,8 @@ def preview(project_id, paragraph_id):
         "review/_composed.html",
         labels_json=_dump(data["composed"]),
         problems=data["problems"],
+        broken_links=data["broken_links"],
+        paragraph_id=paragraph_id,
         project=project,
     )
 

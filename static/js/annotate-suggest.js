@@ -179,7 +179,7 @@ window.Annotate = window.Annotate || {};
       if (m.start > at) p.append(slice(at, m.start));
       const span = document.createElement("span");
       span.className = `sg sg-${m.role.name}`;
-      span.style.borderBottom = `3px dashed ${m.role.colour}`;
+      span.style.borderBottom = `3px dashed var(--${m.role.name}, ${m.role.colour})`;
       span.dataset.role = m.role.name;
       const badge = document.createElement("span");
       badge.className = "sg-badge";
