@@ -145,3 +145,39 @@ def test_provenance_compares_links_through_the_attribution_they_name():
         t["path"]: t["annotators"] for t in provenance(LAVROV_REITERATED, {A: LAVROV_REITERATED, B: other})
     }
     assert taken["claims[0]"] == [A] and taken["claims[1]"] == [A, B]
+
+
+def _provenance_by_canonical_forms(gold, annotations):
+    """The definition, without the shortcut for identical documents: every document in canonical form."""
+    from annotator.agreement.provenance import _ITEM_SECTIONS, _fields, _items
+    from annotator.agreement.review import _norm
+
+    names = sorted(annotations)
+    empty = (None, [], {}, "")
+    out = []
+    for path, value in _fields(gold).items():
+        mine = None if value in empty else _norm(value)
+        who = [
+            n
+            for n in names
+            if (None if (v := _fields(annotations[n]).get(path)) in empty else _norm(v)) == mine
+        ]
+        out.append({"path": path, "annotators": who, "edited": not who})
+    for section in _ITEM_SECTIONS:
+        for i, item in enumerate(_items(gold)[section]):
+            who = [n for n in names if item in _items(annotations[n])[section]]
+            out.append({"path": f"{section}[{i}]", "annotators": who, "edited": not who})
+    return out
+
+
+@pytest.mark.parametrize("gold_of", ["a", "b", "edited"])
+def test_identical_documents_take_the_shortcut_to_the_same_provenance(gold_of):
+    import copy
+
+    from tests.review_data import LAVROV_STATED, stated_b
+
+    edited = copy.deepcopy(LAVROV_STATED)
+    edited["notes"] = "the reviewer's words"
+    gold = {"a": LAVROV_STATED, "b": stated_b(), "edited": edited}[gold_of]
+    annotations = {"b": stated_b(), "a": copy.deepcopy(LAVROV_STATED), "c": copy.deepcopy(LAVROV_STATED)}
+    assert provenance(gold, annotations) == _provenance_by_canonical_forms(gold, annotations)

@@ -107,12 +107,13 @@ class Field:
     unique_by: str | None = None
     scale: str | None = None
 
-    @property
+    # Cached: normalising and validating one labels document asks for hundreds of names.
+    @functools.cached_property
     def name(self) -> str:
         """Return the key of this field inside its parent object."""
         return self.path.rsplit(".", 1)[-1]
 
-    @property
+    @functools.cached_property
     def parent(self) -> str | None:
         """Return the path of the list or object holding this field, or ``None`` at the top."""
         if "." not in self.path:
