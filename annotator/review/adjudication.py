@@ -94,11 +94,57 @@ def undecided(diff: Mapping, picks: Mapping[str, str]) -> list[str]:
     ]
 
 
+#: Spans a reviewer may move in place, per row kind: role -> the item's field holding it (a list field:
+#: its first span; None: the item is the span itself, as a framing span is).
+EDITABLE = {
+    "attribution": {"source": "sources", "cue": "cue", "content": "contents"},
+    "claim": {"claim": "span"},
+    "fspan": {"framing": None},
+}
+
+
+def span_edits(picks: Mapping[str, str]) -> dict[str, dict]:
+    """Return the spans moved in review: ``{"span:<row key>:<role>": {start, end, text}}``.
+
+    Only the shape is checked here; whether the text matches the paragraph is the scheme's check, run on
+    the whole document like any other edit. Raises ``Invalid`` naming the key of a malformed one.
+    """
+    out = {}
+    for key, raw in picks.items():
+        if not key.startswith("span:") or not raw:
+            continue
+        parts = key.split(":")
+        if len(parts) != 4 or parts[1] not in EDITABLE or parts[3] not in EDITABLE[parts[1]]:
+            raise Invalid(f"{key!r} names no span that can be moved", field=key)
+        try:
+            span = json.loads(raw)
+        except ValueError:
+            span = None
+        if not isinstance(span, dict) or set(span) != {"start", "end", "text"}:
+            raise Invalid("a moved span must be a JSON object {start, end, text}", field=key)
+        out[key] = span
+    return out
+
+
+def _move_spans(item: dict, key: str, edits: Mapping[str, dict]) -> None:
+    for role, field in EDITABLE[key.split(":")[0]].items():
+        span = edits.get(f"span:{key}:{role}")
+        if span is None:
+            continue
+        if field is None:
+            item.update(span)
+        elif field in ("sources", "contents"):
+            item[field] = [dict(span), *(item.get(field) or [])[1:]]
+        else:
+            item[field] = dict(span)
+
+
 def compose(
     annotations: Mapping[str, Mapping],
     diff: Mapping,
     picks: Mapping[str, str],
     broken: list | None = None,
+    placed: list | None = None,
 ) -> dict:
     """Return the labels built from one annotator's version per field and item, as ``picks`` says.
 
@@ -112,7 +158,10 @@ def compose(
     Without it the claim's ``attribution_id`` names the left-out attribution (``links.LEFT_OUT``), which
     no check lets through. ``broken`` (when given) gets, for every claim whose attribution is left out,
     ``{"claim_row", "claim", "attribution_row", "name", "choice"}`` (``choice``: the answer, or None).
+    ``span:<row key>:<role>`` moves a span of the chosen item (see :func:`span_edits`). ``placed`` (when
+    given) gets ``{"key", "section", "index"}`` for every item kept: which row each gold item came from.
     """
+    edits = span_edits(picks)
     chosen = {**default_picks(diff), **{k: v for k, v in picks.items() if v is not None}}
     names = set(annotations)
 
@@ -154,6 +203,11 @@ def compose(
                 continue
             item = copy.deepcopy((annotations[name].get("attributions") or [])[row["index"][name]])
             item["id"] = row_ids[r] = f"a{len(attributions) + 1}"
+            _move_spans(item, f"attribution:{r}", edits)
+            if placed is not None:
+                placed.append(
+                    {"key": f"attribution:{r}", "section": "attributions", "index": len(attributions)}
+                )
             attributions.append(item)
     claims = []
     for r, row in enumerate(diff["claims"]):
@@ -162,6 +216,9 @@ def compose(
             continue
         item = copy.deepcopy((annotations[name].get("claims") or [])[row["index"][name]])
         item["id"] = f"c{len(claims) + 1}"
+        _move_spans(item, f"claim:{r}", edits)
+        if placed is not None:
+            placed.append({"key": f"claim:{r}", "section": "claims", "index": len(claims)})
         link = row["fields"].get("attribution_id", {}).get("values", {}).get(name)
         if no_attribution or link is None:
             item["attribution_id"] = None
@@ -204,7 +261,11 @@ def compose(
         if name is None or name not in row["index"]:
             continue
         fs = (annotations[name].get("framing") or {}).get("framing_spans") or []
-        spans.append(copy.deepcopy(fs[row["index"][name]]))
+        item = copy.deepcopy(fs[row["index"][name]])
+        _move_spans(item, f"fspan:{r}", edits)
+        if placed is not None:
+            placed.append({"key": f"fspan:{r}", "section": "framing_spans", "index": len(spans)})
+        spans.append(item)
     labels["attributions"] = attributions
     labels["claims"] = claims
     framing["framing_spans"] = spans
@@ -250,11 +311,11 @@ def review_item(
     diff = agreement.diff_fields(annotations)
     decision = decisions.find_decision(db, paragraph_id)
     chosen = {**default_picks(diff), **(picks or {})}
-    composed, problems, broken = {}, [], []
+    composed, problems, broken, placed = {}, [], [], []
     if annotations:
         try:
             composed, problems = check_labels(
-                project, paragraph["text"], compose(annotations, diff, chosen, broken)
+                project, paragraph["text"], compose(annotations, diff, chosen, broken, placed)
             )
         except Invalid as e:
             problems = [{"path": e.field or "", "message": e.message, "code": "value"}]
@@ -270,6 +331,7 @@ def review_item(
         "partial": partial_rows(diff),
         "undecided": undecided(diff, chosen),
         "highlights": highlights(paragraph["text"], annotations),
+        **span_editor(paragraph["text"], composed, placed, chosen),
         "decision": decision,
         "revisions": decisions.list_revisions(db, paragraph_id) if decision else [],
         "item": reviewing.find_review_item(db, paragraph_id),
@@ -309,21 +371,61 @@ def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict]:
             if start <= a and b <= end and name not in who.setdefault(role, []):
                 who[role].append(name)
         who = {role: names for role, names in who.items() if names}
-        out.append({"text": text[a:b], "roles": [r for r in ROLES if r in who], "who": who})
+        out.append(
+            {"text": text[a:b], "start": a, "end": b, "roles": [r for r in ROLES if r in who], "who": who}
+        )
     return out
+
+
+def _valid_marks(text: str, labels: Mapping, name: str) -> list[tuple[int, int, str, str]]:
+    marks = []
+    for span, role in _marks(labels):
+        if isinstance(span, Mapping):
+            start, end = span.get("start"), span.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                marks.append((start, end, role, name))
+    return marks
+
+
+def _quote(span, limit: int = 40) -> str:
+    text = span.get("text") if isinstance(span, Mapping) else None
+    if not isinstance(text, str) or not text:
+        return ""
+    return f" (“{text if len(text) <= limit else text[: limit - 1] + '…'}”)"
+
+
+def span_editor(text: str, composed: Mapping, placed: list[dict], picks: Mapping[str, str]) -> dict:
+    """Return what the in-place span editor shows: the gold's spans over the text, the items it can move.
+
+    ``gold_segments``: the composed gold drawn like the annotators' rows; ``span_targets``: per row kind,
+    ``[{"key", "label"}]`` in gold order; ``moved``: the span edits in force (kept in hidden inputs).
+    """
+    if not isinstance(composed, Mapping):
+        composed = {}
+    targets: dict[str, list[dict]] = {"attribution": [], "claim": [], "fspan": []}
+    for p in placed:
+        kind = p["key"].split(":")[0]
+        if p["section"] == "framing_spans":
+            items = (composed.get("framing") or {}).get("framing_spans") or []
+        else:
+            items = composed.get(p["section"]) or []
+        item = items[p["index"]] if p["index"] < len(items) else {}
+        span = {"attribution": item.get("cue"), "claim": item.get("span"), "fspan": item}[kind]
+        title = {"attribution": "Attribution", "claim": "Claim", "fspan": "Framing span"}[kind]
+        targets[kind].append({"key": p["key"], "label": f"{title} {p['index'] + 1}{_quote(span)}"})
+    marks = _valid_marks(text, composed, "gold")
+    return {
+        "gold_segments": segments(text, marks),
+        "span_targets": targets,
+        "moved": {k: v for k, v in picks.items() if k.startswith("span:") and v},
+    }
 
 
 def highlights(text: str, annotations: Mapping[str, Mapping]) -> dict:
     """Return each annotator's marked spans over ``text`` and all of them merged (who marked what)."""
     each, merged = {}, []
-    n = len(text)
     for name, labels in annotations.items():
-        marks = []
-        for span, role in _marks(labels):
-            if isinstance(span, Mapping):
-                start, end = span.get("start"), span.get("end")
-                if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n:
-                    marks.append((start, end, role, name))
+        marks = _valid_marks(text, labels, name)
         each[name] = segments(text, marks)
         merged += marks
     return {"each": each, "merged": segments(text, merged), "n": len(annotations)}

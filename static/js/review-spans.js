@@ -1,0 +1,99 @@
+// Moving the decision's spans in place on the review page: select text in the decision's paragraph, then
+// press a role key (the annotate page's keys). The move becomes a hidden ``span:<row>:<role>`` input of
+// the decision form, which the server composes and checks with the rest of the gold; without JavaScript
+// the tools stay hidden and the JSON edit does the same job.
+// Offsets: the DOM speaks UTF-16, the labels code points; annotate-text.js converts.
+"use strict";
+(function (A) {
+  // role key -> [role, kind of item it moves, what the status line calls it]
+  const KEYS = {
+    s: ["source", "attribution", "source"],
+    c: ["cue", "attribution", "cue"],
+    t: ["content", "attribution", "content"],
+    l: ["claim", "claim", "claim span"],
+    f: ["framing", "fspan", "framing span"],
+  };
+  let chosen = {}; // kind -> the row key chosen in its list, kept across the preview's swaps
+  let said = "";
+
+  function editor() { return document.querySelector(".span-editor"); }
+
+  function status(text) {
+    const el = document.querySelector(".span-editor .span-status");
+    if (el) el.textContent = text;
+  }
+
+  function setUp() {
+    const ed = editor();
+    if (!ed) return;
+    ed.querySelector(".span-tools").hidden = false;
+    for (const sel of ed.querySelectorAll("select.span-target")) {
+      const want = chosen[sel.dataset.kind];
+      if (want && Array.from(sel.options).some((o) => o.value === want)) sel.value = want;
+      sel.addEventListener("change", () => { chosen[sel.dataset.kind] = sel.value; });
+    }
+    if (said) { status(said); said = ""; }
+  }
+
+  // The selection inside the decision's paragraph, in code points, snapped as the annotate page snaps.
+  function selected(root) {
+    const s = window.getSelection();
+    if (!s || !s.rangeCount || s.isCollapsed) return null;
+    const r = s.getRangeAt(0);
+    const text = new A.Text(root.textContent);
+    let a = A.pointToCp(root, r.startContainer, r.startOffset, text);
+    let b = A.pointToCp(root, r.endContainer, r.endOffset, text);
+    if (a === null || b === null) return null;
+    if (a > b) [a, b] = [b, a];
+    const snapped = text.snap(a, b, localStorage.getItem("annotate-snap") !== "off");
+    return snapped ? text.span(snapped.start, snapped.end) : null;
+  }
+
+  function move(role, kind, what) {
+    const ed = editor();
+    const root = document.getElementById("gold-text");
+    const span = selected(root);
+    if (!span) { status("Select the new text in the decision's paragraph first."); return; }
+    const target = ed.querySelector(`select.span-target[data-kind="${kind}"]`);
+    if (!target || target.disabled || !target.value) {
+      status(`The decision has no ${kind === "fspan" ? "framing span" : kind}: take one in the choices first.`);
+      return;
+    }
+    const name = `span:${target.value}:${role}`;
+    let input = Array.from(ed.querySelectorAll("input.moved-span")).find((i) => i.name === name);
+    if (!input) {
+      input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.className = "moved-span";
+      ed.appendChild(input);
+    }
+    input.value = JSON.stringify(span);
+    const label = target.options[target.selectedIndex].textContent.replace(/\s*\(.*$/s, "");
+    said = `${label}: ${what} moved to “${span.text}”. Save the decision to keep it.`;
+    window.getSelection().removeAllRanges();
+    status(said);
+    // the choices' preview recomposes the gold with the move, redraws the paragraph and the JSON
+    const picks = document.querySelector("#decision .picks");
+    if (picks && window.htmx) window.htmx.trigger(picks, "change");
+  }
+
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.metaKey || e.altKey || !editor()) return;
+    const t = e.target;
+    if (t && t.closest && t.closest("input, textarea, select, [contenteditable]")) return;
+    const spec = KEYS[e.key];
+    const root = document.getElementById("gold-text");
+    if (!spec || !root) return;
+    const s = window.getSelection();
+    const inside = s && s.rangeCount && root.contains(s.getRangeAt(0).commonAncestorContainer);
+    if (!inside && t !== root) return;
+    e.preventDefault();
+    move(spec[0], spec[1], spec[2]);
+  });
+  // a preview swapped in a fresh decision: its tools start hidden, as without JavaScript
+  document.addEventListener("htmx:afterSwap", () => {
+    if (document.querySelector(".span-editor .span-tools[hidden]")) setUp();
+  });
+  document.addEventListener("DOMContentLoaded", setUp);
+})(window.Annotate);
