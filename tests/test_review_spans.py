@@ -57,6 +57,20 @@ def test_a_moved_source_replaces_the_first_source(db, reviewer_client, project, 
 
 
 @pytest.mark.parametrize(
+    ("role", "field", "text"),
+    [("cue", "cue", "stated that"), ("content", "contents", "that Russia has been in contact")],
+)
+def test_a_moved_cue_or_content(db, reviewer_client, project, pid, role, field, text):
+    response = reviewer_client.post(
+        f"/projects/{project['id']}/review/{pid}",
+        data={"version": "0", "action": "picks", f"span:attribution:0:{role}": span(text)},
+    )
+    assert response.status_code == 302
+    moved = decisions.find_decision(db, pid)["labels"]["attributions"][0][field]
+    assert moved == (json.loads(span(text)) if role == "cue" else [json.loads(span(text))])
+
+
+@pytest.mark.parametrize(
     ("value", "message"),
     [
         # the text does not match the paragraph at those offsets (the scheme's own message)
@@ -110,3 +124,17 @@ def test_without_javascript_the_tools_are_hidden_and_the_json_edit_stays(reviewe
     page = reviewer_client.get(f"/projects/{project['id']}/review/{pid}").get_data(as_text=True)
     assert '<div class="span-tools" hidden>' in page and 'id="labels_json"' in page
     assert "js/review-spans.js" in page and "js/annotate-text.js" in page
+
+
+def test_a_moved_claim_whose_attribution_is_left_out_is_refused_with_the_link_message(
+    db, reviewer_client, project, pid
+):
+    response = reviewer_client.post(
+        f"/projects/{project['id']}/review/{pid}",
+        data={"attribution:0": "", "version": "0", "action": "picks",
+              "span:claim:0:claim": span("Russia has been in contact with “certain countries”")},
+    )  # fmt: skip
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "claim 1 is linked to an attribution that was left out" in page
+    assert decisions.find_decision(db, pid) is None

@@ -108,3 +108,50 @@ def test_reviewer_moves_a_claim_boundary_and_a_source_then_saves(login, live_ser
     assert gold["claims"][0]["attribution_id"] == gold["attributions"][0]["id"]
     taken = {t["path"]: t["edited"] for t in decision["taken"]}
     assert taken["claims[0]"] and taken["attributions[0]"]
+
+
+def test_reviewer_moves_a_framing_span_with_the_keys_and_can_undo(login, live_server, live_db, paragraph):
+    project, pid = paragraph
+    page = login("reviewer")
+    page.goto(f"{live_server}/projects/{project['id']}/review/{pid}")
+    words = "certain countries"
+    start = TEXT.index(words)
+    framing = page.locator("#gold-text .seg.r-framing")
+    assert "".join(framing.all_inner_texts()) == "“certain countries”"  # both annotators' span, quotes in
+
+    # the mouse takes "certain", Shift+Right grows it by a word (the annotate page's keys), f moves the span
+    drag(page, "certain")
+    page.keyboard.press("Shift+ArrowRight")
+    expect(page.locator(".span-status")).to_have_text(f"Selected “{words}”.")
+    page.keyboard.press("f")
+    expect(page.locator("#labels_json")).to_have_value(
+        re.compile(rf'"framing_spans": \[\s*{{\s*"start": {start},\s*"end": {start + len(words)},')
+    )
+    expect(framing).to_have_text([words])
+
+    # undo brings the annotators' span back; then move it again with the keys alone and save
+    page.get_by_role("button", name="Undo the moved spans (1)").click()
+    expect(framing).to_have_text(["“certain countries”"])
+    expect(page.locator("#labels_json")).to_have_value(re.compile(r'"text": "“certain countries”"'))
+    page.locator("#gold-text").focus()
+    page.keyboard.press("Home")
+    expect(page.locator(".span-status")).to_have_text("Selected “Speaking”.")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("f")
+    expect(framing).to_have_text(["Speaking at"])
+
+    page.get_by_role("button", name="Save decision from the choices").click()
+    page.wait_for_load_state()
+    assert re.search(r"Decision saved \(version \d+\)\.", page.content())
+    db = store.connect(live_db)
+    gold = review.review_item(db, project, pid)["decision"]["labels"]
+    db.close()
+    assert gold["framing"]["framing_spans"] == [
+        {
+            "start": 0,
+            "end": 11,
+            "text": "Speaking at",
+            "technique": "Obfuscation-Vagueness-Confusion",
+            "voice": "source",
+        }
+    ]
