@@ -122,7 +122,9 @@ def test_preview_draws_the_moved_span_and_keeps_it_for_the_save(reviewer_client,
 
 def test_without_javascript_the_tools_are_hidden_and_the_json_edit_stays(reviewer_client, project, pid):
     page = reviewer_client.get(f"/projects/{project['id']}/review/{pid}").get_data(as_text=True)
-    assert '<div class="span-tools" hidden>' in page and 'id="labels_json"' in page
+    assert '<div class="span-tools" hidden data-keys=' in page and 'id="labels_json"' in page
+    # the keys are the scheme's span roles' keys, as on the annotate page
+    assert '"l": ["claim", "claim", "claim"]' in page and '"s": ["source", "attribution", "source"]' in page
     assert "js/review-spans.js" in page and "js/annotate-text.js" in page
 
 

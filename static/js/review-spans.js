@@ -5,14 +5,6 @@
 // Offsets: the DOM speaks UTF-16, the labels code points; annotate-text.js converts.
 "use strict";
 (function (A) {
-  // role key -> [role, kind of item it moves, what the status line calls it]
-  const KEYS = {
-    s: ["source", "attribution", "source"],
-    c: ["cue", "attribution", "cue"],
-    t: ["content", "attribution", "content"],
-    l: ["claim", "claim", "claim span"],
-    f: ["framing", "fspan", "framing span"],
-  };
   let chosen = {}; // kind -> the row key chosen in its list, kept across the preview's swaps
   let said = "";
   let keyed = null; // the selection the arrow keys made (never snapped again, as on the annotate page)
@@ -125,7 +117,8 @@
     if (!span) { status("Select the new text in the decision's paragraph first."); return; }
     const target = ed.querySelector(`select.span-target[data-kind="${kind}"]`);
     if (!target || target.disabled || !target.value) {
-      status(`The decision has no ${kind === "fspan" ? "framing span" : kind}: take one in the choices first.`);
+      const title = target ? target.closest("label").firstChild.textContent.replace(/\s*\(.*$/s, "").trim() : kind;
+      status(`The decision has no ${title.toLowerCase()}: take one in the choices first.`);
       return;
     }
     const name = `span:${target.value}:${role}`;
@@ -154,7 +147,9 @@
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target;
     if (t && t.closest && t.closest("input, textarea, select, button, [contenteditable]")) return;
-    const spec = KEYS[e.key];
+    // role key -> [role, kind of item it moves, its label]: the scheme's span roles, drawn by the server
+    const tools = editor().querySelector(".span-tools");
+    const spec = JSON.parse(tools.dataset.keys || "{}")[e.key];
     if (!spec) return;
     const s = window.getSelection();
     const inside = s && s.rangeCount && root.contains(s.getRangeAt(0).commonAncestorContainer);

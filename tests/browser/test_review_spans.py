@@ -81,7 +81,7 @@ def test_reviewer_moves_a_claim_boundary_and_a_source_then_saves(login, live_ser
     expect(page.locator("#labels_json")).to_have_value(
         re.compile(rf'"span": {{\s*"start": {start},\s*"end": {start + len(claim)},')
     )
-    expect(page.locator(".span-status")).to_contain_text("Claim 1: claim span moved to “Russia has been")
+    expect(page.locator(".span-status")).to_contain_text("Claim 1: claim moved to “Russia has been")
     # drawn in the claim's colour and line, and no further
     claimed = page.locator("#gold-text .seg.r-claim").all_inner_texts()
     assert "".join(claimed) == claim
