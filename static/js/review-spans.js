@@ -8,6 +8,7 @@
   let chosen = {}; // kind -> the row key chosen in its list, kept across the preview's swaps
   let said = "";
   let keyed = null; // the selection the arrow keys made (never snapped again, as on the annotate page)
+  let refocus = false; // the paragraph had the focus when the preview redrew it
 
   function editor() { return document.querySelector(".span-editor"); }
 
@@ -20,7 +21,9 @@
     const ed = editor();
     if (!ed) return;
     ed.querySelector(".span-tools").hidden = false;
-    document.getElementById("gold-text").tabIndex = 0; // the arrow keys select in it
+    const root = document.getElementById("gold-text");
+    root.tabIndex = 0; // the arrow keys select in it
+    if (refocus) { root.focus(); refocus = false; }
     for (const sel of ed.querySelectorAll("select.span-target")) {
       const want = chosen[sel.dataset.kind];
       if (want && Array.from(sel.options).some((o) => o.value === want)) sel.value = want;
@@ -134,6 +137,7 @@
     const label = target.options[target.selectedIndex].textContent.replace(/\s*\(.*$/s, "");
     said = `${label}: ${what} moved to “${span.text}”. Save the decision to keep it.`;
     window.getSelection().removeAllRanges();
+    refocus = document.activeElement === root;
     status(said);
     // the choices' preview recomposes the gold with the move, redraws the paragraph and the JSON
     const picks = document.querySelector("#decision .picks");

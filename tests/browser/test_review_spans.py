@@ -139,6 +139,7 @@ def test_reviewer_moves_a_framing_span_with_the_keys_and_can_undo(login, live_se
     page.keyboard.press("Shift+ArrowRight")
     page.keyboard.press("f")
     expect(framing).to_have_text(["Speaking at"])
+    expect(page.locator("#gold-text")).to_be_focused()  # redrawn, and the keys go on working there
 
     page.get_by_role("button", name="Save decision from the choices").click()
     page.wait_for_load_state()
