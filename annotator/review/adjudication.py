@@ -94,11 +94,76 @@ def undecided(diff: Mapping, picks: Mapping[str, str]) -> list[str]:
     ]
 
 
+#: The row kind of the review diff that holds each span-bearing container of the labels.
+_ROW_KINDS = {"attributions[]": "attribution", "claims[]": "claim", "framing.framing_spans": "fspan"}
+
+
+def movable_spans(scheme) -> dict[str, dict[str, dict]]:
+    """Return the spans a reviewer may move in place, read off the scheme's span roles.
+
+    ``{row kind: {role: {"field", "many", "key", "label"}}}``: ``field`` names the item's field holding the
+    span (``None``: the item is the span itself, as a framing span is), ``many`` that it is a list of spans
+    (a move replaces the first), ``key`` the role's key on the annotate page. Only the roles the review
+    page draws (:data:`ROLES`) and the project has on.
+    """
+    out: dict[str, dict[str, dict]] = {}
+    for r in scheme.span_roles:
+        if r.name not in ROLES or not scheme.enabled(r.field):
+            continue
+        container, _, name = r.field.rpartition(".")
+        if r.field in _ROW_KINDS:
+            kind, field, many = _ROW_KINDS[r.field], None, False
+        elif container in _ROW_KINDS:
+            kind, field, many = _ROW_KINDS[container], name, scheme.field(r.field).type == "spans"
+        else:
+            continue
+        out.setdefault(kind, {})[r.name] = {"field": field, "many": many, "key": r.key, "label": r.label}
+    return out
+
+
+def span_edits(picks: Mapping[str, str], movable: Mapping[str, Mapping]) -> dict[str, dict]:
+    """Return the spans moved in review: ``{"span:<row key>:<role>": {start, end, text}}``.
+
+    Only the shape is checked here; whether the text matches the paragraph is the scheme's check, run on
+    the whole document like any other edit. Raises ``Invalid`` naming the key of a malformed one.
+    """
+    out = {}
+    for key, raw in picks.items():
+        if not key.startswith("span:") or not raw:
+            continue
+        parts = key.split(":")
+        if len(parts) != 4 or parts[3] not in movable.get(parts[1], {}):
+            raise Invalid(f"{key!r} names no span that can be moved", field=key)
+        try:
+            span = json.loads(raw)
+        except ValueError:
+            span = None
+        if not isinstance(span, dict) or set(span) != {"start", "end", "text"}:
+            raise Invalid("a moved span must be a JSON object {start, end, text}", field=key)
+        out[key] = span
+    return out
+
+
+def _move_spans(item: dict, key: str, edits: Mapping[str, dict], movable: Mapping[str, Mapping]) -> None:
+    for role, where in movable.get(key.split(":")[0], {}).items():
+        span = edits.get(f"span:{key}:{role}")
+        if span is None:
+            continue
+        if where["field"] is None:
+            item.update(span)
+        elif where["many"]:
+            item[where["field"]] = [dict(span), *(item.get(where["field"]) or [])[1:]]
+        else:
+            item[where["field"]] = dict(span)
+
+
 def compose(
     annotations: Mapping[str, Mapping],
     diff: Mapping,
     picks: Mapping[str, str],
     broken: list | None = None,
+    placed: list | None = None,
+    movable: Mapping[str, Mapping] | None = None,
 ) -> dict:
     """Return the labels built from one annotator's version per field and item, as ``picks`` says.
 
@@ -112,7 +177,12 @@ def compose(
     Without it the claim's ``attribution_id`` names the left-out attribution (``links.LEFT_OUT``), which
     no check lets through. ``broken`` (when given) gets, for every claim whose attribution is left out,
     ``{"claim_row", "claim", "attribution_row", "name", "choice"}`` (``choice``: the answer, or None).
+    ``span:<row key>:<role>`` moves a span of the chosen item, where ``movable`` (see :func:`movable_spans`)
+    allows it (see :func:`span_edits`). ``placed`` (when
+    given) gets ``{"key", "section", "index"}`` for every item kept: which row each gold item came from.
     """
+    movable = movable or {}
+    edits = span_edits(picks, movable)
     chosen = {**default_picks(diff), **{k: v for k, v in picks.items() if v is not None}}
     names = set(annotations)
 
@@ -154,6 +224,11 @@ def compose(
                 continue
             item = copy.deepcopy((annotations[name].get("attributions") or [])[row["index"][name]])
             item["id"] = row_ids[r] = f"a{len(attributions) + 1}"
+            _move_spans(item, f"attribution:{r}", edits, movable)
+            if placed is not None:
+                placed.append(
+                    {"key": f"attribution:{r}", "section": "attributions", "index": len(attributions)}
+                )
             attributions.append(item)
     claims = []
     for r, row in enumerate(diff["claims"]):
@@ -162,6 +237,9 @@ def compose(
             continue
         item = copy.deepcopy((annotations[name].get("claims") or [])[row["index"][name]])
         item["id"] = f"c{len(claims) + 1}"
+        _move_spans(item, f"claim:{r}", edits, movable)
+        if placed is not None:
+            placed.append({"key": f"claim:{r}", "section": "claims", "index": len(claims)})
         link = row["fields"].get("attribution_id", {}).get("values", {}).get(name)
         if no_attribution or link is None:
             item["attribution_id"] = None
@@ -204,7 +282,11 @@ def compose(
         if name is None or name not in row["index"]:
             continue
         fs = (annotations[name].get("framing") or {}).get("framing_spans") or []
-        spans.append(copy.deepcopy(fs[row["index"][name]]))
+        item = copy.deepcopy(fs[row["index"][name]])
+        _move_spans(item, f"fspan:{r}", edits, movable)
+        if placed is not None:
+            placed.append({"key": f"fspan:{r}", "section": "framing_spans", "index": len(spans)})
+        spans.append(item)
     labels["attributions"] = attributions
     labels["claims"] = claims
     framing["framing_spans"] = spans
@@ -250,11 +332,12 @@ def review_item(
     diff = agreement.diff_fields(annotations)
     decision = decisions.find_decision(db, paragraph_id)
     chosen = {**default_picks(diff), **(picks or {})}
-    composed, problems, broken = {}, [], []
+    movable = movable_spans(_scheme(project))
+    composed, problems, broken, placed = {}, [], [], []
     if annotations:
         try:
             composed, problems = check_labels(
-                project, paragraph["text"], compose(annotations, diff, chosen, broken)
+                project, paragraph["text"], compose(annotations, diff, chosen, broken, placed, movable)
             )
         except Invalid as e:
             problems = [{"path": e.field or "", "message": e.message, "code": "value"}]
@@ -270,6 +353,7 @@ def review_item(
         "partial": partial_rows(diff),
         "undecided": undecided(diff, chosen),
         "highlights": highlights(paragraph["text"], annotations),
+        **span_editor(paragraph["text"], composed, placed, chosen, movable),
         "decision": decision,
         "revisions": decisions.list_revisions(db, paragraph_id) if decision else [],
         "item": reviewing.find_review_item(db, paragraph_id),
@@ -309,21 +393,85 @@ def segments(text: str, marks: list[tuple[int, int, str, str]]) -> list[dict]:
             if start <= a and b <= end and name not in who.setdefault(role, []):
                 who[role].append(name)
         who = {role: names for role, names in who.items() if names}
-        out.append({"text": text[a:b], "roles": [r for r in ROLES if r in who], "who": who})
+        out.append(
+            {"text": text[a:b], "start": a, "end": b, "roles": [r for r in ROLES if r in who], "who": who}
+        )
     return out
+
+
+def _valid_marks(text: str, labels: Mapping, name: str) -> list[tuple[int, int, str, str]]:
+    marks = []
+    for span, role in _marks(labels):
+        if isinstance(span, Mapping):
+            start, end = span.get("start"), span.get("end")
+            if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+                marks.append((start, end, role, name))
+    return marks
+
+
+def _quote(span, limit: int = 40) -> str:
+    text = span.get("text") if isinstance(span, Mapping) else None
+    if not isinstance(text, str) or not text:
+        return ""
+    return f" (“{text if len(text) <= limit else text[: limit - 1] + '…'}”)"
+
+
+#: What the span editor calls the items of each row kind.
+_KIND_TITLES = {"attribution": "Attribution", "claim": "Claim", "fspan": "Framing span"}
+
+
+def span_editor(
+    text: str, composed: Mapping, placed: list[dict], picks: Mapping[str, str], movable: Mapping[str, Mapping]
+) -> dict:
+    """Return what the in-place span editor shows: the gold's spans over the text, the items it can move.
+
+    ``gold_segments``: the composed gold drawn like the annotators' rows; ``span_kinds``: per row kind
+    that has movable spans, ``{"kind", "title", "roles": [{"role", "key", "label", "many"}], "targets":
+    [{"key", "label"}]}`` (targets in gold order); ``span_keys``: ``{key: [role, kind, label]}`` for the
+    page's script; ``moved``: the span edits in force (hidden inputs).
+    """
+    if not isinstance(composed, Mapping):
+        composed = {}
+    targets: dict[str, list[dict]] = {kind: [] for kind in movable}
+    for p in placed:
+        kind = p["key"].split(":")[0]
+        if kind not in targets:
+            continue
+        if p["section"] == "framing_spans":
+            items = (composed.get("framing") or {}).get("framing_spans") or []
+        else:
+            items = composed.get(p["section"]) or []
+        item = items[p["index"]] if p["index"] < len(items) else {}
+        span = {"attribution": item.get("cue"), "claim": item.get("span"), "fspan": item}[kind]
+        targets[kind].append(
+            {"key": p["key"], "label": f"{_KIND_TITLES[kind]} {p['index'] + 1}{_quote(span)}"}
+        )
+    kinds = [
+        {
+            "kind": kind,
+            "title": _KIND_TITLES[kind],
+            "roles": [{"role": role, **where} for role, where in movable[kind].items()],
+            "targets": targets[kind],
+        }
+        for kind in _KIND_TITLES
+        if kind in movable
+    ]
+    marks = _valid_marks(text, composed, "gold")
+    return {
+        "gold_segments": segments(text, marks),
+        "span_kinds": kinds,
+        "span_keys": {
+            r["key"]: [r["role"], k["kind"], r["label"].lower()] for k in kinds for r in k["roles"]
+        },
+        "moved": {k: v for k, v in picks.items() if k.startswith("span:") and v},
+    }
 
 
 def highlights(text: str, annotations: Mapping[str, Mapping]) -> dict:
     """Return each annotator's marked spans over ``text`` and all of them merged (who marked what)."""
     each, merged = {}, []
-    n = len(text)
     for name, labels in annotations.items():
-        marks = []
-        for span, role in _marks(labels):
-            if isinstance(span, Mapping):
-                start, end = span.get("start"), span.get("end")
-                if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= n:
-                    marks.append((start, end, role, name))
+        marks = _valid_marks(text, labels, name)
         each[name] = segments(text, marks)
         merged += marks
     return {"each": each, "merged": segments(text, merged), "n": len(annotations)}
@@ -394,7 +542,7 @@ def decide(
                     "code": "undecided",
                 }
             )
-        labels = compose(annotations, diff, picks or {})
+        labels = compose(annotations, diff, picks or {}, movable=movable_spans(_scheme(project)))
         how = "picked"
     labels, more = check_labels(project, paragraph["text"], without_origins(labels))
     problems += more

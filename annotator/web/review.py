@@ -15,8 +15,9 @@ from .htmx import render
 
 bp = Blueprint("review", __name__)
 
-#: Form keys that choose an annotator's version: ``field:<path>``, ``attribution:<row>``, ...
-PICK_PREFIXES = ("field:", "attribution:", "claim:", "fspan:", "link:")
+#: Form keys that choose an annotator's version (``field:<path>``, ``attribution:<row>``, ...)
+#: or move a span of the gold (``span:<row key>:<role>``)
+PICK_PREFIXES = ("field:", "attribution:", "claim:", "fspan:", "link:", "span:")
 
 
 class DecisionForm(FlaskForm):
@@ -126,6 +127,10 @@ def preview(project_id, paragraph_id):
         labels_json=_dump(data["composed"]),
         problems=data["problems"],
         broken_links=data["broken_links"],
+        gold_segments=data["gold_segments"],
+        span_kinds=data["span_kinds"],
+        span_keys=data["span_keys"],
+        moved=data["moved"],
         paragraph_id=paragraph_id,
         project=project,
     )
