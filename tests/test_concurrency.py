@@ -106,9 +106,10 @@ class Client:
         self.csrf = re.search(rb'"X-CSRFToken": "([^"]+)"', page).group(1).decode()
 
 
-def _build(db, project):
-    for a in range(ARTICLES):
-        sha = hashlib.sha256(f"concurrency {a}".encode()).hexdigest()
+def build_articles(db, project, articles: int = ARTICLES, *, tag: str = "concurrency") -> None:
+    """Add ``articles`` articles of ``PER_ARTICLE`` numbered ``TEXT`` paragraphs (paragraph n reads ¶n)."""
+    for a in range(articles):
+        sha = hashlib.sha256(f"{tag} {a}".encode()).hexdigest()
         paragraphs = []
         for position in range(PER_ARTICLE):
             text = TEXT.format(n=a * PER_ARTICLE + position)
@@ -123,7 +124,7 @@ def _build(db, project):
                 }
             )
         article = {
-            "uid": f"c-{sha[:12]}",
+            "uid": f"{tag[0]}-{sha[:12]}",
             "source_format": "text",
             "raw_sha256": sha,
             "text_sha256": sha,
@@ -145,7 +146,7 @@ def served(request, tmp_path):
     for name in names:
         accounts.create_user(db, name, role="annotator", password=PASSWORD)
         project_service.add_member(db, project["id"], name, role="annotator")
-    _build(db, project)
+    build_articles(db, project)
     db.close()
     info = {"path": path, "project": project, "names": names, "save_and_next": request.param == "workers"}
     if request.param == "workers":

@@ -19,48 +19,17 @@ import time
 
 from annotator import accounts, store
 from annotator import projects as project_service
-from annotator.store import articles as article_store
 
 from .server_process import _free_port
-from .test_concurrency import TEXT, Client, labels_for
+from .test_concurrency import TEXT, Client, build_articles, labels_for
 
 ANNOTATORS = 6
 ROUNDS = 3
 LOAD_SECONDS = 2.5
 # Saves an annotator makes at most per round: the load is bounded, and the paragraphs
-# (ARTICLES x PER_ARTICLE x k = 3,600 places) cannot run out however fast the machine is.
+# (ARTICLES x 6 paragraphs x k = 3,600 places) cannot run out however fast the machine is.
 SAVES_PER_ROUND = 150
-ARTICLES, PER_ARTICLE = 200, 6
-
-
-def _build(db, project) -> None:
-    import hashlib
-
-    for a in range(ARTICLES):
-        sha = hashlib.sha256(f"crash {a}".encode()).hexdigest()
-        paragraphs = []
-        for position in range(PER_ARTICLE):
-            text = TEXT.format(n=a * PER_ARTICLE + position)
-            paragraphs.append(
-                {
-                    "position": position,
-                    "kind": "body",
-                    "text": text,
-                    "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-                    "doc_char_start": position * 200,
-                    "queued": True,
-                }
-            )
-        article = {
-            "uid": f"k-{sha[:12]}",
-            "source_format": "text",
-            "raw_sha256": sha,
-            "text_sha256": sha,
-            "rank": a,
-        }
-        article_store.insert_article(
-            db, project_id=project["id"], article=article, paragraphs=paragraphs, raw=b"", dropped=[]
-        )
+ARTICLES = 200
 
 
 PASSWORD = "crash test passphrase"
@@ -103,7 +72,7 @@ def test_every_acknowledged_save_survives_sigkill(tmp_path):
     for name in names:
         accounts.create_user(db, name, role="annotator", password=PASSWORD)
         project_service.add_member(db, project["id"], name, role="annotator")
-    _build(db, project)
+    build_articles(db, project, ARTICLES, tag="crash")
     db.close()
 
     acknowledged: set[tuple[str, int]] = set()
