@@ -119,3 +119,25 @@ def sample_project(live_db: str, name: str, *, overlap: int) -> dict:
 @pytest.fixture(scope="session")
 def live_project(live_db):
     return sample_project(live_db, "live", overlap=2)
+
+
+def disagreement_project(live_db: str, name: str, which: str, first: dict, second: dict) -> tuple[dict, int]:
+    """The project ``name`` with the sample article, where annotator1 gave ``first`` and annotator2 ``second``
+    to the paragraph ``which`` ("stated" or "reiterated"); return the project and that paragraph's id."""
+    from annotator import review
+    from tests.review_data import SAMPLES, annotate
+
+    project = sample_project(live_db, name, overlap=2)
+    text = SAMPLES[["stated", "reiterated"].index(which)]["text"]
+    db = store.connect(live_db)
+    try:
+        pid = db.execute(
+            "select id from paragraphs where project_id = ? and text = ?", [project["id"], text]
+        ).fetchone()[0]
+        if not db.execute("select 1 from annotations where paragraph_id = ?", [pid]).fetchone():
+            annotate(db, pid, "annotator1", first)
+            annotate(db, pid, "annotator2", second)
+            review.refresh(db, project)
+        return project, pid
+    finally:
+        db.close()

@@ -4,6 +4,7 @@ import pytest
 
 from annotator import projects as project_service
 from annotator import review, store
+from tests.browser.conftest import disagreement_project
 from tests.conftest import USERS
 from tests.review_data import LAVROV_REITERATED, SAMPLES, annotate, import_sample, reiterated_b
 
@@ -14,21 +15,7 @@ A, B = "annotator1", "annotator2"
 
 @pytest.fixture(scope="module")
 def paragraph(live_db):
-    db = store.connect(live_db)
-    project = project_service.find_project_by_name(db, "review-links")
-    if project is None:
-        project = project_service.create_project(db, "review-links", overlap=2, extended="all")
-        for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
-        ids = import_sample(db, project)
-        annotate(db, ids["reiterated"], A, LAVROV_REITERATED)
-        annotate(db, ids["reiterated"], B, reiterated_b())
-        review.refresh(db, project)
-    pid = db.execute(
-        "select id from paragraphs where project_id = ? and text = ?", [project["id"], SAMPLES[1]["text"]]
-    ).fetchone()[0]
-    db.close()
-    return project, pid
+    return disagreement_project(live_db, "review-links", "reiterated", LAVROV_REITERATED, reiterated_b())
 
 
 def test_leaving_out_a_claims_attribution_prompts_and_never_unlinks_silently(

@@ -2,10 +2,9 @@
 
 import pytest
 
-from annotator import projects as project_service
 from annotator import review, store
-from tests.conftest import USERS
-from tests.review_data import LAVROV_STATED, SAMPLES, annotate, import_sample, stated_b
+from tests.browser.conftest import disagreement_project
+from tests.review_data import LAVROV_STATED, stated_b
 
 # annotator1 comes first, so the page's defaults (ties go to the first annotator) are annotator1's;
 # the reviewer has to choose annotator2's attribution.
@@ -14,21 +13,8 @@ A, B = "annotator2", "annotator1"
 
 @pytest.fixture(scope="module")
 def disagreement(live_db):
-    db = store.connect(live_db)
-    project = project_service.find_project_by_name(db, "review-browser")
-    if project is None:
-        project = project_service.create_project(db, "review-browser", overlap=2, extended="all")
-        for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
-        ids = import_sample(db, project)
-        annotate(db, ids["stated"], A, LAVROV_STATED)  # neutral cue, two frames
-        annotate(db, ids["stated"], B, stated_b())  # distancing cue, one frame
-        review.refresh(db, project)
-    pid = db.execute(
-        "select id from paragraphs where project_id = ? and text = ?", [project["id"], SAMPLES[0]["text"]]
-    ).fetchone()[0]
-    db.close()
-    return project, pid
+    # annotator2 (A) gave the neutral cue and two frames, annotator1 (B) a distancing cue and one frame
+    return disagreement_project(live_db, "review-browser", "stated", stated_b(), LAVROV_STATED)
 
 
 def test_reviewer_settles_a_disagreement(login, live_server, live_db, disagreement):

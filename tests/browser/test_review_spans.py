@@ -5,10 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from annotator import projects as project_service
 from annotator import review, store
-from tests.conftest import USERS
-from tests.review_data import LAVROV_STATED, SAMPLES, annotate, import_sample, stated_b
+from tests.browser.conftest import disagreement_project
+from tests.review_data import LAVROV_STATED, SAMPLES, stated_b
 
 A, B = "annotator1", "annotator2"
 TEXT = SAMPLES[0]["text"]
@@ -36,21 +35,7 @@ RECT = """([start, end]) => {
 
 @pytest.fixture(scope="module")
 def paragraph(live_db):
-    db = store.connect(live_db)
-    project = project_service.find_project_by_name(db, "review-spans")
-    if project is None:
-        project = project_service.create_project(db, "review-spans", overlap=2, extended="all")
-        for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
-        ids = import_sample(db, project)
-        annotate(db, ids["stated"], A, LAVROV_STATED)
-        annotate(db, ids["stated"], B, stated_b())
-        review.refresh(db, project)
-    pid = db.execute(
-        "select id from paragraphs where project_id = ? and text = ?", [project["id"], TEXT]
-    ).fetchone()[0]
-    db.close()
-    return project, pid
+    return disagreement_project(live_db, "review-spans", "stated", LAVROV_STATED, stated_b())
 
 
 def drag(page, text: str, after: str = ""):
