@@ -180,3 +180,18 @@ def test_the_field_lists_are_read_off_the_scheme():
     assert review.reports.chunk_fingerprint(second) != review.reports.chunk_fingerprint(default)
     with pytest.raises(ValueError, match="cannot be merged"):
         agreement.FieldAccumulator().merge(agreement.FieldAccumulator(load_scheme(SECOND)))
+
+
+def test_a_scheme_agreement_cannot_score_is_refused_when_the_project_is_made(db, tmp_path):
+    from annotator.errors import Invalid
+
+    lines = SECOND.read_text(encoding="utf-8").splitlines()
+    # the same file without the framing span role (its table runs up to the next [[span_roles]])
+    start = next(i for i, line in enumerate(lines) if line.strip() == 'name = "framing"') - 1
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].startswith("[["))
+    path = tmp_path / "no-framing.toml"
+    path.write_text("\n".join(lines[:start] + lines[end:]) + "\n", encoding="utf-8")
+    assert "framing" not in [r.name for r in load_scheme(path).span_roles]
+    with pytest.raises(Invalid, match="framing.framing_spans"):
+        project_service.create_project(db, "no-framing", scheme=str(path), overlap=2)
+    assert project_service.find_project_by_name(db, "no-framing") is None
