@@ -39,13 +39,13 @@ def _check(view: str, only: str, min_annotators: int) -> None:
         raise Invalid("the minimum number of annotators is at least 1", field="min_annotators")
 
 
-def _with_agreement(rows: Iterable[dict], summary: dict) -> Iterator[dict]:
+def _with_agreement(rows: Iterable[dict], summary: dict, scheme=None) -> Iterator[dict]:
     """Pass ``rows`` (sorted by paragraph) through, filling ``summary`` with their agreement once they are spent.
 
     One pass over the exported labels: for an ``all`` export that keeps only paragraphs with three
     or more annotators, whose summary the cached per-block counts cannot give.
     """
-    accumulator = agreement.FieldAccumulator()
+    accumulator = agreement.FieldAccumulator(scheme)
     current, group = None, {}
     for row in rows:
         if row["paragraph_id"] != current:
@@ -111,7 +111,7 @@ def export_dataset(
         # One snapshot: the records, their label counts and the agreement summary describe the same data.
         with store.read(db):
             if cached_summary:
-                counting = review.ExportSummary(db, project["id"])
+                counting = review.ExportSummary(db, project["id"], scheme=scheme)
             # The same serialised records for both formats: Parquet parses the JSONL lines.
             records = _encoded_records(
                 db,
@@ -158,7 +158,7 @@ def _encoded_records(db, project, view, scheme, *, only: str, min_annotators: in
         return export.encode_stored_all(paragraphs, annotations, annotators, scheme=scheme)
     rows = _rows(db, project, view, only=only, min_annotators=min_annotators)
     if summary is not None:
-        rows = _with_agreement(rows, summary)
+        rows = _with_agreement(rows, summary, scheme)
     return export.encode_records(view, rows, scheme=scheme)
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import accounts
+from . import accounts, agreement
 from .errors import Forbidden, Invalid
 from .project_settings import DEFAULT_KINDS, ORDERS, Settings
 from .store import events, projects, users
@@ -34,6 +34,9 @@ def create_project(
         raise Invalid(f"order must be one of {', '.join(ORDERS)}", field="order")
     try:
         loaded = load_scheme(scheme, extended=extended)
+        # agreement and review compare items of a known shape: refuse a scheme they cannot score now,
+        # rather than at its first save
+        agreement.layout_of(loaded)
     except (FileNotFoundError, ValueError, KeyError) as e:
         raise Invalid(f"cannot load scheme {scheme!r}: {e}", field="scheme") from e
     settings = Settings(

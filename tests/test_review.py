@@ -364,7 +364,9 @@ def test_parallel_and_cached_reports_equal_one_pass(db, project, four_paragraphs
     counted = []
     real = review.reports._count
     monkeypatch.setattr(
-        review.reports, "_count", lambda db, pid, chunks: counted.extend(chunks) or real(db, pid, chunks)
+        review.reports,
+        "_count",
+        lambda db, pid, chunks, *fields: counted.extend(chunks) or real(db, pid, chunks, *fields),
     )
     cached = review.agreement_report(db, project, workers=1)
     assert counted == [2]

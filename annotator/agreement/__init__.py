@@ -14,6 +14,7 @@ from .coefficients import (
     result,
 )
 from .fields import RESIDUAL, FieldAccumulator, field_report, paragraph_disagreement
+from .layout import Layout, layout_of
 from .links import LEFT_OUT, link_problems
 from .provenance import provenance
 from .review import align, diff_fields, is_unanimous, normalise
@@ -22,6 +23,8 @@ from .spans import SpanCounts, match_spans, overlap, span_f1, span_key, span_key
 __all__ = [
     "Coincidences",
     "LEFT_OUT",
+    "Layout",
+    "layout_of",
     "link_problems",
     "provenance",
     "Contingency",

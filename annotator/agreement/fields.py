@@ -1,4 +1,4 @@
-"""Agreement per field of the ``newsattr-1`` scheme, per annotator pair and per paragraph.
+"""Agreement per field of a label scheme (``layout``: its field lists), per annotator pair and per paragraph.
 
 One pass over the paragraphs; each annotator pair is compared once per paragraph (see ``pairs``). Every
 categorical comparison is counted per pair, keyed ``(value_a, value_b, m)`` where ``m`` is the number of
@@ -19,20 +19,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from itertools import combinations
 
+from ..scheme.model import Scheme
 from .alignment import UnitCounts, field_coincidences
 from .coefficients import Coincidences, Contingency, result
+from .layout import ITEM_LISTS, Layout, layout_of
 from .pairs import (
-    ATTRIBUTION_CORE,
     ATTRIBUTION_FIELDS,
-    CLAIM_CORE,
     CLAIM_FIELDS,
-    FRAMING_SPAN_CORE,
     FRAMING_SPAN_FIELDS,
     SPAN_FIELDS,
     PairCounts,
     compare,
     compare_same,
-    view,
+    viewer,
 )
 from .review import is_unanimous
 from .spans import SpanCounts
@@ -47,14 +46,15 @@ __all__ = [
     "paragraph_disagreement",
 ]
 
-_LEVELS = {"claims.sourcing_strength": "ordinal", "framing.frames": "masi"}
+# the view positions of each kind of aligned item's keys and attribute values (``pairs.view``)
+_POSITIONS = {"attributions": (1, 3), "claims": (6, 8), "framing.framing_spans": (12, 14)}
 
-# the kinds of aligned items: (path prefix, attribute fields, core fields, view positions of keys and values)
-_ITEMS = (
-    ("attributions", ATTRIBUTION_FIELDS, ATTRIBUTION_CORE, 1, 3),
-    ("claims", CLAIM_FIELDS, CLAIM_CORE, 6, 8),
-    ("framing.framing_spans", FRAMING_SPAN_FIELDS, FRAMING_SPAN_CORE, 12, 14),
-)
+
+def _items(lay: Layout) -> tuple:
+    """Return ``(path prefix, attribute fields, core fields, view positions of keys and values)`` per kind."""
+    return tuple((prefix, fields, core, *_POSITIONS[prefix]) for prefix, fields, core in lay.items())
+
+
 # what one unit of each figure is (reported beside the statistic)
 UNITS = {
     "paragraph": "paragraph with two or more values",
@@ -88,13 +88,16 @@ class FieldAccumulator:
     combine with ``merge``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, scheme: Scheme | Layout | None = None) -> None:
+        #: the compared fields (``layout``); accumulators of different layouts cannot be merged
+        self.layout = layout_of(scheme)
+        self._set_layout()
         self.annotators: set[str] = set()
         self.pairs: dict[str, PairCounts] = {}
         self.units = {"kind": 0, "framing.primary_frame": 0, "framing.frames": 0}
         self.paragraphs: dict[str, tuple[float, int]] = {}  # paragraph_id -> (disagreement, annotators)
         self.multi = 0  # paragraphs with two or more annotators
-        self.aligned = {prefix: UnitCounts() for prefix, *_ in _ITEMS}
+        self.aligned = {prefix: UnitCounts() for prefix in ITEM_LISTS}
         self._combos: dict[tuple, list] = {}
         self._masi: dict = {}
 
@@ -119,11 +122,12 @@ class FieldAccumulator:
             # Annotators who saved the very same text often share one parsed document (see
             # review.queue._group): reduce each document once.
             views, seen = [], {}
+            view_of = self._view
             for name in names:
                 doc = annotations[name]
                 v = seen.get(id(doc))
                 if v is None:
-                    v = seen[id(doc)] = view(doc)
+                    v = seen[id(doc)] = view_of(doc)
                 views.append(v)
             units = self.units
             m_kind = n - [v[0] for v in views].count(None)
@@ -137,7 +141,7 @@ class FieldAccumulator:
             aligned = self.aligned
             v0 = views[0]
             rest = views[1:]
-            for prefix, _, _, ki, vi in _ITEMS:
+            for prefix, _, _, ki, vi in self._items:
                 k0 = v0[ki]
                 t0 = v0[vi]
                 for v in rest:
@@ -149,13 +153,18 @@ class FieldAccumulator:
                         aligned[prefix].add_same(names, t0)
             total = 0.0
             masi = self._masi
+            widths = self._widths
             for i, j, st in combos:
                 va, vb = views[i], views[j]
                 if va == vb and compare_same(st, va, n, m_kind, m_primary):
                     continue
-                total += compare(st, va, vb, n, m_kind, m_primary, masi)
+                total += compare(st, va, vb, n, m_kind, m_primary, masi, widths)
             disagreement = total / len(combos)
-            if disagreement == 0.0 and not _all_equal(annotations) and not is_unanimous(annotations):
+            if (
+                disagreement == 0.0
+                and not _all_equal(annotations)
+                and not is_unanimous(annotations, layout=self.layout)
+            ):
                 # the labels differ only where the score does not look (supplements, embedded sources,
                 # stance, a contested name's alternative): rank the paragraph above the unanimous ones
                 disagreement = RESIDUAL
@@ -168,7 +177,14 @@ class FieldAccumulator:
         return disagreement
 
     def merge(self, other: FieldAccumulator) -> None:
-        """Add another accumulator's counts (over different paragraphs) to this one."""
+        """Add another accumulator's counts (over different paragraphs) to this one.
+
+        Raises ValueError when the two compared different fields (accumulators of different schemes).
+        """
+        if other.layout.key != self.layout.key:
+            raise ValueError(
+                f"agreement counts of different field lists cannot be merged ({self.layout.key}, {other.layout.key})"
+            )
         self.annotators |= other.annotators
         for pair, st in other.pairs.items():
             mine = self.pairs.get(pair)
@@ -182,11 +198,24 @@ class FieldAccumulator:
         for prefix, counts in other.aligned.items():
             self.aligned[prefix].merge(counts)
 
+    def _set_layout(self) -> None:
+        lay = self.layout
+        fields = (lay.attribution_fields, lay.claim_fields, lay.framing_span_fields)
+        self._view = viewer(*fields)
+        self._widths = tuple(len(f) for f in fields)
+        self._items = _items(lay)
+
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_combos"] = {}
         state["_masi"] = {}
+        for derived in ("_view", "_widths", "_items"):
+            state.pop(derived)
         return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._set_layout()
 
     # -- reporting ----------------------------------------------------------------------------------------
 
@@ -206,7 +235,7 @@ class FieldAccumulator:
             tables.setdefault("framing.frames", {})[pair] = dict(st.frames)
             tables.setdefault("framing.primary_frame", {})[pair] = dict(st.primary)
         coincidences = {}
-        for prefix, fields, *_ in _ITEMS:
+        for prefix, fields, *_ in self._items:
             per_pair: dict[str, list[dict]] = {}
             coincidences[prefix] = field_coincidences(self.aligned[prefix].values, len(fields), per_pair)
             for k, f in enumerate(fields):
@@ -216,11 +245,7 @@ class FieldAccumulator:
     def _paths(self, tables: Mapping) -> list[str]:
         """Return the categorical paths to report: core fields always, extended ones when seen."""
         paths = ["kind"]
-        for prefix, fields, core in (
-            ("attributions", ATTRIBUTION_FIELDS, ATTRIBUTION_CORE),
-            ("claims", CLAIM_FIELDS, CLAIM_CORE),
-            ("framing.framing_spans", FRAMING_SPAN_FIELDS, FRAMING_SPAN_CORE),
-        ):
+        for prefix, fields, core in self.layout.items():
             for k, f in enumerate(fields):
                 path = f"{prefix}.{f}"
                 if k < core or any(tables.get(path, {}).values()):
@@ -232,8 +257,9 @@ class FieldAccumulator:
         tables, item_coincidences = self._tables()
         fields: dict[str, dict] = {}
         pairs: dict[str, dict] = {pair: {} for pair in sorted(self.pairs)}
+        ordinal = self.layout.ordinal
         for path in self._paths(tables):
-            level = _LEVELS.get(path, "nominal")
+            level = "masi" if path == "framing.frames" else "ordinal" if path in ordinal else "nominal"
             statistic = f"krippendorff_alpha_{level}"
             matched = path.startswith(("attributions.", "claims.", "framing.framing_spans."))
             what = (
@@ -244,7 +270,7 @@ class FieldAccumulator:
             per_pair = tables.get(path, {})
             if matched:
                 prefix, field = path.rsplit(".", 1)
-                fields_of = next(f for p, f, *_ in _ITEMS if p == prefix)
+                fields_of = next(f for p, f, *_ in self._items if p == prefix)
                 if prefix not in item_coincidences:
                     item_coincidences[prefix] = field_coincidences(
                         self.aligned[prefix].values, len(fields_of)
@@ -288,13 +314,13 @@ class FieldAccumulator:
                     for (a, b, _), c in counts.items():
                         t.counts[a, b] = t.counts.get((a, b), 0) + c
                     pairs[pair][path] = t.kappa()
-            if path == "claims.sourcing_strength":
-                within = _within_1([c for t in per_pair.values() for c in t.items()])
+            if path in ordinal:
+                within = _within_1([c for t in per_pair.values() for c in t.items()], what)
                 if within["value"] is None:
-                    within = self._undefined("share_within_1", "matched claims with values to compare")
+                    within = self._undefined("share_within_1", what)
                 fields[path + ".within_1"] = within
                 for pair in pairs:
-                    pairs[pair][path + ".within_1"] = _within_1(list(per_pair.get(pair, {}).items()))
+                    pairs[pair][path + ".within_1"] = _within_1(list(per_pair.get(pair, {}).items()), what)
             if path == "framing.frames":
                 fields.update(_per_frame(per_pair, self.units["framing.frames"]))
 
@@ -352,15 +378,17 @@ def _unit(path: str, pair: bool = False) -> str:
     """Return what one unit (what ``n`` counts) of the figure at ``path`` is."""
     if path in _SPAN_PATHS:
         return UNITS["pair_span" if pair else "span"]
-    if path in ("claims.attribution_link", "claims.sourcing_strength.within_1"):
+    if path == "claims.attribution_link":
         return UNITS["pair_claims"]
-    for prefix, *_ in _ITEMS:
+    if path.endswith(".within_1"):
+        path = path[: -len(".within_1")]
+    for prefix in ITEM_LISTS:
         if path.startswith(prefix + "."):
             return UNITS[f"pair_{prefix}" if pair else prefix]
     return UNITS["pair_paragraph" if pair else "paragraph"]
 
 
-def _within_1(counts: list) -> dict:
+def _within_1(counts: list, what: str) -> dict:
     """Return the share of compared (ordinal) value pairs that differ by at most 1."""
     near = total = 0
     for (a, b, _), c in counts:
@@ -371,7 +399,7 @@ def _within_1(counts: list) -> dict:
         except TypeError:
             pass
     if total == 0:
-        return result("share_within_1", None, 0, "no matched claims with values to compare")
+        return result("share_within_1", None, 0, f"no {what}")
     return result("share_within_1", near / total, total)
 
 
@@ -416,7 +444,7 @@ def _per_frame(per_pair: Mapping[str, dict], units: int) -> dict:
     return out
 
 
-def field_report(items: Iterable[Mapping]) -> dict:
+def field_report(items: Iterable[Mapping], scheme: Scheme | None = None) -> dict:
     """Return agreement per field, per annotator pair and per paragraph over ``items``.
 
     :param items: ``{"paragraph_id": str, "text": str, "annotations": {annotator: labels}}`` per paragraph;
@@ -426,14 +454,17 @@ def field_report(items: Iterable[Mapping]) -> dict:
         "aligned_units", "unaligned_items"}},
         "paragraphs": {paragraph_id: {"disagreement": float, "n_annotators": int}}}`` where each ``res`` is
         ``{"statistic", "value", "n", "reason", "unit"}`` (``unit``: what ``n`` counts).
+    :param scheme: whose fields to compare (default: the default scheme).
     """
-    acc = FieldAccumulator()
+    acc = FieldAccumulator(scheme)
     for item in items:
         acc.add(item)
     return acc.report()
 
 
-def paragraph_disagreement(annotations: Mapping[str, Mapping]) -> float:
+def paragraph_disagreement(
+    annotations: Mapping[str, Mapping], scheme: Scheme | Layout | None = None
+) -> float:
     """Return one paragraph's disagreement in [0, 1]: 0 when all annotators agree, averaged over pairs.
 
     Each pair scores the mean of six components: kind, frames (MASI distance), primary frame, attributions,
@@ -441,4 +472,4 @@ def paragraph_disagreement(annotations: Mapping[str, Mapping]) -> float:
     Labels that differ only in fields none of these weigh (and not only in free text) score ``RESIDUAL``,
     so 0 means exactly what ``is_unanimous`` means.
     """
-    return FieldAccumulator().add({"annotations": annotations})
+    return FieldAccumulator(scheme).add({"annotations": annotations})

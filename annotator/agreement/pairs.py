@@ -8,9 +8,10 @@ the pair's ``PairCounts``; the comparison returns the pair's disagreement on the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .coefficients import masi_distance
+from .layout import COUNTED_SPANS, DEFAULT_LAYOUT
 from .spans import match_spans, span_key
 
 __all__ = [
@@ -25,32 +26,19 @@ __all__ = [
     "compare",
     "compare_same",
     "view",
+    "viewer",
 ]
 
-# attribute fields compared on matched items; the first ``*_CORE`` are always reported, the rest when seen
-ATTRIBUTION_FIELDS = (
-    "source_form",
-    "source_interest",
-    "record_status",
-    "cue_stance",
-    "source_role",
-    "attribution_type",
-    "quote_type",
-)
-ATTRIBUTION_CORE = 4
-CLAIM_FIELDS = ("checkworthiness", "sourcing_strength", "claim_category", "source_commitment")
-CLAIM_CORE = 2
-FRAMING_SPAN_FIELDS = ("technique", "voice")
-FRAMING_SPAN_CORE = 1
-
-# span fields, in the order of the per-pair counters: (path, index in SpanCounts list)
-SPAN_FIELDS = (
-    "attributions.cue",
-    "attributions.sources",
-    "attributions.contents",
-    "claims.span",
-    "framing.framing_spans",
-)
+# The default scheme's field lists (``layout`` reads them off any scheme): attribute fields compared on
+# matched items, the first ``*_CORE`` always reported, the rest when seen; the span fields in the order of the
+# per-pair counters.
+ATTRIBUTION_FIELDS = DEFAULT_LAYOUT.attribution_fields
+ATTRIBUTION_CORE = DEFAULT_LAYOUT.attribution_core
+CLAIM_FIELDS = DEFAULT_LAYOUT.claim_fields
+CLAIM_CORE = DEFAULT_LAYOUT.claim_core
+FRAMING_SPAN_FIELDS = DEFAULT_LAYOUT.framing_span_fields
+FRAMING_SPAN_CORE = DEFAULT_LAYOUT.framing_span_core
+SPAN_FIELDS = COUNTED_SPANS
 _CUE, _SOURCES, _CONTENTS, _CLAIMS, _FSPANS = range(5)
 
 
@@ -59,15 +47,37 @@ def _set(keys: Iterable) -> frozenset:
     return s - {None} if None in s else s
 
 
-def view(labels: Mapping) -> tuple:
-    """Reduce one labels document to what the comparisons need: offsets, sets and attribute tuples."""
+def view(
+    labels: Mapping,
+    afields: tuple = ATTRIBUTION_FIELDS,
+    cfields: tuple = CLAIM_FIELDS,
+    ffields: tuple = FRAMING_SPAN_FIELDS,
+) -> tuple:
+    """Reduce one labels document to what the comparisons need: offsets, sets and attribute tuples.
+
+    ``afields``, ``cfields``, ``ffields``: the attribute fields compared on attributions, claims and framing
+    spans (a ``Layout``'s; default: the default scheme's).
+    """
     try:
-        return _view_fast(labels)
+        return _view_fast(labels, afields, cfields, ffields)
     except (KeyError, TypeError, AttributeError):
-        return _view_robust(labels)
+        return _view_robust(labels, afields, cfields, ffields)
 
 
-def _view_fast(labels: Mapping) -> tuple:
+def viewer(afields: tuple, cfields: tuple, ffields: tuple) -> Callable[[Mapping], tuple]:
+    """Return ``view`` bound to one layout's attribute fields (one call less per document on the hot path)."""
+    fast, robust = _view_fast, _view_robust
+
+    def view_of(labels: Mapping) -> tuple:
+        try:
+            return fast(labels, afields, cfields, ffields)
+        except (KeyError, TypeError, AttributeError):
+            return robust(labels, afields, cfields, ffields)
+
+    return view_of
+
+
+def _view_fast(labels: Mapping, afields: tuple, cfields: tuple, ffields: tuple) -> tuple:
     """``view`` for well-formed labels (what the server stores); raises on anything malformed.
 
     Plain loops rather than comprehensions: with one to three items per list, the per-comprehension setup
@@ -79,7 +89,7 @@ def _view_fast(labels: Mapping) -> tuple:
     for a in get("attributions") or ():
         c = a["cue"]
         cues.append((c["start"], c["end"]))
-        avals.append(tuple(map(a.get, ATTRIBUTION_FIELDS)))
+        avals.append(tuple(map(a.get, afields)))
         for x in a.get("sources") or ():
             sources.append((x["start"], x["end"]))
         for x in a.get("contents") or ():
@@ -90,14 +100,14 @@ def _view_fast(labels: Mapping) -> tuple:
     for c in get("claims") or ():
         x = c["span"]
         cspans.append((x["start"], x["end"]))
-        cvals.append(tuple(map(c.get, CLAIM_FIELDS)))
+        cvals.append(tuple(map(c.get, cfields)))
         aid = c.get("attribution_id")
         clinks.append(None if aid is None else ids.get(aid, -1))
     framing = get("framing") or _EMPTY
     fspans, fvals = [], []
     for x in framing.get("framing_spans") or ():
         fspans.append((x["start"], x["end"]))
-        fvals.append((x.get("technique"), x.get("voice")))
+        fvals.append(tuple(map(x.get, ffields)))
     return (
         get("kind"),
         cues,
@@ -120,27 +130,27 @@ def _view_fast(labels: Mapping) -> tuple:
 _EMPTY: dict = {}
 
 
-def _view_robust(labels: Mapping) -> tuple:
+def _view_robust(labels: Mapping, afields: tuple, cfields: tuple, ffields: tuple) -> tuple:
     """``view`` that tolerates malformed spans (they become ``None`` and match nothing)."""
     get = labels.get
     cues, avals, sources, contents, ids = [], [], [], [], {}
     for k, a in enumerate(get("attributions") or ()):
         cues.append(span_key(a.get("cue")))
-        avals.append(tuple(map(a.get, ATTRIBUTION_FIELDS)))
+        avals.append(tuple(map(a.get, afields)))
         sources += [span_key(s) for s in a.get("sources") or ()]
         contents += [span_key(s) for s in a.get("contents") or ()]
         ids[a.get("id")] = k
     cspans, cvals, clinks = [], [], []
     for c in get("claims") or ():
         cspans.append(span_key(c.get("span")))
-        cvals.append(tuple(map(c.get, CLAIM_FIELDS)))
+        cvals.append(tuple(map(c.get, cfields)))
         aid = c.get("attribution_id")
         clinks.append(None if aid is None else ids.get(aid, -1))
     framing = get("framing") or {}
     fspans, fvals = [], []
     for s in framing.get("framing_spans") or ():
         fspans.append(span_key(s))
-        fvals.append((s.get("technique"), s.get("voice")) if isinstance(s, Mapping) else (None, None))
+        fvals.append(tuple(map(s.get, ffields)) if isinstance(s, Mapping) else (None,) * len(ffields))
     return (
         get("kind"),
         cues,
@@ -220,7 +230,7 @@ def _matched(match: list, va: list, vb: list, ka: list, kb: list, width: int) ->
     return agree / (width + 1)
 
 
-_NA, _NC, _NF = len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS)
+_WIDTHS = (len(ATTRIBUTION_FIELDS), len(CLAIM_FIELDS), len(FRAMING_SPAN_FIELDS))
 
 
 def compare_same(st: PairCounts, v: tuple, m: int, m_kind: int, m_primary: int) -> bool:
@@ -278,13 +288,21 @@ def _count_span_sets(spans: list, base: int, set_a, set_b, keys_a, keys_b, n_mat
 
 
 def compare(
-    st: PairCounts, va: tuple, vb: tuple, m: int, m_kind: int, m_primary: int, masi_cache: dict
+    st: PairCounts,
+    va: tuple,
+    vb: tuple,
+    m: int,
+    m_kind: int,
+    m_primary: int,
+    masi_cache: dict,
+    widths: tuple[int, int, int] = _WIDTHS,
 ) -> float:
     """Count one annotator pair's comparisons on one paragraph; return the pair's disagreement in [0, 1].
 
     The disagreement is the mean of six components: kind, frames (MASI distance), primary frame, and for
     attributions, claims and framing spans ``1 - 2 * agreement / (items of a + items of b)``, where each
-    matched pair agrees by the share of its attributes and key-span boundaries that are equal.
+    matched pair agrees by the share of its attributes and key-span boundaries that are equal. ``widths``:
+    how many attributes the views hold per attribution, claim and framing span.
     """
     ka, cues_a, cset_a, av_a, src_a, con_a, cs_a, csset_a, cv_a, cl_a, fr_a, pr_a, fs_a, fsset_a, fv_a = va
     kb, cues_b, cset_b, av_b, src_b, con_b, cs_b, csset_b, cv_b, cl_b, fr_b, pr_b, fs_b, fsset_b, fv_b = vb
@@ -318,7 +336,7 @@ def compare(
     na, nb = len(cues_a), len(cues_b)
     amatch = ()
     if na or nb:
-        amatch, agree = _match_items(cues_a, cues_b, av_a, av_b, _NA)
+        amatch, agree = _match_items(cues_a, cues_b, av_a, av_b, widths[0])
         d_attr = 1.0 - 2 * agree / (na + nb)
         _count_span_sets(spans, 0, cset_a, cset_b, cues_a, cues_b, len(amatch))
         differ = _count_span_sets(spans, 3, src_a, src_b, None, None, 0)
@@ -329,7 +347,7 @@ def compare(
     # claims, matched by spans, and whether matched claims link to matched attributions
     na, nb = len(cs_a), len(cs_b)
     if na or nb:
-        cmatch, agree = _match_items(cs_a, cs_b, cv_a, cv_b, _NC)
+        cmatch, agree = _match_items(cs_a, cs_b, cv_a, cv_b, widths[1])
         _count_span_sets(spans, 9, csset_a, csset_b, cs_a, cs_b, len(cmatch))
         d_claims = 1.0 - 2 * agree / (na + nb)
         if cmatch:
@@ -349,7 +367,7 @@ def compare(
     # framing spans, matched by spans
     na, nb = len(fs_a), len(fs_b)
     if na or nb:
-        fmatch, agree = _match_items(fs_a, fs_b, fv_a, fv_b, _NF)
+        fmatch, agree = _match_items(fs_a, fs_b, fv_a, fv_b, widths[2])
         _count_span_sets(spans, 12, fsset_a, fsset_b, fs_a, fs_b, len(fmatch))
         d += 1.0 - 2 * agree / (na + nb)
     return d / 6

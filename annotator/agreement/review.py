@@ -8,18 +8,20 @@ with each annotator's value.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ..scheme.model import ORIGIN_KEY
 from .alignment import align_rows
-from .pairs import ATTRIBUTION_FIELDS, CLAIM_FIELDS, FRAMING_SPAN_FIELDS
+from .layout import DEFAULT_LAYOUT, Layout
 from .spans import span_key
 
 __all__ = ["FREE_TEXT", "align", "diff_fields", "is_unanimous", "normalise"]
 
-# free-text fields: annotators' own words, never equal by chance, so left out of "unanimous"
-FREE_TEXT = ("notes", "decontextualized")
+# free-text fields (the default scheme's; ``Layout.free_text`` for any scheme): annotators' own words, never
+# equal by chance, so left out of "unanimous"
+FREE_TEXT = DEFAULT_LAYOUT.free_text
 
 _EMPTY = (None, [], {}, "")
 
@@ -51,8 +53,13 @@ def _empty(v: Any) -> bool:
     return v is None or (isinstance(v, list | dict | str) and len(v) == 0)
 
 
-def normalise(labels: Mapping, ignore: Iterable[str] = FREE_TEXT) -> tuple:
-    """Return ``labels`` in canonical form; equal forms mean the same labels whatever the ids and order."""
+def normalise(labels: Mapping, ignore: Iterable[str] | None = None, layout: Layout | None = None) -> tuple:
+    """Return ``labels`` in canonical form; equal forms mean the same labels whatever the ids and order.
+
+    ``ignore``: keys left out, by default the free-text fields of ``layout`` (default: the default scheme's).
+    """
+    if ignore is None:
+        ignore = (layout or DEFAULT_LAYOUT).free_text
     # Issue 16: where an item came from (a suggestion or by hand) is no label to agree on.
     ignore = (*ignore, ORIGIN_KEY)
     attrs = labels.get("attributions") or []
@@ -76,13 +83,19 @@ def normalise(labels: Mapping, ignore: Iterable[str] = FREE_TEXT) -> tuple:
     )
 
 
-# keys the quick signature reads; when one of them is ignored, the signature cannot be trusted
+# keys the quick signature reads, besides the layout's attributes; when one of them is ignored, the
+# signature cannot be trusted
 _SIGNATURE_KEYS = frozenset(
-    {"kind", "framing", "frames", "primary_frame", "framing_spans", "technique", "voice"}
-    | {"attributions", "claims", "cue", "span", "start", "end"}
-    | set(ATTRIBUTION_FIELDS)
-    | set(CLAIM_FIELDS)
+    {"kind", "framing", "frames", "primary_frame", "framing_spans", "attributions", "claims", "cue", "span"}
+    | {"start", "end"}
 )
+
+
+@functools.lru_cache(maxsize=32)
+def _signature_keys(layout: Layout) -> frozenset:
+    return _SIGNATURE_KEYS | {*layout.attribution_fields, *layout.claim_fields, *layout.framing_span_fields}
+
+
 _NO_SPAN = (-1, -1)
 
 
@@ -90,31 +103,32 @@ def _value(v: Any) -> Any:
     return None if _empty(v) else v
 
 
-def _signature(labels: Mapping) -> tuple:
+def _signature(labels: Mapping, layout: Layout) -> tuple:
     """Return a cheap summary that differs only if the normalised labels differ (order-insensitive).
 
     Kind, frames, primary frame, and sorted (offsets, attribute values) of attributions, claims and framing
     spans. Equal signatures prove nothing; different ones prove the labels differ, without normalising.
     Raises ``TypeError`` on values that cannot be hashed or sorted.
     """
+    afields, cfields, ffields = layout.attribution_fields, layout.claim_fields, layout.framing_span_fields
     framing = labels.get("framing")
     framing = framing if isinstance(framing, Mapping) else {}
     attrs = sorted(
-        ((span_key(a.get("cue")) or _NO_SPAN), tuple(_value(a.get(f)) for f in ATTRIBUTION_FIELDS))
+        ((span_key(a.get("cue")) or _NO_SPAN), tuple(_value(a.get(f)) for f in afields))
         if isinstance(a, Mapping)
         else (_NO_SPAN, ())
         for a in labels.get("attributions") or ()
     )
     claims = sorted(
-        ((span_key(c.get("span")) or _NO_SPAN), tuple(_value(c.get(f)) for f in CLAIM_FIELDS))
+        ((span_key(c.get("span")) or _NO_SPAN), tuple(_value(c.get(f)) for f in cfields))
         if isinstance(c, Mapping)
         else (_NO_SPAN, ())
         for c in labels.get("claims") or ()
     )
     fspans = sorted(
-        ((span_key(x) or _NO_SPAN), _value(x.get("technique")), _value(x.get("voice")))
+        ((span_key(x) or _NO_SPAN), tuple(_value(x.get(f)) for f in ffields))
         if isinstance(x, Mapping)
-        else (_NO_SPAN, None, None)
+        else (_NO_SPAN, ())
         for x in framing.get("framing_spans") or ()
     )
     frames = framing.get("frames") or ()
@@ -128,21 +142,27 @@ def _signature(labels: Mapping) -> tuple:
     )
 
 
-def is_unanimous(annotations: Mapping[str, Mapping], ignore: Iterable[str] = FREE_TEXT) -> bool:
-    """Return whether two or more annotators gave the same labels (free-text fields ignored)."""
+def is_unanimous(
+    annotations: Mapping[str, Mapping], ignore: Iterable[str] | None = None, layout: Layout | None = None
+) -> bool:
+    """Return whether two or more annotators gave the same labels (free-text fields ignored).
+
+    ``ignore``: keys left out, by default the free-text fields of ``layout`` (default: the default scheme's).
+    """
     if len(annotations) < 2:
         return False
-    ignore = tuple(ignore)
+    layout = layout or DEFAULT_LAYOUT
+    ignore = layout.free_text if ignore is None else tuple(ignore)
     it = iter(annotations.values())
     first = next(it)
     # identical documents are the common case; skip normalising them
     rest = [labels for labels in it if labels != first]
     if not rest:
         return True
-    if _SIGNATURE_KEYS.isdisjoint(ignore):
+    if _signature_keys(layout).isdisjoint(ignore):
         try:
-            sig = _signature(first)
-            if any(_signature(labels) != sig for labels in rest):
+            sig = _signature(first, layout)
+            if any(_signature(labels, layout) != sig for labels in rest):
                 return False
         except TypeError:  # unhashable or unsortable odd values: normalising will tell
             pass
@@ -164,10 +184,11 @@ def align(keys: Mapping[str, list]) -> list[dict[str, int]]:
     ]
 
 
-# The side-by-side rows: the compared attribute fields, between the spans and the fields only shown.
-_ATTRIBUTION_ORDER = ("sources", "cue", "contents", *ATTRIBUTION_FIELDS, "supplement", "embedded_source")
-_CLAIM_ORDER = ("span", "attribution_id", *CLAIM_FIELDS, "decontextualized")
-_FSPAN_ORDER = ("span", *FRAMING_SPAN_FIELDS, "alternative")
+# The side-by-side rows (the default scheme's; ``Layout`` gives any scheme's): the compared attribute fields,
+# between the spans and the fields only shown.
+_ATTRIBUTION_ORDER = DEFAULT_LAYOUT.attribution_order
+_CLAIM_ORDER = DEFAULT_LAYOUT.claim_order
+_FSPAN_ORDER = DEFAULT_LAYOUT.framing_span_order
 
 
 def _field(values: dict[str, Any], free_text: bool = False) -> dict:
@@ -176,7 +197,12 @@ def _field(values: dict[str, Any], free_text: bool = False) -> dict:
 
 
 def _rows(
-    names: list[str], items: Mapping[str, list], key: str, order: tuple, links: Mapping | None = None
+    names: list[str],
+    items: Mapping[str, list],
+    key: str,
+    order: tuple,
+    links: Mapping | None = None,
+    free_text: tuple = FREE_TEXT,
 ) -> list:
     """Align one kind of item and list each field's values per annotator."""
     keyed = {
@@ -209,7 +235,7 @@ def _rows(
                     values[n] = links[n].get(it.get(f))
                 else:
                     values[n] = it.get(f)
-            fields[f] = _field(values, free_text=f in FREE_TEXT)
+            fields[f] = _field(values, free_text=f in free_text)
         ids = {n: items[n][members[n]].get("id") for n in names if n in members and key != "span_itself"}
         differ = not all(present.values()) or any(
             v["differ"] and not v.get("free_text") for v in fields.values()
@@ -220,7 +246,7 @@ def _rows(
     return rows
 
 
-def diff_fields(annotations: Mapping[str, Mapping]) -> dict:
+def diff_fields(annotations: Mapping[str, Mapping], layout: Layout | None = None) -> dict:
     """Return, for a review page, every field of one paragraph with each annotator's value and whether they differ.
 
     Shape::
@@ -234,25 +260,27 @@ def diff_fields(annotations: Mapping[str, Mapping]) -> dict:
     "differ": bool, "fields": {field: {"values": {name: value or None}, "differ": bool}}}``. A claim's
     ``attribution_id`` value is the index of the linked row in ``attributions`` (None for the outlet's own
     voice), so links compare across annotators whose ids differ. Free-text fields carry ``"free_text": True``
-    and do not make a row differ.
+    and do not make a row differ. ``layout``: the scheme's field lists (default: the default scheme's).
     """
+    layout = layout or DEFAULT_LAYOUT
+    free = layout.free_text
     names = list(annotations)
     attrs = {n: list(annotations[n].get("attributions") or []) for n in names}
     claims = {n: list(annotations[n].get("claims") or []) for n in names}
     fspans = {n: list((annotations[n].get("framing") or {}).get("framing_spans") or []) for n in names}
-    attribution_rows = _rows(names, attrs, "cue", _ATTRIBUTION_ORDER)
+    attribution_rows = _rows(names, attrs, "cue", layout.attribution_order, free_text=free)
     links = {n: {} for n in names}
     for r, row in enumerate(attribution_rows):
         for n, i in row["index"].items():
             links[n][attrs[n][i].get("id")] = r
-    claim_rows = _rows(names, claims, "span", _CLAIM_ORDER, links)
-    fspan_rows = _rows(names, fspans, "span_itself", _FSPAN_ORDER)
+    claim_rows = _rows(names, claims, "span", layout.claim_order, links, free)
+    fspan_rows = _rows(names, fspans, "span_itself", layout.framing_span_order, free_text=free)
 
     fields: dict[str, dict] = {}
     top = [k for n in names for k in annotations[n] if k not in ("attributions", "claims", "framing")]
     framing = [k for n in names for k in (annotations[n].get("framing") or {}) if k != "framing_spans"]
     for k in dict.fromkeys(top):
-        fields[k] = _field({n: annotations[n].get(k) for n in names}, free_text=k in FREE_TEXT)
+        fields[k] = _field({n: annotations[n].get(k) for n in names}, free_text=k in free)
     for k in dict.fromkeys(framing):
         fields[f"framing.{k}"] = _field({n: (annotations[n].get("framing") or {}).get(k) for n in names})
     differ = any(v["differ"] and not v.get("free_text") for v in fields.values()) or any(

@@ -7,6 +7,7 @@ import click
 from .. import projects as project_service
 from .. import review
 from ..errors import Invalid
+from ..scheme import SchemeError, load_scheme
 from .common import db_option, expected_failures, open_db
 
 
@@ -34,28 +35,42 @@ def _value(res: dict) -> str:
     help="An 'all' export (one line per paragraph and annotator); '-' reads stdin. No database needed.",
 )
 @click.option(
+    "--scheme",
+    "scheme_name",
+    metavar="NAME|FILE",
+    help="With --from-jsonl: the scheme whose fields to compare (default: the one the records' schema names, "
+    "when it is shipped).",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
     help='Print {"fields": {path: {statistic, value, n, reason, unit}}, "alignment": {...}, ...}.',
 )
 @expected_failures
-def agreement(db_path, project_name, jsonl, as_json):
+def agreement(db_path, project_name, jsonl, scheme_name, as_json):
     """Agreement per field: Krippendorff's alpha, span F1, Cohen's kappa per annotator pair.
 
     Give --project P (from the database) or --from-jsonl FILE (from an 'all' export). Each figure names
     its statistic and its unit (what n counts): attributes of attributions, claims and framing spans are
     measured on items aligned across all annotators at once, one unit per aligned item; the items that
     aligned with nothing are counted. Undefined values are printed as undefined, with the reason, never
-    as 0 or 1.
+    as 0 or 1. The fields compared are those of the project's scheme, or of --scheme, or of the scheme
+    the records' schema names.
     """
     if bool(project_name) == bool(jsonl):
         raise click.UsageError("give either --project or --from-jsonl")
+    if scheme_name and not jsonl:
+        raise click.UsageError("--scheme goes with --from-jsonl (a project has its own scheme)")
     if jsonl is not None:
         name = getattr(jsonl, "name", "-")
         name = "<stdin>" if name in ("-", "<stdin>") else name
         try:
-            report = review.report_from_jsonl(_lines(jsonl, name))
+            scheme = load_scheme(scheme_name, extended="all") if scheme_name else None
+        except SchemeError as e:
+            raise click.ClickException(f"--scheme: {e}") from e
+        try:
+            report = review.report_from_jsonl(_lines(jsonl, name), scheme)
         except Invalid as e:
             raise click.ClickException(f"{name}: {e.message}") from e
     else:

@@ -13,7 +13,7 @@ from ..agreement import links
 from ..errors import Invalid
 from ..scheme import load_scheme, normalize, validate, without_origins
 from ..store import decisions, events, reviewing, write
-from .queue import _figures
+from .queue import _figures, project_fields
 
 # -- one paragraph -----------------------------------------------------------------------------------------
 
@@ -329,7 +329,8 @@ def review_item(
     paragraph = reviewing.get_project_paragraph(db, project["id"], paragraph_id)
     rows = reviewing.list_paragraph_annotations(db, paragraph_id)
     annotations = {row["name"]: row["labels"] for row in rows}
-    diff = agreement.diff_fields(annotations)
+    fields = project_fields(project)
+    diff = agreement.diff_fields(annotations, fields)
     decision = decisions.find_decision(db, paragraph_id)
     chosen = {**default_picks(diff), **(picks or {})}
     movable = movable_spans(_scheme(project))
@@ -357,7 +358,9 @@ def review_item(
         "decision": decision,
         "revisions": decisions.list_revisions(db, paragraph_id) if decision else [],
         "item": reviewing.find_review_item(db, paragraph_id),
-        "disagreement": agreement.paragraph_disagreement(annotations) if len(annotations) > 1 else None,
+        "disagreement": agreement.paragraph_disagreement(annotations, fields)
+        if len(annotations) > 1
+        else None,
         "next_id": reviewing.next_open_item(db, project["id"], after=paragraph_id),
     }
 
@@ -527,10 +530,11 @@ def decide(
     annotations = {row["name"]: row["labels"] for row in rows}
     how = "edited"
     problems = []
+    fields = project_fields(project)
     if labels is None:
         if not annotations:
             raise Invalid("nobody has annotated this paragraph: write the labels as JSON instead")
-        diff = agreement.diff_fields(annotations)
+        diff = agreement.diff_fields(annotations, fields)
         partial = partial_rows(diff)
         for key in undecided(diff, picks or {}):
             kind, r = key.split(":")
@@ -553,10 +557,12 @@ def decide(
         error.errors = problems
         error.labels = labels
         raise error
-    gold = agreement.normalise(labels)
-    agreed = [name for name, theirs in annotations.items() if agreement.normalise(theirs) == gold]
+    gold = agreement.normalise(labels, layout=fields)
+    agreed = [
+        name for name, theirs in annotations.items() if agreement.normalise(theirs, layout=fields) == gold
+    ]
     taken = agreement.provenance(labels, annotations)
-    disagreement = agreement.paragraph_disagreement(annotations) if len(annotations) > 1 else 0.0
+    disagreement = agreement.paragraph_disagreement(annotations, fields) if len(annotations) > 1 else 0.0
     with write(db):
         decision = decisions.save_decision(
             db,
@@ -581,7 +587,7 @@ def decide(
                         "state": "decided",
                         "n_annotations": len(annotations),
                         "disagreement": disagreement,
-                        "unanimous": int(agreement.is_unanimous(annotations)),
+                        "unanimous": int(agreement.is_unanimous(annotations, layout=fields)),
                     }
                 ],
             )

@@ -11,7 +11,7 @@ import sqlite_utils
 from .. import agreement
 from .. import projects as project_service
 from ..errors import Invalid, NotFound
-from ..scheme import without_origins
+from ..scheme import Scheme, load_scheme, without_origins
 from ..store import decisions, events, projects, reviewing, write
 
 PER_PAGE = 50
@@ -39,6 +39,16 @@ def project_for_feedback(db: sqlite_utils.Database, project_id: int, user: dict)
 
 def _project(db, project: Mapping | int) -> dict:
     return projects.get_project(db, project) if isinstance(project, int) else dict(project)
+
+
+def project_scheme(project: Mapping) -> Scheme:
+    """Return the project's scheme (with its extended fields)."""
+    return load_scheme(project["scheme"], extended=project["settings"].extended or None)
+
+
+def project_fields(project: Mapping) -> agreement.Layout:
+    """Return the fields agreement compares in the project (its scheme's)."""
+    return agreement.layout_of(project_scheme(project))
 
 
 # -- keeping the queue current -----------------------------------------------------------------------------
@@ -72,8 +82,9 @@ def annotation_saved(db: sqlite_utils.Database, *, project: Mapping | int, parag
             if source == "unanimous":
                 _withdraw(db, project, paragraph_id, decision)
             return None
-        disagreement = agreement.paragraph_disagreement(annotations)
-        unanimous = agreement.is_unanimous(annotations)
+        fields = project_fields(project)
+        disagreement = agreement.paragraph_disagreement(annotations, fields)
+        unanimous = agreement.is_unanimous(annotations, layout=fields)
         item = {
             "paragraph_id": paragraph_id,
             "project_id": project["id"],
@@ -161,7 +172,8 @@ def refresh(db: sqlite_utils.Database, project: Mapping | int) -> dict[str, int]
             if source == "adjudicated" and (reviewing.find_review_item(db, pid) or {}).get("stale")
         }
         items, gold, withdraw, keep = [], [], [], set()
-        acc = agreement.FieldAccumulator()
+        fields = project_fields(project)
+        acc = agreement.FieldAccumulator(fields)
         for item in _group(reviewing.iter_raw_annotations(db, project["id"]), names):
             annotations = item["annotations"]
             n = len(annotations)
@@ -173,7 +185,7 @@ def refresh(db: sqlite_utils.Database, project: Mapping | int) -> dict[str, int]
                 continue
             keep.add(pid)
             disagreement = acc.add({"annotations": annotations})
-            unanimous = agreement.is_unanimous(annotations)
+            unanimous = agreement.is_unanimous(annotations, layout=fields)
             row = {
                 "paragraph_id": pid,
                 "project_id": project["id"],
@@ -243,9 +255,10 @@ def next_to_review(db: sqlite_utils.Database, project: Mapping, *, after: int | 
 def feedback(db: sqlite_utils.Database, project: Mapping, user: Mapping, *, limit: int = 100) -> dict:
     """Return where ``user``'s own labels differ from the gold, paragraph by paragraph (theirs only)."""
     items, agreed, total = [], 0, 0
+    fields = project_fields(project)
     for row in reviewing.iter_user_decided(db, project["id"], user["id"]):
         total += 1
-        diff = agreement.diff_fields({"you": row["mine"], "gold": row["gold"]})
+        diff = agreement.diff_fields({"you": row["mine"], "gold": row["gold"]}, fields)
         if not diff["differ"]:
             agreed += 1
             continue

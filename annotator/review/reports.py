@@ -15,12 +15,16 @@ import sqlite_utils
 
 from .. import agreement
 from ..errors import Invalid
+from ..scheme import Scheme, list_schemes, load_scheme
 from ..store import connect, reviewing, write
-from .queue import CHUNK, _group, _project
+from .queue import CHUNK, _group, _project, project_fields
 
 #: The code the cached counts were made by: counts pickled by another version are recounted.
 CHUNK_FORMAT = hashlib.sha256(
-    b"".join(Path(m.__file__).read_bytes() for m in (agreement.fields, agreement.pairs, agreement.alignment))
+    b"".join(
+        Path(m.__file__).read_bytes()
+        for m in (agreement.fields, agreement.pairs, agreement.alignment, agreement.layout)
+    )
 ).hexdigest()[:16]
 #: Recount in worker processes when at least this many blocks changed.
 PARALLEL_MIN_CHUNKS = 8
@@ -30,12 +34,22 @@ INLINE_MAX_CHUNKS = 10
 THRESHOLDS = (0.667, 0.8)
 
 
-def _count(db: sqlite_utils.Database, project_id: int, chunks: list[int]) -> dict[int, bytes]:
+def chunk_fingerprint(fields: Scheme | agreement.Layout) -> str:
+    """Return what a block's cached counts are valid for: this code and the compared fields of the scheme.
+
+    Counts made under another scheme's field lists hold other attributes at the same places: recounted.
+    """
+    return f"{CHUNK_FORMAT}-{agreement.layout_of(fields).key}"
+
+
+def _count(
+    db: sqlite_utils.Database, project_id: int, chunks: list[int], fields: agreement.Layout | None = None
+) -> dict[int, bytes]:
     """Return each block's agreement counts, read and counted from ``db``, pickled (to keep and to send)."""
     names = reviewing.user_names(db)
     out = {}
     for k in chunks:
-        acc = agreement.FieldAccumulator()
+        acc = agreement.FieldAccumulator(fields)
         for item in _group(
             reviewing.iter_raw_annotations(db, project_id, lo=k * CHUNK, hi=(k + 1) * CHUNK), names
         ):
@@ -46,18 +60,20 @@ def _count(db: sqlite_utils.Database, project_id: int, chunks: list[int]) -> dic
 
 def _worker(args: tuple) -> dict[int, bytes]:
     """Worker process: count some blocks over its own connection to the database file."""
-    path, project_id, chunks = args
+    path, project_id, chunks, fields = args
     db = connect(path, migrate=False)
     try:
-        return _count(db, project_id, chunks)
+        return _count(db, project_id, chunks, fields)
     finally:
         db.close()
 
 
-def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int, bytes]:
+def _count_all(
+    db, project_id: int, chunks: list[int], workers: int, fields: agreement.Layout
+) -> dict[int, bytes]:
     path = reviewing.database_path(db)
     if not path or workers < 2 or len(chunks) < PARALLEL_MIN_CHUNKS:
-        return _count(db, project_id, chunks)
+        return _count(db, project_id, chunks, fields)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -66,14 +82,14 @@ def _count_all(db, project_id: int, chunks: list[int], workers: int) -> dict[int
     ctx = multiprocessing.get_context("spawn")
     out: dict[int, bytes] = {}
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        for counted in pool.map(_worker, [(path, project_id, part) for part in parts if part]):
+        for counted in pool.map(_worker, [(path, project_id, part, fields) for part in parts if part]):
             out.update(counted)
     return out
 
 
-def _stale(chunks: Mapping[int, dict]) -> list[int]:
+def _stale(chunks: Mapping[int, dict], fingerprint: str) -> list[int]:
     return sorted(
-        k for k, c in chunks.items() if c["counted"] != c["changes"] or c["fingerprint"] != CHUNK_FORMAT
+        k for k, c in chunks.items() if c["counted"] != c["changes"] or c["fingerprint"] != fingerprint
     )
 
 
@@ -84,13 +100,16 @@ def agreement_report(
 
     Counts are kept per block of paragraph ids (``cache``): only blocks whose annotations changed since
     they were counted are recounted, in worker processes when many did (``workers``, default one per
-    CPU); the blocks' counts are merged, and the figures equal a single pass over the annotations.
+    CPU); the blocks' counts are merged, and the figures equal a single pass over the annotations. The
+    fields compared are those of the project's scheme.
     """
     project = _project(db, project)
     pid = project["id"]
+    fields = project_fields(project)
+    fingerprint = chunk_fingerprint(fields)
     chunks = reviewing.list_chunks(db, pid)
-    stale = set(_stale(chunks)) if cache else set(chunks)
-    merged = agreement.FieldAccumulator()
+    stale = set(_stale(chunks, fingerprint)) if cache else set(chunks)
+    merged = agreement.FieldAccumulator(fields)
     kept = reviewing.load_chunk_states(db, pid, sorted(set(chunks) - stale))
     parts: dict[int, agreement.FieldAccumulator] = {}
     for k, state in kept.items():
@@ -98,12 +117,12 @@ def agreement_report(
             parts[k] = pickle.loads(state)
         except Exception:  # counts pickled by other code: count again
             stale.add(k)
-    counted = _count_all(db, pid, sorted(stale), workers or os.cpu_count() or 1)
+    counted = _count_all(db, pid, sorted(stale), workers or os.cpu_count() or 1, fields)
     if cache and counted:
         try:
             with write(db):
                 reviewing.save_chunk_states(
-                    db, pid, {k: (CHUNK_FORMAT, chunks[k]["changes"], state) for k, state in counted.items()}
+                    db, pid, {k: (fingerprint, chunks[k]["changes"], state) for k, state in counted.items()}
                 )
         except sqlite3.OperationalError:  # a read-only database: the report is still right, just not kept
             pass
@@ -113,9 +132,11 @@ def agreement_report(
     return merged.report()
 
 
-def stale_chunks(db: sqlite_utils.Database, project_id: int) -> int:
+def stale_chunks(db: sqlite_utils.Database, project: Mapping | int) -> int:
     """Return how many blocks of the project's agreement counts a report would have to recount."""
-    return len(_stale(reviewing.list_chunks(db, project_id)))
+    project = _project(db, project)
+    fingerprint = chunk_fingerprint(project_fields(project))
+    return len(_stale(reviewing.list_chunks(db, project["id"]), fingerprint))
 
 
 def report_summary(report: Mapping) -> dict:
@@ -142,7 +163,7 @@ def project_report(db: sqlite_utils.Database, project: Mapping, *, recompute: bo
     cached = reviewing.find_agreement_report(db, project["id"])
     fresh = cached is not None and cached["fingerprint"] == fingerprint
     if (not fresh or recompute) and (
-        recompute or cached is None or stale_chunks(db, project["id"]) <= INLINE_MAX_CHUNKS
+        recompute or cached is None or stale_chunks(db, project) <= INLINE_MAX_CHUNKS
     ):
         t0 = time.perf_counter()
         summary = report_summary(agreement_report(db, project))
@@ -164,13 +185,15 @@ def project_report(db: sqlite_utils.Database, project: Mapping, *, recompute: bo
     }
 
 
-def report_from_jsonl(lines: Iterable[str]) -> dict:
+def report_from_jsonl(lines: Iterable[str], scheme: Scheme | None = None) -> dict:
     """Return the agreement report of an ``all`` export (one JSON object per paragraph and annotator).
 
-    Lines of one paragraph must be together (as exports write them). Raises ``Invalid`` naming the first
-    bad line.
+    Lines of one paragraph must be together (as exports write them). The fields compared are ``scheme``'s;
+    without one, those of the scheme the first record names in ``schema`` when it is a shipped scheme (the
+    default scheme when it names none). Raises ``Invalid`` naming the first bad line, or the line naming a
+    scheme that is not shipped or differs from the first line's.
     """
-    acc = agreement.FieldAccumulator()
+    acc = None
     seen: set = set()
     pid, annotations = None, {}
     for number, line in enumerate(lines, start=1):
@@ -187,6 +210,11 @@ def report_from_jsonl(lines: Iterable[str]) -> dict:
             raise Invalid(f"line {number}: missing {', '.join(missing)}")
         if not isinstance(record["labels"], dict):
             raise Invalid(f"line {number}: labels must be a JSON object")
+        if acc is None:
+            acc = agreement.FieldAccumulator(scheme or _named_scheme(record.get("schema"), number))
+            first = record.get("schema")
+        elif scheme is None and record.get("schema") != first:
+            raise Invalid(f"line {number}: scheme {record.get('schema')!r}, where line 1 has {first!r}")
         if not isinstance(record["annotator"], str) or not record["annotator"]:
             raise Invalid(f"line {number}: annotator must be a non-empty string")
         key = record["paragraph_id"]
@@ -205,4 +233,15 @@ def report_from_jsonl(lines: Iterable[str]) -> dict:
         annotations[record["annotator"]] = record["labels"]
     if annotations:
         acc.add({"paragraph_id": pid, "annotations": annotations})
-    return acc.report()
+    return (acc or agreement.FieldAccumulator(scheme)).report()
+
+
+def _named_scheme(name, number: int) -> Scheme | None:
+    if name is None:
+        return None
+    if not isinstance(name, str) or name not in list_schemes():
+        raise Invalid(
+            f"line {number}: scheme {name!r} is not one shipped ({', '.join(list_schemes())}); "
+            "give its file with --scheme"
+        )
+    return load_scheme(name, extended="all")

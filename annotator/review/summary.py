@@ -26,13 +26,16 @@ from collections.abc import Iterable, Mapping
 import sqlite_utils
 
 from .. import agreement
+from ..scheme import Scheme
 from ..store import connect, read, reviewing, write
 from .queue import CHUNK, _group
-from .reports import CHUNK_FORMAT, PARALLEL_MIN_CHUNKS
+from .reports import PARALLEL_MIN_CHUNKS, chunk_fingerprint
 
 
-def _count_block(db: sqlite_utils.Database, project_id: int, chunk: int, names: Mapping[int, str]):
-    acc = agreement.FieldAccumulator()
+def _count_block(
+    db: sqlite_utils.Database, project_id: int, chunk: int, names: Mapping[int, str], fields: agreement.Layout
+):
+    acc = agreement.FieldAccumulator(fields)
     for item in _group(
         reviewing.iter_raw_annotations(db, project_id, lo=chunk * CHUNK, hi=(chunk + 1) * CHUNK), names
     ):
@@ -65,7 +68,15 @@ def _claim(claimed) -> int:
     return k
 
 
-def _worker(path: str, project_id: int, stale: list[tuple[int, int]], claimed, parent: int, conn) -> None:
+def _worker(
+    path: str,
+    project_id: int,
+    fields: agreement.Layout,
+    stale: list[tuple[int, int]],
+    claimed,
+    parent: int,
+    conn,
+) -> None:
     """Worker process: recount stale blocks still as the export sees them, keep each, merge them all.
 
     ``stale`` lists ``(block, changes in the export's snapshot)``; the export's process takes
@@ -74,7 +85,8 @@ def _worker(path: str, project_id: int, stale: list[tuple[int, int]], claimed, p
     db = connect(path, migrate=False)
     try:
         names = reviewing.user_names(db)
-        merged, changed = agreement.FieldAccumulator(), []
+        merged, changed = agreement.FieldAccumulator(fields), []
+        fingerprint = chunk_fingerprint(fields)
         while (k := _claim(claimed)) < len(stale):
             if os.getppid() != parent:  # the export is gone: nobody will read the result
                 return
@@ -83,13 +95,13 @@ def _worker(path: str, project_id: int, stale: list[tuple[int, int]], claimed, p
                 if reviewing.chunk_changes(db, project_id, chunk) != changes:
                     changed.append(chunk)
                     continue
-                acc = _count_block(db, project_id, chunk, names)
+                acc = _count_block(db, project_id, chunk, names, fields)
             try:
                 with write(db):
                     reviewing.save_chunk_states(
                         db,
                         project_id,
-                        {chunk: (CHUNK_FORMAT, changes, pickle.dumps(acc, pickle.HIGHEST_PROTOCOL))},
+                        {chunk: (fingerprint, changes, pickle.dumps(acc, pickle.HIGHEST_PROTOCOL))},
                     )
             except sqlite3.OperationalError:  # read-only or busy: the summary is still right, just not kept
                 pass
@@ -103,20 +115,32 @@ def _worker(path: str, project_id: int, stale: list[tuple[int, int]], claimed, p
 class ExportSummary:
     """The agreement summary of the project as the caller's read transaction sees it.
 
-    ``ExportSummary(db, project_id)`` (inside ``store.read``) starts recounting stale blocks in a
+    ``ExportSummary(db, project_id, scheme=...)`` (inside ``store.read``; the fields compared are the
+    scheme's, by default the default scheme's) starts recounting stale blocks in a
     worker when there are many; ``finish()`` (in the same transaction) merges the current blocks,
     counts stale ones beside the worker until none is left, and returns the summary; ``close()``
     stops a worker still running; ``keep()`` (after the transaction) stores the blocks counted in
     this process.
     """
 
-    def __init__(self, db: sqlite_utils.Database, project_id: int, *, workers: int | None = None):
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        project_id: int,
+        *,
+        scheme: agreement.Layout | Scheme | None = None,
+        workers: int | None = None,
+    ):
         self.db = db
         self.project_id = project_id
+        self.fields = agreement.layout_of(scheme)
+        self.fingerprint = chunk_fingerprint(self.fields)
         chunks = reviewing.list_chunks(db, project_id)
         self.changes = {k: c["changes"] for k, c in chunks.items()}
         self.current = sorted(
-            k for k, c in chunks.items() if c["counted"] == c["changes"] and c["fingerprint"] == CHUNK_FORMAT
+            k
+            for k, c in chunks.items()
+            if c["counted"] == c["changes"] and c["fingerprint"] == self.fingerprint
         )
         self.stale = sorted(set(chunks) - set(self.current))
         self.kept: dict[int, tuple[int, int]] = {}  # block -> (offset, size) of its counts in ``spill``
@@ -130,7 +154,9 @@ class ExportSummary:
             self.claimed = ctx.Value("q", 0)
             stale = [(k, self.changes[k]) for k in self.stale]
             self.process = ctx.Process(
-                target=_worker, args=(path, project_id, stale, self.claimed, os.getpid(), child), daemon=True
+                target=_worker,
+                args=(path, project_id, self.fields, stale, self.claimed, os.getpid(), child),
+                daemon=True,
             )
             try:
                 self.process.start()
@@ -139,7 +165,7 @@ class ExportSummary:
             child.close()
 
     def finish(self) -> dict:
-        merged = agreement.FieldAccumulator()
+        merged = agreement.FieldAccumulator(self.fields)
         recount = self._merge_current(merged)
         if self.process is None:
             recount += self.stale
@@ -150,7 +176,10 @@ class ExportSummary:
             try:
                 counted, changed = self.conn.recv()
             except EOFError:  # the worker died: count its blocks here
-                counted, changed = agreement.FieldAccumulator(), [k for k in self.stale if k not in self.kept]
+                counted, changed = (
+                    agreement.FieldAccumulator(self.fields),
+                    [k for k in self.stale if k not in self.kept],
+                )
             self.process.join()
             self.process = None
             merged.merge(counted)
@@ -173,7 +202,7 @@ class ExportSummary:
     def _count_here(self, chunks: Iterable[int], merged: agreement.FieldAccumulator) -> None:
         names = reviewing.user_names(self.db)
         for k in chunks:
-            acc = _count_block(self.db, self.project_id, k, names)
+            acc = _count_block(self.db, self.project_id, k, names, self.fields)
             # Nothing can be written in the export's read transaction: the counts wait on disk, not in memory.
             state = pickle.dumps(acc, pickle.HIGHEST_PROTOCOL)
             if self.spill is None:
@@ -202,7 +231,7 @@ class ExportSummary:
                 state = self.spill.read(size)
                 with write(self.db):
                     reviewing.save_chunk_states(
-                        self.db, self.project_id, {k: (CHUNK_FORMAT, self.changes[k], state)}
+                        self.db, self.project_id, {k: (self.fingerprint, self.changes[k], state)}
                     )
         except sqlite3.OperationalError:  # read-only or busy: the summary was right, the counts are not kept
             pass

@@ -17,6 +17,13 @@ window.Annotate = window.Annotate || {};
     for (const f of scheme.fields) this.fields[f.path] = f;
     this.roles = {};
     for (const r of scheme.span_roles) if (r.enabled) this.roles[r.name] = r;
+    // Lists by name ("framing_spans" lives at "framing.framing_spans"), and where each span role's spans
+    // live (see places()): both read off the scheme, so a scheme with other fields draws and marks its own.
+    this.listPaths = {};
+    for (const f of scheme.fields) if (f.type === "list" && f.path.indexOf("[]") < 0) this.listPaths[f.name] = f.path;
+    this.places = placesOf(scheme, this.fields);
+    // The list whose current item gathers the spans marked next (attributions: sources, contents ...).
+    this.gatherer = (this.places.find((p) => p.kind !== "item" && !p.anchor) || {}).list || null;
     this.current = null; // {list, index}: the item the last marked span went to
     this.attIndex = -1; // the current attribution: sources, contents ... attach to it
     const atts = this.list("attributions");
@@ -71,14 +78,14 @@ window.Annotate = window.Annotate || {};
   Model.prototype.canUndo = function () { return this.past.length > 0; };
   Model.prototype.canRedo = function () { return this.future.length > 0; };
   Model.prototype.on = function (path) { const f = this.fields[path]; return !!(f && f.enabled); };
+  Model.prototype.listPath = function (name) { return this.listPaths[name] || name; };
   Model.prototype.list = function (name) {
-    if (name === "framing_spans" || name === "stance") {
-      this.doc.framing = this.doc.framing || {};
-      if (!Array.isArray(this.doc.framing[name])) this.doc.framing[name] = [];
-      return this.doc.framing[name];
-    }
-    if (!Array.isArray(this.doc[name])) this.doc[name] = [];
-    return this.doc[name];
+    const keys = this.listPath(name).split(".");
+    let v = this.doc;
+    for (const k of keys.slice(0, -1)) { if (!v[k] || typeof v[k] !== "object") v[k] = {}; v = v[k]; }
+    const last = keys[keys.length - 1];
+    if (!Array.isArray(v[last])) v[last] = [];
+    return v[last];
   };
   Model.prototype.nextId = function (name, prefix) {
     let n = 0;
@@ -117,8 +124,8 @@ window.Annotate = window.Annotate || {};
   };
   // Add a whole item (an attribution or a claim gets the next free id unless it has one) and make it current.
   Model.prototype.addItem = function (list, fields) {
-    const prefix = { attributions: "a", claims: "c" }[list];
-    const item = Object.assign(this.blank(LIST_FIELD[list]), fields || {});
+    const prefix = this.idPrefix(this.listPath(list));
+    const item = Object.assign(this.blank(this.listPath(list)), fields || {});
     if (prefix && !item.id) item.id = this.nextId(list, prefix);
     const items = this.list(list);
     items.push(item);
@@ -143,63 +150,106 @@ window.Annotate = window.Annotate || {};
     const list = this.list("attributions");
     if (list.length) this.focusAttribution((this.attIndex + 1) % list.length);
   };
-  const LIST_FIELD = { attributions: "attributions", claims: "claims", framing_spans: "framing.framing_spans", stance: "framing.stance" };
+  // The id prefix of a list's items ("a" for a1, a2 ...), or null when they have no id.
+  Model.prototype.idPrefix = function (listPath) {
+    const f = this.scheme.fields.find((x) => x.parent === listPath && x.type === "id");
+    return f ? f.prefix || null : null;
+  };
+  // Where each span role's spans live, in role order: {role, list (name), path (of the list), key, sub,
+  // kind}. kind "item": the span is a list's item (framing.framing_spans); "span" / "spans": one span or a
+  // list of spans under ``key`` of an item (attributions[].cue, attributions[].sources), or under ``sub`` of
+  // the object at ``key`` (attributions[].embedded_source.cue). ``anchor``: a required span of the item
+  // itself, which starts an item of its list (a cue, a claim's span).
+  function placesOf(scheme, fields) {
+    const out = [];
+    for (const r of scheme.span_roles) {
+      const f = fields[r.field];
+      if (!f) continue;
+      if (f.type === "list" && f.item === "span") {
+        out.push({ role: r, list: f.name, path: f.path, kind: "item", anchor: true });
+        continue;
+      }
+      const owner = fields[f.parent];
+      if (!owner) continue;
+      if (owner.type === "list") {
+        out.push({ role: r, list: owner.name, path: owner.path, key: f.name, kind: f.type, anchor: f.type === "span" && f.required });
+      } else if (owner.type === "object" && fields[owner.parent] && fields[owner.parent].type === "list") {
+        const list = fields[owner.parent];
+        out.push({ role: r, list: list.name, path: list.path, key: owner.name, sub: f.name, kind: f.type, anchor: false });
+      }
+    }
+    return out;
+  }
   function same(a, b) { return a && b && a.start === b.start && a.end === b.end; }
   function inside(inner, outer) { return outer.start <= inner.start && inner.end <= outer.end; }
 
-  // Give the role to the span; return a short description of what happened.
+  // Give the role to the span; return a short description of what happened. What a role does follows
+  // from where its spans live (places()): a list of spans gets a new item; the anchor of an item that
+  // gathers other spans fills the current item (or starts one); the anchor of any other item starts one,
+  // linked to the attribution whose content holds it; other spans join the current item, a list of spans
+  // toggling the span in or out.
   Model.prototype.mark = function (roleName, span) {
     const role = this.roles[roleName];
     if (!role) return "";
-    const field = role.field;
-    if (field === "attributions[].cue") {
-      // The same cue again selects the attribution that holds it rather than starting a duplicate.
-      const holder = this.list("attributions").findIndex((a) => same(a.cue, span));
-      if (holder >= 0) { this.focusAttribution(holder); return this.list("attributions")[holder].id + " selected (it holds this cue)"; }
-      let att = this.currentAttribution(false);
-      if (!att || att.cue) att = this.newAttribution();
-      att.cue = span;
-      this.focusAttribution(this.list("attributions").indexOf(att));
+    const place = this.places.find((p) => p.role.name === roleName);
+    if (!place) return "";
+    const name = role.label.toLowerCase();
+    const items = this.list(place.list);
+    if (place.kind === "item") {
+      items.push(Object.assign({ start: span.start, end: span.end, text: span.text }, this.blank(place.path)));
+      this.current = { list: place.list, index: items.length - 1 };
+      return name + " " + items.length;
+    }
+    if (place.anchor && place.list === this.gatherer) {
+      // The same anchor again selects the item that holds it rather than starting a duplicate.
+      const holder = items.findIndex((a) => same(a[place.key], span));
+      if (holder >= 0) { this.focusAttribution(holder); return items[holder].id + " selected (it holds this " + name + ")"; }
+      let item = this.currentAttribution(false);
+      if (!item || item[place.key]) item = this.newAttribution();
+      item[place.key] = span;
+      this.focusAttribution(items.indexOf(item));
       this.relinkClaims();
-      return att.id + " cue";
+      return item.id + " " + name;
     }
-    if (field === "claims[].span") {
-      const list = this.list("claims");
-      const item = Object.assign(this.blank("claims"), { id: this.nextId("claims", "c"), span: span });
-      item.attribution_id = this.attributionFor(span);
-      list.push(item);
-      this.current = { list: "claims", index: list.length - 1 };
-      return item.id + (item.attribution_id ? " → " + item.attribution_id : " (outlet's voice)");
+    if (place.anchor) {
+      const item = this.blank(place.path);
+      const prefix = this.idPrefix(place.path);
+      if (prefix) item.id = this.nextId(place.list, prefix);
+      item[place.key] = span;
+      const link = this.scheme.fields.find((f) => f.parent === place.path && f.type === "ref" && f.refers_to === this.gatherer);
+      if (link) item[link.name] = this.attributionFor(span);
+      items.push(item);
+      this.current = { list: place.list, index: items.length - 1 };
+      if (!link) return item.id + " " + name;
+      return item.id + (item[link.name] ? " → " + item[link.name] : " (outlet's voice)");
     }
-    if (field === "framing.framing_spans") {
-      const list = this.list("framing_spans");
-      const item = Object.assign({ start: span.start, end: span.end, text: span.text }, this.blank("framing.framing_spans"));
-      list.push(item);
-      this.current = { list: "framing_spans", index: list.length - 1 };
-      return "framing span " + list.length;
-    }
-    const m = /^attributions\[\]\.(\w+)(?:\.(\w+))?$/.exec(field);
-    if (!m) return "";
+    if (place.list !== this.gatherer) return "";
     const att = this.currentAttribution(true);
-    this.focusAttribution(this.list("attributions").indexOf(att));
-    if (m[2]) { // embedded_source.source / .cue
-      att[m[1]] = att[m[1]] || { source: null, cue: null };
-      att[m[1]][m[2]] = span;
-    } else if (this.fields[field].type === "spans") {
-      att[m[1]] = att[m[1]] || [];
-      const at = att[m[1]].findIndex((s) => same(s, span));
-      if (at >= 0) { att[m[1]].splice(at, 1); return att.id + " " + role.label.toLowerCase() + " removed"; }
-      att[m[1]].push(span);
-      att[m[1]].sort((a, b) => a.start - b.start || a.end - b.end);
-      if (m[1] === "contents") this.relinkClaims();
+    this.focusAttribution(items.indexOf(att));
+    const key = place.key;
+    if (place.sub) {
+      if (!att[key]) {
+        att[key] = {};
+        for (const f of this.scheme.fields) if (f.parent === place.path + "[]." + key) att[key][f.name] = null;
+      }
+      att[key][place.sub] = span;
+    } else if (place.kind === "spans") {
+      att[key] = att[key] || [];
+      const at = att[key].findIndex((s) => same(s, span));
+      if (at >= 0) { att[key].splice(at, 1); return att.id + " " + name + " removed"; }
+      att[key].push(span);
+      att[key].sort((a, b) => a.start - b.start || a.end - b.end);
+      if (key === HOLDS_CLAIMS) this.relinkClaims();
     } else {
-      att[m[1]] = span;
+      att[key] = span;
     }
-    return att.id + " " + role.label.toLowerCase();
+    return att.id + " " + name;
   };
+  // The attribution spans a claim's span lies inside of when the claim is that attribution's.
+  const HOLDS_CLAIMS = "contents";
   Model.prototype.attributionFor = function (span) {
     for (const att of this.list("attributions")) {
-      if ((att.contents || []).some((c) => inside(span, c))) return att.id;
+      if ((att[HOLDS_CLAIMS] || []).some((c) => inside(span, c))) return att.id;
     }
     return null;
   };
@@ -210,34 +260,30 @@ window.Annotate = window.Annotate || {};
     }
   };
 
-  // Every span in the document, with where it lives, for drawing and for remove/resize.
+  // Every span in the document, with where it lives, for drawing and for remove/resize: list by list
+  // (in the order the roles name them), item by item, role by role.
   Model.prototype.spans = function () {
     const out = [];
-    const roles = this.scheme.span_roles;
-    const byField = {};
-    for (const r of roles) byField[r.field] = r;
-    // The item a span belongs to, as its marker names it: a1, c2, f3 (framing spans have no id).
-    const owners = {
-      attributions: (i) => this.list("attributions")[i].id || "a" + (i + 1),
-      claims: (i) => this.list("claims")[i].id || "c" + (i + 1),
-      framing_spans: (i) => "f" + (i + 1),
-    };
-    const add = (s, field, ref) => {
-      const r = byField[field];
-      if (s && r && typeof s.start === "number") out.push({ start: s.start, end: s.end, role: r.name, badge: r.badge, ref: ref, owner: owners[ref.list](ref.index) });
-    };
-    this.list("attributions").forEach((att, i) => {
-      (att.sources || []).forEach((s, j) => add(s, "attributions[].sources", { list: "attributions", index: i, key: "sources", at: j }));
-      add(att.cue, "attributions[].cue", { list: "attributions", index: i, key: "cue" });
-      (att.contents || []).forEach((s, j) => add(s, "attributions[].contents", { list: "attributions", index: i, key: "contents", at: j }));
-      (att.supplement || []).forEach((s, j) => add(s, "attributions[].supplement", { list: "attributions", index: i, key: "supplement", at: j }));
-      if (att.embedded_source) {
-        add(att.embedded_source.source, "attributions[].embedded_source.source", { list: "attributions", index: i, key: "embedded_source", sub: "source" });
-        add(att.embedded_source.cue, "attributions[].embedded_source.cue", { list: "attributions", index: i, key: "embedded_source", sub: "cue" });
-      }
-    });
-    this.list("claims").forEach((c, i) => add(c.span, "claims[].span", { list: "claims", index: i, key: "span" }));
-    this.list("framing_spans").forEach((f, i) => add(f, "framing.framing_spans", { list: "framing_spans", index: i }));
+    const lists = [];
+    for (const p of this.places) if (lists.indexOf(p.list) < 0) lists.push(p.list);
+    for (const list of lists) {
+      const places = this.places.filter((p) => p.list === list);
+      const prefix = this.idPrefix(places[0].path) || list.charAt(0);
+      // The item a span belongs to, as its marker names it: a1, c2, f3 (framing spans have no id).
+      const owner = (item, i) => item.id || prefix + (i + 1);
+      const add = (s, role, ref, item) => {
+        if (s && typeof s.start === "number") out.push({ start: s.start, end: s.end, role: role.name, badge: role.badge, ref: ref, owner: owner(item, ref.index) });
+      };
+      this.list(list).forEach((item, i) => {
+        for (const p of places) {
+          if (p.kind === "item") add(item, p.role, { list: list, index: i }, item);
+          else if (p.sub) {
+            if (item[p.key]) add(item[p.key][p.sub], p.role, { list: list, index: i, key: p.key, sub: p.sub }, item);
+          } else if (p.kind === "spans") (item[p.key] || []).forEach((s, j) => add(s, p.role, { list: list, index: i, key: p.key, at: j }, item));
+          else add(item[p.key], p.role, { list: list, index: i, key: p.key }, item);
+        }
+      });
+    }
     return out;
   };
   Model.prototype.item = function (ref) { return this.list(ref.list)[ref.index]; };
