@@ -190,6 +190,28 @@ def test_errors_are_json_naming_the_field(app, db_path, project, url, status, fi
     assert response.json["error"]["message"]
 
 
+@pytest.mark.parametrize(
+    ("method", "url", "status", "code"),
+    [
+        ("GET", "/api/v1/no-such-thing", 404, "not_found"),
+        ("GET", "/api/v1", 404, "not_found"),
+        ("DELETE", "/api/v1/openapi.json", 405, "method_not_allowed"),
+    ],
+)
+def test_routing_errors_under_the_api_answer_in_its_json_shape(app, method, url, status, code):
+    # A client with a typo in a path must get the API's error object, not an HTML page.
+    response = app.test_client().open(url, method=method, headers={"Accept": "*/*"})
+    assert response.status_code == status
+    assert response.is_json
+    assert response.json["error"]["code"] == code
+
+
+def test_routing_errors_elsewhere_are_still_pages(app):
+    response = app.test_client().get("/no-such-page", headers={"Accept": "text/html"})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
 def test_bad_bodies_change_nothing(app, db, db_path):
     client = app.test_client()
     admin = bearer(make_token(db_path, "admin"))

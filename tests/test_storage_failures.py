@@ -1,5 +1,6 @@
 """A full, read-only or busy database answers 503 in the form the client asked for, and stores nothing."""
 
+import io
 import json
 import sqlite3
 import threading
@@ -10,6 +11,7 @@ from annotator import store
 from annotator.store import annotations as annotation_store
 from annotator.web import db as web_db
 from tests.annotate_fixtures import post_labels, user, worked
+from tests.api_helpers import articles_jsonl, bearer, make_token
 
 
 def _break_storage(monkeypatch, how: str) -> None:
@@ -116,3 +118,22 @@ def test_reading_pages_goes_on_while_the_database_is_read_only(monkeypatch, db, 
     db.conn.commit()
     _break_storage(monkeypatch, "read-only")
     assert client.get("/").status_code == 200
+
+
+def test_an_api_write_on_a_read_only_database_is_a_503_in_the_apis_shape(
+    monkeypatch, db, db_path, project, app
+):
+    headers = bearer(make_token(db_path, "admin"))
+    before = db.execute("select count(*) from articles").fetchone()[0]
+    _break_storage(monkeypatch, "read-only")
+    response = app.test_client().post(
+        f"/api/v1/projects/{project['id']}/articles",
+        data={"format": "jsonl", "files": [(io.BytesIO(articles_jsonl()), "a.jsonl")]},
+        headers=headers,
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 503
+    assert response.json["error"]["code"] == "unavailable"
+    assert "read-only" in response.json["error"]["message"]
+    assert response.headers["Retry-After"]
+    assert db.execute("select count(*) from articles").fetchone()[0] == before

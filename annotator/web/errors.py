@@ -7,6 +7,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..errors import AnnotatorError
+from .api import bp as api_bp
+from .api import error_response as api_error_response
 from .db import storage_problem
 from .htmx import render, wants_fragment
 
@@ -27,6 +29,11 @@ TITLES = {
 }
 
 RETRY_AFTER_SECONDS = 30
+API_PREFIX = api_bp.url_prefix
+
+
+def _under_api() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
 
 
 def wants_json() -> bool:
@@ -86,6 +93,10 @@ def register(app) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if _under_api():
+            # Routing errors (no such path or method) never reach the API blueprint's own
+            # handler; a client of /api/v1 still gets the API's error shape, not a page.
+            return api_error_response(error.code or 500, error.description or "")
         if error.code == 429:
             return _render_error(429, "too many attempts from your address: wait a minute and try again")
         return _render_error(error.code or 500, error.description or "")

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ... import tokens
 from ...errors import AnnotatorError
-from ..db import get_db
+from ..db import get_db, storage_problem
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -22,7 +22,10 @@ CODES = {
     405: "method_not_allowed",
     409: "conflict",
     413: "too_large",
+    422: "unprocessable",
+    429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -71,6 +74,11 @@ def http_error(error: HTTPException):
 
 @bp.errorhandler(Exception)
 def server_error(error: Exception):
+    what = storage_problem(error)
+    if what is not None:
+        response = error_response(503, f"nothing was saved: {what}; try again in a minute")
+        response.headers["Retry-After"] = "30"
+        return response
     current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
     return error_response(500, "something went wrong on our side; the error has been logged")
 
