@@ -69,7 +69,7 @@ def _paragraph(db, project: dict, paragraph_id: int) -> dict:
 
 def _access(db, project: dict, user: dict, paragraph_id: int) -> tuple[dict, dict | None, dict | None]:
     """Return (paragraph, assignment, draft); raise unless the paragraph is the user's to label."""
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=user)
     paragraph = _paragraph(db, project, paragraph_id)
     assignment = queue.find_assignment(db, paragraph_id=paragraph_id, user_id=user["id"])
     draft = annotation_store.find_draft(db, paragraph_id, user["id"])
@@ -369,7 +369,7 @@ def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
 
 def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: int | None) -> dict | None:
     """Return the user's done or skipped paragraph before ``before`` (or their latest), or ``None``."""
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=user)
     if before is not None:
         held = queue.find_assignment(db, paragraph_id=before, user_id=user["id"])
         if held is None or held["state"] not in ("done", "skipped"):
@@ -378,13 +378,13 @@ def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: in
 
 
 def progress(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=user)
     return queue.progress_for(db, project=project, user=user)
 
 
 def my_work(db: sqlite_utils.Database, *, project: dict, user: dict, page: int = 1) -> list[dict]:
     """Return the user's annotations in the project, newest first, 100 a page."""
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=user)
     return annotation_store.list_user_annotations(
         db, project["id"], user["id"], offset=(max(page, 1) - 1) * 100
     )

@@ -68,7 +68,7 @@ def next_paragraph(
     """
     if project.get("paused"):
         raise Paused(f"the project {project['name']!r} is paused; come back when an administrator resumes it")
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=user)
     return lease_next(db, project=project, user=user, lease_minutes=lease_minutes)
 
 

@@ -148,12 +148,12 @@ def members(db: sqlite_utils.Database, project: dict) -> list[dict]:
     leases = {}
     for lease in progress_store.active_leases(db, project["id"], now=at):
         leases[lease["user_id"]] = leases.get(lease["user_id"], 0) + 1
-    return [{**m, "leases": leases.get(m["id"], 0)} for m in project_service.list_members(db, project["id"])]
+    return [{**m, "leases": leases.get(m["id"], 0)} for m in project_service.list_members(db, project)]
 
 
 def candidates(db: sqlite_utils.Database, project: dict) -> list[dict]:
     """Return the active users who are not members of the project yet (whom an admin can add)."""
-    members_ = {m["id"] for m in project_service.list_members(db, project["id"])}
+    members_ = {m["id"] for m in project_service.list_members(db, project)}
     return [u for u in accounts.list_users(db) if u["active"] and u["id"] not in members_]
 
 

@@ -33,7 +33,7 @@ def main() -> None:
     accounts.HASH_METHOD = "pbkdf2:sha256:1000"
     accounts.create_user(db, "bench", role="annotator", password="bench-password-1")
     project = project_service.create_project(db, "weight", overlap=2, extended="all")
-    project_service.add_member(db, project["id"], "bench", role="annotator")
+    project_service.add_member(db, project, "bench", role="annotator")
     for name, data in demo.sample_files():
         importing.import_bytes(db, project, data, source_name=name)
     row = db.execute("select id from paragraphs where text like 'Speaking at a roundtable%'").fetchone()

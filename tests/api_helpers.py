@@ -30,7 +30,7 @@ def make_token(db_path: str, user_name: str, name: str = "script") -> str:
         user = accounts.find_user(
             db, db.execute("select id from users where name = ?", [user_name]).fetchone()[0]
         )
-        return tokens.create_token(db, user=user, name=name)[1]
+        return tokens.create_token(db, owner=user, name=name)[1]
     finally:
         db.close()
 

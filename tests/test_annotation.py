@@ -112,7 +112,7 @@ def test_access_needs_membership_and_the_paragraph_in_hand(db, project):
     other = project_service.create_project(db, "other")
     with pytest.raises(Forbidden):
         annotation.task(db, project=other, user=user(db, "annotator1"), paragraph_id=pid)
-    project_service.add_member(db, other["id"], "annotator1", role="annotator")
+    project_service.add_member(db, other, "annotator1", role="annotator")
     with pytest.raises(NotFound):  # the paragraph belongs to another project
         annotation.task(db, project=other, user=user(db, "annotator1"), paragraph_id=pid)
 

@@ -18,7 +18,7 @@ from tests.review_data import annotate, copy_to_blocks, reiterated_b, simple, st
 
 def _add_user(db, project, name):
     accounts.create_user(db, name, role="annotator", password="a long enough password")
-    project_service.add_member(db, project["id"], name, role="annotator")
+    project_service.add_member(db, project, name, role="annotator")
 
 
 @pytest.fixture

@@ -223,7 +223,7 @@ def test_paused_project_raises_paused(db, project, a1):
 
 def test_only_members_get_work(db, project, a1):
     add_articles(db, project, [1])
-    project_service.remove_member(db, project["id"], "annotator1")
+    project_service.remove_member(db, project, "annotator1")
     with pytest.raises(Forbidden):
         queue.next_paragraph(db, project=project, user=a1)
 

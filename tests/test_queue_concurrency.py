@@ -18,7 +18,7 @@ def test_twenty_threads_never_exceed_k(db, db_path):
     members = {}
     for name in names:
         members[name] = accounts.create_user(db, name, role="annotator", password="a long walker password")
-        project_service.add_member(db, project["id"], name)
+        project_service.add_member(db, project, name)
     add_articles(db, project, [8] * 25)
     total = db.execute("select count(*) from paragraphs").fetchone()[0]
     errors, done = [], []

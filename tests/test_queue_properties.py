@@ -78,7 +78,7 @@ def test_random_walk_keeps_the_invariants(db, seed):
         user = accounts.create_user(
             db, f"walker{seed}x{i}", role="annotator", password="a long walker password"
         )
-        project_service.add_member(db, project["id"], user["name"])
+        project_service.add_member(db, project, user["name"])
         people.append(user)
     add_articles(db, project, [rng.randint(1, 5) for _ in range(6)])
     for _ in range(300):

@@ -34,13 +34,16 @@ def _annotate(db, project, name, paragraph_id=None, seconds=10.0):
 
 
 def test_require_project_role_uses_the_project_role(db, project):
-    assert project_service.require_project_role(db, project, _user(db, "reviewer"), "reviewer") == "reviewer"
+    assert (
+        project_service.require_project_role(db, project, "reviewer", actor=_user(db, "reviewer"))
+        == "reviewer"
+    )
     with pytest.raises(Forbidden):
-        project_service.require_project_role(db, project, _user(db, "annotator1"), "reviewer")
-    project_service.remove_member(db, project["id"], "reviewer")
+        project_service.require_project_role(db, project, "reviewer", actor=_user(db, "annotator1"))
+    project_service.remove_member(db, project, "reviewer")
     with pytest.raises(Forbidden, match="not a member"):
-        project_service.require_project_role(db, project, _user(db, "reviewer"), "reviewer")
-    assert project_service.require_project_role(db, project, _user(db, "admin"), "admin") == "admin"
+        project_service.require_project_role(db, project, "reviewer", actor=_user(db, "reviewer"))
+    assert project_service.require_project_role(db, project, "admin", actor=_user(db, "admin")) == "admin"
 
 
 def test_lowering_overlap_fills_paragraphs_and_raising_reopens_them(db, project):
@@ -171,6 +174,6 @@ def test_progress(db, project):
 def test_progress_keeps_former_members(db, project):
     add_articles(db, project, [2])
     _annotate(db, project, "annotator1")
-    project_service.remove_member(db, project["id"], "annotator1")
+    project_service.remove_member(db, project, "annotator1")
     by_name = {a["name"]: a for a in team.progress(db, project)["annotators"]}
     assert by_name["annotator1"]["done"] == 1 and by_name["annotator1"]["member"] is False

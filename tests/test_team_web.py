@@ -97,19 +97,19 @@ def test_pause_and_resume(admin_client, db, project):
 
 
 def test_members_add_and_remove(admin_client, db, project):
-    project_service.remove_member(db, project["id"], "annotator2")
+    project_service.remove_member(db, project, "annotator2")
     response = admin_client.post(
         f"/projects/{project['id']}/members", data={"name": "annotator2", "role": "reviewer"}
     )
     assert response.status_code == 302
-    roles = {m["name"]: m["role"] for m in project_service.list_members(db, project["id"])}
+    roles = {m["name"]: m["role"] for m in project_service.list_members(db, project)}
     assert roles["annotator2"] == "reviewer"
     unknown = admin_client.post(
         f"/projects/{project['id']}/members", data={"name": "nobody", "role": "annotator"}
     )
     assert unknown.status_code == 404 and b"no user named" in unknown.data
     assert admin_client.post(f"/projects/{project['id']}/members/annotator2/remove").status_code == 302
-    assert "annotator2" not in {m["name"] for m in project_service.list_members(db, project["id"])}
+    assert "annotator2" not in {m["name"] for m in project_service.list_members(db, project)}
 
 
 def test_release_a_users_leases(admin_client, db, project):
@@ -141,10 +141,10 @@ def test_progress_page_and_fragment(reviewer_client, db, project):
 
 def test_annotators_cannot_see_progress_and_non_members_see_nothing(client_as, db, project):
     assert client_as("annotator1").get(f"/projects/{project['id']}/progress").status_code == 403
-    project_service.remove_member(db, project["id"], "reviewer")
+    project_service.remove_member(db, project, "reviewer")
     assert client_as("reviewer").get(f"/projects/{project['id']}/progress").status_code == 403
     # A project-level reviewer with an annotator account is still held to the account role.
-    project_service.add_member(db, project["id"], "annotator2", role="reviewer")
+    project_service.add_member(db, project, "annotator2", role="reviewer")
     assert client_as("annotator2").get(f"/projects/{project['id']}/progress").status_code == 403
 
 

@@ -161,7 +161,7 @@ def test_extended_field_off_in_the_project_is_refused(db, ann):
     from annotator import projects as project_service
 
     plain = project_service.create_project(db, "core-only", overlap=2)
-    project_service.add_member(db, plain["id"], "annotator1", role="annotator")
+    project_service.add_member(db, plain, "annotator1", role="annotator")
     ids, records = worked(db, plain)
     response = post_labels(ann, plain, ids[0], records[0]["labels"])
     assert response.status_code == 400

@@ -76,7 +76,7 @@ def test_every_review_route_is_covered(app, project, ids):
 
 
 def test_a_project_annotator_who_is_a_reviewer_elsewhere_gets_403(db, project, ids, client_as):
-    project_service.add_member(db, project["id"], "reviewer", role="annotator")
+    project_service.add_member(db, project, "reviewer", role="annotator")
     client = client_as("reviewer")
     for method, url in _routes(project["id"], ids["stated"]):
         assert client.open(url, method=method).status_code == 403, (method, url)

@@ -24,14 +24,14 @@ CHUNK = 2000
 def project_for_reviewer(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
     """Return the project if ``user`` reviews in it (a reviewer member, or an admin); else raise ``Forbidden``."""
     project = projects.get_project(db, project_id)
-    project_service.require_project_role(db, project, user, "reviewer")
+    project_service.require_project_role(db, project, "reviewer", actor=user)
     return project
 
 
 def project_for_feedback(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
     """Return the project if ``user`` is a member and the project shows annotators their feedback."""
     project = projects.get_project(db, project_id)
-    project_service.require_project_role(db, project, user)
+    project_service.require_project_role(db, project, actor=user)
     if not project["settings"].feedback:
         raise NotFound("this project does not show annotators feedback on their labels")
     return project

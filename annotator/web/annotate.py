@@ -308,7 +308,7 @@ def history(project_id):
 @role_required("annotator")
 def guidelines(project_id):
     project = _project(project_id)
-    projects.require_project_role(get_db(), project, g.user)
+    projects.require_project_role(get_db(), project, actor=g.user)
     scheme = annotation.scheme_for(project)
     return render("annotate/guidelines.html", project=project, scheme=scheme, example=scheme.worked_example())
 
@@ -329,6 +329,6 @@ def flags(project_id):
 @role_required("admin")
 def resolve_flag(project_id, flag_id):
     project = _project(project_id)
-    projects.require_project_role(get_db(), project, g.user, "admin")
+    projects.require_project_role(get_db(), project, "admin", actor=g.user)
     annotation.resolve_flag(get_db(), project=project, flag_id=flag_id)
     return redirect(url_for("annotate.flags", project_id=project_id), 303)

@@ -21,7 +21,7 @@ def index():
 @role_required("annotator")
 def dashboard():
     db = get_db()
-    mine = projects.list_projects_for(db, g.user)
+    mine = projects.list_projects_for(db, actor=g.user)
     # Every role sees how many paragraphs each project has to label, and their own part of it.
     counts = {p["id"]: p.get("n_paragraphs") for p in projects.list_projects(db)}
     rows = [

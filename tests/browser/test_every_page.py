@@ -28,7 +28,7 @@ def site(live_db):
         if project is None:
             project = project_service.create_project(db, "every-page", overlap=2, extended="all")
             for name, role in USERS.items():
-                project_service.add_member(db, project["id"], name, role=role)
+                project_service.add_member(db, project, name, role=role)
             ids = import_sample(db, project)
             annotate(db, ids["stated"], "annotator1", LAVROV_STATED)
             annotate(db, ids["stated"], "annotator2", stated_b())
