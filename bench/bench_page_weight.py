@@ -37,7 +37,7 @@ def main() -> None:
     for name, data in demo.sample_files():
         importing.import_bytes(db, project, data, source_name=name)
     row = db.execute("select id from paragraphs where text like 'Speaking at a roundtable%'").fetchone()
-    queue.renew(db, project=project, user=users.get_user_by_name(db, "bench"), paragraph_id=row[0])
+    queue.renew(db, project, actor=users.get_user_by_name(db, "bench"), paragraph_id=row[0])
     db.close()
     client = app.test_client()
     client.post("/login", data={"name": "bench", "password": "bench-password-1"})

@@ -189,10 +189,10 @@ def run_sequential(path: Path, calls: int) -> dict:
         user = users[i % len(users)]
         before = steps[0]
         t0 = time.perf_counter()
-        paragraph = queue.next_paragraph(db, project=project, user=user)
+        paragraph = queue.next_paragraph(db, project, actor=user)
         t1 = time.perf_counter()
         vm.append((steps[0] - before) * 100)
-        queue.complete(db, project=project, user=user, paragraph_id=paragraph["id"])
+        queue.complete(db, project, actor=user, paragraph_id=paragraph["id"])
         t2 = time.perf_counter()
         picks.append(t1 - t0)
         saves.append(t2 - t1)
@@ -221,11 +221,11 @@ def run_concurrent(path: Path, seconds: float, threads: int = ANNOTATORS) -> dic
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline:
                 t0 = time.perf_counter()
-                paragraph = queue.next_paragraph(conn, project=project, user=user)
+                paragraph = queue.next_paragraph(conn, project, actor=user)
                 t1 = time.perf_counter()
                 if paragraph is None:
                     break  # the small database ran out of work
-                queue.complete(conn, project=project, user=user, paragraph_id=paragraph["id"])
+                queue.complete(conn, project, actor=user, paragraph_id=paragraph["id"])
                 mine_p.append(t1 - t0)
                 mine_s.append(time.perf_counter() - t1)
         except Exception as e:  # noqa: BLE001

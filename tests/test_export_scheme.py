@@ -134,7 +134,7 @@ def second(db, runner):
             annotation.save(
                 db,
                 project=project,
-                user=user(db, name),
+                actor=user(db, name),
                 paragraph_id=pid,
                 labels=labels,
                 version=0,

@@ -91,7 +91,7 @@ def test_pause_and_resume(admin_client, db, project):
     assert b"is <strong>paused</strong>" in admin_client.get(f"/projects/{project['id']}/settings").data
     add_articles(db, paused, [1])
     with pytest.raises(queue.Paused):
-        queue.next_paragraph(db, project=paused, user=users.get_user_by_name(db, "annotator1"))
+        queue.next_paragraph(db, paused, actor=users.get_user_by_name(db, "annotator1"))
     assert admin_client.post(f"/projects/{project['id']}/pause", data={}).status_code == 302
     assert project_service.get_project(db, project["id"])["paused"] == 0
 
@@ -115,20 +115,20 @@ def test_members_add_and_remove(admin_client, db, project):
 def test_release_a_users_leases(admin_client, db, project):
     add_articles(db, project, [2])
     a1 = users.get_user_by_name(db, "annotator1")
-    queue.next_paragraph(db, project=project, user=a1)
+    queue.next_paragraph(db, project, actor=a1)
     working = admin_client.get(f"/projects/{project['id']}/working", headers=HX)
     assert working.data.lstrip().startswith(b'<section id="working"') and b"annotator1" in working.data
     assert b"<html" not in working.data
     assert admin_client.post(f"/projects/{project['id']}/members/annotator1/release").status_code == 302
-    assert queue.find_assignment(db, paragraph_id=1, user_id=a1["id"]) is None
+    assert queue.find_assignment(db, paragraph_id=1, annotator=a1) is None
     assert b"Nobody holds a lease" in admin_client.get(f"/projects/{project['id']}/working", headers=HX).data
 
 
 def test_progress_page_and_fragment(reviewer_client, db, project):
     (ids,) = add_articles(db, project, [3])
     a1 = users.get_user_by_name(db, "annotator1")
-    queue.next_paragraph(db, project=project, user=a1)
-    queue.complete(db, project=project, user=a1, paragraph_id=ids[0])
+    queue.next_paragraph(db, project, actor=a1)
+    queue.complete(db, project, actor=a1, paragraph_id=ids[0])
     page = reviewer_client.get(f"/projects/{project['id']}/progress")
     assert page.status_code == 200 and b"<html" in page.data
     assert b'<svg id="daily-chart"' in page.data and b"<rect" in page.data

@@ -342,8 +342,7 @@ def test_skip_with_a_reason_moves_on(db, project, ann):
     from annotator import queue
 
     assert (
-        queue.find_assignment(db, paragraph_id=ids[0], user_id=user(db, "annotator1")["id"])["state"]
-        == "skipped"
+        queue.find_assignment(db, paragraph_id=ids[0], annotator=user(db, "annotator1"))["state"] == "skipped"
     )
     assert (
         ann.post(f"/projects/{project['id']}/paragraphs/{ids[1]}/skip", data={"reason": "boring"}).status_code
@@ -452,15 +451,15 @@ def test_save_and_next_leases_the_next_and_keeps_the_save_when_paused(db, projec
 
     ids = add_article(db, project, ["First paragraph.", "Second paragraph.", "Third paragraph."])
     ann.get(f"/projects/{project['id']}/annotate")
-    me = user(db, "annotator1")["id"]
+    me = user(db, "annotator1")
     post_labels(ann, project, ids[0], {"kind": "body"}, next_=True, headers={"HX-Request": "true"})
-    assert queue.find_assignment(db, paragraph_id=ids[0], user_id=me)["state"] == "done"
-    assert queue.find_assignment(db, paragraph_id=ids[1], user_id=me)["state"] == "leased"
+    assert queue.find_assignment(db, paragraph_id=ids[0], annotator=me)["state"] == "done"
+    assert queue.find_assignment(db, paragraph_id=ids[1], annotator=me)["state"] == "leased"
     # Paused by an administrator meanwhile: the save still lands, nothing new is leased, the page says why.
     team.set_paused(db, project, True)
     response = post_labels(ann, project, ids[1], {"kind": "body"}, next_=True, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert b"paused" in response.data
-    assert queue.find_assignment(db, paragraph_id=ids[1], user_id=me)["state"] == "done"
-    assert queue.find_assignment(db, paragraph_id=ids[2], user_id=me) is None
-    assert annotation_store.find_annotation(db, ids[1], me)["version"] == 1
+    assert queue.find_assignment(db, paragraph_id=ids[1], annotator=me)["state"] == "done"
+    assert queue.find_assignment(db, paragraph_id=ids[2], annotator=me) is None
+    assert annotation_store.find_annotation(db, ids[1], me["id"])["version"] == 1

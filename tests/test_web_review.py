@@ -9,7 +9,7 @@ import pytest
 
 from annotator import projects as project_service
 from annotator import review
-from annotator.store import decisions
+from annotator.store import decisions, users
 from tests.review_data import (
     LAVROV_REITERATED,
     LAVROV_STATED,
@@ -211,7 +211,11 @@ def test_agreement_page_names_the_statistic_and_unit_of_each_figure(reviewer_cli
 
 def test_feedback_page_shows_only_own_labels(db, project, ids, client_as):
     review.decide(
-        db, project=project, paragraph_id=ids["stated"], reviewer_id=1, labels=copy.deepcopy(LAVROV_STATED)
+        db,
+        project,
+        paragraph_id=ids["stated"],
+        actor=users.get_user_by_name(db, "admin"),
+        labels=copy.deepcopy(LAVROV_STATED),
     )
     client = client_as(B)
     assert client.get(f"/projects/{project['id']}/feedback").status_code == 404

@@ -169,7 +169,7 @@ def save_settings(project_id):
         team.update_settings(
             get_db(),
             project,
-            actor_id=g.user["id"],
+            actor=g.user,
             overlap=form.overlap.data,
             kinds=form.kinds.data,
             order=form.order.data,
@@ -193,7 +193,7 @@ def pause(project_id):
     form = PauseForm()
     if not form.validate_on_submit():
         return _settings_page(project, status=400)
-    team.set_paused(get_db(), project, form.paused.data, actor_id=g.user["id"])
+    team.set_paused(get_db(), project, form.paused.data, actor=g.user)
     flash(f"{project['name']} is {'paused' if form.paused.data else 'running again'}.")
     return redirect(url_for("team.settings", project_id=project_id))
 
@@ -233,7 +233,7 @@ def release(project_id, name):
     project = _project(project_id, "admin")
     if not ConfirmForm().validate_on_submit():
         return _settings_page(project, status=400)
-    released = team.release_leases(get_db(), project, name, actor_id=g.user["id"])
+    released = team.release_leases(get_db(), project, name, actor=g.user)
     flash(f"Released {released} lease{'s' if released != 1 else ''} of {name}.")
     return redirect(url_for("team.settings", project_id=project_id))
 
