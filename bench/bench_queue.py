@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotator import queue, store  # noqa: E402
+from annotator import projects, queue, store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 ANNOTATORS = 50
@@ -174,8 +174,7 @@ def _users(db) -> list[dict]:
 
 def run_sequential(path: Path, calls: int) -> dict:
     db = store.connect(str(path))
-    project = dict(next(db.query("select * from projects where id = 1")))
-    project["settings"] = json.loads(project["settings"])
+    project = projects.get_project(db, 1)
     users = _users(db)
     steps = [0]
 
@@ -206,8 +205,7 @@ def run_sequential(path: Path, calls: int) -> dict:
 
 def run_concurrent(path: Path, seconds: float, threads: int = ANNOTATORS) -> dict:
     db = store.connect(str(path))
-    project = dict(next(db.query("select * from projects where id = 1")))
-    project["settings"] = json.loads(project["settings"])
+    project = projects.get_project(db, 1)
     users = _users(db)[:threads]
     db.close()
     picks, saves, errors = [], [], []
