@@ -31,9 +31,9 @@ HASH_METHOD = "scrypt"
 _DUMMY_HASH = generate_password_hash("not a real password")
 
 
-def has_role(user: dict | None, role: str) -> bool:
-    """Return whether ``user`` holds ``role`` or a higher one."""
-    return bool(user) and RANK[user["role"]] >= RANK[role]
+def has_role(account: dict | None, role: str) -> bool:
+    """Return whether ``account`` holds ``role`` or a higher one."""
+    return bool(account) and RANK[account["role"]] >= RANK[role]
 
 
 def generate_password() -> str:
@@ -70,7 +70,7 @@ def check_new_password(password: str, *, user_inputs: tuple[str, ...] = ()) -> s
 
 
 def create_user(
-    db: sqlite_utils.Database, name: str, *, role: str, password: str, actor_id: int | None = None
+    db: sqlite_utils.Database, name: str, *, role: str, password: str, actor: dict | None = None
 ) -> dict:
     """Create and return a user. Raises ``Invalid`` for a bad name, role or password, ``Conflict`` for a taken name."""
     if not NAME_RE.match(name or ""):
@@ -83,7 +83,7 @@ def create_user(
     user = users.insert_user(
         db, name=name, password_hash=generate_password_hash(password, method=HASH_METHOD), role=role
     )
-    events.log_event(db, "user.created", user_id=actor_id, name=name, role=role)
+    events.log_event(db, "user.created", user_id=actor["id"] if actor else None, name=name, role=role)
     return user
 
 
@@ -129,9 +129,9 @@ def authenticate(
     return user
 
 
-def is_locked(user: dict) -> bool:
+def is_locked(account: dict) -> bool:
     """Whether the account is waiting out its backoff after failed logins."""
-    return bool(user["locked_until"]) and user["locked_until"] > store.now()
+    return bool(account["locked_until"]) and account["locked_until"] > store.now()
 
 
 # Sessions ---------------------------------------------------------------------------------------
@@ -143,18 +143,18 @@ def _token_hash(token: str) -> str:
 
 def start_session(
     db: sqlite_utils.Database,
-    user: dict,
+    account: dict,
     *,
     lifetime_days: float,
     address: str | None = None,
     agent: str | None = None,
 ) -> str:
-    """Open a session for ``user`` and return its token, the only thing the cookie carries."""
+    """Open a session for ``account`` and return its token, the only thing the cookie carries."""
     token = secrets.token_urlsafe(32)
     sessions.insert_session(
         db,
         token_hash=_token_hash(token),
-        user_id=user["id"],
+        user_id=account["id"],
         lifetime_days=lifetime_days,
         address=address,
         agent=(agent or "")[:200] or None,
@@ -184,42 +184,42 @@ def session_user(db: sqlite_utils.Database, token: str, *, lifetime_days: float)
     return user
 
 
-def end_session(db: sqlite_utils.Database, session_id: int, *, user_id: int) -> bool:
-    """End one of ``user_id``'s sessions; False when it is not theirs or already gone."""
-    return sessions.delete_session(db, session_id, user_id=user_id) > 0
+def end_session(db: sqlite_utils.Database, session_id: int, *, actor: dict) -> bool:
+    """End one of ``actor``'s own sessions; False when it is not theirs or already gone."""
+    return sessions.delete_session(db, session_id, user_id=actor["id"]) > 0
 
 
-def end_sessions(db: sqlite_utils.Database, user_id: int, *, keep: int | None = None) -> int:
-    """End every session of a user except ``keep``; return how many ended."""
-    return sessions.delete_user_sessions(db, user_id, keep=keep)
+def end_sessions(db: sqlite_utils.Database, *, actor: dict, keep: int | None = None) -> int:
+    """End every session of ``actor`` except ``keep``; return how many ended."""
+    return sessions.delete_user_sessions(db, actor["id"], keep=keep)
 
 
-def list_sessions(db: sqlite_utils.Database, user_id: int) -> list[dict]:
-    return sessions.list_sessions(db, user_id)
+def list_sessions(db: sqlite_utils.Database, *, actor: dict) -> list[dict]:
+    return sessions.list_sessions(db, actor["id"])
 
 
-def set_role(db: sqlite_utils.Database, name: str, role: str, *, actor_id: int | None = None) -> dict:
+def set_role(db: sqlite_utils.Database, name: str, role: str, *, actor: dict | None = None) -> dict:
     user = users.get_user_by_name(db, name)
     check_role(role)
-    if user["id"] == actor_id and role != "admin":
+    if actor and user["id"] == actor["id"] and role != "admin":
         raise Forbidden("you cannot take the admin role from yourself")
     changed = user["role"] != role
     user = users.update_user(db, user["id"], role=role)
     if changed:
         # Whatever a page showed under the old role is stale; the user logs in again.
         sessions.delete_user_sessions(db, user["id"])
-    events.log_event(db, "user.role", user_id=actor_id, name=name, role=role)
+    events.log_event(db, "user.role", user_id=actor["id"] if actor else None, name=name, role=role)
     return user
 
 
-def set_active(db: sqlite_utils.Database, name: str, active: bool, *, actor_id: int | None = None) -> dict:
+def set_active(db: sqlite_utils.Database, name: str, active: bool, *, actor: dict | None = None) -> dict:
     user = users.get_user_by_name(db, name)
-    if user["id"] == actor_id and not active:
+    if actor and user["id"] == actor["id"] and not active:
         raise Forbidden("you cannot deactivate yourself")
     user = users.update_user(db, user["id"], active=1 if active else 0)
     if not active:
         sessions.delete_user_sessions(db, user["id"])
-    events.log_event(db, "user.active", user_id=actor_id, name=name, active=active)
+    events.log_event(db, "user.active", user_id=actor["id"] if actor else None, name=name, active=active)
     return user
 
 
@@ -228,7 +228,7 @@ def set_password(
     name: str,
     password: str,
     *,
-    actor_id: int | None = None,
+    actor: dict | None = None,
     keep_session: int | None = None,
 ) -> dict:
     """Set a user's password and end their sessions (all but ``keep_session``, the one that asked)."""
@@ -239,15 +239,15 @@ def set_password(
     )
     users.clear_failed_logins(db, user["id"])
     sessions.delete_user_sessions(db, user["id"], keep=keep_session)
-    events.log_event(db, "user.password", user_id=actor_id, name=name)
+    events.log_event(db, "user.password", user_id=actor["id"] if actor else None, name=name)
     return user
 
 
-def unlock(db: sqlite_utils.Database, name: str, *, actor_id: int | None = None) -> dict:
+def unlock(db: sqlite_utils.Database, name: str, *, actor: dict | None = None) -> dict:
     user = users.get_user_by_name(db, name)
     users.clear_failed_logins(db, user["id"])
     user = users.get_user(db, user["id"])
-    events.log_event(db, "user.unlocked", user_id=actor_id, name=name)
+    events.log_event(db, "user.unlocked", user_id=actor["id"] if actor else None, name=name)
     return user
 
 
@@ -255,12 +255,12 @@ def list_users(db: sqlite_utils.Database) -> list[dict]:
     return [{**user, "locked": is_locked(user)} for user in users.list_users(db)]
 
 
-def get_user(db: sqlite_utils.Database, user_id: int) -> dict:
-    return users.get_user(db, user_id)
+def get_user(db: sqlite_utils.Database, account_id: int) -> dict:
+    return users.get_user(db, account_id)
 
 
-def find_user(db: sqlite_utils.Database, user_id: int) -> dict | None:
-    return users.find_user(db, user_id)
+def find_user(db: sqlite_utils.Database, account_id: int) -> dict | None:
+    return users.find_user(db, account_id)
 
 
 def list_events(db: sqlite_utils.Database, *, kind: str | None = None, limit: int = 200) -> list[dict]:

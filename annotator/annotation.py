@@ -67,12 +67,12 @@ def _paragraph(db, project: dict, paragraph_id: int) -> dict:
     return paragraph
 
 
-def _access(db, project: dict, user: dict, paragraph_id: int) -> tuple[dict, dict | None, dict | None]:
+def _access(db, project: dict, actor: dict, paragraph_id: int) -> tuple[dict, dict | None, dict | None]:
     """Return (paragraph, assignment, draft); raise unless the paragraph is the user's to label."""
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=actor)
     paragraph = _paragraph(db, project, paragraph_id)
-    assignment = queue.find_assignment(db, paragraph_id=paragraph_id, user_id=user["id"])
-    draft = annotation_store.find_draft(db, paragraph_id, user["id"])
+    assignment = queue.find_assignment(db, paragraph_id=paragraph_id, annotator=actor)
+    draft = annotation_store.find_draft(db, paragraph_id, actor["id"])
     if assignment is None and draft is None:
         raise Forbidden("this paragraph is not assigned to you")
     return paragraph, assignment, draft
@@ -84,15 +84,15 @@ def _kind_preset(scheme: Scheme, kind: str) -> str | None:
     return kind if kind in values else None
 
 
-def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> dict:
+def task(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int) -> dict:
     """Return what the annotate page shows for one paragraph: text, article context, the user's labels.
 
     The labels are, in order of preference: an unsaved draft newer than the saved annotation, the
     saved annotation, or an empty document with the paragraph's kind preset.
     """
-    paragraph, assignment, draft = _access(db, project, user, paragraph_id)
+    paragraph, assignment, draft = _access(db, project, actor, paragraph_id)
     scheme = scheme_for(project)
-    annotation = annotation_store.find_annotation(db, paragraph_id, user["id"])
+    annotation = annotation_store.find_annotation(db, paragraph_id, actor["id"])
     restored = None
     if draft is not None and (annotation is None or draft["updated_at"] > annotation["updated_at"]):
         labels, version, restored = (
@@ -109,10 +109,10 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
     after = [p for p in context if p["position"] > paragraph["position"]]
     finished = assignment is not None and assignment["state"] in ("done", "skipped")
     previous = queue.history(
-        db, project=project, user=user, before_paragraph_id=paragraph_id if finished else None
+        db, project=project, actor=actor, before_paragraph_id=paragraph_id if finished else None
     )
     following = (
-        queue.history(db, project=project, user=user, after_paragraph_id=paragraph_id) if finished else None
+        queue.history(db, project=project, actor=actor, after_paragraph_id=paragraph_id) if finished else None
     )
     return {
         "project": project,
@@ -129,20 +129,20 @@ def task(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
         "scheme": scheme,
         "state": assignment["state"] if assignment else None,
         "skip_reason": assignment.get("skip_reason") if assignment else None,
-        "flagged": annotation_store.count_open_flags(db, paragraph_id, user["id"]) > 0,
+        "flagged": annotation_store.count_open_flags(db, paragraph_id, actor["id"]) > 0,
         "previous_id": previous["id"] if previous and previous["id"] != paragraph_id else None,
         "next_done_id": following["id"] if following else None,
-        "progress": queue.progress_estimate(db, project=project, user=user),
-        "stance_targets": _stance_targets(db, project, user, paragraph["article_id"])
+        "progress": queue.progress_estimate(db, project=project, actor=actor),
+        "stance_targets": _stance_targets(db, project, actor, paragraph["article_id"])
         if scheme.enabled("framing.stance")
         else [],
     }
 
 
-def _stance_targets(db, project: dict, user: dict, article_id: int) -> list[str]:
+def _stance_targets(db, project: dict, actor: dict, article_id: int) -> list[str]:
     """The article-level list of stance targets: the project's, then those the user named in this article."""
     targets = list(project["settings"].stance_targets)
-    for target in annotation_store.list_stance_targets(db, article_id, user["id"]):
+    for target in annotation_store.list_stance_targets(db, article_id, actor["id"]):
         if target not in targets:
             targets.append(target)
     return targets
@@ -183,11 +183,11 @@ def parse_ms(raw) -> int:
     return min(max(ms, 0), int(MAX_SECONDS * 1000))
 
 
-def record_time(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, ms: int) -> None:
+def record_time(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int, ms: int) -> None:
     """Keep time a page view spent on the paragraph; the user's next save adds it to the annotation."""
-    _access(db, project, user, paragraph_id)
+    _access(db, project, actor, paragraph_id)
     if ms > 0:
-        annotation_store.add_view_time(db, paragraph_id, user["id"], ms)
+        annotation_store.add_view_time(db, paragraph_id, actor["id"], ms)
 
 
 def parse_version(raw) -> int:
@@ -206,9 +206,9 @@ def parse_version(raw) -> int:
 
 def save(
     db: sqlite_utils.Database,
-    *,
     project: dict,
-    user: dict,
+    *,
+    actor: dict,
     paragraph_id: int,
     labels: dict,
     version: int,
@@ -221,14 +221,14 @@ def save(
     stale version, or when the lease ran out and others filled the paragraph (the labels are then
     kept as a draft).
     """
-    return _save(db, project, user, paragraph_id, labels, version, seconds, lease_next=False)[0]
+    return _save(db, project, actor, paragraph_id, labels, version, seconds, lease_next=False)[0]
 
 
 def save_and_lease_next(
     db: sqlite_utils.Database,
-    *,
     project: dict,
-    user: dict,
+    *,
+    actor: dict,
     paragraph_id: int,
     labels: dict,
     version: int,
@@ -240,13 +240,13 @@ def save_and_lease_next(
     says which). One transaction instead of two: the pages both touch (the paragraph counters, the
     assignments) are written to the log once, and the commit, the dearest statement of a save, is paid once.
     """
-    return _save(db, project, user, paragraph_id, labels, version, seconds, lease_next=True)
+    return _save(db, project, actor, paragraph_id, labels, version, seconds, lease_next=True)
 
 
 def _save(
-    db, project, user, paragraph_id, labels, version, seconds, *, lease_next: bool
+    db, project, actor, paragraph_id, labels, version, seconds, *, lease_next: bool
 ) -> tuple[dict, dict | None]:
-    paragraph, _, _ = _access(db, project, user, paragraph_id)
+    paragraph, _, _ = _access(db, project, actor, paragraph_id)
     scheme = scheme_for(project)
     labels = normalize(labels, scheme)
     # Issue 16: each attribution and claim records whether it was a suggestion accepted as it was.
@@ -260,7 +260,7 @@ def _save(
             saved = annotation_store.save_annotation(
                 db,
                 paragraph_id=paragraph_id,
-                user_id=user["id"],
+                user_id=actor["id"],
                 labels=labels,
                 scheme_version=str(scheme.version),
                 base_version=version,
@@ -268,16 +268,16 @@ def _save(
                 # What an export makes of these labels, made now so a large export only splices text.
                 export=export.stored_labels(labels, scheme),
             )
-            queue.complete(db, project=project, user=user, paragraph_id=paragraph_id)
+            queue.complete(db, project=project, actor=actor, paragraph_id=paragraph_id)
             # The review queue's disagreement (and unanimous gold) follow every save, in its transaction.
-            review.annotation_saved(db, project=project, paragraph_id=paragraph_id)
+            review.annotation_saved(db, project, paragraph_id=paragraph_id)
             if lease_next and not project.get("paused"):
                 # ``_access`` above checked the membership.
-                following = queue.lease_next(db, project=project, user=user)
+                following = queue.lease_next(db, project=project, actor=actor)
     except Conflict as e:
         if not hasattr(e, "current"):  # the paragraph is full: keep the work
             annotation_store.save_draft(
-                db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
+                db, paragraph_id=paragraph_id, user_id=actor["id"], labels=labels, base_version=version
             )
         raise
     return saved, following
@@ -303,28 +303,28 @@ def apply_form(labels: dict, form: dict, scheme: Scheme) -> dict:
 
 
 def saved_labels(
-    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int
+    db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int
 ) -> tuple[dict, int]:
     """Return the user's saved labels of the paragraph and their version, or an empty document and 0."""
-    paragraph, _, _ = _access(db, project, user, paragraph_id)
+    paragraph, _, _ = _access(db, project, actor, paragraph_id)
     scheme = scheme_for(project)
-    annotation = annotation_store.find_annotation(db, paragraph_id, user["id"])
+    annotation = annotation_store.find_annotation(db, paragraph_id, actor["id"])
     if annotation is None:
         return empty_labels(scheme, _kind_preset(scheme, paragraph["kind"])), 0
     return normalize(annotation["labels"], scheme), annotation["version"]
 
 
-def revisions(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> list[dict]:
+def revisions(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int) -> list[dict]:
     """Return every saved version of the user's labels of the paragraph, oldest first."""
-    _access(db, project, user, paragraph_id)
-    return annotation_store.list_revisions(db, paragraph_id, user["id"])
+    _access(db, project, actor, paragraph_id)
+    return annotation_store.list_revisions(db, paragraph_id, actor["id"])
 
 
 def save_draft(
     db: sqlite_utils.Database,
-    *,
     project: dict,
-    user: dict,
+    *,
+    actor: dict,
     paragraph_id: int,
     labels: dict,
     version: int,
@@ -334,7 +334,7 @@ def save_draft(
 
     ``lease`` is False when others filled the paragraph meanwhile (a save would then be refused).
     """
-    paragraph, _, _ = _access(db, project, user, paragraph_id)
+    paragraph, _, _ = _access(db, project, actor, paragraph_id)
     scheme = scheme_for(project)
     errors = [
         e
@@ -344,54 +344,54 @@ def save_draft(
     if errors:
         raise LabelsInvalid(errors)
     at = annotation_store.save_draft(
-        db, paragraph_id=paragraph_id, user_id=user["id"], labels=labels, base_version=version
+        db, paragraph_id=paragraph_id, user_id=actor["id"], labels=labels, base_version=version
     )
     if ms > 0:
-        annotation_store.add_view_time(db, paragraph_id, user["id"], ms)
-    lease = queue.renew(db, project=project, user=user, paragraph_id=paragraph_id)
+        annotation_store.add_view_time(db, paragraph_id, actor["id"], ms)
+    lease = queue.renew(db, project=project, actor=actor, paragraph_id=paragraph_id)
     return {"saved_at": at, "lease": lease}
 
 
-def discard_draft(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> None:
-    _access(db, project, user, paragraph_id)
-    annotation_store.delete_draft(db, paragraph_id, user["id"])
+def discard_draft(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int) -> None:
+    _access(db, project, actor, paragraph_id)
+    annotation_store.delete_draft(db, paragraph_id, actor["id"])
 
 
-def next_paragraph(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict | None:
+def next_paragraph(db: sqlite_utils.Database, project: dict, *, actor: dict) -> dict | None:
     """Lease and return the user's next paragraph, or ``None`` when their work is done (the queue checks membership)."""
-    return queue.next_paragraph(db, project=project, user=user)
+    return queue.next_paragraph(db, project=project, actor=actor)
 
 
-def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, reason: str) -> None:
-    _access(db, project, user, paragraph_id)
-    queue.skip(db, project=project, user=user, paragraph_id=paragraph_id, reason=reason)
+def skip(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int, reason: str) -> None:
+    _access(db, project, actor, paragraph_id)
+    queue.skip(db, project=project, actor=actor, paragraph_id=paragraph_id, reason=reason)
 
 
-def previous(db: sqlite_utils.Database, *, project: dict, user: dict, before: int | None) -> dict | None:
+def previous(db: sqlite_utils.Database, project: dict, *, actor: dict, before: int | None) -> dict | None:
     """Return the user's done or skipped paragraph before ``before`` (or their latest), or ``None``."""
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=actor)
     if before is not None:
-        held = queue.find_assignment(db, paragraph_id=before, user_id=user["id"])
+        held = queue.find_assignment(db, paragraph_id=before, annotator=actor)
         if held is None or held["state"] not in ("done", "skipped"):
             before = None  # from the paragraph in hand, "previous" is the latest one finished
-    return queue.history(db, project=project, user=user, before_paragraph_id=before)
+    return queue.history(db, project=project, actor=actor, before_paragraph_id=before)
 
 
-def progress(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
-    projects.require_project_role(db, project, user)
-    return queue.progress_for(db, project=project, user=user)
+def progress(db: sqlite_utils.Database, project: dict, *, actor: dict) -> dict:
+    projects.require_project_role(db, project, actor=actor)
+    return queue.progress_for(db, project=project, actor=actor)
 
 
-def my_work(db: sqlite_utils.Database, *, project: dict, user: dict, page: int = 1) -> list[dict]:
+def my_work(db: sqlite_utils.Database, project: dict, *, actor: dict, page: int = 1) -> list[dict]:
     """Return the user's annotations in the project, newest first, 100 a page."""
-    projects.require_project_role(db, project, user)
+    projects.require_project_role(db, project, actor=actor)
     return annotation_store.list_user_annotations(
-        db, project["id"], user["id"], offset=(max(page, 1) - 1) * 100
+        db, project["id"], actor["id"], offset=(max(page, 1) - 1) * 100
     )
 
 
 def flag(
-    db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, reason: str, note: str = ""
+    db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int, reason: str, note: str = ""
 ) -> dict:
     """Record that the paragraph was extracted wrongly (admins see the open flags)."""
     if reason not in FLAG_REASONS:
@@ -399,15 +399,15 @@ def flag(
             f"unknown flag reason {reason!r}: choose one of {', '.join(FLAG_REASONS)}", field="reason"
         )
     # Only a paragraph the user was given (or has a draft of): flags land in the admins' list.
-    _access(db, project, user, paragraph_id)
+    _access(db, project, actor, paragraph_id)
     return annotation_store.insert_flag(
-        db, paragraph_id=paragraph_id, user_id=user["id"], reason=reason, note=(note or "").strip()[:2000]
+        db, paragraph_id=paragraph_id, user_id=actor["id"], reason=reason, note=(note or "").strip()[:2000]
     )
 
 
-def open_flags(db: sqlite_utils.Database, *, project: dict) -> list[dict]:
+def open_flags(db: sqlite_utils.Database, project: dict) -> list[dict]:
     return annotation_store.list_open_flags(db, project["id"])
 
 
-def resolve_flag(db: sqlite_utils.Database, *, project: dict, flag_id: int) -> None:
+def resolve_flag(db: sqlite_utils.Database, project: dict, *, flag_id: int) -> None:
     annotation_store.resolve_flag(db, project["id"], flag_id)

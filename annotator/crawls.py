@@ -75,7 +75,7 @@ def import_warc(
     name: str | None = None,
     jobs: int = 1,
     max_bytes: int = importing.MAX_BYTES,
-    user_id=None,
+    actor: dict | None = None,
     report: importing.ImportReport,
     progress: Callable[[int], None] | None = None,
 ) -> importing.ImportReport:
@@ -93,14 +93,14 @@ def import_warc(
             batch.append(doc)
             articles += 1
             if len(batch) >= BATCH:
-                importing.store_batch(db, project, batch, source_name=name, user_id=user_id, report=report)
+                importing.store_batch(db, project, batch, source_name=name, actor=actor, report=report)
                 batch = []
     except IngestError as e:
         report.fail(name, e.reason)
     except OSError as e:
         report.fail(name, e.strerror or str(e))
     if batch:
-        importing.store_batch(db, project, batch, source_name=name, user_id=user_id, report=report)
+        importing.store_batch(db, project, batch, source_name=name, actor=actor, report=report)
     report.archives.append(
         {
             "file": name,
@@ -119,7 +119,7 @@ def import_uploads(
     *,
     format: str = "auto",
     max_bytes: int = importing.MAX_BYTES,
-    user_id=None,
+    actor: dict | None = None,
 ) -> importing.ImportReport:
     """Import uploaded files as ``importing.import_uploads`` does, WARC archives (by name) included.
 
@@ -134,14 +134,12 @@ def import_uploads(
                 [(name, stream)],
                 format=format,
                 max_bytes=max_bytes,
-                user_id=user_id,
+                actor=actor,
                 report=report,
             )
             continue
         with tempfile.NamedTemporaryFile(suffix=".warc.gz") as spool:
             shutil.copyfileobj(stream, spool, 1 << 20)
             spool.flush()
-            import_warc(
-                db, project, spool.name, name=name, max_bytes=max_bytes, user_id=user_id, report=report
-            )
+            import_warc(db, project, spool.name, name=name, max_bytes=max_bytes, actor=actor, report=report)
     return report

@@ -19,10 +19,10 @@ PER_PAGE = 50
 _SPLIT_AT = re.compile(r"(?<=[.!?…”\"'»)])\s+(?=\S)|\n+")
 
 
-def list_articles(db: sqlite_utils.Database, project_id: int, *, page: int = 1, q: str = "") -> dict:
+def list_articles(db: sqlite_utils.Database, project: dict, *, page: int = 1, q: str = "") -> dict:
     """Return one page of a project's articles with the paging figures; with ``q``, only the articles
     whose title, outlet, byline, URL or any paragraph has those words."""
-    project = projects.get_project(db, project_id)
+    project_id = project["id"]
     q = q.strip()
     if q:
         # A search pages by asking for one row past the page, not by counting every match.
@@ -101,12 +101,12 @@ def _queued(db, article_id: int, kind: str) -> bool:
     return kind in project["settings"].kinds
 
 
-def _log(db, article_id: int, action: str, actor_id, **detail) -> None:
+def _log(db, article_id: int, action: str, actor: dict | None, **detail) -> None:
     article = articles.get_article(db, article_id)
     events.log_event(
         db,
         "article.edited",
-        user_id=actor_id,
+        user_id=actor["id"] if actor else None,
         project_id=article["project_id"],
         article=article["uid"],
         action=action,
@@ -115,7 +115,7 @@ def _log(db, article_id: int, action: str, actor_id, **detail) -> None:
 
 
 def set_kind(
-    db: sqlite_utils.Database, article_id: int, paragraph_id: int, kind: str, *, actor_id=None
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, kind: str, *, actor: dict | None = None
 ) -> dict:
     """Change a unit's kind; the queue offers it when the project labels that kind. Return the unit."""
     article = articles.get_article(db, article_id)
@@ -126,20 +126,22 @@ def set_kind(
         unit = articles.set_paragraph_kind(
             db, article_id, paragraph_id, kind=kind, queued=_queued(db, article_id, kind)
         )
-        _log(db, article_id, "kind", actor_id, position=unit["position"], old=before["kind"], new=kind)
+        _log(db, article_id, "kind", actor, position=unit["position"], old=before["kind"], new=kind)
     return unit
 
 
-def merge_with_next(db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, actor_id=None) -> dict:
+def merge_with_next(
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, actor: dict | None = None
+) -> dict:
     """Merge a unit with the next one; return the merged unit."""
     with write(db):
         unit = articles.merge_paragraphs(db, article_id, paragraph_id)
-        _log(db, article_id, "merge", actor_id, position=unit["position"])
+        _log(db, article_id, "merge", actor, position=unit["position"])
     return unit
 
 
 def split(
-    db: sqlite_utils.Database, article_id: int, paragraph_id: int, offset, *, actor_id=None
+    db: sqlite_utils.Database, article_id: int, paragraph_id: int, offset, *, actor: dict | None = None
 ) -> tuple[dict, dict]:
     """Split a unit at ``offset`` (code points into its text); return the two units."""
     try:
@@ -151,12 +153,12 @@ def split(
         first, second = articles.split_paragraph(
             db, article_id, paragraph_id, offset=offset, queued=_queued(db, article_id, unit["kind"])
         )
-        _log(db, article_id, "split", actor_id, position=first["position"], offset=offset)
+        _log(db, article_id, "split", actor, position=first["position"], offset=offset)
     return first, second
 
 
 def drop_many(
-    db: sqlite_utils.Database, article_id: int, paragraph_ids: list[int], *, actor_id=None
+    db: sqlite_utils.Database, article_id: int, paragraph_ids: list[int], *, actor: dict | None = None
 ) -> list[dict]:
     """Drop several units in one go (all or none); return them.  The last is dropped first, so
     each keeps the position it had and restoring them all puts every one back in place."""
@@ -168,20 +170,22 @@ def drop_many(
         if unknown:
             raise NotFound(f"article {article_id} has no unit with id {unknown[0]}")
         order = sorted(set(paragraph_ids), key=lambda pid: units[pid]["position"], reverse=True)
-        return [drop(db, article_id, pid, actor_id=actor_id) for pid in order][::-1]
+        return [drop(db, article_id, pid, actor=actor) for pid in order][::-1]
 
 
-def restore(db: sqlite_utils.Database, article_id: int, indices: list[int], *, actor_id=None) -> list[dict]:
+def restore(
+    db: sqlite_utils.Database, article_id: int, indices: list[int], *, actor: dict | None = None
+) -> list[dict]:
     """Put dropped lines back among the units (a hand drop where it stood); return the restored units."""
     with write(db):
         units = articles.restore_dropped(db, article_id, indices, queued=_queued(db, article_id, "body"))
-        _log(db, article_id, "restore", actor_id, positions=[u["position"] for u in units])
+        _log(db, article_id, "restore", actor, positions=[u["position"] for u in units])
     return units
 
 
-def drop(db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, actor_id=None) -> dict:
+def drop(db: sqlite_utils.Database, article_id: int, paragraph_id: int, *, actor: dict | None = None) -> dict:
     """Drop a unit (its text joins what was dropped as boilerplate); return it."""
     with write(db):
         unit = articles.drop_paragraph(db, article_id, paragraph_id)
-        _log(db, article_id, "drop", actor_id, position=unit["position"])
+        _log(db, article_id, "drop", actor, position=unit["position"])
     return unit

@@ -83,7 +83,7 @@ def export_dataset(
     seed: int = 0,
     only: str = "all",
     min_annotators: int = 1,
-    actor_id: int | None = None,
+    actor: dict | None = None,
     format: str = "jsonl",
 ) -> dict:
     """Write the project's ``view`` to ``out_dir`` (atomically, in constant memory); return the manifest.
@@ -143,7 +143,13 @@ def export_dataset(
             counting.close()
             counting.keep()  # blocks counted here are right even when the export failed
     events.log_event(
-        db, "export", user_id=actor_id, project_id=project["id"], view=view, out=str(out_dir), format=format
+        db,
+        "export",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        view=view,
+        out=str(out_dir),
+        format=format,
     )
     return manifest
 
@@ -168,7 +174,7 @@ def _then(items: Iterable, finish) -> Iterator:
 
 
 def import_annotations(
-    db: sqlite_utils.Database, project: dict, lines: Iterable[str | bytes], *, actor_id: int | None = None
+    db: sqlite_utils.Database, project: dict, lines: Iterable[str | bytes], *, actor: dict | None = None
 ) -> dict:
     """Read an ``all`` export back into ``project``: every line or none.
 
@@ -187,7 +193,9 @@ def import_annotations(
     if counts["added"] or counts["updated"]:
         # Imported annotations join the review queue, and unanimous ones become gold, as if saved by hand.
         review.refresh(db, project)
-    events.log_event(db, "import-annotations", user_id=actor_id, project_id=project["id"], **counts)
+    events.log_event(
+        db, "import-annotations", user_id=actor["id"] if actor else None, project_id=project["id"], **counts
+    )
     return counts
 
 
@@ -305,7 +313,7 @@ def _download_all(db, project, scheme, *, min_annotators: int, split: str, seed:
 
 
 def export_brat(
-    db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor_id: int | None = None
+    db: sqlite_utils.Database, project: dict, *, out_dir: str | Path, actor: dict | None = None
 ) -> int:
     """Write the gold labels as BRAT standoff, one ``.txt``/``.ann`` pair per article; return the article count."""
     scheme = _scheme_for(project)
@@ -317,7 +325,14 @@ def export_brat(
             yield article_id, units, {u["paragraph_id"]: u["labels"] for u in units if u["labels"]}
 
     count = export.write_brat(out_dir, articles(), scheme)
-    events.log_event(db, "export", user_id=actor_id, project_id=project["id"], view="brat", out=str(out_dir))
+    events.log_event(
+        db,
+        "export",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        view="brat",
+        out=str(out_dir),
+    )
     return count
 
 

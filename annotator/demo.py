@@ -41,6 +41,6 @@ def create_demo(db: sqlite_utils.Database) -> dict:
     for name, role in DEMO_USERS:
         password = accounts.generate_password()
         accounts.create_user(db, name, role=role, password=password)
-        projects.add_member(db, project["id"], name, role=role)
+        projects.add_member(db, project, name, role=role)
         created.append((name, role, password))
     return {"project": project["name"], "users": created, "import": report.to_dict()}

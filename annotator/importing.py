@@ -105,7 +105,7 @@ def store_document(
     doc,
     *,
     source_name: str,
-    user_id=None,
+    actor: dict | None = None,
     rank_counter: dict | None = None,
 ) -> dict:
     """Store one ingested document. Return ``{"status": "added"|"duplicate"|"changed", ...}``.
@@ -176,7 +176,7 @@ def store_document(
         "text_sha256": text_sha,
         "meta": {k: v for k, v in meta.items() if k not in META_COLUMNS},
         "rank": _rank(project, uid, db, rank_counter),
-        "imported_by": user_id,
+        "imported_by": actor["id"] if actor else None,
     }
     try:
         article_id = articles.insert_article(
@@ -200,7 +200,7 @@ def import_bytes(
     source_name: str,
     format: str = "auto",
     max_bytes: int = MAX_BYTES,
-    user_id=None,
+    actor: dict | None = None,
     report: ImportReport | None = None,
 ) -> ImportReport:
     """Import one file's bytes: all of its articles, or none of them when any fails."""
@@ -211,7 +211,7 @@ def import_bytes(
     except ingest.IngestError as e:
         report.fail(source_name, e.reason, line=e.line)
         return report
-    return _store_docs(db, project, docs, source_name=source_name, user_id=user_id, report=report)
+    return _store_docs(db, project, docs, source_name=source_name, actor=actor, report=report)
 
 
 def store_batch(
@@ -220,15 +220,15 @@ def store_batch(
     docs: list,
     *,
     source_name: str,
-    user_id=None,
+    actor: dict | None = None,
     report: ImportReport,
 ) -> ImportReport:
     """Store documents already ingested, in one transaction: all of them, or none when any fails."""
-    return _store_docs(db, project, docs, source_name=source_name, user_id=user_id, report=report)
+    return _store_docs(db, project, docs, source_name=source_name, actor=actor, report=report)
 
 
 def _store_docs(
-    db, project: dict, docs: list, *, source_name: str, user_id, report: ImportReport
+    db, project: dict, docs: list, *, source_name: str, actor: dict | None, report: ImportReport
 ) -> ImportReport:
     outcomes = []
     # One transaction per file: a JSONL file imports all of its new articles or none.
@@ -238,13 +238,18 @@ def _store_docs(
             for doc in docs:
                 outcomes.append(
                     store_document(
-                        db, project, doc, source_name=source_name, user_id=user_id, rank_counter=counter
+                        db, project, doc, source_name=source_name, actor=actor, rank_counter=counter
                     )
                 )
             added = sum(o["status"] == "added" for o in outcomes)
             if added:
                 events.log_event(
-                    db, "import", user_id=user_id, project_id=project["id"], file=source_name, added=added
+                    db,
+                    "import",
+                    user_id=actor["id"] if actor else None,
+                    project_id=project["id"],
+                    file=source_name,
+                    added=added,
                 )
     except ingest.IngestError as e:
         report.fail(source_name, e.reason, line=e.line)
@@ -445,7 +450,12 @@ def iter_ingested(
 
 
 def store_ingested(
-    db: sqlite_utils.Database, project: dict, item: Ingested, *, user_id=None, report: ImportReport
+    db: sqlite_utils.Database,
+    project: dict,
+    item: Ingested,
+    *,
+    actor: dict | None = None,
+    report: ImportReport,
 ) -> ImportReport:
     """Store what :func:`ingest_source` made of one file into ``report``: one transaction, all or nothing."""
     if item.source.problem and item.source.skip:
@@ -455,7 +465,7 @@ def store_ingested(
     if item.docs is None:
         report.fail(item.source.name, item.reason, line=item.line)
         return report
-    return _store_docs(db, project, item.docs, source_name=item.source.name, user_id=user_id, report=report)
+    return _store_docs(db, project, item.docs, source_name=item.source.name, actor=actor, report=report)
 
 
 def import_source(
@@ -465,13 +475,13 @@ def import_source(
     *,
     format: str = "auto",
     max_bytes: int = MAX_BYTES,
-    user_id=None,
+    actor: dict | None = None,
     report: ImportReport,
     stdin=None,
 ) -> ImportReport:
     """Import one source into ``report``: a file that cannot be read is a failed file, never an abort."""
     item = ingest_source(source, format=format, max_bytes=max_bytes, stdin=stdin)
-    return store_ingested(db, project, item, user_id=user_id, report=report)
+    return store_ingested(db, project, item, actor=actor, report=report)
 
 
 def import_uploads(
@@ -481,7 +491,7 @@ def import_uploads(
     *,
     format: str = "auto",
     max_bytes: int = MAX_BYTES,
-    user_id=None,
+    actor: dict | None = None,
     report: ImportReport | None = None,
 ) -> ImportReport:
     """Import uploaded files, given as ``(file name, binary stream)``, one transaction each."""
@@ -500,7 +510,7 @@ def import_uploads(
             source_name=name,
             format=format,
             max_bytes=max_bytes,
-            user_id=user_id,
+            actor=actor,
             report=report,
         )
     return report

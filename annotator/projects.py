@@ -20,7 +20,7 @@ def create_project(
     order: str = "article",
     seed: int = 0,
     extended: list[str] | str | None = None,
-    actor_id: int | None = None,
+    actor: dict | None = None,
 ) -> dict:
     """Create and return a project. Raises ``Invalid`` for a bad name, scheme, overlap or order."""
     from .scheme import load_scheme
@@ -51,7 +51,9 @@ def create_project(
     project = projects.insert_project(
         db, name=name, scheme=stored, scheme_version=str(loaded.version), overlap=overlap, settings=settings
     )
-    events.log_event(db, "project.created", user_id=actor_id, project_id=project["id"], name=name)
+    events.log_event(
+        db, "project.created", user_id=actor["id"] if actor else None, project_id=project["id"], name=name
+    )
     return project
 
 
@@ -67,48 +69,62 @@ def list_projects(db: sqlite_utils.Database) -> list[dict]:
     return projects.list_projects(db)
 
 
-def list_projects_for(db: sqlite_utils.Database, user: dict) -> list[dict]:
-    """Return the projects ``user`` works in: every project for an admin, memberships otherwise."""
-    if accounts.has_role(user, "admin"):
+def list_projects_for(db: sqlite_utils.Database, *, actor: dict) -> list[dict]:
+    """Return the projects ``actor`` works in: every project for an admin, memberships otherwise."""
+    if accounts.has_role(actor, "admin"):
         return projects.list_projects(db)
-    return projects.list_user_projects(db, user["id"])
+    return projects.list_user_projects(db, actor["id"])
 
 
 def add_member(
-    db: sqlite_utils.Database, project_id: int, name: str, *, role: str | None = None, actor_id=None
+    db: sqlite_utils.Database, project: dict, name: str, *, role: str | None = None, actor: dict | None = None
 ) -> None:
-    user = users.get_user_by_name(db, name)
-    role = accounts.check_role(role or user["role"])
-    projects.set_member(db, project_id, user["id"], role)
-    events.log_event(db, "project.member", user_id=actor_id, project_id=project_id, name=name, role=role)
+    """Make the user called ``name`` a member of ``project``, in ``role`` (by default their site role)."""
+    member = users.get_user_by_name(db, name)
+    role = accounts.check_role(role or member["role"])
+    projects.set_member(db, project["id"], member["id"], role)
+    events.log_event(
+        db,
+        "project.member",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        name=name,
+        role=role,
+    )
 
 
-def remove_member(db: sqlite_utils.Database, project_id: int, name: str, *, actor_id=None) -> None:
-    user = users.get_user_by_name(db, name)
-    projects.remove_member(db, project_id, user["id"])
-    events.log_event(db, "project.member_removed", user_id=actor_id, project_id=project_id, name=name)
+def remove_member(db: sqlite_utils.Database, project: dict, name: str, *, actor: dict | None = None) -> None:
+    member = users.get_user_by_name(db, name)
+    projects.remove_member(db, project["id"], member["id"])
+    events.log_event(
+        db,
+        "project.member_removed",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        name=name,
+    )
 
 
-def list_members(db: sqlite_utils.Database, project_id: int) -> list[dict]:
-    return projects.list_members(db, project_id)
+def list_members(db: sqlite_utils.Database, project: dict) -> list[dict]:
+    return projects.list_members(db, project["id"])
 
 
-def member_role(db: sqlite_utils.Database, project: dict, user: dict) -> str | None:
-    """Return the role ``user`` has in ``project`` (admins have admin everywhere), or ``None``."""
-    if accounts.has_role(user, "admin"):
+def member_role(db: sqlite_utils.Database, project: dict, account: dict) -> str | None:
+    """Return the role ``account`` has in ``project`` (admins have admin everywhere), or ``None``."""
+    if accounts.has_role(account, "admin"):
         return "admin"
-    return projects.find_member_role(db, project["id"], user["id"])
+    return projects.find_member_role(db, project["id"], account["id"])
 
 
 def require_project_role(
-    db: sqlite_utils.Database, project: dict, user: dict, role: str = "annotator"
+    db: sqlite_utils.Database, project: dict, role: str = "annotator", *, actor: dict
 ) -> str:
-    """Return the user's role in ``project``; raise ``Forbidden`` unless it is at least ``role``.
+    """Return ``actor``'s role in ``project``; raise ``Forbidden`` unless it is at least ``role``.
 
     The one access rule of every project page, service and export: site admins hold admin in every
     project, everyone else the role their membership gives them.
     """
-    held = member_role(db, project, user)
+    held = member_role(db, project, actor)
     if held is None:
         raise Forbidden(f"you are not a member of the project {project['name']!r}")
     if not accounts.has_role({"role": held}, role):

@@ -59,26 +59,26 @@ def _paragraph_in(db: sqlite_utils.Database, project: dict, paragraph_id: int) -
 
 
 def next_paragraph(
-    db: sqlite_utils.Database, *, project: dict, user: dict, lease_minutes: int | None = None
+    db: sqlite_utils.Database, project: dict, *, actor: dict, lease_minutes: int | None = None
 ) -> dict | None:
-    """Lease and return the paragraph ``user`` should label now, or ``None`` when no work is left for them.
+    """Lease and return the paragraph ``actor`` should label now, or ``None`` when no work is left for them.
 
     The row has the paragraph's columns plus ``leased_until``. Raises ``Paused`` when the project is
     paused and ``Forbidden`` when the user is not a member.
     """
     if project.get("paused"):
         raise Paused(f"the project {project['name']!r} is paused; come back when an administrator resumes it")
-    projects.require_project_role(db, project, user)
-    return lease_next(db, project=project, user=user, lease_minutes=lease_minutes)
+    projects.require_project_role(db, project, actor=actor)
+    return lease_next(db, project=project, actor=actor, lease_minutes=lease_minutes)
 
 
 def lease_next(
-    db: sqlite_utils.Database, *, project: dict, user: dict, lease_minutes: int | None = None
+    db: sqlite_utils.Database, project: dict, *, actor: dict, lease_minutes: int | None = None
 ) -> dict | None:
     """``next_paragraph`` for a caller that has already checked that the project is not paused and that the
     user is a member: a save that goes on to the next paragraph, in its own transaction."""
     minutes = _lease_minutes(project, lease_minutes)
-    project_id, user_id = project["id"], user["id"]
+    project_id, user_id = project["id"], actor["id"]
     with store.write(db):
         at = store.now()
         until = store.iso_in(minutes=minutes)
@@ -114,7 +114,7 @@ def lease_next(
     return {**paragraph, "n_taken": paragraph["n_taken"] + 1, "leased_until": until}
 
 
-def complete(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int) -> None:
+def complete(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int) -> None:
     """Record that ``user`` saved an annotation of the paragraph: their lease becomes a done assignment.
 
     Idempotent for a paragraph already done. Raises ``Conflict`` when the user holds no lease and
@@ -122,7 +122,7 @@ def complete(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_
     paragraph is not in the project. Call it in the same transaction as the save, so a refused
     save stores nothing.
     """
-    user_id = user["id"]
+    user_id = actor["id"]
     with store.write(db):
         at = store.now()
         assignment = q.find_assignment(db, paragraph_id, user_id)
@@ -152,9 +152,9 @@ def complete(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_
 
 def renew(
     db: sqlite_utils.Database,
-    *,
     project: dict,
-    user: dict,
+    *,
+    actor: dict,
     paragraph_id: int,
     lease_minutes: int | None = None,
 ) -> bool:
@@ -163,7 +163,7 @@ def renew(
     True when the lease was extended, when the paragraph is already done by them, or when a lost
     lease could be taken again because a slot is free; False when others filled it meanwhile.
     """
-    user_id = user["id"]
+    user_id = actor["id"]
     with store.write(db):
         at = store.now()
         until = store.iso_in(minutes=_lease_minutes(project, lease_minutes))
@@ -193,7 +193,7 @@ def renew(
         return True
 
 
-def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: int, reason: str) -> None:
+def skip(db: sqlite_utils.Database, project: dict, *, actor: dict, paragraph_id: int, reason: str) -> None:
     """Skip the paragraph for ``user`` with a reason; its slot goes back to the pool and they never see it again.
 
     Raises ``Invalid`` for an unknown reason and ``Conflict`` when they already annotated it.
@@ -202,7 +202,7 @@ def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
         raise Invalid(
             f"unknown skip reason {reason!r}: choose one of {', '.join(SKIP_REASONS)}", field="reason"
         )
-    user_id = user["id"]
+    user_id = actor["id"]
     with store.write(db):
         at = store.now()
         assignment = q.find_assignment(db, paragraph_id, user_id)
@@ -227,10 +227,10 @@ def skip(db: sqlite_utils.Database, *, project: dict, user: dict, paragraph_id: 
                 q.bump(db, paragraph_id, taken=-1)
 
 
-def release(db: sqlite_utils.Database, *, project: dict, user_id: int) -> int:
-    """Drop every lease ``user_id`` holds in the project (an admin action); return how many."""
+def release(db: sqlite_utils.Database, project: dict, *, annotator: dict) -> int:
+    """Drop every lease ``annotator`` holds in the project (an admin action); return how many."""
     with store.write(db):
-        return q.release_leases(db, project["id"], user_id)
+        return q.release_leases(db, project["id"], annotator["id"])
 
 
 def reclaim(db: sqlite_utils.Database) -> int:
@@ -239,23 +239,23 @@ def reclaim(db: sqlite_utils.Database) -> int:
         return q.reclaim_expired(db, at=store.now())
 
 
-def current_lease(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict | None:
+def current_lease(db: sqlite_utils.Database, project: dict, *, actor: dict) -> dict | None:
     """Return the paragraph the user holds an unexpired lease on in the project (with ``leased_until``), or ``None``."""
-    return q.find_lease(db, project["id"], user["id"], at=store.now())
+    return q.find_lease(db, project["id"], actor["id"], at=store.now())
 
 
-def find_assignment(db: sqlite_utils.Database, *, paragraph_id: int, user_id: int) -> dict | None:
-    """Return the user's assignment of the paragraph (``state``, ``leased_until``, ``skip_reason`` …), or ``None``."""
-    return q.find_assignment(db, paragraph_id, user_id)
+def find_assignment(db: sqlite_utils.Database, *, paragraph_id: int, annotator: dict) -> dict | None:
+    """Return ``annotator``'s assignment of the paragraph (``state``, ``leased_until``, ``skip_reason`` …), or ``None``."""
+    return q.find_assignment(db, paragraph_id, annotator["id"])
 
 
-def progress_for(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
+def progress_for(db: sqlite_utils.Database, project: dict, *, actor: dict) -> dict:
     """Return ``{"done", "assigned", "leased", "remaining", "more"}`` for the "done of assigned" line.
 
     ``assigned`` is done + the current lease + the paragraphs still open to the user, counted up
     to ``REMAINING_CAP`` (``more`` is true when there are at least that many).
     """
-    project_id, user_id = project["id"], user["id"]
+    project_id, user_id = project["id"], actor["id"]
     done = q.count_user_done(db, project_id, user_id)
     leased = 1 if q.find_lease(db, project_id, user_id, at=store.now()) else 0
     latest = q.find_latest_assignment(db, project_id, user_id)
@@ -286,21 +286,21 @@ ESTIMATE_SECONDS = 10.0
 _estimates: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def progress_estimate(db: sqlite_utils.Database, *, project: dict, user: dict) -> dict:
+def progress_estimate(db: sqlite_utils.Database, project: dict, *, actor: dict) -> dict:
     """``progress_for`` for the annotate page, shown after every save: the count of paragraphs still open
     to the user (the dear part, two index walks) is reused for ``ESTIMATE_SECONDS``, less what the user
     has done since. Others' work meanwhile shows a few seconds late; ``done`` is always exact."""
     cache = _estimates.setdefault(db, {})
-    key = (project["id"], user["id"])
+    key = (project["id"], actor["id"])
     kept = cache.get(key)
     now = time.monotonic()
     if kept is None or now - kept[0] > ESTIMATE_SECONDS:
-        progress = progress_for(db, project=project, user=user)
+        progress = progress_for(db, project=project, actor=actor)
         cache[key] = (now, progress["done"], progress["remaining"])
         return progress
     _, done_then, remaining_then = kept
-    done = q.count_user_done(db, project["id"], user["id"])
-    leased = 1 if q.find_lease(db, project["id"], user["id"], at=store.now()) else 0
+    done = q.count_user_done(db, project["id"], actor["id"])
+    leased = 1 if q.find_lease(db, project["id"], actor["id"], at=store.now()) else 0
     # A capped count stays "at least the cap"; a smaller one shrinks by what the user has done since.
     remaining = (
         remaining_then if remaining_then >= REMAINING_CAP else max(0, remaining_then - (done - done_then))
@@ -310,9 +310,9 @@ def progress_estimate(db: sqlite_utils.Database, *, project: dict, user: dict) -
 
 def history(
     db: sqlite_utils.Database,
-    *,
     project: dict,
-    user: dict,
+    *,
+    actor: dict,
     before_paragraph_id: int | None = None,
     after_paragraph_id: int | None = None,
 ) -> dict | None:
@@ -323,7 +323,7 @@ def history(
     columns plus ``state``, ``skip_reason`` and ``assigned_at``. When the given paragraph has no
     assignment of theirs, the latest one is returned (for ``before``) or ``None`` (for ``after``).
     """
-    project_id, user_id = project["id"], user["id"]
+    project_id, user_id = project["id"], actor["id"]
     anchor_id = before_paragraph_id if before_paragraph_id is not None else after_paragraph_id
     if anchor_id is None:
         return q.find_history(db, project_id, user_id)

@@ -57,7 +57,7 @@ def sources(db: sqlite_utils.Database, project: dict) -> list[dict]:
 
 
 def set_setting(
-    db: sqlite_utils.Database, project: dict, *, source: str, share: int = 100, actor_id=None
+    db: sqlite_utils.Database, project: dict, *, source: str, share: int = 100, actor: dict | None = None
 ) -> dict:
     """Choose the source a project's annotators see and the share (0–100 %) of paragraphs shown it."""
     known = {s["source"] for s in sources(db, project)}
@@ -71,7 +71,12 @@ def set_setting(
     settings = project["settings"].replace(suggestions={"source": source, "share": share})
     updated = project_store.update_project(db, project["id"], settings=settings)
     events.log_event(
-        db, "project.suggestions", user_id=actor_id, project_id=project["id"], source=source, share=share
+        db,
+        "project.suggestions",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        source=source,
+        share=share,
     )
     return updated
 
@@ -175,7 +180,7 @@ def _copies_annotators(db, paragraph_id: int, labels: dict, scheme: Scheme) -> b
 
 
 def import_suggestions(
-    db: sqlite_utils.Database, project: dict, lines: Iterable[str], *, source: str, actor_id=None
+    db: sqlite_utils.Database, project: dict, lines: Iterable[str], *, source: str, actor: dict | None = None
 ) -> dict:
     """Read JSONL suggestions (``paragraph_id`` or ``text_sha256``, and ``labels``) into ``source``.
 
@@ -254,7 +259,12 @@ def import_suggestions(
         db, project["id"], source, [(pid, labels) for pid, (_, labels) in rows.items()]
     )
     events.log_event(
-        db, "suggestions.imported", user_id=actor_id, project_id=project["id"], source=source, n=count
+        db,
+        "suggestions.imported",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        source=source,
+        n=count,
     )
     return {"source": source, "paragraphs": count, "lines": n}
 

@@ -47,7 +47,7 @@ def _clean_kinds(kinds) -> list[str]:
 
 
 def update_settings(
-    db: sqlite_utils.Database, project: dict, *, actor_id: int | None = None, **changes
+    db: sqlite_utils.Database, project: dict, *, actor: dict | None = None, **changes
 ) -> dict:
     """Change a project's overlap, kinds, order, seed, lease minutes, flags or pause; return it.
 
@@ -106,7 +106,9 @@ def update_settings(
     changed = {key: value for key, value in changes.items() if key != "kinds"}
     if "kinds" in changes:
         changed["kinds"] = after.kinds
-    events.log_event(db, "project.settings", user_id=actor_id, project_id=project["id"], **changed)
+    events.log_event(
+        db, "project.settings", user_id=actor["id"] if actor else None, project_id=project["id"], **changed
+    )
     return updated
 
 
@@ -119,25 +121,29 @@ def _rerank(db: sqlite_utils.Database, project_id: int, settings: Settings) -> N
     queue_store.set_article_ranks(db, ranks, stride=RANK_STRIDE)
 
 
-def set_paused(
-    db: sqlite_utils.Database, project: dict, paused: bool, *, actor_id: int | None = None
-) -> dict:
+def set_paused(db: sqlite_utils.Database, project: dict, paused: bool, *, actor: dict | None = None) -> dict:
     """Pause or resume a project; a paused project hands out no new paragraphs."""
     updated = project_store.update_project(db, project["id"], paused=1 if paused else 0)
     events.log_event(
-        db, "project.paused" if paused else "project.resumed", user_id=actor_id, project_id=project["id"]
+        db,
+        "project.paused" if paused else "project.resumed",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
     )
     return updated
 
 
-def release_leases(
-    db: sqlite_utils.Database, project: dict, name: str, *, actor_id: int | None = None
-) -> int:
+def release_leases(db: sqlite_utils.Database, project: dict, name: str, *, actor: dict | None = None) -> int:
     """Drop every lease the named user holds in the project; return how many."""
-    user = users.get_user_by_name(db, name)
-    released = queue.release(db, project=project, user_id=user["id"])
+    annotator = users.get_user_by_name(db, name)
+    released = queue.release(db, project, annotator=annotator)
     events.log_event(
-        db, "project.leases_released", user_id=actor_id, project_id=project["id"], name=name, n=released
+        db,
+        "project.leases_released",
+        user_id=actor["id"] if actor else None,
+        project_id=project["id"],
+        name=name,
+        n=released,
     )
     return released
 
@@ -148,12 +154,12 @@ def members(db: sqlite_utils.Database, project: dict) -> list[dict]:
     leases = {}
     for lease in progress_store.active_leases(db, project["id"], now=at):
         leases[lease["user_id"]] = leases.get(lease["user_id"], 0) + 1
-    return [{**m, "leases": leases.get(m["id"], 0)} for m in project_service.list_members(db, project["id"])]
+    return [{**m, "leases": leases.get(m["id"], 0)} for m in project_service.list_members(db, project)]
 
 
 def candidates(db: sqlite_utils.Database, project: dict) -> list[dict]:
     """Return the active users who are not members of the project yet (whom an admin can add)."""
-    members_ = {m["id"] for m in project_service.list_members(db, project["id"])}
+    members_ = {m["id"] for m in project_service.list_members(db, project)}
     return [u for u in accounts.list_users(db) if u["active"] and u["id"] not in members_]
 
 

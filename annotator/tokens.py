@@ -38,24 +38,24 @@ def check_name(name: str) -> str:
     return name
 
 
-def create_token(db: sqlite_utils.Database, *, user: dict, name: str) -> tuple[dict, str]:
-    """Make a token for ``user``; return (its record, the secret), the secret to be shown once."""
+def create_token(db: sqlite_utils.Database, *, owner: dict, name: str) -> tuple[dict, str]:
+    """Make a token for ``owner``; return (its record, the secret), the secret to be shown once."""
     check_name(name)
     secret = PREFIX + secrets.token_urlsafe(32)
     token = tokens_store.insert_token(
-        db, user_id=user["id"], name=name, token_hash=_hash(secret), prefix=secret[: len(PREFIX) + 6]
+        db, user_id=owner["id"], name=name, token_hash=_hash(secret), prefix=secret[: len(PREFIX) + 6]
     )
-    events.log_event(db, "token.created", user_id=user["id"], name=name)
+    events.log_event(db, "token.created", user_id=owner["id"], name=name)
     return token, secret
 
 
-def list_tokens(db: sqlite_utils.Database, *, user: dict) -> list[dict]:
-    return tokens_store.list_tokens(db, user["id"])
+def list_tokens(db: sqlite_utils.Database, *, owner: dict) -> list[dict]:
+    return tokens_store.list_tokens(db, owner["id"])
 
 
-def revoke_token(db: sqlite_utils.Database, *, user: dict, name: str) -> dict:
-    token = tokens_store.revoke_token(db, user["id"], name)
-    events.log_event(db, "token.revoked", user_id=user["id"], name=name)
+def revoke_token(db: sqlite_utils.Database, *, owner: dict, name: str) -> dict:
+    token = tokens_store.revoke_token(db, owner["id"], name)
+    events.log_event(db, "token.revoked", user_id=owner["id"], name=name)
     return token
 
 

@@ -33,11 +33,11 @@ def main() -> None:
     accounts.HASH_METHOD = "pbkdf2:sha256:1000"
     accounts.create_user(db, "bench", role="annotator", password="bench-password-1")
     project = project_service.create_project(db, "weight", overlap=2, extended="all")
-    project_service.add_member(db, project["id"], "bench", role="annotator")
+    project_service.add_member(db, project, "bench", role="annotator")
     for name, data in demo.sample_files():
         importing.import_bytes(db, project, data, source_name=name)
     row = db.execute("select id from paragraphs where text like 'Speaking at a roundtable%'").fetchone()
-    queue.renew(db, project=project, user=users.get_user_by_name(db, "bench"), paragraph_id=row[0])
+    queue.renew(db, project, actor=users.get_user_by_name(db, "bench"), paragraph_id=row[0])
     db.close()
     client = app.test_client()
     client.post("/login", data={"name": "bench", "password": "bench-password-1"})

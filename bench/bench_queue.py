@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from annotator import queue, store  # noqa: E402
+from annotator import projects, queue, store  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 ANNOTATORS = 50
@@ -174,8 +174,7 @@ def _users(db) -> list[dict]:
 
 def run_sequential(path: Path, calls: int) -> dict:
     db = store.connect(str(path))
-    project = dict(next(db.query("select * from projects where id = 1")))
-    project["settings"] = json.loads(project["settings"])
+    project = projects.get_project(db, 1)
     users = _users(db)
     steps = [0]
 
@@ -189,10 +188,10 @@ def run_sequential(path: Path, calls: int) -> dict:
         user = users[i % len(users)]
         before = steps[0]
         t0 = time.perf_counter()
-        paragraph = queue.next_paragraph(db, project=project, user=user)
+        paragraph = queue.next_paragraph(db, project, actor=user)
         t1 = time.perf_counter()
         vm.append((steps[0] - before) * 100)
-        queue.complete(db, project=project, user=user, paragraph_id=paragraph["id"])
+        queue.complete(db, project, actor=user, paragraph_id=paragraph["id"])
         t2 = time.perf_counter()
         picks.append(t1 - t0)
         saves.append(t2 - t1)
@@ -206,8 +205,7 @@ def run_sequential(path: Path, calls: int) -> dict:
 
 def run_concurrent(path: Path, seconds: float, threads: int = ANNOTATORS) -> dict:
     db = store.connect(str(path))
-    project = dict(next(db.query("select * from projects where id = 1")))
-    project["settings"] = json.loads(project["settings"])
+    project = projects.get_project(db, 1)
     users = _users(db)[:threads]
     db.close()
     picks, saves, errors = [], [], []
@@ -221,11 +219,11 @@ def run_concurrent(path: Path, seconds: float, threads: int = ANNOTATORS) -> dic
             deadline = time.monotonic() + seconds
             while time.monotonic() < deadline:
                 t0 = time.perf_counter()
-                paragraph = queue.next_paragraph(conn, project=project, user=user)
+                paragraph = queue.next_paragraph(conn, project, actor=user)
                 t1 = time.perf_counter()
                 if paragraph is None:
                     break  # the small database ran out of work
-                queue.complete(conn, project=project, user=user, paragraph_id=paragraph["id"])
+                queue.complete(conn, project, actor=user, paragraph_id=paragraph["id"])
                 mine_p.append(t1 - t0)
                 mine_s.append(time.perf_counter() - t1)
         except Exception as e:  # noqa: BLE001

@@ -60,7 +60,7 @@ def build(path: Path, paragraphs: int, annotators: int, seed: int) -> None:
     accounts.create_user(db, "reviewer", role="reviewer", password=PASSWORD)
     project = project_service.create_project(db, "bench", overlap=annotators, extended="all")
     for name in [*names, "reviewer"]:
-        project_service.add_member(db, project["id"], name)
+        project_service.add_member(db, project, name)
     user_ids = dict(db.execute("select name, id from users").fetchall())
     rng = random.Random(seed)
     texts = [_text(rng) for _ in range(200)]

@@ -47,7 +47,7 @@ def build(path: Path) -> None:
     accounts.HASH_METHOD = "pbkdf2:sha256:1000"
     accounts.create_user(db, "bench", role="annotator", password="bench-password-1")
     project = project_service.create_project(db, "bench", overlap=PER_PARAGRAPH + 1, extended="all")
-    project_service.add_member(db, project["id"], "bench", role="annotator")
+    project_service.add_member(db, project, "bench", role="annotator")
     pid = project["id"]
     conn: sqlite3.Connection = db.conn
     now = store.now()

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_queue import cached_db  # noqa: E402
 
-from annotator import curation, review, store  # noqa: E402
+from annotator import curation, projects, review, store  # noqa: E402
 
 
 def timed(fn, repeat: int = 5) -> float:
@@ -47,7 +47,7 @@ def main() -> None:
 def bench_size(n: int) -> None:
     """Print the search and listing times on the cached database of ``n`` paragraphs."""
     db = store.connect(str(cached_db(n)))
-    project = db.execute("select id from projects").fetchone()[0]
+    project = projects.get_project(db, db.execute("select id from projects").fetchone()[0])
     deep = max(1, n // 20 // curation.PER_PAGE // 2)
     for label, q, page in [
         ("rare word, page 1", str(n // 2), 1),
@@ -58,8 +58,8 @@ def bench_size(n: int) -> None:
         base = timed(lambda page=page: curation.list_articles(db, project, page=page))
         print(f"{n:>10} {'articles: ' + label:<28} {ms:>8.1f} {base:>11.1f}")
     for label, q in (("rare word", str(n // 2)), ("common word", "minister")):
-        ms = timed(lambda q=q: review.queue(db, {"id": project}, state="open", q=q))
-        base = timed(lambda: review.queue(db, {"id": project}, state="open"))
+        ms = timed(lambda q=q: review.queue(db, project, state="open", q=q))
+        base = timed(lambda: review.queue(db, project, state="open"))
         print(f"{n:>10} {'review queue: ' + label:<28} {ms:>8.1f} {base:>11.1f}")
     db.close()
 

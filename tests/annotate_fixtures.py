@@ -57,7 +57,7 @@ def user(db, name):
 
 def hand_over(db, project, name, paragraph_id) -> None:
     """Lease the paragraph to the user, as the queue does when it offers it."""
-    assert queue.renew(db, project=project, user=user(db, name), paragraph_id=paragraph_id)
+    assert queue.renew(db, project, actor=user(db, name), paragraph_id=paragraph_id)
 
 
 def worked(db, project, name="annotator1") -> tuple[list[int], list[dict]]:

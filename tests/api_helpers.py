@@ -30,7 +30,7 @@ def make_token(db_path: str, user_name: str, name: str = "script") -> str:
         user = accounts.find_user(
             db, db.execute("select id from users where name = ?", [user_name]).fetchone()[0]
         )
-        return tokens.create_token(db, user=user, name=name)[1]
+        return tokens.create_token(db, owner=user, name=name)[1]
     finally:
         db.close()
 
@@ -49,13 +49,13 @@ def label_next(db_path: str, project_id: int, user_name: str) -> dict | None:
         user = accounts.find_user(
             db, db.execute("select id from users where name = ?", [user_name]).fetchone()[0]
         )
-        paragraph = annotation.next_paragraph(db, project=project, user=user)
+        paragraph = annotation.next_paragraph(db, project, actor=user)
         if paragraph is None:
             return None
         annotation.save(
             db,
             project=project,
-            user=user,
+            actor=user,
             paragraph_id=paragraph["id"],
             labels={"kind": paragraph["kind"]},
             version=0,

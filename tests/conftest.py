@@ -54,7 +54,7 @@ def project(db):
     """An empty project with every test user as a member (overlap 2, extended fields on)."""
     p = project_service.create_project(db, "test", overlap=2, extended="all")
     for name, role in USERS.items():
-        project_service.add_member(db, p["id"], name, role=role)
+        project_service.add_member(db, p, name, role=role)
     return project_service.get_project(db, p["id"])
 
 

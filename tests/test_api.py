@@ -32,7 +32,7 @@ def test_a_whole_cycle_with_a_token_only(app, db, db_path, tmp_path):
     project_id = created.json["id"]
     assert created.json["overlap"] == 2
     for name in ("annotator1", "annotator2"):  # the team, as an admin sets it up on the settings page
-        project_service.add_member(db, project_id, name)
+        project_service.add_member(db, project_service.get_project(db, project_id), name)
 
     imported = _upload(client, project_id, admin, [("crawl.jsonl", articles_jsonl())])
     assert imported.status_code == 200, imported.json
@@ -128,12 +128,12 @@ def test_requests_without_a_working_token_are_refused(app, db, db_path, client_a
     from annotator import tokens
 
     admin = db.execute("select * from users where name = 'admin'").fetchone()
-    rows = tokens.list_tokens(db, user={"id": admin[0]})
+    rows = tokens.list_tokens(db, owner={"id": admin[0]})
     assert rows[0]["name"] == "ci" and rows[0]["last_used_at"] is not None
     assert secret not in json.dumps(rows) and secret not in str(
         db.execute("select * from api_tokens").fetchall()
     )
-    tokens.revoke_token(db, user={"id": admin[0]}, name="ci")
+    tokens.revoke_token(db, owner={"id": admin[0]}, name="ci")
     assert client.get("/api/v1/projects", headers=bearer(secret)).status_code == 401
 
 
@@ -150,7 +150,7 @@ def test_a_token_acts_with_its_users_current_role_and_projects(app, db, db_path,
     annotator = bearer(make_token(db_path, "annotator1"))
     assert client.get(f"/api/v1/projects/{project['id']}/gold", headers=annotator).status_code == 403
     accounts.set_role(db, "annotator1", "reviewer")
-    project_service.add_member(db, project["id"], "annotator1", role="reviewer")
+    project_service.add_member(db, project, "annotator1", role="reviewer")
     assert client.get(f"/api/v1/projects/{project['id']}/gold", headers=annotator).status_code == 200
     accounts.set_active(db, "annotator1", False)
     assert client.get(f"/api/v1/projects/{project['id']}/gold", headers=annotator).status_code == 401

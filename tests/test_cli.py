@@ -231,7 +231,7 @@ def test_migrate_remakes_export_forms_saved_under_an_older_format(runner, db, pr
         annotation.save(
             db,
             project=project,
-            user=user(db, "annotator1"),
+            actor=user(db, "annotator1"),
             paragraph_id=pid,
             labels=record["labels"],
             version=0,

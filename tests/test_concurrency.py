@@ -145,7 +145,7 @@ def served(request, tmp_path):
     names = [f"annotator{i:02d}" for i in range(THREADS)]
     for name in names:
         accounts.create_user(db, name, role="annotator", password=PASSWORD)
-        project_service.add_member(db, project["id"], name, role="annotator")
+        project_service.add_member(db, project, name, role="annotator")
     build_articles(db, project)
     db.close()
     info = {"path": path, "project": project, "names": names, "save_and_next": request.param == "workers"}

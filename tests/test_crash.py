@@ -71,7 +71,7 @@ def test_every_acknowledged_save_survives_sigkill(tmp_path):
     names = [f"crasher{i}" for i in range(ANNOTATORS)]
     for name in names:
         accounts.create_user(db, name, role="annotator", password=PASSWORD)
-        project_service.add_member(db, project["id"], name, role="annotator")
+        project_service.add_member(db, project, name, role="annotator")
     build_articles(db, project, ARTICLES, tag="crash")
     db.close()
 

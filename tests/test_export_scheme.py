@@ -123,7 +123,7 @@ def second(db, runner):
     assert result.exit_code == 0, result.output
     project = project_service.get_project_by_name(db, "second")
     for name in ("annotator1", "annotator2", "reviewer"):
-        project_service.add_member(db, project["id"], name, role="annotator")
+        project_service.add_member(db, project, name, role="annotator")
     project = project_service.get_project(db, project["id"])
     records = reference()
     ids = add_article(db, project, [r["text"] for r in records])
@@ -134,7 +134,7 @@ def second(db, runner):
             annotation.save(
                 db,
                 project=project,
-                user=user(db, name),
+                actor=user(db, name),
                 paragraph_id=pid,
                 labels=labels,
                 version=0,

@@ -18,7 +18,7 @@ from tests.review_data import annotate, copy_to_blocks, reiterated_b, simple, st
 
 def _add_user(db, project, name):
     accounts.create_user(db, name, role="annotator", password="a long enough password")
-    project_service.add_member(db, project["id"], name, role="annotator")
+    project_service.add_member(db, project, name, role="annotator")
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def mixed(db, project):
         annotation.save(
             db,
             project=project,
-            user=user(db, name),
+            actor=user(db, name),
             paragraph_id=first[0],
             labels=labels,
             version=0,
@@ -56,7 +56,7 @@ def mixed(db, project):
     annotation.save(
         db,
         project=project,
-        user=user(db, "annotator1"),
+        actor=user(db, "annotator1"),
         paragraph_id=first[1],
         labels=records[1]["labels"],
         version=0,
@@ -117,7 +117,7 @@ def test_service_saves_store_what_the_export_makes_of_the_labels(db, project):
     me = user(db, "annotator1")
     hand_over(db, project, "annotator1", pid)
     labels = reference()[0]["labels"]
-    annotation.save(db, project=project, user=me, paragraph_id=pid, labels=labels, version=0)
+    annotation.save(db, project, actor=me, paragraph_id=pid, labels=labels, version=0)
     row = db.execute("select export_format, export_labels, export_counts from annotations").fetchone()
     expected = export.stored_labels(normalize(labels, annotation.scheme_for(project)))
     assert row == tuple(expected) and row[0] == export.LABELS_FORMAT
@@ -295,7 +295,7 @@ def test_the_summary_from_cached_blocks_equals_one_pass(
         assert _close(manifest["agreement_summary"], expected)
     assert "only one annotator" not in json.dumps(expected)
     # what was counted is kept: the next export merges every block
-    assert review.reports.stale_chunks(db, project["id"]) == 0
+    assert review.reports.stale_chunks(db, project) == 0
     # with articles ranked in the order of their paragraphs' ids both sums are taken in the same order:
     # the figures are equal to the last bit
     db.execute("update articles set rank = id")
@@ -334,4 +334,4 @@ def test_a_read_only_database_still_gets_its_summary(db, project, blocks, db_pat
         assert _close(counting.finish(), json.loads(json.dumps(expected)))
     counting.keep()  # nothing can be kept, and that is no error
     readonly.close()
-    assert review.reports.stale_chunks(db, project["id"]) == 10
+    assert review.reports.stale_chunks(db, project) == 10

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator import importing
+from annotator import accounts, importing
 from annotator.store import articles as article_store
 
 HTML = b"""<!doctype html><html lang="en"><head><title>Mayor opens bridge - Daily Planet</title>
@@ -94,7 +94,7 @@ def assert_consistent(db, article_id, kinds):
     ],
 )
 def test_each_format_is_imported(db, project, name, data, source_format, titles, body):
-    report = importing.import_bytes(db, project, data, source_name=name, user_id=1)
+    report = importing.import_bytes(db, project, data, source_name=name, actor=accounts.get_user(db, 1))
     assert not report.failed, report.failed
     assert [item["title"] for item in report.added] == titles
     rows = article_store.list_articles(db, project["id"])
@@ -376,7 +376,7 @@ def test_uploads_are_files_too(db, project):
         db,
         project,
         [("a.html", io.BytesIO(HTML)), ("", io.BytesIO(TEXT)), ("x.jsonl", io.BytesIO(b'{"text": }'))],
-        user_id=1,
+        actor=accounts.get_user(db, 1),
     )
     assert [a["file"] for a in report.added] == ["a.html", "upload"]
     assert report.failed[0]["message"].startswith("x.jsonl, line 1: invalid JSON")

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from annotator import curation, importing
 from annotator.errors import Conflict, Invalid, NotFound
 from annotator.store import articles as article_store
-from annotator.store import now
+from annotator.store import now, users
 from tests.test_importing import assert_consistent, jsonl
 
 PARAGRAPHS = [
@@ -92,7 +92,7 @@ def test_imported_article_is_consistent(db, project, article):
 
 def test_set_kind_updates_the_queue_flag(db, project, article):
     units = units_of(db, article)
-    curation.set_kind(db, article, units[4]["id"], "subheading", actor_id=user_id(db, "admin"))
+    curation.set_kind(db, article, units[4]["id"], "subheading", actor=users.get_user_by_name(db, "admin"))
     curation.set_kind(db, article, units[3]["id"], "caption")
     after = assert_consistent(db, article, kinds(project))
     assert [(u["kind"], u["queued"]) for u in after[3:]] == [("caption", 1), ("subheading", 0)]
@@ -262,8 +262,8 @@ def test_list_articles_pages(db, project):
         importing.import_bytes(
             db, project, jsonl({"paragraphs": [f"Paragraph {n}."]}), source_name=f"{n}.jsonl"
         )
-    first = curation.list_articles(db, project["id"])
-    last = curation.list_articles(db, project["id"], page=99)
+    first = curation.list_articles(db, project)
+    last = curation.list_articles(db, project, page=99)
     assert (first["total"], first["pages"], len(first["articles"])) == (
         curation.PER_PAGE + 3,
         2,

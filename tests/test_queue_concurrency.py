@@ -18,7 +18,7 @@ def test_twenty_threads_never_exceed_k(db, db_path):
     members = {}
     for name in names:
         members[name] = accounts.create_user(db, name, role="annotator", password="a long walker password")
-        project_service.add_member(db, project["id"], name)
+        project_service.add_member(db, project, name)
     add_articles(db, project, [8] * 25)
     total = db.execute("select count(*) from paragraphs").fetchone()[0]
     errors, done = [], []
@@ -33,17 +33,17 @@ def test_twenty_threads_never_exceed_k(db, db_path):
             deadline = time.monotonic() + 10
             count = 0
             while time.monotonic() < deadline:
-                paragraph = queue.next_paragraph(conn, project=project, user=me)
+                paragraph = queue.next_paragraph(conn, project, actor=me)
                 if paragraph is None:
                     break
                 roll = rng.random()
                 if roll < 0.05:
-                    queue.skip(conn, project=project, user=me, paragraph_id=paragraph["id"], reason="unclear")
+                    queue.skip(conn, project, actor=me, paragraph_id=paragraph["id"], reason="unclear")
                 elif roll < 0.08:
-                    queue.release(conn, project=project, user_id=me["id"])  # as if the lease ran out
+                    queue.release(conn, project, annotator=me)  # as if the lease ran out
                 else:
-                    queue.renew(conn, project=project, user=me, paragraph_id=paragraph["id"])
-                    queue.complete(conn, project=project, user=me, paragraph_id=paragraph["id"])
+                    queue.renew(conn, project, actor=me, paragraph_id=paragraph["id"])
+                    queue.complete(conn, project, actor=me, paragraph_id=paragraph["id"])
                     count += 1
             done.append(count)
         except Exception as e:  # noqa: BLE001 - reported below

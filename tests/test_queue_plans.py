@@ -30,21 +30,21 @@ def test_queue_statements_use_indexes(db, project):
 
     def work():
         for who in (a1, a2):
-            got = queue.next_paragraph(db, project=project, user=who)
-            queue.next_paragraph(db, project=project, user=who)  # resume
-            queue.renew(db, project=project, user=who, paragraph_id=got["id"])
-            queue.complete(db, project=project, user=who, paragraph_id=got["id"])
-            got = queue.next_paragraph(db, project=project, user=who)  # continue the article
-            queue.skip(db, project=project, user=who, paragraph_id=got["id"], reason="unclear")
-            queue.progress_for(db, project=project, user=who)
-            queue.history(db, project=project, user=who)
-            queue.history(db, project=project, user=who, before_paragraph_id=got["id"])
-            queue.history(db, project=project, user=who, after_paragraph_id=article[0])
+            got = queue.next_paragraph(db, project, actor=who)
+            queue.next_paragraph(db, project, actor=who)  # resume
+            queue.renew(db, project, actor=who, paragraph_id=got["id"])
+            queue.complete(db, project, actor=who, paragraph_id=got["id"])
+            got = queue.next_paragraph(db, project, actor=who)  # continue the article
+            queue.skip(db, project, actor=who, paragraph_id=got["id"], reason="unclear")
+            queue.progress_for(db, project, actor=who)
+            queue.history(db, project, actor=who)
+            queue.history(db, project, actor=who, before_paragraph_id=got["id"])
+            queue.history(db, project, actor=who, after_paragraph_id=article[0])
         db.execute("update assignments set leased_until = ?", [store.iso_in(minutes=-1)])
         db.conn.commit()
-        queue.next_paragraph(db, project=project, user=a1)  # reclaims
-        queue.release(db, project=project, user_id=a1["id"])
-        queue.complete(db, project=project, user=a2, paragraph_id=other[4])  # a save without a lease
+        queue.next_paragraph(db, project, actor=a1)  # reclaims
+        queue.release(db, project, annotator=a1)
+        queue.complete(db, project, actor=a2, paragraph_id=other[4])  # a save without a lease
 
     statements = _statements(db, work)
     assert len(statements) > 30
@@ -83,11 +83,11 @@ def test_save_and_next_statements_use_indexes(db, project):
 
     def work():
         for who, kind in ((a1, "body"), (a2, "body"), (a1, "other")):
-            got = queue.next_paragraph(db, project=project, user=who) if kind == "body" else {"id": ids[0]}
+            got = queue.next_paragraph(db, project, actor=who) if kind == "body" else {"id": ids[0]}
             annotation.save_and_lease_next(
                 db,
                 project=project,
-                user=who,
+                actor=who,
                 paragraph_id=got["id"],
                 labels={"kind": kind},
                 version=0 if kind == "body" else 1,

@@ -78,7 +78,7 @@ def test_random_walk_keeps_the_invariants(db, seed):
         user = accounts.create_user(
             db, f"walker{seed}x{i}", role="annotator", password="a long walker password"
         )
-        project_service.add_member(db, project["id"], user["name"])
+        project_service.add_member(db, project, user["name"])
         people.append(user)
     add_articles(db, project, [rng.randint(1, 5) for _ in range(6)])
     for _ in range(300):
@@ -86,8 +86,8 @@ def test_random_walk_keeps_the_invariants(db, seed):
         roll = rng.random()
         if roll < 0.45:
             before = _open_to(db, project, user["id"])
-            lease = queue.current_lease(db, project=project, user=user)
-            got = queue.next_paragraph(db, project=project, user=user)
+            lease = queue.current_lease(db, project, actor=user)
+            got = queue.next_paragraph(db, project, actor=user)
             if got is None:
                 assert lease is None and not before
             elif lease is None:
@@ -105,20 +105,20 @@ def test_random_walk_keeps_the_invariants(db, seed):
             target = rng.choice(mine)[0] if mine and rng.random() < 0.8 else any_paragraph
             if roll < 0.75:
                 try:
-                    queue.complete(db, project=project, user=user, paragraph_id=target)
+                    queue.complete(db, project, actor=user, paragraph_id=target)
                 except Conflict:
                     assert (
                         db.execute("select filled from paragraphs where id = ?", [target]).fetchone()[0] == 1
                     )
             elif roll < 0.82:
                 try:
-                    queue.skip(db, project=project, user=user, paragraph_id=target, reason="unclear")
+                    queue.skip(db, project, actor=user, paragraph_id=target, reason="unclear")
                 except Conflict:
                     pass  # already done by this user
             elif roll < 0.88:
-                queue.renew(db, project=project, user=user, paragraph_id=target)
+                queue.renew(db, project, actor=user, paragraph_id=target)
             elif roll < 0.94:
-                queue.release(db, project=project, user_id=user["id"])
+                queue.release(db, project, annotator=user)
             else:
                 db.execute(
                     "update assignments set leased_until = ? where user_id = ? and state = 'leased'",

@@ -34,7 +34,7 @@ def _user(db, name):
 def _saved(db, project, pid, *pairs):
     for name, labels in pairs:
         annotate(db, pid, name, labels)
-    return review.annotation_saved(db, project=project, paragraph_id=pid)
+    return review.annotation_saved(db, project, paragraph_id=pid)
 
 
 def test_one_annotation_is_not_in_the_queue(db, project, ids):
@@ -93,13 +93,13 @@ def test_queue_puts_most_disagreement_first(db, project, ids):
     assert order[0] == big and set(order) == {small, big, ids["stated"]}
     assert page["counts"] == {"open": 3, "decided": 0, "unanimous": 1}
     # the counts the triggers keep equal a count of the rows, through inserts, updates and deletes
-    review.decide(db, project=project, paragraph_id=big, reviewer_id=1, picks={})
+    review.decide(db, project, paragraph_id=big, actor=_user(db, "admin"), picks={})
     db.execute(
         "delete from annotations where paragraph_id = ? and user_id = (select id from users where name = ?)",
         [small, B],
     )
     db.conn.commit()
-    review.annotation_saved(db, project=project, paragraph_id=small)
+    review.annotation_saved(db, project, paragraph_id=small)
     actual = dict(db.execute("select state, count(*) from review_items group by state").fetchall())
     assert (
         review.queue(db, project)["counts"]
@@ -117,7 +117,7 @@ def test_refresh_matches_the_per_save_upkeep(db, project, ids):
     counts = review.refresh(db, project)
     assert counts == {"open": 1, "decided": 0, "unanimous": 1}
     item = review.queue(db, project)["items"][0]
-    again = review.annotation_saved(db, project=project, paragraph_id=ids["stated"])
+    again = review.annotation_saved(db, project, paragraph_id=ids["stated"])
     assert item["disagreement"] == pytest.approx(again["disagreement"])
     assert review.refresh(db, project) == counts  # idempotent
 
@@ -141,9 +141,9 @@ def test_decide_takes_one_annotators_attribution_and_anothers_frames(db, project
     reviewer = _user(db, "reviewer")
     decision = review.decide(
         db,
-        project=project,
+        project,
         paragraph_id=ids["stated"],
-        reviewer_id=reviewer["id"],
+        actor=reviewer,
         note="A's neutral reading; B's single frame",
         picks={"attribution:0": A, "field:framing.frames": B, "field:framing.primary_frame": B},
         expected_version=0,
@@ -161,18 +161,18 @@ def test_decide_takes_one_annotators_attribution_and_anothers_frames(db, project
     assert review.queue(db, project)["counts"]["open"] == 0
 
     # a second decision is a new version; the first is kept
-    again = review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=reviewer["id"],
+    again = review.decide(db, project, paragraph_id=ids["stated"], actor=reviewer,
                           picks={}, note="majority", expected_version=1)  # fmt: skip
     assert again["version"] == 2
     assert [r["version"] for r in decisions.list_revisions(db, ids["stated"])] == [2, 1]
     with pytest.raises(Conflict):
-        review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=reviewer["id"], picks={},
+        review.decide(db, project, paragraph_id=ids["stated"], actor=reviewer, picks={},
                       expected_version=1)  # fmt: skip
 
 
 def test_the_decision_records_which_annotators_agreed(db, project, ids):
     _disagreement(db, project, ids)
-    decision = review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=1,
+    decision = review.decide(db, project, paragraph_id=ids["stated"], actor=_user(db, "admin"),
                              labels=copy.deepcopy(stated_b()))  # fmt: skip
     assert decision["annotators"] == [B]
 
@@ -180,7 +180,7 @@ def test_the_decision_records_which_annotators_agreed(db, project, ids):
 def test_no_attribution_here_is_a_valid_decision(db, project, ids):
     _saved(db, project, ids["reiterated"], (A, LAVROV_REITERATED), (B, reiterated_b()))
     decision = review.decide(
-        db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1, picks={"no_attribution": "1"}
+        db, project, paragraph_id=ids["reiterated"], actor=_user(db, "admin"), picks={"no_attribution": "1"}
     )
     assert decision["labels"]["attributions"] == []
     # claims stay, spoken now in the outlet's own voice
@@ -203,7 +203,7 @@ def test_a_claim_whose_attribution_is_left_out_is_never_silently_unlinked(db, pr
     ]
     assert any(p["code"] == "link" and p["path"] == "claims[1].attribution_id" for p in item["problems"])
     with pytest.raises(Invalid) as info:
-        review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1,
+        review.decide(db, project, paragraph_id=ids["reiterated"], actor=_user(db, "admin"),
                       picks={"attribution:1": "", "claim:1": A})  # fmt: skip
     assert [e["code"] for e in info.value.errors] == ["link"]
     assert decisions.find_decision(db, ids["reiterated"]) is None
@@ -219,7 +219,7 @@ def test_a_claim_whose_attribution_is_left_out_is_never_silently_unlinked(db, pr
         assert [(b["claim_row"], b["choice"]) for b in item["broken_links"]] == [(1, how)]
         assert item["problems"] == []
         assert review.check_labels(project, item["paragraph"]["text"], labels)[1] == []
-    decision = review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1,
+    decision = review.decide(db, project, paragraph_id=ids["reiterated"], actor=_user(db, "admin"),
                              picks={"attribution:1": "", "claim:1": A, "link:1": "own"})  # fmt: skip
     assert decision["labels"]["claims"][1]["attribution_id"] is None
 
@@ -232,10 +232,10 @@ def test_an_item_fewer_than_half_marked_must_be_decided(db, project, ids):
     assert "attribution:1" not in item["picks"] and "attribution:1" in item["undecided"]
     assert item["partial"]["attribution:1"] == [A]
     with pytest.raises(Invalid) as info:
-        review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1, picks={})
+        review.decide(db, project, paragraph_id=ids["reiterated"], actor=_user(db, "admin"), picks={})
     assert {e["path"] for e in info.value.errors if e["code"] == "undecided"} >= {"attribution:1"}
     assert "marked only by annotator1" in info.value.errors[0]["message"]
-    decision = review.decide(db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1,
+    decision = review.decide(db, project, paragraph_id=ids["reiterated"], actor=_user(db, "admin"),
                              picks={"attribution:1": "", "claim:1": ""})  # fmt: skip
     assert len(decision["labels"]["attributions"]) == 1
 
@@ -246,7 +246,7 @@ def test_edited_labels_are_validated_per_field(db, project, ids):
     bad["kind"] = "poem"
     bad["attributions"][0]["cue"]["text"] = "said"
     with pytest.raises(Invalid) as info:
-        review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=1, labels=bad)
+        review.decide(db, project, paragraph_id=ids["stated"], actor=_user(db, "admin"), labels=bad)
     paths = {e["path"] for e in info.value.errors}
     assert "kind" in paths and any(p.startswith("attributions[0].cue") for p in paths)
     assert decisions.find_decision(db, ids["stated"]) is None
@@ -258,7 +258,7 @@ def test_a_picked_name_must_have_annotated(db, project, ids):
     _disagreement(db, project, ids)
     with pytest.raises(Invalid):
         review.decide(
-            db, project=project, paragraph_id=ids["stated"], reviewer_id=1, picks={"field:kind": "admin"}
+            db, project, paragraph_id=ids["stated"], actor=_user(db, "admin"), picks={"field:kind": "admin"}
         )
 
 
@@ -269,27 +269,27 @@ def test_review_item_of_another_project_is_not_found(db, project, ids):
 
 
 def test_only_reviewers_of_the_project_review(db, project):
-    assert review.project_for_reviewer(db, project["id"], _user(db, "reviewer"))["id"] == project["id"]
+    assert review.project_for_reviewer(db, project["id"], actor=_user(db, "reviewer"))["id"] == project["id"]
     with pytest.raises(Forbidden):
-        review.project_for_reviewer(db, project["id"], _user(db, A))
+        review.project_for_reviewer(db, project["id"], actor=_user(db, A))
     other = project_service.create_project(db, "other")
     with pytest.raises(Forbidden):
-        review.project_for_reviewer(db, other["id"], _user(db, "reviewer"))
-    assert review.project_for_reviewer(db, other["id"], _user(db, "admin"))
+        review.project_for_reviewer(db, other["id"], actor=_user(db, "reviewer"))
+    assert review.project_for_reviewer(db, other["id"], actor=_user(db, "admin"))
 
 
 def test_feedback_shows_annotators_only_their_own_differences(db, project, ids):
     _saved(db, project, ids["stated"], (A, LAVROV_STATED), (B, stated_b()))
     _saved(db, project, ids["reiterated"], (A, LAVROV_REITERATED), (B, LAVROV_REITERATED))
     review.decide(
-        db, project=project, paragraph_id=ids["stated"], reviewer_id=1, labels=copy.deepcopy(LAVROV_STATED)
+        db, project, paragraph_id=ids["stated"], actor=_user(db, "admin"), labels=copy.deepcopy(LAVROV_STATED)
     )
     with pytest.raises(NotFound):
-        review.project_for_feedback(db, project["id"], _user(db, B))
+        review.project_for_feedback(db, project["id"], actor=_user(db, B))
     project_service.projects.update_project(
         db, project["id"], settings={**project["settings"], "feedback": True}
     )
-    project = review.project_for_feedback(db, project["id"], _user(db, B))
+    project = review.project_for_feedback(db, project["id"], actor=_user(db, B))
     mine = review.feedback(db, project, _user(db, B))
     assert (mine["total"], mine["agreed"], mine["differed"]) == (2, 1, 1)
     diff = mine["items"][0]["diff"]
@@ -357,10 +357,10 @@ def test_parallel_and_cached_reports_equal_one_pass(db, project, four_paragraphs
     parallel = review.agreement_report(db, project, workers=2)
     assert parallel["fields"] == serial["fields"] and parallel["pairs"] == serial["pairs"]
     assert parallel["paragraphs"] == serial["paragraphs"]
-    assert review.reports.stale_chunks(db, project["id"]) == 0
+    assert review.reports.stale_chunks(db, project) == 0
     # one changed annotation: its block is recounted, the others merged from what was kept
     annotate(db, four_paragraphs["stated"] + 4000, B, stated_b())
-    assert review.reports.stale_chunks(db, project["id"]) == 1
+    assert review.reports.stale_chunks(db, project) == 1
     counted = []
     real = review.reports._count
     monkeypatch.setattr(
@@ -375,7 +375,7 @@ def test_parallel_and_cached_reports_equal_one_pass(db, project, four_paragraphs
     # counts kept by other code are recounted, not trusted
     db.execute("update agreement_chunks set fingerprint = 'other code'")
     db.conn.commit()
-    assert review.reports.stale_chunks(db, project["id"]) == 4
+    assert review.reports.stale_chunks(db, project) == 4
 
 
 def test_project_report_is_cached_until_annotations_change(db, project, four_paragraphs):
@@ -422,7 +422,7 @@ def test_report_from_jsonl_names_the_bad_line(lines, message):
 
 def test_a_changed_annotation_marks_an_adjudicated_decision_stale(db, project, ids):
     _saved(db, project, ids["stated"], (A, LAVROV_STATED), (B, stated_b()))
-    review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=1, picks={})
+    review.decide(db, project, paragraph_id=ids["stated"], actor=_user(db, "admin"), picks={})
     item = _saved(db, project, ids["stated"], (B, LAVROV_STATED))
     assert item["state"] == "decided" and item["stale"] == 1
     assert decisions.find_decision(db, ids["stated"])["source"] == "adjudicated"  # a reviewer's gold stays

@@ -8,6 +8,7 @@ import pytest
 from annotator import review
 from annotator.agreement import provenance
 from annotator.cli import cli
+from annotator.store import users
 from tests.review_data import (
     LAVROV_REITERATED,
     LAVROV_STATED,
@@ -43,7 +44,7 @@ def test_adjudicated_gold_names_whose_version_each_field_and_item_is(runner, db,
     annotate(db, ids["stated"], B, stated_b())
     review.refresh(db, project)
     # A's attribution (neutral cue), B's frames
-    review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=1, note="mixed",
+    review.decide(db, project, paragraph_id=ids["stated"], actor=users.get_user_by_name(db, "admin"), note="mixed",
                   picks={"attribution:0": A, "field:framing.frames": B, "field:framing.primary_frame": B})  # fmt: skip
     (record,) = _gold(runner, tmp_path).values()
     decision = record["decision"]
@@ -77,7 +78,9 @@ def test_edited_gold_says_which_parts_the_reviewer_wrote(runner, db, project, id
     annotate(db, ids["stated"], B, stated_b())
     edited = copy.deepcopy(LAVROV_STATED)
     edited["claims"][0]["sourcing_strength"] = 4  # nobody said 4
-    review.decide(db, project=project, paragraph_id=ids["stated"], reviewer_id=1, labels=edited)
+    review.decide(
+        db, project, paragraph_id=ids["stated"], actor=users.get_user_by_name(db, "admin"), labels=edited
+    )
     (record,) = _gold(runner, tmp_path).values()
     taken = _taken(record["decision"])
     assert taken["claims[0]"] == ([], True)
@@ -107,7 +110,11 @@ def test_gold_from_imported_annotations_carries_provenance(runner, db, project, 
     assert result.exit_code == 0, result.output
     # the unanimous paragraph became gold on import; the other is adjudicated after it
     review.decide(
-        db, project=project, paragraph_id=ids["reiterated"], reviewer_id=1, picks={"attribution:1": A}
+        db,
+        project,
+        paragraph_id=ids["reiterated"],
+        actor=users.get_user_by_name(db, "admin"),
+        picks={"attribution:1": A},
     )
     gold = _gold(runner, tmp_path)
     assert len(gold) == 2

@@ -117,7 +117,7 @@ def test_review_queue_search_finds_paragraphs_by_their_text(reviewer_client, db,
     text = db.execute("select text from paragraphs where id = ?", [ids["stated"]]).fetchone()[0]
     annotate(db, ids["stated"], B, stated_b())
     for pid in (ids["stated"], *ids["others"][:3]):
-        review.annotation_saved(db, project=project, paragraph_id=pid)
+        review.annotation_saved(db, project, paragraph_id=pid)
     word = next(w for w in text.split() if w.isalpha() and len(w) > 6)
     url = f"/projects/{project['id']}/review"
     hit = reviewer_client.get(url, query_string={"state": "open", "q": word}).get_data(as_text=True)

@@ -52,7 +52,7 @@ def second(db, runner):
     assert result.exit_code == 0, result.output
     project = project_service.get_project_by_name(db, "second")
     for name, role in (("annotator1", "annotator"), ("annotator2", "annotator"), ("reviewer", "reviewer")):
-        project_service.add_member(db, project["id"], name, role=role)
+        project_service.add_member(db, project, name, role=role)
     project = project_service.get_project(db, project["id"])
     records = reference()
     ids = add_article(db, project, [r["text"] for r in records])

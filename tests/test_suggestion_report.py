@@ -85,7 +85,7 @@ def test_share_comparison_with_and_without_suggestions(db, project, gold_project
         else:
             labels["attributions"][0]["cue_stance"] = "distancing"  # found by hand, one attribute differs
             labels["attributions"][0]["sources"] = []
-        annotation.save(db, project=project, user=me, paragraph_id=pid, labels=labels, version=0)
+        annotation.save(db, project, actor=me, paragraph_id=pid, labels=labels, version=0)
     assert 0 < sum(shown) < len(shown)  # both groups present
     rep = suggestion_report.report(db, project)
     with_, without = rep["share"]

@@ -108,7 +108,7 @@ def test_blindness_annotators_labels_cannot_become_suggestions(runner, db, proje
     hand_over(db, project, "annotator1", example[0])
     saved = reference()[0]["labels"]
     annotation.save(
-        db, project=project, user=user(db, "annotator1"), paragraph_id=example[0], labels=saved, version=0
+        db, project, actor=user(db, "annotator1"), paragraph_id=example[0], labels=saved, version=0
     )
     out = tmp_path / "all"
     runner.invoke(cli, ["export", "--project", "test", "--view", "all", "--out", str(out), "--split", "none"])
@@ -158,8 +158,8 @@ def test_saved_items_record_their_origin(db, project, example):
     extra.update(id="a2", cue_stance="distancing")
     labels["attributions"].append(extra)
     me = user(db, "annotator1")
-    annotation.save(db, project=project, user=me, paragraph_id=example[0], labels=labels, version=0)
-    saved, _ = annotation.saved_labels(db, project=project, user=me, paragraph_id=example[0])
+    annotation.save(db, project, actor=me, paragraph_id=example[0], labels=labels, version=0)
+    saved, _ = annotation.saved_labels(db, project, actor=me, paragraph_id=example[0])
     assert [a["origin"] for a in saved["attributions"]] == ["suggested", "manual"]
     assert saved["claims"][0]["origin"] == "suggested_edited"
 
@@ -206,7 +206,7 @@ def test_blindness_the_page_offers_annotator2_the_source_not_annotator1s_labels(
     before = offered("annotator2")
     mine = copy.deepcopy(reference()[0]["labels"])
     annotation.save(
-        db, project=project, user=user(db, "annotator1"), paragraph_id=example[0], labels=mine, version=0
+        db, project, actor=user(db, "annotator1"), paragraph_id=example[0], labels=mine, version=0
     )
     after = offered("annotator2")
     assert (
@@ -230,9 +230,7 @@ def test_provenance_is_no_disagreement(db, project, example):
             item["origin"] = "suggested"
     for name, labels in (("annotator1", accepted), ("annotator2", reference()[0]["labels"])):
         hand_over(db, project, name, example[0])
-        annotation.save(
-            db, project=project, user=user(db, name), paragraph_id=example[0], labels=labels, version=0
-        )
+        annotation.save(db, project, actor=user(db, name), paragraph_id=example[0], labels=labels, version=0)
     assert db.execute("select source from decisions where paragraph_id = ?", [example[0]]).fetchone() == (
         "unanimous",
     )
@@ -251,9 +249,7 @@ def test_gold_holds_labels_without_their_origins(db, project, example):
         item["origin"] = "suggested"
     for name in ("annotator1", "annotator2"):
         hand_over(db, project, name, example[0])
-        annotation.save(
-            db, project=project, user=user(db, name), paragraph_id=example[0], labels=stamped, version=0
-        )
+        annotation.save(db, project, actor=user(db, name), paragraph_id=example[0], labels=stamped, version=0)
     gold = review.review_item(db, project, example[0])
     decision = db.execute("select labels from decisions where paragraph_id = ?", [example[0]]).fetchone()
     assert decision is not None, gold

@@ -21,7 +21,7 @@ def _annotate(db, project, name, paragraph_id=None, seconds=10.0):
     """Lease (or take) a paragraph, store an annotation row as the annotate page would, and complete it."""
     who = _user(db, name)
     if paragraph_id is None:
-        paragraph_id = queue.next_paragraph(db, project=project, user=who)["id"]
+        paragraph_id = queue.next_paragraph(db, project, actor=who)["id"]
     at = store.now()
     db.execute(
         "insert into annotations (paragraph_id, user_id, labels, scheme_version, seconds, created_at, updated_at)"
@@ -29,29 +29,32 @@ def _annotate(db, project, name, paragraph_id=None, seconds=10.0):
         [paragraph_id, who["id"], seconds, at, at],
     )
     db.conn.commit()
-    queue.complete(db, project=project, user=who, paragraph_id=paragraph_id)
+    queue.complete(db, project, actor=who, paragraph_id=paragraph_id)
     return paragraph_id
 
 
 def test_require_project_role_uses_the_project_role(db, project):
-    assert project_service.require_project_role(db, project, _user(db, "reviewer"), "reviewer") == "reviewer"
+    assert (
+        project_service.require_project_role(db, project, "reviewer", actor=_user(db, "reviewer"))
+        == "reviewer"
+    )
     with pytest.raises(Forbidden):
-        project_service.require_project_role(db, project, _user(db, "annotator1"), "reviewer")
-    project_service.remove_member(db, project["id"], "reviewer")
+        project_service.require_project_role(db, project, "reviewer", actor=_user(db, "annotator1"))
+    project_service.remove_member(db, project, "reviewer")
     with pytest.raises(Forbidden, match="not a member"):
-        project_service.require_project_role(db, project, _user(db, "reviewer"), "reviewer")
-    assert project_service.require_project_role(db, project, _user(db, "admin"), "admin") == "admin"
+        project_service.require_project_role(db, project, "reviewer", actor=_user(db, "reviewer"))
+    assert project_service.require_project_role(db, project, "admin", actor=_user(db, "admin")) == "admin"
 
 
 def test_lowering_overlap_fills_paragraphs_and_raising_reopens_them(db, project):
     (ids,) = add_articles(db, project, [2])
     _annotate(db, project, "annotator1", ids[0])
-    assert queue.next_paragraph(db, project=project, user=_user(db, "annotator2"))["id"] == ids[0]
-    queue.release(db, project=project, user_id=_user(db, "annotator2")["id"])
+    assert queue.next_paragraph(db, project, actor=_user(db, "annotator2"))["id"] == ids[0]
+    queue.release(db, project, annotator=_user(db, "annotator2"))
     project = team.update_settings(db, project, overlap=1)
     assert project["overlap"] == 1
     # ids[0] has its one annotation now: annotator2 is sent to ids[1].
-    assert queue.next_paragraph(db, project=project, user=_user(db, "annotator2"))["id"] == ids[1]
+    assert queue.next_paragraph(db, project, actor=_user(db, "annotator2"))["id"] == ids[1]
     project = team.update_settings(db, project, overlap=3)
     filled = db.execute("select filled from paragraphs where id = ?", [ids[0]]).fetchone()[0]
     assert filled == 0
@@ -78,7 +81,7 @@ def test_shuffle_reranks_articles_like_the_importer(db, project):
     importing = importlib.import_module("annotator.importing")
     for _, uid, rank in rows:
         assert rank == importing._rank({"settings": Settings(order="shuffle", seed=7)}, uid, db, None)
-    first = queue.next_paragraph(db, project=project, user=_user(db, "annotator1"))
+    first = queue.next_paragraph(db, project, actor=_user(db, "annotator1"))
     best = min(rows, key=lambda r: r[2])
     assert first["article_id"] == best[0]
     project = team.update_settings(db, project, order="article")
@@ -100,7 +103,13 @@ def test_settings_are_checked_and_logged(db, project):
         with pytest.raises(Invalid):
             team.update_settings(db, project, **bad)
     project = team.update_settings(
-        db, project, lease_minutes=5, auto_gold_unanimous=False, feedback=True, paused=True, actor_id=1
+        db,
+        project,
+        lease_minutes=5,
+        auto_gold_unanimous=False,
+        feedback=True,
+        paused=True,
+        actor=_user(db, "admin"),
     )
     assert project["settings"]["lease_minutes"] == 5 and project["paused"] == 1
     assert project["settings"]["feedback"] is True and project["settings"]["auto_gold_unanimous"] is False
@@ -108,18 +117,18 @@ def test_settings_are_checked_and_logged(db, project):
     assert json.loads(event[1])["lease_minutes"] == 5
     add_articles(db, project, [1])
     with pytest.raises(queue.Paused):
-        queue.next_paragraph(db, project=project, user=_user(db, "annotator1"))
+        queue.next_paragraph(db, project, actor=_user(db, "annotator1"))
     project = team.set_paused(db, project, False)
-    assert queue.next_paragraph(db, project=project, user=_user(db, "annotator1")) is not None
-    lease = queue.find_assignment(db, paragraph_id=1, user_id=_user(db, "annotator1")["id"])
+    assert queue.next_paragraph(db, project, actor=_user(db, "annotator1")) is not None
+    lease = queue.find_assignment(db, paragraph_id=1, annotator=_user(db, "annotator1"))
     assert lease["leased_until"] < store.iso_in(minutes=6)
 
 
 def test_release_leases_by_name(db, project):
     add_articles(db, project, [2])
-    queue.next_paragraph(db, project=project, user=_user(db, "annotator1"))
+    queue.next_paragraph(db, project, actor=_user(db, "annotator1"))
     assert [w["name"] for w in team.working_now(db, project)] == ["annotator1"]
-    assert team.release_leases(db, project, "annotator1", actor_id=1) == 1
+    assert team.release_leases(db, project, "annotator1", actor=_user(db, "admin")) == 1
     assert team.working_now(db, project) == []
     assert [m["leases"] for m in team.members(db, project)] == [0, 0, 0, 0]
 
@@ -127,7 +136,7 @@ def test_release_leases_by_name(db, project):
 def test_working_now_includes_recent_saves(db, project):
     add_articles(db, project, [3])
     _annotate(db, project, "annotator2")
-    queue.next_paragraph(db, project=project, user=_user(db, "annotator1"))
+    queue.next_paragraph(db, project, actor=_user(db, "annotator1"))
     working = {w["name"]: w for w in team.working_now(db, project)}
     assert set(working) == {"annotator1", "annotator2"}
     assert working["annotator2"]["last_saved"] and not working["annotator2"]["leases"]
@@ -140,9 +149,9 @@ def test_progress(db, project):
     _annotate(db, project, "annotator1", seconds=30)
     _annotate(db, project, "annotator1", seconds=20)
     _annotate(db, project, "annotator2", seconds=5)
-    queue.next_paragraph(db, project=project, user=_user(db, "annotator2"))
-    skipped = queue.next_paragraph(db, project=project, user=_user(db, "reviewer"))
-    queue.skip(db, project=project, user=_user(db, "reviewer"), paragraph_id=skipped["id"], reason="unclear")
+    queue.next_paragraph(db, project, actor=_user(db, "annotator2"))
+    skipped = queue.next_paragraph(db, project, actor=_user(db, "reviewer"))
+    queue.skip(db, project, actor=_user(db, "reviewer"), paragraph_id=skipped["id"], reason="unclear")
     at = store.now()
     db.execute(
         "insert into decisions (paragraph_id, labels, source, created_at, updated_at) values (?, '{}', 'unanimous', ?, ?)",
@@ -171,6 +180,6 @@ def test_progress(db, project):
 def test_progress_keeps_former_members(db, project):
     add_articles(db, project, [2])
     _annotate(db, project, "annotator1")
-    project_service.remove_member(db, project["id"], "annotator1")
+    project_service.remove_member(db, project, "annotator1")
     by_name = {a["name"]: a for a in team.progress(db, project)["annotators"]}
     assert by_name["annotator1"]["done"] == 1 and by_name["annotator1"]["member"] is False

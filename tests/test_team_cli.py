@@ -11,8 +11,8 @@ from tests.test_queue import add_articles
 def test_stats_text_and_json(runner, db, project):
     (ids,) = add_articles(db, project, [3])
     a1 = users.get_user_by_name(db, "annotator1")
-    queue.next_paragraph(db, project=project, user=a1)
-    queue.complete(db, project=project, user=a1, paragraph_id=ids[0])
+    queue.next_paragraph(db, project, actor=a1)
+    queue.complete(db, project, actor=a1, paragraph_id=ids[0])
     result = runner.invoke(cli, ["stats", "--project", "test"])
     assert result.exit_code == 0, result.output
     assert "test: 3 paragraphs to label, overlap 2" in result.output

@@ -91,44 +91,44 @@ def test_pause_and_resume(admin_client, db, project):
     assert b"is <strong>paused</strong>" in admin_client.get(f"/projects/{project['id']}/settings").data
     add_articles(db, paused, [1])
     with pytest.raises(queue.Paused):
-        queue.next_paragraph(db, project=paused, user=users.get_user_by_name(db, "annotator1"))
+        queue.next_paragraph(db, paused, actor=users.get_user_by_name(db, "annotator1"))
     assert admin_client.post(f"/projects/{project['id']}/pause", data={}).status_code == 302
     assert project_service.get_project(db, project["id"])["paused"] == 0
 
 
 def test_members_add_and_remove(admin_client, db, project):
-    project_service.remove_member(db, project["id"], "annotator2")
+    project_service.remove_member(db, project, "annotator2")
     response = admin_client.post(
         f"/projects/{project['id']}/members", data={"name": "annotator2", "role": "reviewer"}
     )
     assert response.status_code == 302
-    roles = {m["name"]: m["role"] for m in project_service.list_members(db, project["id"])}
+    roles = {m["name"]: m["role"] for m in project_service.list_members(db, project)}
     assert roles["annotator2"] == "reviewer"
     unknown = admin_client.post(
         f"/projects/{project['id']}/members", data={"name": "nobody", "role": "annotator"}
     )
     assert unknown.status_code == 404 and b"no user named" in unknown.data
     assert admin_client.post(f"/projects/{project['id']}/members/annotator2/remove").status_code == 302
-    assert "annotator2" not in {m["name"] for m in project_service.list_members(db, project["id"])}
+    assert "annotator2" not in {m["name"] for m in project_service.list_members(db, project)}
 
 
 def test_release_a_users_leases(admin_client, db, project):
     add_articles(db, project, [2])
     a1 = users.get_user_by_name(db, "annotator1")
-    queue.next_paragraph(db, project=project, user=a1)
+    queue.next_paragraph(db, project, actor=a1)
     working = admin_client.get(f"/projects/{project['id']}/working", headers=HX)
     assert working.data.lstrip().startswith(b'<section id="working"') and b"annotator1" in working.data
     assert b"<html" not in working.data
     assert admin_client.post(f"/projects/{project['id']}/members/annotator1/release").status_code == 302
-    assert queue.find_assignment(db, paragraph_id=1, user_id=a1["id"]) is None
+    assert queue.find_assignment(db, paragraph_id=1, annotator=a1) is None
     assert b"Nobody holds a lease" in admin_client.get(f"/projects/{project['id']}/working", headers=HX).data
 
 
 def test_progress_page_and_fragment(reviewer_client, db, project):
     (ids,) = add_articles(db, project, [3])
     a1 = users.get_user_by_name(db, "annotator1")
-    queue.next_paragraph(db, project=project, user=a1)
-    queue.complete(db, project=project, user=a1, paragraph_id=ids[0])
+    queue.next_paragraph(db, project, actor=a1)
+    queue.complete(db, project, actor=a1, paragraph_id=ids[0])
     page = reviewer_client.get(f"/projects/{project['id']}/progress")
     assert page.status_code == 200 and b"<html" in page.data
     assert b'<svg id="daily-chart"' in page.data and b"<rect" in page.data
@@ -141,10 +141,10 @@ def test_progress_page_and_fragment(reviewer_client, db, project):
 
 def test_annotators_cannot_see_progress_and_non_members_see_nothing(client_as, db, project):
     assert client_as("annotator1").get(f"/projects/{project['id']}/progress").status_code == 403
-    project_service.remove_member(db, project["id"], "reviewer")
+    project_service.remove_member(db, project, "reviewer")
     assert client_as("reviewer").get(f"/projects/{project['id']}/progress").status_code == 403
     # A project-level reviewer with an annotator account is still held to the account role.
-    project_service.add_member(db, project["id"], "annotator2", role="reviewer")
+    project_service.add_member(db, project, "annotator2", role="reviewer")
     assert client_as("annotator2").get(f"/projects/{project['id']}/progress").status_code == 403
 
 

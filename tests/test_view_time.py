@@ -15,16 +15,14 @@ def test_views_before_a_save_count_in_it_and_sums_stay_whole_milliseconds(db, pr
     me = user(db, "annotator1")
     labels = records[0]["labels"]
     # Two page views that did not save (a reload, a break), then one that saved.
-    annotation.record_time(db, project=project, user=me, paragraph_id=ids[0], ms=20_100)
-    annotation.save_draft(
-        db, project=project, user=me, paragraph_id=ids[0], labels=labels, version=0, ms=5_500
-    )
-    annotation.save(db, project=project, user=me, paragraph_id=ids[0], labels=labels, version=0, seconds=0.1)
+    annotation.record_time(db, project, actor=me, paragraph_id=ids[0], ms=20_100)
+    annotation.save_draft(db, project, actor=me, paragraph_id=ids[0], labels=labels, version=0, ms=5_500)
+    annotation.save(db, project, actor=me, paragraph_id=ids[0], labels=labels, version=0, seconds=0.1)
     assert annotation_store.find_annotation(db, ids[0], me["id"])["seconds"] == 25.7
     # What was reported is spent: the next save counts only its own time, and the sum has no float dust.
     for version in range(1, 4):
         annotation.save(
-            db, project=project, user=me, paragraph_id=ids[0], labels=labels, version=version, seconds=0.1
+            db, project, actor=me, paragraph_id=ids[0], labels=labels, version=version, seconds=0.1
         )
     assert annotation_store.find_annotation(db, ids[0], me["id"])["seconds"] == 26.0
 
@@ -33,7 +31,7 @@ def test_time_needs_the_paragraph_to_be_yours(db, project):
     ids, _ = worked(db, project)
     other = user(db, "annotator2")
     with pytest.raises(Forbidden):
-        annotation.record_time(db, project=project, user=other, paragraph_id=ids[0], ms=1000)
+        annotation.record_time(db, project, actor=other, paragraph_id=ids[0], ms=1000)
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ def test_extended_field_off_in_the_project_is_refused(db, ann):
     from annotator import projects as project_service
 
     plain = project_service.create_project(db, "core-only", overlap=2)
-    project_service.add_member(db, plain["id"], "annotator1", role="annotator")
+    project_service.add_member(db, plain, "annotator1", role="annotator")
     ids, records = worked(db, plain)
     response = post_labels(ann, plain, ids[0], records[0]["labels"])
     assert response.status_code == 400
@@ -342,8 +342,7 @@ def test_skip_with_a_reason_moves_on(db, project, ann):
     from annotator import queue
 
     assert (
-        queue.find_assignment(db, paragraph_id=ids[0], user_id=user(db, "annotator1")["id"])["state"]
-        == "skipped"
+        queue.find_assignment(db, paragraph_id=ids[0], annotator=user(db, "annotator1"))["state"] == "skipped"
     )
     assert (
         ann.post(f"/projects/{project['id']}/paragraphs/{ids[1]}/skip", data={"reason": "boring"}).status_code
@@ -452,15 +451,15 @@ def test_save_and_next_leases_the_next_and_keeps_the_save_when_paused(db, projec
 
     ids = add_article(db, project, ["First paragraph.", "Second paragraph.", "Third paragraph."])
     ann.get(f"/projects/{project['id']}/annotate")
-    me = user(db, "annotator1")["id"]
+    me = user(db, "annotator1")
     post_labels(ann, project, ids[0], {"kind": "body"}, next_=True, headers={"HX-Request": "true"})
-    assert queue.find_assignment(db, paragraph_id=ids[0], user_id=me)["state"] == "done"
-    assert queue.find_assignment(db, paragraph_id=ids[1], user_id=me)["state"] == "leased"
+    assert queue.find_assignment(db, paragraph_id=ids[0], annotator=me)["state"] == "done"
+    assert queue.find_assignment(db, paragraph_id=ids[1], annotator=me)["state"] == "leased"
     # Paused by an administrator meanwhile: the save still lands, nothing new is leased, the page says why.
     team.set_paused(db, project, True)
     response = post_labels(ann, project, ids[1], {"kind": "body"}, next_=True, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert b"paused" in response.data
-    assert queue.find_assignment(db, paragraph_id=ids[1], user_id=me)["state"] == "done"
-    assert queue.find_assignment(db, paragraph_id=ids[2], user_id=me) is None
-    assert annotation_store.find_annotation(db, ids[1], me)["version"] == 1
+    assert queue.find_assignment(db, paragraph_id=ids[1], annotator=me)["state"] == "done"
+    assert queue.find_assignment(db, paragraph_id=ids[2], annotator=me) is None
+    assert annotation_store.find_annotation(db, ids[1], me["id"])["version"] == 1

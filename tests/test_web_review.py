@@ -9,7 +9,7 @@ import pytest
 
 from annotator import projects as project_service
 from annotator import review
-from annotator.store import decisions
+from annotator.store import decisions, users
 from tests.review_data import (
     LAVROV_REITERATED,
     LAVROV_STATED,
@@ -76,7 +76,7 @@ def test_every_review_route_is_covered(app, project, ids):
 
 
 def test_a_project_annotator_who_is_a_reviewer_elsewhere_gets_403(db, project, ids, client_as):
-    project_service.add_member(db, project["id"], "reviewer", role="annotator")
+    project_service.add_member(db, project, "reviewer", role="annotator")
     client = client_as("reviewer")
     for method, url in _routes(project["id"], ids["stated"]):
         assert client.open(url, method=method).status_code == 403, (method, url)
@@ -211,7 +211,11 @@ def test_agreement_page_names_the_statistic_and_unit_of_each_figure(reviewer_cli
 
 def test_feedback_page_shows_only_own_labels(db, project, ids, client_as):
     review.decide(
-        db, project=project, paragraph_id=ids["stated"], reviewer_id=1, labels=copy.deepcopy(LAVROV_STATED)
+        db,
+        project,
+        paragraph_id=ids["stated"],
+        actor=users.get_user_by_name(db, "admin"),
+        labels=copy.deepcopy(LAVROV_STATED),
     )
     client = client_as(B)
     assert client.get(f"/projects/{project['id']}/feedback").status_code == 404

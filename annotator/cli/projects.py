@@ -76,7 +76,7 @@ def add_member(db_path, project, user, role):
     """Add USER to PROJECT (with their account role unless --role)."""
     with open_db(db_path) as db:
         p = project_service.get_project_by_name(db, project)
-        project_service.add_member(db, p["id"], user, role=role)
+        project_service.add_member(db, p, user, role=role)
     click.echo(f"{user} is a member of {project}.")
 
 
@@ -89,7 +89,7 @@ def remove_member(db_path, project, user):
     """Remove USER from PROJECT; their saved work is kept."""
     with open_db(db_path) as db:
         p = project_service.get_project_by_name(db, project)
-        project_service.remove_member(db, p["id"], user)
+        project_service.remove_member(db, p, user)
     click.echo(f"{user} is no longer a member of {project}.")
 
 

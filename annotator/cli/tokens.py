@@ -22,7 +22,7 @@ def add(db_path, name, user_name):
     """Make a token NAME for a user and print it once: it is stored hashed and cannot be shown again."""
     with open_db(db_path) as db:
         user = token_service.user_by_name(db, user_name)
-        _token, secret = token_service.create_token(db, user=user, name=name)
+        _token, secret = token_service.create_token(db, owner=user, name=name)
     click.echo(
         f"Token {name!r} for {user['name']} ({user['role']}); copy it now, it is not shown again:", err=True
     )
@@ -37,7 +37,7 @@ def list_(db_path, user_name):
     """List a user's working tokens: name, first characters, when made and last used."""
     with open_db(db_path) as db:
         user = token_service.user_by_name(db, user_name)
-        rows = token_service.list_tokens(db, user=user)
+        rows = token_service.list_tokens(db, owner=user)
     if not rows:
         click.echo(f"{user['name']} has no tokens.")
     for token in rows:
@@ -55,7 +55,7 @@ def revoke(db_path, name, user_name):
     """Revoke a user's token NAME: requests with it are refused from now on."""
     with open_db(db_path) as db:
         user = token_service.user_by_name(db, user_name)
-        token_service.revoke_token(db, user=user, name=name)
+        token_service.revoke_token(db, owner=user, name=name)
     click.echo(f"Revoked {name!r} of {user['name']}.")
 
 

@@ -509,10 +509,10 @@ def parse_labels_json(text: str) -> dict:
 
 def decide(
     db: sqlite_utils.Database,
-    *,
     project: Mapping,
+    *,
+    actor: Mapping | None,
     paragraph_id: int,
-    reviewer_id: int,
     note: str = "",
     picks: Mapping[str, str] | None = None,
     labels: Mapping | None = None,
@@ -569,7 +569,7 @@ def decide(
             paragraph_id=paragraph_id,
             labels=labels,
             source="adjudicated",
-            reviewer_id=reviewer_id,
+            reviewer_id=actor["id"] if actor else None,
             annotators=agreed,
             compared=sorted(annotations),
             taken=taken,
@@ -594,7 +594,7 @@ def decide(
         events.log_event(
             db,
             "decision.saved",
-            user_id=reviewer_id,
+            user_id=actor["id"] if actor else None,
             project_id=project["id"],
             paragraph_id=paragraph_id,
             version=decision["version"],

@@ -21,24 +21,20 @@ CHUNK = 2000
 # -- access ------------------------------------------------------------------------------------------------
 
 
-def project_for_reviewer(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
-    """Return the project if ``user`` reviews in it (a reviewer member, or an admin); else raise ``Forbidden``."""
+def project_for_reviewer(db: sqlite_utils.Database, project_id: int, *, actor: dict) -> dict:
+    """Return the project if ``actor`` reviews in it (a reviewer member, or an admin); else raise ``Forbidden``."""
     project = projects.get_project(db, project_id)
-    project_service.require_project_role(db, project, user, "reviewer")
+    project_service.require_project_role(db, project, "reviewer", actor=actor)
     return project
 
 
-def project_for_feedback(db: sqlite_utils.Database, project_id: int, user: dict) -> dict:
-    """Return the project if ``user`` is a member and the project shows annotators their feedback."""
+def project_for_feedback(db: sqlite_utils.Database, project_id: int, *, actor: dict) -> dict:
+    """Return the project if ``actor`` is a member and the project shows annotators their feedback."""
     project = projects.get_project(db, project_id)
-    project_service.require_project_role(db, project, user)
+    project_service.require_project_role(db, project, actor=actor)
     if not project["settings"].feedback:
         raise NotFound("this project does not show annotators feedback on their labels")
     return project
-
-
-def _project(db, project: Mapping | int) -> dict:
-    return projects.get_project(db, project) if isinstance(project, int) else dict(project)
 
 
 def project_scheme(project: Mapping) -> Scheme:
@@ -62,7 +58,7 @@ def _figures(n: int, disagreement: float) -> dict:
     return {"n_annotators": n, "disagreement": round(disagreement, 6)}
 
 
-def annotation_saved(db: sqlite_utils.Database, *, project: Mapping | int, paragraph_id: int) -> dict | None:
+def annotation_saved(db: sqlite_utils.Database, project: Mapping, *, paragraph_id: int) -> dict | None:
     """Update a paragraph's place in the review queue after one of its annotations changed; return its item.
 
     Recomputes the paragraph's disagreement; makes it gold (source ``unanimous``) when every annotator agrees,
@@ -71,7 +67,6 @@ def annotation_saved(db: sqlite_utils.Database, *, project: Mapping | int, parag
     when the paragraph has fewer than two annotations. Runs in one write transaction (a savepoint when the
     caller already holds one).
     """
-    project = _project(db, project)
     with write(db):
         rows = reviewing.list_paragraph_annotations(db, paragraph_id)
         annotations = {row["name"]: row["labels"] for row in rows}
@@ -157,12 +152,11 @@ def _group(rows: Iterable[tuple[int, int, str]], names: Mapping[int, str]) -> It
         yield {"paragraph_id": pid, "annotations": annotations}
 
 
-def refresh(db: sqlite_utils.Database, project: Mapping | int) -> dict[str, int]:
+def refresh(db: sqlite_utils.Database, project: Mapping) -> dict[str, int]:
     """Recompute every paragraph's place in the project's review queue (after imports or bulk changes).
 
     Returns the queue's counts per state. One pass over the annotations, written in one transaction.
     """
-    project = _project(db, project)
     names = reviewing.user_names(db)
     with write(db):
         sources = decisions.decision_sources(db, project["id"])
@@ -252,11 +246,11 @@ def next_to_review(db: sqlite_utils.Database, project: Mapping, *, after: int | 
 # -- feedback for annotators -------------------------------------------------------------------------------
 
 
-def feedback(db: sqlite_utils.Database, project: Mapping, user: Mapping, *, limit: int = 100) -> dict:
-    """Return where ``user``'s own labels differ from the gold, paragraph by paragraph (theirs only)."""
+def feedback(db: sqlite_utils.Database, project: Mapping, annotator: Mapping, *, limit: int = 100) -> dict:
+    """Return where ``annotator``'s own labels differ from the gold, paragraph by paragraph (theirs only)."""
     items, agreed, total = [], 0, 0
     fields = project_fields(project)
-    for row in reviewing.iter_user_decided(db, project["id"], user["id"]):
+    for row in reviewing.iter_user_decided(db, project["id"], annotator["id"]):
         total += 1
         diff = agreement.diff_fields({"you": row["mine"], "gold": row["gold"]}, fields)
         if not diff["differ"]:

@@ -17,7 +17,7 @@ from .. import agreement
 from ..errors import Invalid
 from ..scheme import Scheme, list_schemes, load_scheme
 from ..store import connect, reviewing, write
-from .queue import CHUNK, _group, _project, project_fields
+from .queue import CHUNK, _group, project_fields
 
 #: The code the cached counts were made by: counts pickled by another version are recounted.
 CHUNK_FORMAT = hashlib.sha256(
@@ -94,7 +94,7 @@ def _stale(chunks: Mapping[int, dict], fingerprint: str) -> list[int]:
 
 
 def agreement_report(
-    db: sqlite_utils.Database, project: Mapping | int, *, workers: int | None = None, cache: bool = True
+    db: sqlite_utils.Database, project: Mapping, *, workers: int | None = None, cache: bool = True
 ) -> dict:
     """Return the project's agreement per field, per annotator pair and per paragraph (``field_report``'s shape).
 
@@ -103,7 +103,6 @@ def agreement_report(
     CPU); the blocks' counts are merged, and the figures equal a single pass over the annotations. The
     fields compared are those of the project's scheme.
     """
-    project = _project(db, project)
     pid = project["id"]
     fields = project_fields(project)
     fingerprint = chunk_fingerprint(fields)
@@ -132,9 +131,8 @@ def agreement_report(
     return merged.report()
 
 
-def stale_chunks(db: sqlite_utils.Database, project: Mapping | int) -> int:
+def stale_chunks(db: sqlite_utils.Database, project: Mapping) -> int:
     """Return how many blocks of the project's agreement counts a report would have to recount."""
-    project = _project(db, project)
     fingerprint = chunk_fingerprint(project_fields(project))
     return len(_stale(reviewing.list_chunks(db, project["id"]), fingerprint))
 

@@ -48,7 +48,7 @@ def add_user():
     password = form.password.data or accounts.generate_password()
     try:
         user = accounts.create_user(
-            get_db(), form.name.data.strip(), role=form.role.data, password=password, actor_id=g.user["id"]
+            get_db(), form.name.data.strip(), role=form.role.data, password=password, actor=g.user
         )
     except AnnotatorError as e:
         form.form_errors.append(e.message)
@@ -64,7 +64,7 @@ def add_user():
 def set_role(name):
     return _change(
         RoleForm(),
-        lambda form: accounts.set_role(get_db(), name, form.role.data, actor_id=g.user["id"]),
+        lambda form: accounts.set_role(get_db(), name, form.role.data, actor=g.user),
         lambda form: f"{name} is now {form.role.data}.",
     )
 
@@ -74,7 +74,7 @@ def set_role(name):
 def set_active(name):
     return _change(
         ActiveForm(),
-        lambda form: accounts.set_active(get_db(), name, form.active.data, actor_id=g.user["id"]),
+        lambda form: accounts.set_active(get_db(), name, form.active.data, actor=g.user),
         lambda form: f"{name} is {'active' if form.active.data else 'deactivated'}.",
     )
 
@@ -87,7 +87,7 @@ def reset_password(name):
         return _users_page(status=400)
     password = form.password.data or accounts.generate_password()
     try:
-        accounts.set_password(get_db(), name, password, actor_id=g.user["id"])
+        accounts.set_password(get_db(), name, password, actor=g.user)
     except Invalid as e:
         # A typed password that fails the policy: say why; an empty field generates a strong one.
         flash(f"The password of {name} is not changed: {e.message}")
@@ -101,7 +101,7 @@ def reset_password(name):
 def unlock(name):
     return _change(
         ConfirmForm(),
-        lambda form: accounts.unlock(get_db(), name, actor_id=g.user["id"]),
+        lambda form: accounts.unlock(get_db(), name, actor=g.user),
         lambda form: f"{name} is unlocked.",
     )
 

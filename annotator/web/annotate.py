@@ -54,7 +54,7 @@ def _json_wanted() -> bool:
 
 
 def _task_context(project: dict, paragraph_id: int, **extra) -> dict:
-    task = annotation.task(get_db(), project=project, user=g.user, paragraph_id=paragraph_id)
+    task = annotation.task(get_db(), project, actor=g.user, paragraph_id=paragraph_id)
     pid = project["id"]
     urls = {
         "save": url_for("annotate.save", project_id=pid, paragraph_id=paragraph_id),
@@ -111,7 +111,7 @@ def _render_next(project: dict, *, push: bool = True, leased: dict | None = None
     page when none is left."""
     db = get_db()
     try:
-        paragraph = leased or annotation.next_paragraph(db, project=project, user=g.user)
+        paragraph = leased or annotation.next_paragraph(db, project, actor=g.user)
     except annotation.Paused as e:
         return _render_done(project, paused=e.message)
     if paragraph is None:
@@ -124,7 +124,7 @@ def _render_next(project: dict, *, push: bool = True, leased: dict | None = None
 
 
 def _render_done(project: dict, paused: str | None = None):
-    progress = annotation.progress(get_db(), project=project, user=g.user)
+    progress = annotation.progress(get_db(), project, actor=g.user)
     response = render(
         "annotate/done.html", "annotate/_done.html", project=project, progress=progress, paused=paused
     )
@@ -161,7 +161,7 @@ def save(project_id, paragraph_id):
         else:
             seconds = annotation.parse_seconds(form.get("seconds"))
         if plain:
-            labels, _ = annotation.saved_labels(db, project=project, user=g.user, paragraph_id=paragraph_id)
+            labels, _ = annotation.saved_labels(db, project, actor=g.user, paragraph_id=paragraph_id)
             fields = {k: form.get(k, "") for k in ("kind", "primary_frame", "notes") if k in form}
             fields["frames"] = form.getlist("frames")
             labels = annotation.apply_form(labels, fields, annotation.scheme_for(project))
@@ -171,7 +171,7 @@ def save(project_id, paragraph_id):
             saved, leased = annotation.save_and_lease_next(
                 db,
                 project=project,
-                user=g.user,
+                actor=g.user,
                 paragraph_id=paragraph_id,
                 labels=labels,
                 version=version,
@@ -181,7 +181,7 @@ def save(project_id, paragraph_id):
             saved = annotation.save(
                 db,
                 project=project,
-                user=g.user,
+                actor=g.user,
                 paragraph_id=paragraph_id,
                 labels=labels,
                 version=version,
@@ -217,7 +217,7 @@ def draft(project_id, paragraph_id):
     result = annotation.save_draft(
         get_db(),
         project=project,
-        user=g.user,
+        actor=g.user,
         paragraph_id=paragraph_id,
         labels=labels,
         version=version,
@@ -232,7 +232,7 @@ def view_time(project_id, paragraph_id):
     annotation.record_time(
         get_db(),
         project=_project(project_id),
-        user=g.user,
+        actor=g.user,
         paragraph_id=paragraph_id,
         ms=annotation.parse_ms(request.form.get("ms")),
     )
@@ -242,7 +242,7 @@ def view_time(project_id, paragraph_id):
 @bp.post("/projects/<int:project_id>/paragraphs/<int:paragraph_id>/draft/discard")
 @role_required("annotator")
 def discard_draft(project_id, paragraph_id):
-    annotation.discard_draft(get_db(), project=_project(project_id), user=g.user, paragraph_id=paragraph_id)
+    annotation.discard_draft(get_db(), _project(project_id), actor=g.user, paragraph_id=paragraph_id)
     if wants_fragment():
         return "", 204
     return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=paragraph_id), 303)
@@ -253,7 +253,7 @@ def discard_draft(project_id, paragraph_id):
 def skip(project_id, paragraph_id):
     project = _project(project_id)
     reason = request.form.get("reason", "")
-    annotation.skip(get_db(), project=project, user=g.user, paragraph_id=paragraph_id, reason=reason)
+    annotation.skip(get_db(), project, actor=g.user, paragraph_id=paragraph_id, reason=reason)
     response = _render_next(project)
     # The page says what happened, and how to go back.
     label = annotation.SKIP_REASON_LABELS.get(reason, reason)
@@ -268,7 +268,7 @@ def flag(project_id, paragraph_id):
     annotation.flag(
         get_db(),
         project=project,
-        user=g.user,
+        actor=g.user,
         paragraph_id=paragraph_id,
         reason=request.form.get("reason", ""),
         note=request.form.get("note", ""),
@@ -286,7 +286,7 @@ def flag(project_id, paragraph_id):
 def previous(project_id):
     project = _project(project_id)
     before = request.args.get("before", type=int)
-    row = annotation.previous(get_db(), project=project, user=g.user, before=before)
+    row = annotation.previous(get_db(), project, actor=g.user, before=before)
     if row is None:
         if before is not None:
             return redirect(url_for("annotate.paragraph", project_id=project_id, paragraph_id=before))
@@ -299,8 +299,8 @@ def previous(project_id):
 def history(project_id):
     project = _project(project_id)
     page = max(request.args.get("page", 1, type=int), 1)
-    rows = annotation.my_work(get_db(), project=project, user=g.user, page=page)
-    progress = annotation.progress(get_db(), project=project, user=g.user)
+    rows = annotation.my_work(get_db(), project, actor=g.user, page=page)
+    progress = annotation.progress(get_db(), project, actor=g.user)
     return render("annotate/history.html", project=project, rows=rows, page_number=page, progress=progress)
 
 
@@ -308,7 +308,7 @@ def history(project_id):
 @role_required("annotator")
 def guidelines(project_id):
     project = _project(project_id)
-    projects.require_project_role(get_db(), project, g.user)
+    projects.require_project_role(get_db(), project, actor=g.user)
     scheme = annotation.scheme_for(project)
     return render("annotate/guidelines.html", project=project, scheme=scheme, example=scheme.worked_example())
 
@@ -320,7 +320,7 @@ def flags(project_id):
     return render(
         "annotate/flags.html",
         project=project,
-        flags=annotation.open_flags(get_db(), project=project),
+        flags=annotation.open_flags(get_db(), project),
         reasons=annotation.FLAG_REASON_LABELS,
     )
 
@@ -329,6 +329,6 @@ def flags(project_id):
 @role_required("admin")
 def resolve_flag(project_id, flag_id):
     project = _project(project_id)
-    projects.require_project_role(get_db(), project, g.user, "admin")
-    annotation.resolve_flag(get_db(), project=project, flag_id=flag_id)
+    projects.require_project_role(get_db(), project, "admin", actor=g.user)
+    annotation.resolve_flag(get_db(), project, flag_id=flag_id)
     return redirect(url_for("annotate.flags", project_id=project_id), 303)

@@ -97,7 +97,7 @@ def login():
 @public
 def logout():
     if g.user is not None:
-        accounts.end_session(get_db(), g.session_id, user_id=g.user["id"])
+        accounts.end_session(get_db(), g.session_id, actor=g.user)
     session.clear()
     flash("You are logged out.")
     return redirect(url_for("auth.login"))
@@ -118,7 +118,7 @@ def password():
         else:
             try:
                 accounts.set_password(
-                    db, g.user["name"], form.password.data, actor_id=g.user["id"], keep_session=g.session_id
+                    db, g.user["name"], form.password.data, actor=g.user, keep_session=g.session_id
                 )
             except Invalid as e:
                 error = e.message
@@ -133,7 +133,7 @@ def password():
 def sessions():
     return render_template(
         "auth/sessions.html",
-        sessions=accounts.list_sessions(get_db(), g.user["id"]),
+        sessions=accounts.list_sessions(get_db(), actor=g.user),
         current=g.session_id,
         confirm=ConfirmForm(),
     )
@@ -146,7 +146,7 @@ def end_session(session_id):
         raise Invalid("the form expired: reload the page and try again")
     if session_id == g.session_id:
         return logout()
-    if not accounts.end_session(get_db(), session_id, user_id=g.user["id"]):
+    if not accounts.end_session(get_db(), session_id, actor=g.user):
         raise NotFound("no such session of yours")
     flash("The session is ended.")
     return redirect(url_for("auth.sessions"))
@@ -157,6 +157,6 @@ def end_session(session_id):
 def end_other_sessions():
     if not ConfirmForm().validate_on_submit():
         raise Invalid("the form expired: reload the page and try again")
-    count = accounts.end_sessions(get_db(), g.user["id"], keep=g.session_id)
+    count = accounts.end_sessions(get_db(), actor=g.user, keep=g.session_id)
     flash(f"{count} other session{'s' if count != 1 else ''} ended.")
     return redirect(url_for("auth.sessions"))

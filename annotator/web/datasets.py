@@ -14,7 +14,7 @@ bp = Blueprint("datasets", __name__)
 def _project(project_id: int) -> dict:
     db = get_db()
     project = projects.get_project(db, project_id)
-    projects.require_project_role(db, project, g.user, "admin")
+    projects.require_project_role(db, project, "admin", actor=g.user)
     return project
 
 

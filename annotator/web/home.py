@@ -21,11 +21,11 @@ def index():
 @role_required("annotator")
 def dashboard():
     db = get_db()
-    mine = projects.list_projects_for(db, g.user)
+    mine = projects.list_projects_for(db, actor=g.user)
     # Every role sees how many paragraphs each project has to label, and their own part of it.
     counts = {p["id"]: p.get("n_paragraphs") for p in projects.list_projects(db)}
     rows = [
-        {**p, "n_paragraphs": counts.get(p["id"]), "yours": queue.progress_for(db, project=p, user=g.user)}
+        {**p, "n_paragraphs": counts.get(p["id"]), "yours": queue.progress_for(db, p, actor=g.user)}
         for p in mine
     ]
     return render("home/index.html", projects=rows, can_create=accounts.has_role(g.user, "admin"))

@@ -77,7 +77,7 @@ def do_upload(project_id):
         [(f.filename, f.stream) for f in files],
         format=form.format.data,
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
-        user_id=g.user["id"],
+        actor=g.user,
     )
     # The good files are imported even when others failed; the report says which failed and why,
     # and the status (422) tells a script that something in the upload was refused.
@@ -91,10 +91,12 @@ def do_upload(project_id):
 @bp.get("/projects/<int:project_id>/articles")
 @role_required("admin")
 def articles(project_id):
+    db = get_db()
+    project = project_service.get_project(db, project_id)
     listing = curation.list_articles(
-        get_db(), project_id, page=request.args.get("page", 1, type=int), q=request.args.get("q", "")
+        db, project, page=request.args.get("page", 1, type=int), q=request.args.get("q", "")
     )
-    return render("imports/articles.html", project=listing["project"], listing=listing)
+    return render("imports/articles.html", project=project, listing=listing)
 
 
 def _article_page(article_id, *, status=200):
@@ -133,7 +135,7 @@ def _require_form(form) -> None:
 def set_kind(article_id, paragraph_id):
     form = KindForm()
     _require_form(form)
-    unit = curation.set_kind(get_db(), article_id, paragraph_id, form.kind.data, actor_id=g.user["id"])
+    unit = curation.set_kind(get_db(), article_id, paragraph_id, form.kind.data, actor=g.user)
     return _after_edit(article_id, f"Unit {unit['position'] + 1} is now {unit['kind']}.")
 
 
@@ -141,7 +143,7 @@ def set_kind(article_id, paragraph_id):
 @role_required("admin")
 def merge(article_id, paragraph_id):
     _require_form(ConfirmForm())
-    unit = curation.merge_with_next(get_db(), article_id, paragraph_id, actor_id=g.user["id"])
+    unit = curation.merge_with_next(get_db(), article_id, paragraph_id, actor=g.user)
     return _after_edit(article_id, f"Units {unit['position'] + 1} and {unit['position'] + 2} are merged.")
 
 
@@ -170,7 +172,7 @@ def split(article_id, paragraph_id):
     form = SplitForm()
     if not form.validate_on_submit():
         return _split_page(article_id, paragraph_id, form, status=400)
-    first, _ = curation.split(get_db(), article_id, paragraph_id, form.offset.data, actor_id=g.user["id"])
+    first, _ = curation.split(get_db(), article_id, paragraph_id, form.offset.data, actor=g.user)
     flash(f"Unit {first['position'] + 1} is split in two.")
     return redirect(
         url_for("imports.article", article_id=article_id, _anchor=f"unit-{first['position'] + 1}")
@@ -185,7 +187,7 @@ def drop_many(article_id):
         ids = [int(v) for v in request.form.getlist("unit")]
     except ValueError:
         raise Invalid("unit: each chosen unit is a number") from None
-    units = curation.drop_many(get_db(), article_id, ids, actor_id=g.user["id"])
+    units = curation.drop_many(get_db(), article_id, ids, actor=g.user)
     return _after_edit(
         article_id, f"{len(units)} unit{'s' if len(units) > 1 else ''} dropped; restore them below."
     )
@@ -199,7 +201,7 @@ def restore(article_id):
         indices = [int(v) - 1 for v in request.form.getlist("line")]
     except ValueError:
         raise Invalid("line: each chosen line is a number") from None
-    units = curation.restore(get_db(), article_id, indices, actor_id=g.user["id"])
+    units = curation.restore(get_db(), article_id, indices, actor=g.user)
     where = ", ".join(str(u["position"] + 1) for u in units)
     return _after_edit(article_id, f"Restored as unit{'s' if len(units) > 1 else ''} {where}.")
 
@@ -208,7 +210,7 @@ def restore(article_id):
 @role_required("admin")
 def drop(article_id, paragraph_id):
     _require_form(ConfirmForm())
-    unit = curation.drop(get_db(), article_id, paragraph_id, actor_id=g.user["id"])
+    unit = curation.drop(get_db(), article_id, paragraph_id, actor=g.user)
     return _after_edit(
         article_id, f"Unit {unit['position'] + 1} is dropped; its text is kept with the boilerplate."
     )

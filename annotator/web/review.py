@@ -49,7 +49,7 @@ def _page_number() -> int:
 @role_required("reviewer")
 def queue(project_id):
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     data = review.queue(
         db, project, state=request.args.get("state", "open"), page=_page_number(), q=request.args.get("q", "")
     )
@@ -60,7 +60,7 @@ def queue(project_id):
 @role_required("reviewer")
 def unanimous(project_id):
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     data = review.queue(db, project, state="unanimous", page=_page_number(), q=request.args.get("q", ""))
     return render("review/queue.html", "review/_queue.html", project=project, confirm=ConfirmForm(), **data)
 
@@ -69,7 +69,7 @@ def unanimous(project_id):
 @role_required("reviewer")
 def refresh(project_id):
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     if not ConfirmForm().validate_on_submit():
         raise Invalid("the form expired: reload the page and try again")
     counts = review.refresh(db, project)
@@ -109,7 +109,7 @@ def _dump(labels) -> str:
 @bp.get("/projects/<int:project_id>/review/<int:paragraph_id>")
 @role_required("reviewer")
 def item(project_id, paragraph_id):
-    project = review.project_for_reviewer(get_db(), project_id, g.user)
+    project = review.project_for_reviewer(get_db(), project_id, actor=g.user)
     return _item_page(project, paragraph_id)
 
 
@@ -118,7 +118,7 @@ def item(project_id, paragraph_id):
 def preview(project_id, paragraph_id):
     """Return the gold the current choices would give (the JSON editor's content), without saving."""
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     if not DecisionForm().validate_on_submit():
         raise Invalid("the form expired: reload the page and try again")
     data = review.review_item(db, project, paragraph_id, picks=_picks())
@@ -140,7 +140,7 @@ def preview(project_id, paragraph_id):
 @role_required("reviewer")
 def decide(project_id, paragraph_id):
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     form = DecisionForm()
     picks = _picks()
     if not form.validate_on_submit():
@@ -153,9 +153,9 @@ def decide(project_id, paragraph_id):
         labels = review.parse_labels_json(form.labels_json.data or "") if action == "json" else None
         decision = review.decide(
             db,
-            project=project,
+            project,
             paragraph_id=paragraph_id,
-            reviewer_id=g.user["id"],
+            actor=g.user,
             note=form.note.data or "",
             picks=None if labels is not None else picks,
             labels=labels,
@@ -179,7 +179,7 @@ def decide(project_id, paragraph_id):
 @role_required("reviewer")
 def agreement(project_id):
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     report = review.project_report(db, project)
     return render("review/agreement.html", project=project, report=report, confirm=ConfirmForm())
 
@@ -188,7 +188,7 @@ def agreement(project_id):
 @role_required("reviewer")
 def recompute(project_id):
     db = get_db()
-    project = review.project_for_reviewer(db, project_id, g.user)
+    project = review.project_for_reviewer(db, project_id, actor=g.user)
     if not ConfirmForm().validate_on_submit():
         raise Invalid("the form expired: reload the page and try again")
     report = review.project_report(db, project, recompute=True)
@@ -200,5 +200,5 @@ def recompute(project_id):
 @role_required("annotator")
 def feedback(project_id):
     db = get_db()
-    project = review.project_for_feedback(db, project_id, g.user)
+    project = review.project_for_feedback(db, project_id, actor=g.user)
     return render("review/feedback.html", project=project, **review.feedback(db, project, g.user))

@@ -63,7 +63,7 @@ def save(project_id):
         return _settings_page(project, status=400)
     try:
         suggestions.set_setting(
-            get_db(), project, source=form.source.data, share=form.share.data, actor_id=g.user["id"]
+            get_db(), project, source=form.source.data, share=form.share.data, actor=g.user
         )
     except AnnotatorError as e:
         flash(f"Suggestions not changed: {e.message}", "error")

@@ -74,7 +74,7 @@ class MemberForm(FlaskForm):
 def _project(project_id: int, role: str) -> dict:
     db = get_db()
     project = project_service.get_project(db, project_id)
-    project_service.require_project_role(db, project, g.user, role)
+    project_service.require_project_role(db, project, role, actor=g.user)
     return project
 
 
@@ -107,7 +107,7 @@ def create_project():
                 order=form.order.data,
                 seed=form.seed.data,
                 extended=extended,
-                actor_id=g.user["id"],
+                actor=g.user,
             )
         except AnnotatorError as e:
             form.form_errors.append(e.message)
@@ -169,7 +169,7 @@ def save_settings(project_id):
         team.update_settings(
             get_db(),
             project,
-            actor_id=g.user["id"],
+            actor=g.user,
             overlap=form.overlap.data,
             kinds=form.kinds.data,
             order=form.order.data,
@@ -193,7 +193,7 @@ def pause(project_id):
     form = PauseForm()
     if not form.validate_on_submit():
         return _settings_page(project, status=400)
-    team.set_paused(get_db(), project, form.paused.data, actor_id=g.user["id"])
+    team.set_paused(get_db(), project, form.paused.data, actor=g.user)
     flash(f"{project['name']} is {'paused' if form.paused.data else 'running again'}.")
     return redirect(url_for("team.settings", project_id=project_id))
 
@@ -207,7 +207,7 @@ def add_member(project_id):
         return _settings_page(project, member_form=form, status=400)
     try:
         project_service.add_member(
-            get_db(), project_id, form.name.data.strip(), role=form.role.data, actor_id=g.user["id"]
+            get_db(), project, form.name.data.strip(), role=form.role.data, actor=g.user
         )
     except AnnotatorError as e:
         form.form_errors.append(e.message)
@@ -222,7 +222,7 @@ def remove_member(project_id, name):
     project = _project(project_id, "admin")
     if not ConfirmForm().validate_on_submit():
         return _settings_page(project, status=400)
-    project_service.remove_member(get_db(), project_id, name, actor_id=g.user["id"])
+    project_service.remove_member(get_db(), project, name, actor=g.user)
     flash(f"{name} is no longer a member; their saved work is kept.")
     return redirect(url_for("team.settings", project_id=project_id))
 
@@ -233,7 +233,7 @@ def release(project_id, name):
     project = _project(project_id, "admin")
     if not ConfirmForm().validate_on_submit():
         return _settings_page(project, status=400)
-    released = team.release_leases(get_db(), project, name, actor_id=g.user["id"])
+    released = team.release_leases(get_db(), project, name, actor=g.user)
     flash(f"Released {released} lease{'s' if released != 1 else ''} of {name}.")
     return redirect(url_for("team.settings", project_id=project_id))
 

@@ -19,7 +19,7 @@ class NewTokenForm(FlaskForm):
 
 
 def _page(form, *, secret=None, error=None, status=200):
-    rows = tokens.list_tokens(get_db(), user=g.user)
+    rows = tokens.list_tokens(get_db(), owner=g.user)
     return (
         render_template(
             "account/tokens.html", form=form, rows=rows, secret=secret, error=error, revoke_form=ConfirmForm()
@@ -41,7 +41,7 @@ def create():
     if not form.validate_on_submit():
         return _page(form, status=400)
     try:
-        token, secret = tokens.create_token(get_db(), user=g.user, name=form.name.data.strip())
+        token, secret = tokens.create_token(get_db(), owner=g.user, name=form.name.data.strip())
     except AnnotatorError as e:
         return _page(form, error=e.message, status=e.status)
     # The secret is in this response only: the page says so, and nothing keeps it.
@@ -54,6 +54,6 @@ def revoke(name):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return _page(NewTokenForm(formdata=None), error="the form expired: try again", status=400)
-    tokens.revoke_token(get_db(), user=g.user, name=name)
+    tokens.revoke_token(get_db(), owner=g.user, name=name)
     flash(f"The token {name!r} is revoked.")
     return redirect(url_for("tokens.index"))

@@ -33,7 +33,7 @@ def hand_over(live_db, project: dict, user_name: str, text_start: str) -> int:
             "select id from paragraphs where project_id = ? and text like ? order by position",
             [project["id"], text_start + "%"],
         ).fetchone()
-        queue.renew(db, project=project, user=user, paragraph_id=row[0])
+        queue.renew(db, project, actor=user, paragraph_id=row[0])
         return row[0]
     finally:
         db.close()

@@ -109,7 +109,7 @@ def sample_project(live_db: str, name: str, *, overlap: int) -> dict:
         if project is None:
             project = project_service.create_project(db, name, overlap=overlap, extended="all")
             for user, role in USERS.items():
-                project_service.add_member(db, project["id"], user, role=role)
+                project_service.add_member(db, project, user, role=role)
             demo.import_samples(db, project)
         return project
     finally:

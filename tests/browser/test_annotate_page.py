@@ -427,7 +427,7 @@ def test_a_core_only_project_labels_without_extended_fields(login, live_server, 
         project = project_service.find_project_by_name(db, "core-only")
         if project is None:
             project = project_service.create_project(db, "core-only", overlap=2)
-            project_service.add_member(db, project["id"], "annotator1", role="annotator")
+            project_service.add_member(db, project, "annotator1", role="annotator")
     finally:
         db.close()
     text = "The ministry said that exports fell."

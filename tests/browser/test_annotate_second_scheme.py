@@ -24,7 +24,7 @@ def second_paragraph(live_db):
             db, "second-scheme", scheme=str(SECOND), overlap=2, extended="all"
         )
         for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
+            project_service.add_member(db, project, name, role=role)
         project = project_service.get_project(db, project["id"])
         [pid] = add_article(db, project, [TEXT])
         hand_over(db, project, "annotator1", pid)

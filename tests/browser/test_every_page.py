@@ -28,7 +28,7 @@ def site(live_db):
         if project is None:
             project = project_service.create_project(db, "every-page", overlap=2, extended="all")
             for name, role in USERS.items():
-                project_service.add_member(db, project["id"], name, role=role)
+                project_service.add_member(db, project, name, role=role)
             ids = import_sample(db, project)
             annotate(db, ids["stated"], "annotator1", LAVROV_STATED)
             annotate(db, ids["stated"], "annotator2", stated_b())
@@ -36,10 +36,8 @@ def site(live_db):
             project = team.update_settings(db, project, feedback=True)  # the feedback page is on
             me = users.get_user_by_name(db, "annotator1")
             # A flag is raised on a paragraph the annotator was given.
-            given = queue.next_paragraph(db, project=project, user=me)
-            annotation.flag(
-                db, project=project, user=me, paragraph_id=given["id"], reason="bad_split", note="n"
-            )
+            given = queue.next_paragraph(db, project, actor=me)
+            annotation.flag(db, project, actor=me, paragraph_id=given["id"], reason="bad_split", note="n")
         pid = db.execute(
             "select id from paragraphs where project_id = ? and text = ?", [project["id"], SAMPLES[0]["text"]]
         ).fetchone()[0]
@@ -53,7 +51,7 @@ def site(live_db):
         # Each signed-in user has a paragraph of their own to open on the annotate page.
         mine = {}
         for name, other in zip(("annotator1", "reviewer", "admin"), others, strict=False):
-            queue.renew(db, project=project, user=users.get_user_by_name(db, name), paragraph_id=other)
+            queue.renew(db, project, actor=users.get_user_by_name(db, name), paragraph_id=other)
             mine[name] = other
         return {"project": project["id"], "paragraph": pid, "article": article, "mine": mine}
     finally:

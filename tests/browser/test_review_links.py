@@ -76,7 +76,7 @@ def test_an_item_without_a_default_stays_highlighted_until_chosen(login, live_se
     if project is None:
         project = project_service.create_project(db, "review-undecided", overlap=3, extended="all")
         for name, role in USERS.items():
-            project_service.add_member(db, project["id"], name, role=role)
+            project_service.add_member(db, project, name, role=role)
         ids = import_sample(db, project)
         annotate(db, ids["reiterated"], A, LAVROV_REITERATED)
         annotate(db, ids["reiterated"], B, reiterated_b())

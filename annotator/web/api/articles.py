@@ -84,7 +84,7 @@ def import_articles(project_id):
         [(f.filename, f.stream) for f in files],
         format=fmt,
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
-        user_id=g.user["id"],
+        actor=g.user,
     )
     return jsonify({"summary": report.summary(), **report.to_dict()})
 
@@ -109,8 +109,8 @@ def import_articles(project_id):
     },
 )
 def list_articles(project_id, page):
-    project_for(project_id, "admin")
-    listing = curation.list_articles(get_db(), project_id, page=page)
+    project = project_for(project_id, "admin")
+    listing = curation.list_articles(get_db(), project, page=page)
     return jsonify(
         {
             "articles": [{key: row.get(key) for key in ARTICLE["properties"]} for row in listing["articles"]],

@@ -45,7 +45,7 @@ def project_for(project_id: int, role: str) -> dict:
     """The project, when the token's user holds ``role`` in it (admins hold every project)."""
     db = get_db()
     project = project_service.get_project(db, project_id)
-    project_service.require_project_role(db, project, g.user, role)
+    project_service.require_project_role(db, project, role, actor=g.user)
     return project
 
 
@@ -77,7 +77,7 @@ def json_body(schema: dict) -> dict:
     },
 )
 def list_projects():
-    rows = project_service.list_projects_for(get_db(), g.user)
+    rows = project_service.list_projects_for(get_db(), actor=g.user)
     return jsonify({"projects": [project_json(p) for p in rows]})
 
 
@@ -104,7 +104,7 @@ def create_project():
         body["name"] if isinstance(body["name"], str) else "",
         scheme=scheme,
         overlap=overlap,
-        actor_id=g.user["id"],
+        actor=g.user,
     )
     return jsonify(project_json(project)), 201
 

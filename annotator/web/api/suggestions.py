@@ -54,5 +54,5 @@ def import_suggestions(project_id, source):
         lines = data.decode("utf-8").splitlines()
     except UnicodeDecodeError as e:
         raise Invalid(f"the file is not UTF-8 (byte {e.start})", field="file") from None
-    report = suggestions.import_suggestions(get_db(), project, lines, source=source, actor_id=g.user["id"])
+    report = suggestions.import_suggestions(get_db(), project, lines, source=source, actor=g.user)
     return jsonify(report)

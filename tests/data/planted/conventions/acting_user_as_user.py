@@ -1,0 +1,3 @@
+# planted at: annotator/annotation.py
+def skip(db, project, *, user, paragraph_id, reason):
+    """The acting user named ``user``."""

@@ -1,0 +1,3 @@
+# planted at: annotator/queue.py
+def current_lease(db, *, project, actor):
+    """The project passed by keyword only."""
