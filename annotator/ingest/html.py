@@ -17,9 +17,23 @@ import re
 
 import lxml.html
 import trafilatura
+from htmldate import find_date
 from lxml import etree
-from trafilatura.metadata import extract_metadata
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_catstags,
+    extract_meta_json,
+    extract_metainfo,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import set_date_params
 from trafilatura.utils import load_html
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import meta as m
 from .header import split_credit
@@ -135,6 +149,7 @@ def extract_html(
             tree = lxml.html.document_fromstring(html)
         except (etree.ParserError, ValueError):
             return meta, [], []
+    lang = _html_lang(tree)
     try:
         rendered, captions, quotes = render(tree)
     except RecursionError:
@@ -150,13 +165,13 @@ def extract_html(
     kept = {fold_key(u.text) for u in units}
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
-    # Visible dates and the published_time meta tag are read here, so htmldate need not dig.
-    doc = extract_metadata(tree, url, extensive=False)
+    # Last: it prunes the tree, which nothing reads after it.
+    doc = _page_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
     meta["url"] = _clean(doc.url) or (url or "")
-    meta["language"] = _clean(getattr(doc, "language", None)) or _html_lang(tree)
+    meta["language"] = _clean(getattr(doc, "language", None)) or lang
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     published = _clean(doc.date)
@@ -174,6 +189,50 @@ def extract_html(
     _prefer_text_meta(meta, text_meta)
 
     return meta, _headline(units, meta, text_meta.get("title") or "", rendered), dropped
+
+
+def _page_metadata(tree, url: str | None):
+    """trafilatura's ``extract_metadata(tree, url, extensive=False)`` less what is not used here
+    (tags, licence, host name), reading the author from ``tree`` itself, which it prunes.
+
+    Why not the library call: it copies the whole tree to look for an author and runs the tag and
+    licence searches, a third of the metadata time, and that time counts against the HTML
+    path's budget of 1.2x trafilatura's extraction alone (bench/bench_ingest.py).
+    Visible dates and the published_time meta tag are read by the caller, so htmldate need not dig.
+    """
+    doc = examine_meta(tree)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    try:
+        doc = extract_meta_json(tree, doc)
+    except Exception:  # noqa: BLE001 - the library guards its JSON-LD reader the same way
+        pass
+    if not doc.title:
+        doc.title = extract_title(tree)
+    if not doc.url:
+        doc.url = extract_url(tree, url)
+    params = set_date_params(False)
+    params["url"] = doc.url
+    doc.date = find_date(tree, **params)
+    if not doc.sitename:
+        doc.sitename = extract_sitename(tree)
+    if doc.sitename:
+        doc.sitename = doc.sitename.lstrip("@")
+        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+            doc.sitename = doc.sitename.title()
+    elif doc.url:
+        found = META_URL.match(doc.url)
+        if found:
+            doc.sitename = found[1]
+    if not doc.categories:
+        doc.categories = extract_catstags("category", tree)
+    if not doc.author:
+        author = extract_metainfo(
+            prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120
+        )
+        doc.author = normalize_authors(None, author) if author else None
+    doc.clean_and_trim()
+    return doc
 
 
 def _fold(text: str) -> str:
