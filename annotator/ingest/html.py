@@ -12,6 +12,7 @@ The page is parsed once; trafilatura extracts from a copy of the parsed tree.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 
@@ -31,7 +32,7 @@ from trafilatura.metadata import (
     extract_title,
     extract_url,
 )
-from trafilatura.settings import set_date_params
+from trafilatura.settings import Extractor, set_date_params
 from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
@@ -166,7 +167,7 @@ def extract_html(
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
     # Last: it prunes the tree, which nothing reads after it.
-    doc = _page_metadata(tree, url)
+    doc = _page_metadata(tree, url, author=not text_meta.get("byline"))
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
@@ -191,9 +192,13 @@ def extract_html(
     return meta, _headline(units, meta, text_meta.get("title") or "", rendered), dropped
 
 
-def _page_metadata(tree, url: str | None):
+def _page_metadata(tree, url: str | None, *, author: bool = True):
     """trafilatura's ``extract_metadata(tree, url, extensive=False)`` less what is not used here
     (tags, licence, host name), reading the author from ``tree`` itself, which it prunes.
+
+    Without ``author`` the page's author-like elements are not searched when its meta tags name
+    nobody: the caller has the byline printed on the page, which it prefers to what that search
+    gathers (on the shared pages the two agree, or the search glued dates to the names).
 
     Why not the library call: it copies the whole tree to look for an author and runs the tag and
     licence searches, a third of the metadata time, and that time counts against the HTML
@@ -226,11 +231,11 @@ def _page_metadata(tree, url: str | None):
             doc.sitename = found[1]
     if not doc.categories:
         doc.categories = extract_catstags("category", tree)
-    if not doc.author:
-        author = extract_metainfo(
+    if not doc.author and author:
+        names = extract_metainfo(
             prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120
         )
-        doc.author = normalize_authors(None, author) if author else None
+        doc.author = normalize_authors(None, names) if names else None
     doc.clean_and_trim()
     return doc
 
@@ -375,17 +380,7 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
     """Return trafilatura's body as units, the indices of the units that are mostly link text,
     and the folded text of the paragraphs in the reader comments."""
     # bare_extraction copies the tree it is given, so the parse is shared and the tree unchanged.
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=False,
-        fast=True,
-        include_comments=True,
-        include_images=True,
-        include_tables=True,
-        include_formatting=False,
-        include_links=True,
-    )
+    doc = trafilatura.bare_extraction(tree, options=_extractor(url))
     if doc is None or doc.body is None:
         return [], set(), set()
     comments = set()
@@ -410,6 +405,31 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
                 linked.add(len(units))
             units.append(Unit("quote" if inside_quote else kind, text))
     return units, linked, comments
+
+
+# Built once: trafilatura's Extractor reads its settings from a ConfigParser, which costs more
+# than extracting a short page's body (bare_extraction builds one per call unless given one).
+# "xml" returns the body as a tree without also rendering it and the comments to plain text.
+_OPTIONS = Extractor(
+    output_format="xml",
+    fast=True,
+    comments=True,
+    images=True,
+    tables=True,
+    formatting=False,
+    links=True,
+    with_metadata=False,
+)
+
+
+def _extractor(url: str | None) -> Extractor:
+    if not url:
+        return _OPTIONS
+    # trafilatura copies the options it changes, so the shared ones serve every page.
+    options = copy.copy(_OPTIONS)
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8")
+    return options
 
 
 def _element_text(el) -> str:
