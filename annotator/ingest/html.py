@@ -38,8 +38,8 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import meta as m
 from .header import split_credit
+from .merge import BODY_KINDS, merge_units
 from .merge import key as fold_key
-from .merge import merge_units
 from .models import Unit
 from .text import clean_text
 
@@ -189,7 +189,11 @@ def extract_html(
     meta["published"] = published
     _prefer_text_meta(meta, text_meta)
 
-    return meta, _headline(units, meta, text_meta.get("title") or "", rendered), dropped
+    # A teaser's title is a link; a line of the article is not.
+    held = {
+        fold_key(u.text): u.kind for i, u in enumerate(extracted) if u.kind in BODY_KINDS and i not in linked
+    }
+    return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
 
 
 def _page_metadata(tree, url: str | None, *, author: bool = True):
@@ -296,8 +300,10 @@ def _days_apart(a: str, b: str) -> int:
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
 
 
-def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[Unit]:
-    """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text."""
+def _headline(units: list[Unit], meta: dict, found: str, rendered: str, held: dict[str, str]) -> list[Unit]:
+    """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text.
+
+    ``held`` maps the keys of trafilatura's body units to their kinds."""
     title = meta["title"]
     if not title:
         meta["title"] = found
@@ -305,8 +311,18 @@ def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[
     if found == title:
         return units
     shown = title in {" ".join(line.split()) for line in rendered.splitlines()}
-    rest = [u for u in units if u.kind != "headline" and not (shown and u.text == title)]
-    if shown or not found:
+    if shown:
+        # The line the cleaner took for the headline is not it, the page shows its title: when
+        # trafilatura holds that line inside the article, it stays there, with trafilatura's kind.
+        kind = held.get(fold_key(found)) if found else None
+        rest = [
+            Unit(kind, u.text) if kind and u.kind == "headline" and u.text == found else u
+            for u in units
+            if u.text != title and (u.kind != "headline" or (kind and u.text == found))
+        ]
+        return [Unit("headline", title), *rest]
+    rest = [u for u in units if u.kind != "headline"]
+    if not found:
         return [Unit("headline", title), *rest]
     # The page shows another headline than its metadata (og:title written for sharing): when
     # they are about the same thing, the one readers see is both unit and title.

@@ -29,6 +29,8 @@ _TOKEN = re.compile(r"\w+")
 _LINKED_SHARE = 0.3
 _HEADING_SHARE = 0.6
 _MIN_CHARS = 50
+# Compared without spaces, a fragment this long starts only one paragraph of a page.
+_MIN_FRAGMENT = 12
 
 
 @lru_cache(maxsize=8192)
@@ -53,6 +55,7 @@ def merge_units(
         # it has is a word or two (its fallback returns a page's menu as text).
         kept = [u for i, u in enumerate(extracted) if i not in linked]
         return kept if sum(len(u.text) for u in kept if u.kind in BODY_KINDS) >= _MIN_CHARS else []
+    extracted, linked = _rejoin(extracted, linked, cleaned)
     kinds: dict[str, str] = {}
     for u in cleaned:
         kinds.setdefault(key(u.text), u.kind)
@@ -90,6 +93,64 @@ def merge_units(
         header.append(u)
     taken = {key(u.text) for u in body}
     return [u for u in header if key(u.text) not in taken] + body
+
+
+def _rejoin(extracted: list[Unit], linked: set[int], cleaned: list[Unit]) -> tuple[list[Unit], set[int]]:
+    """Return ``extracted`` with each run of body units that together make one of the cleaner's
+    body paragraphs replaced by that paragraph, and ``linked`` renumbered.
+
+    Text written straight into a container between ``<br>`` tags, with a link in it, comes out
+    of trafilatura (links kept) cut at the link and glued to it ("Just months after the last i9"
+    / "MacBook Prowas released"); the page rendered to lines shows the paragraph whole.
+    """
+    whole: dict[str, list[tuple[str, Unit]]] = {}
+    for u in cleaned:
+        if u.kind == "body":
+            c = _compact(u.text)
+            if len(c) >= _MIN_FRAGMENT:
+                whole.setdefault(c[:_MIN_FRAGMENT], []).append((c, u))
+    if not whole:
+        return extracted, linked
+    out: list[Unit] = []
+    renumbered: set[int] = set()
+    i, n = 0, len(extracted)
+    while i < n:
+        joined = _joined_run(extracted, i, whole)
+        if joined is None:
+            if i in linked:
+                renumbered.add(len(out))
+            out.append(extracted[i])
+            i += 1
+            continue
+        end, unit = joined
+        if all(k in linked for k in range(i, end)):
+            renumbered.add(len(out))
+        out.append(unit)
+        i = end
+    return out, renumbered
+
+
+def _joined_run(extracted: list[Unit], i: int, whole: dict) -> tuple[int, Unit] | None:
+    """The end of the run of body units from ``i`` that spells one of ``whole``'s paragraphs, and it."""
+    if extracted[i].kind != "body":
+        return None
+    acc = _compact(extracted[i].text)
+    for target, unit in whole.get(acc[:_MIN_FRAGMENT], ()) if len(acc) >= _MIN_FRAGMENT else ():
+        if target == acc or not target.startswith(acc):
+            continue
+        run, j = acc, i + 1
+        while j < len(extracted) and extracted[j].kind == "body" and len(run) < len(target):
+            run += _compact(extracted[j].text)
+            j += 1
+            if not target.startswith(run):
+                break
+            if run == target:
+                return j, unit
+    return None
+
+
+def _compact(text: str) -> str:
+    return key(text).replace(" ", "")
 
 
 def _finer(cleaned: list[Unit], extracted: list[Unit], kinds: dict[str, str]) -> bool:
