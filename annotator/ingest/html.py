@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import re
+from html import unescape
 
 import lxml.html
 import trafilatura
@@ -33,7 +34,7 @@ from trafilatura.metadata import (
     extract_url,
 )
 from trafilatura.settings import Extractor, set_date_params
-from trafilatura.utils import load_html
+from trafilatura.utils import line_processing, load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import meta as m
@@ -166,8 +167,7 @@ def extract_html(
     kept = {fold_key(u.text) for u in units}
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
-    # Last: it prunes the tree, which nothing reads after it.
-    doc = _page_metadata(tree, url, author=not text_meta.get("byline"))
+    doc = _page_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
@@ -187,6 +187,9 @@ def extract_html(
         # saw; trafilatura reduces UTC times ("...T02:11Z") to a date that may be a day later.
         published = f"{local.group(1)}T{local.group(2)}"
     meta["published"] = published
+    if not meta["byline"] and not text_meta.get("byline"):
+        # Last reader of the tree: the author search prunes it.
+        meta["byline"] = _clean(_page_author(tree))
     _prefer_text_meta(meta, text_meta)
 
     # A teaser's title is a link; a line of the article is not.
@@ -196,13 +199,9 @@ def extract_html(
     return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
 
 
-def _page_metadata(tree, url: str | None, *, author: bool = True):
+def _page_metadata(tree, url: str | None):
     """trafilatura's ``extract_metadata(tree, url, extensive=False)`` less what is not used here
-    (tags, licence, host name), reading the author from ``tree`` itself, which it prunes.
-
-    Without ``author`` the page's author-like elements are not searched when its meta tags name
-    nobody: the caller has the byline printed on the page, which it prefers to what that search
-    gathers (on the shared pages the two agree, or the search glued dates to the names).
+    (tags, licence, host name) and less the author search (``_page_author``).
 
     Why not the library call: it copies the whole tree to look for an author and runs the tag and
     licence searches, a third of the metadata time, and that time counts against the HTML
@@ -235,13 +234,21 @@ def _page_metadata(tree, url: str | None, *, author: bool = True):
             doc.sitename = found[1]
     if not doc.categories:
         doc.categories = extract_catstags("category", tree)
-    if not doc.author and author:
-        names = extract_metainfo(
-            prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120
-        )
-        doc.author = normalize_authors(None, names) if names else None
     doc.clean_and_trim()
     return doc
+
+
+def _page_author(tree) -> str:
+    """The names in the page's author-like elements, when its meta tags name nobody: trafilatura's
+    ``extract_author`` without its copy of the whole tree, so ``tree`` is pruned and must not be
+    read after this.
+
+    The caller asks only when the page prints no byline: it prefers the printed one to what this
+    search gathers (on the shared pages the two agree, or the search glued dates to the names).
+    """
+    names = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
+    names = normalize_authors(None, names) if names else None
+    return line_processing(unescape(names)) if names else ""
 
 
 def _fold(text: str) -> str:
@@ -363,9 +370,16 @@ def render(tree: etree._Element) -> tuple[str, set[str], set[str]]:
 
 
 def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
+    # Every element of the page passes here: each lxml property is read once (each read builds
+    # a new Python object).
+    tag = el.tag
+    if not isinstance(tag, str):
+        return
     tag = tag.lower()
-    if not tag or tag in _SKIP or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+    if tag in _SKIP or el.get("hidden") is not None:
+        return
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
         return
     # A form is a sign-up or comment box, unless the whole page sits in one (ASP.NET).
     if tag == "form" and el.find(".//p") is None:
@@ -382,12 +396,14 @@ def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
         text = " ".join(" ".join(el.itertext()).split())
         if text:
             (captions if tag == "figcaption" else quotes).add(text)
-    if el.text:
-        out.append(el.text.replace("\n", " "))
+    text = el.text
+    if text:
+        out.append(text.replace("\n", " "))
     for child in el:
         _render(child, out, captions, quotes)
-        if child.tail:
-            out.append(child.tail.replace("\n", " "))
+        tail = child.tail
+        if tail:
+            out.append(tail.replace("\n", " "))
     if brk:
         out.append(brk)
 
