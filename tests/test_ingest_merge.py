@@ -111,3 +111,18 @@ def test_the_first_line_of_an_article_under_a_shown_title_is_not_taken_for_the_h
         ("body", "Three questions the town must answer before the dredgers arrive"),
         *[("body", p) for p in (P1, P2, P3)],
     ]
+
+
+def test_the_byline_line_inside_the_article_container_is_metadata_not_body():
+    page = (
+        "<html><head><title>Harbour plan goes to a vote</title></head><body><article>"
+        "<h1>Harbour plan goes to a vote</h1><p>by Jo Lee Monday, November 18, 2019</p>"
+        f"<p>{P1}</p><p>By Friday Jo Lee had read the plan twice.</p><p>{P2}</p></article></body></html>"
+    )
+    [doc] = read_document(page.encode(), format="html")
+    assert doc.meta["byline"] == "Jo Lee"
+    assert [u.text for u in doc.units if u.kind == "body"] == [
+        P1,
+        "By Friday Jo Lee had read the plan twice.",
+        P2,
+    ]

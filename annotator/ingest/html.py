@@ -191,6 +191,7 @@ def extract_html(
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
     _prefer_text_meta(meta, text_meta)
+    units = _without_byline_line(units, meta["byline"])
 
     # A teaser's title is a link; a line of the article is not.
     held = {
@@ -249,6 +250,23 @@ def _page_author(tree) -> str:
     names = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
     names = normalize_authors(None, names) if names else None
     return line_processing(unescape(names)) if names else ""
+
+
+def _without_byline_line(units: list[Unit], byline: str) -> list[Unit]:
+    """``units`` less the line above the article that credits its author ("by Jo Lee Monday,
+    November 18, 2019"): trafilatura keeps it in the body when it sits inside the article's
+    container; it is the byline, which the metadata holds."""
+    if not byline:
+        return units
+    name = _fold(byline)
+    for i, u in enumerate(units):
+        if u.kind in ("body", "subheading") and len(u.text) >= 200:
+            break  # the article's prose has begun
+        if u.kind in ("body", "subheading") and len(u.text) <= 160:
+            found = m.find_byline(u.text)
+            if found and _fold(found) == name:
+                return units[:i] + units[i + 1 :]
+    return units
 
 
 def _fold(text: str) -> str:
