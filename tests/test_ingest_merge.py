@@ -126,3 +126,11 @@ def test_the_byline_line_inside_the_article_container_is_metadata_not_body():
         "By Friday Jo Lee had read the plan twice.",
         P2,
     ]
+
+
+def test_a_short_line_without_a_full_stop_is_not_put_back_between_paragraphs():
+    # Between two paragraphs both readings hold, the cleaner let through a byline and an image's
+    # alt text: trafilatura left them out rightly; a skipped paragraph still goes back.
+    cleaned = body(P1, "Elliot Brown Town Daily", "Soccer ball on grass", P2, P3)
+    merged = merge_units(body(P1, P3), set(), set(), cleaned, [])
+    assert texts(merged) == [P1, P2, P3]

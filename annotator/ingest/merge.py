@@ -29,6 +29,7 @@ _TOKEN = re.compile(r"\w+")
 _LINKED_SHARE = 0.3
 _HEADING_SHARE = 0.6
 _MIN_CHARS = 50
+_STOPS = (".", "!", "?", "…", ":", "。", "！", "？")
 # Compared without spaces, a fragment this long starts only one paragraph of a page.
 _MIN_FRAGMENT = 12
 
@@ -193,6 +194,12 @@ def _substantial(units: list[Unit]) -> bool:
     return len(units) >= 3 and chars >= 600 and chars >= 200 * len(units)
 
 
+def _sentence(u: Unit) -> bool:
+    # What trafilatura skips mid-article is a paragraph; a short line without a full stop there
+    # is a byline, a credit or an image's alt text the cleaner let through.
+    return u.kind != "body" or len(u.text) >= 80 or u.text.rstrip(" \"'”’)»").endswith(_STOPS)
+
+
 def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> list[Unit]:
     """Put back the cleaner's body paragraphs missing between two paragraphs both readings kept,
     or running on after the last one (never past the start of the comments)."""
@@ -215,7 +222,7 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
             if anchor is not None and pending and at[k] > anchor:
                 inserts.setdefault(anchor, []).extend(pending)
             anchor, pending = at[k], []
-        elif k and k.replace(" ", "") not in joined:
+        elif k and k.replace(" ", "") not in joined and _sentence(u):
             pending.append(u)
     # The cleaner's prose running on past trafilatura's last paragraph: the extractor stopped
     # at a container boundary inside the article.
