@@ -134,3 +134,10 @@ def test_a_short_line_without_a_full_stop_is_not_put_back_between_paragraphs():
     cleaned = body(P1, "Elliot Brown Town Daily", "Soccer ball on grass", P2, P3)
     merged = merge_units(body(P1, P3), set(), set(), cleaned, [])
     assert texts(merged) == [P1, P2, P3]
+
+
+def test_a_list_the_cleaner_ran_into_one_line_is_not_put_back_beside_trafilaturas_items():
+    items = ["Bottled water", "baby carrier", "healthy snack bars", "camera"]
+    cleaned = [*body(P1), Unit("subheading", " ".join(items)), *body(P2)]
+    merged = merge_units(body(P1, *items, P2), set(), set(), cleaned, [])
+    assert texts(merged) == [P1, *items, P2]

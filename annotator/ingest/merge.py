@@ -208,7 +208,9 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
         at.setdefault(key(u.text), i)
     # Compared without spaces: the two readings may join inline elements differently
     # ("MacBook Prowas"), and scripts written without spaces compare the same way.
-    joined = "\n".join(k.replace(" ", "") for k in at)
+    # Joined without a separator: a paragraph the cleaner reads as one line (a list whose items
+    # it ran together) is there when trafilatura holds it as several units.
+    joined = "".join(k.replace(" ", "") for k in at)
     inserts: dict[int, list[Unit]] = {}
     anchor = None  # index in ``body`` of the last cleaned paragraph both readings hold
     pending: list[Unit] = []
