@@ -126,6 +126,20 @@ def test_the_byline_line_inside_the_article_container_is_metadata_not_body():
         "By Friday Jo Lee had read the plan twice.",
         P2,
     ]
+    # Left out, not lost: the article page can restore it.
+    assert "by Jo Lee Monday, November 18, 2019" in [d.text for d in doc.dropped]
+
+
+def test_a_dated_credit_line_in_any_script_is_metadata_not_body():
+    page = (
+        '<html><head><title>Harbour plan goes to a vote</title><meta property="article:published_time"'
+        ' content="2016-12-01T09:00:00+09:00"></head><body><article><h1>Harbour plan goes to a vote</h1>'
+        f"<p>by 山田特許事務所 ／ 2016.12.01</p><p>{P1}</p><p>{P2}</p><p>{P3}</p></article></body></html>"
+    )
+    [doc] = read_document(page.encode(), format="html")
+    assert doc.meta["published"].startswith("2016-12-01")
+    assert [u.text for u in doc.units if u.kind == "body"] == [P1, P2, P3]
+    assert "by 山田特許事務所 ／ 2016.12.01" in [d.text for d in doc.dropped]
 
 
 def test_a_short_line_without_a_full_stop_is_not_put_back_between_paragraphs():

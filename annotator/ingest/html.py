@@ -41,7 +41,7 @@ from . import meta as m
 from .header import split_credit
 from .merge import BODY_KINDS, merge_units
 from .merge import key as fold_key
-from .models import Unit
+from .models import Dropped, Unit
 from .text import clean_text
 
 # Machine-readable publication times, which trafilatura reduces to a date.
@@ -191,7 +191,9 @@ def extract_html(
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
     _prefer_text_meta(meta, text_meta)
-    units = _without_byline_line(units, meta["byline"])
+    units, credit = _without_byline_line(units, meta["byline"], meta["published"])
+    if credit:
+        dropped.append(Dropped(credit, "byline line (the byline and date are in the metadata)"))
 
     # A teaser's title is a link; a line of the article is not.
     held = {
@@ -252,21 +254,37 @@ def _page_author(tree) -> str:
     return line_processing(unescape(names)) if names else ""
 
 
-def _without_byline_line(units: list[Unit], byline: str) -> list[Unit]:
+def _without_byline_line(units: list[Unit], byline: str, published: str) -> tuple[list[Unit], str]:
     """``units`` less the line above the article that credits its author ("by Jo Lee Monday,
-    November 18, 2019"): trafilatura keeps it in the body when it sits inside the article's
-    container; it is the byline, which the metadata holds."""
-    if not byline:
-        return units
+    November 18, 2019"), and that line ("" when there is none): trafilatura keeps it in the body
+    when it sits inside the article's container; the metadata holds the byline and the date.
+
+    The line names the page's byline, or opens with "by" and carries the publication date's
+    year, month and day (names in any script: "by 山田事務所 ／ 2016.12.01").
+    """
     name = _fold(byline)
+    date = [int(x) for x in published[:10].split("-")] if _ISO_DATE.match(published) else []
     for i, u in enumerate(units):
-        if u.kind in ("body", "subheading") and len(u.text) >= 200:
+        if u.kind not in ("body", "subheading"):
+            continue
+        if len(u.text) >= 200:
             break  # the article's prose has begun
-        if u.kind in ("body", "subheading") and len(u.text) <= 160:
-            found = m.find_byline(u.text)
-            if found and _fold(found) == name:
-                return units[:i] + units[i + 1 :]
-    return units
+        if len(u.text) > 160:
+            continue
+        found = m.find_byline(u.text) if name else None
+        dated = (
+            date
+            and len(u.text) <= 100
+            and u.text[:3].casefold() == "by "
+            and set(date) <= {int(x) for x in _DIGITS.findall(u.text)}
+        )
+        if (found and _fold(found) == name) or dated:
+            return units[:i] + units[i + 1 :], u.text
+    return units, ""
+
+
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
+_DIGITS = re.compile(r"\d+")
 
 
 def _fold(text: str) -> str:
