@@ -12,20 +12,36 @@ The page is parsed once; trafilatura extracts from a copy of the parsed tree.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+from html import unescape
 
 import lxml.html
 import trafilatura
+from htmldate import find_date
 from lxml import etree
-from trafilatura.metadata import extract_metadata
-from trafilatura.utils import load_html
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.json_metadata import normalize_authors
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_catstags,
+    extract_meta_json,
+    extract_metainfo,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Extractor, set_date_params
+from trafilatura.utils import line_processing, load_html
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import meta as m
 from .header import split_credit
+from .merge import BODY_KINDS, merge_units
 from .merge import key as fold_key
-from .merge import merge_units
-from .models import Unit
+from .models import Dropped, Unit
 from .text import clean_text
 
 # Machine-readable publication times, which trafilatura reduces to a date.
@@ -135,6 +151,7 @@ def extract_html(
             tree = lxml.html.document_fromstring(html)
         except (etree.ParserError, ValueError):
             return meta, [], []
+    lang = _html_lang(tree)
     try:
         rendered, captions, quotes = render(tree)
     except RecursionError:
@@ -150,13 +167,12 @@ def extract_html(
     kept = {fold_key(u.text) for u in units}
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
-    # Visible dates and the published_time meta tag are read here, so htmldate need not dig.
-    doc = extract_metadata(tree, url, extensive=False)
+    doc = _page_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
     meta["url"] = _clean(doc.url) or (url or "")
-    meta["language"] = _clean(getattr(doc, "language", None)) or _html_lang(tree)
+    meta["language"] = _clean(getattr(doc, "language", None)) or lang
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     published = _clean(doc.date)
@@ -171,9 +187,104 @@ def extract_html(
         # saw; trafilatura reduces UTC times ("...T02:11Z") to a date that may be a day later.
         published = f"{local.group(1)}T{local.group(2)}"
     meta["published"] = published
+    if not meta["byline"] and not text_meta.get("byline"):
+        # Last reader of the tree: the author search prunes it.
+        meta["byline"] = _clean(_page_author(tree))
     _prefer_text_meta(meta, text_meta)
+    units, credit = _without_byline_line(units, meta["byline"], meta["published"])
+    if credit:
+        dropped.append(Dropped(credit, "byline line (the byline and date are in the metadata)"))
 
-    return meta, _headline(units, meta, text_meta.get("title") or "", rendered), dropped
+    # A teaser's title is a link; a line of the article is not.
+    held = {
+        fold_key(u.text): u.kind for i, u in enumerate(extracted) if u.kind in BODY_KINDS and i not in linked
+    }
+    return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
+
+
+def _page_metadata(tree, url: str | None):
+    """trafilatura's ``extract_metadata(tree, url, extensive=False)`` less what is not used here
+    (tags, licence, host name) and less the author search (``_page_author``).
+
+    Why not the library call: it copies the whole tree to look for an author and runs the tag and
+    licence searches, a third of the metadata time, and that time counts against the HTML
+    path's budget of 1.2x trafilatura's extraction alone (bench/bench_ingest.py).
+    Visible dates and the published_time meta tag are read by the caller, so htmldate need not dig.
+    """
+    doc = examine_meta(tree)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    try:
+        doc = extract_meta_json(tree, doc)
+    except Exception:  # noqa: BLE001 - the library guards its JSON-LD reader the same way
+        pass
+    if not doc.title:
+        doc.title = extract_title(tree)
+    if not doc.url:
+        doc.url = extract_url(tree, url)
+    params = set_date_params(False)
+    params["url"] = doc.url
+    doc.date = find_date(tree, **params)
+    if not doc.sitename:
+        doc.sitename = extract_sitename(tree)
+    if doc.sitename:
+        doc.sitename = doc.sitename.lstrip("@")
+        if doc.sitename and "." not in doc.sitename and not doc.sitename[0].isupper():
+            doc.sitename = doc.sitename.title()
+    elif doc.url:
+        found = META_URL.match(doc.url)
+        if found:
+            doc.sitename = found[1]
+    if not doc.categories:
+        doc.categories = extract_catstags("category", tree)
+    doc.clean_and_trim()
+    return doc
+
+
+def _page_author(tree) -> str:
+    """The names in the page's author-like elements, when its meta tags name nobody: trafilatura's
+    ``extract_author`` without its copy of the whole tree, so ``tree`` is pruned and must not be
+    read after this.
+
+    The caller asks only when the page prints no byline: it prefers the printed one to what this
+    search gathers (on the shared pages the two agree, or the search glued dates to the names).
+    """
+    names = extract_metainfo(prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS), AUTHOR_XPATHS, len_limit=120)
+    names = normalize_authors(None, names) if names else None
+    return line_processing(unescape(names)) if names else ""
+
+
+def _without_byline_line(units: list[Unit], byline: str, published: str) -> tuple[list[Unit], str]:
+    """``units`` less the line above the article that credits its author ("by Jo Lee Monday,
+    November 18, 2019"), and that line ("" when there is none): trafilatura keeps it in the body
+    when it sits inside the article's container; the metadata holds the byline and the date.
+
+    The line names the page's byline, or opens with "by" and carries the publication date's
+    year, month and day (names in any script: "by 山田事務所 ／ 2016.12.01").
+    """
+    name = _fold(byline)
+    date = [int(x) for x in published[:10].split("-")] if _ISO_DATE.match(published) else []
+    for i, u in enumerate(units):
+        if u.kind not in ("body", "subheading"):
+            continue
+        if len(u.text) >= 200:
+            break  # the article's prose has begun
+        if len(u.text) > 160:
+            continue
+        found = m.find_byline(u.text) if name else None
+        dated = (
+            date
+            and len(u.text) <= 100
+            and u.text[:3].casefold() == "by "
+            and set(date) <= {int(x) for x in _DIGITS.findall(u.text)}
+        )
+        if (found and _fold(found) == name) or dated:
+            return units[:i] + units[i + 1 :], u.text
+    return units, ""
+
+
+_ISO_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
+_DIGITS = re.compile(r"\d+")
 
 
 def _fold(text: str) -> str:
@@ -232,8 +343,10 @@ def _days_apart(a: str, b: str) -> int:
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
 
 
-def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[Unit]:
-    """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text."""
+def _headline(units: list[Unit], meta: dict, found: str, rendered: str, held: dict[str, str]) -> list[Unit]:
+    """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text.
+
+    ``held`` maps the keys of trafilatura's body units to their kinds."""
     title = meta["title"]
     if not title:
         meta["title"] = found
@@ -241,8 +354,18 @@ def _headline(units: list[Unit], meta: dict, found: str, rendered: str) -> list[
     if found == title:
         return units
     shown = title in {" ".join(line.split()) for line in rendered.splitlines()}
-    rest = [u for u in units if u.kind != "headline" and not (shown and u.text == title)]
-    if shown or not found:
+    if shown:
+        # The line the cleaner took for the headline is not it, the page shows its title: when
+        # trafilatura holds that line inside the article, it stays there, with trafilatura's kind.
+        kind = held.get(fold_key(found)) if found else None
+        rest = [
+            Unit(kind, u.text) if kind and u.kind == "headline" and u.text == found else u
+            for u in units
+            if u.text != title and (u.kind != "headline" or (kind and u.text == found))
+        ]
+        return [Unit("headline", title), *rest]
+    rest = [u for u in units if u.kind != "headline"]
+    if not found:
         return [Unit("headline", title), *rest]
     # The page shows another headline than its metadata (og:title written for sharing): when
     # they are about the same thing, the one readers see is both unit and title.
@@ -283,9 +406,16 @@ def render(tree: etree._Element) -> tuple[str, set[str], set[str]]:
 
 
 def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
-    tag = el.tag if isinstance(el.tag, str) else ""
+    # Every element of the page passes here: each lxml property is read once (each read builds
+    # a new Python object).
+    tag = el.tag
+    if not isinstance(tag, str):
+        return
     tag = tag.lower()
-    if not tag or tag in _SKIP or el.get("hidden") is not None or _HIDDEN_STYLE.search(el.get("style") or ""):
+    if tag in _SKIP or el.get("hidden") is not None:
+        return
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
         return
     # A form is a sign-up or comment box, unless the whole page sits in one (ASP.NET).
     if tag == "form" and el.find(".//p") is None:
@@ -302,12 +432,14 @@ def _render(el, out: list, captions: set[str], quotes: set[str]) -> None:
         text = " ".join(" ".join(el.itertext()).split())
         if text:
             (captions if tag == "figcaption" else quotes).add(text)
-    if el.text:
-        out.append(el.text.replace("\n", " "))
+    text = el.text
+    if text:
+        out.append(text.replace("\n", " "))
     for child in el:
         _render(child, out, captions, quotes)
-        if child.tail:
-            out.append(child.tail.replace("\n", " "))
+        tail = child.tail
+        if tail:
+            out.append(tail.replace("\n", " "))
     if brk:
         out.append(brk)
 
@@ -316,17 +448,7 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
     """Return trafilatura's body as units, the indices of the units that are mostly link text,
     and the folded text of the paragraphs in the reader comments."""
     # bare_extraction copies the tree it is given, so the parse is shared and the tree unchanged.
-    doc = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=False,
-        fast=True,
-        include_comments=True,
-        include_images=True,
-        include_tables=True,
-        include_formatting=False,
-        include_links=True,
-    )
+    doc = trafilatura.bare_extraction(tree, options=_extractor(url))
     if doc is None or doc.body is None:
         return [], set(), set()
     comments = set()
@@ -351,6 +473,31 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
                 linked.add(len(units))
             units.append(Unit("quote" if inside_quote else kind, text))
     return units, linked, comments
+
+
+# Built once: trafilatura's Extractor reads its settings from a ConfigParser, which costs more
+# than extracting a short page's body (bare_extraction builds one per call unless given one).
+# "xml" returns the body as a tree without also rendering it and the comments to plain text.
+_OPTIONS = Extractor(
+    output_format="xml",
+    fast=True,
+    comments=True,
+    images=True,
+    tables=True,
+    formatting=False,
+    links=True,
+    with_metadata=False,
+)
+
+
+def _extractor(url: str | None) -> Extractor:
+    if not url:
+        return _OPTIONS
+    # trafilatura copies the options it changes, so the shared ones serve every page.
+    options = copy.copy(_OPTIONS)
+    options.url = url
+    options.source = url.encode("utf-8", "replace").decode("utf-8")
+    return options
 
 
 def _element_text(el) -> str:

@@ -29,6 +29,9 @@ _TOKEN = re.compile(r"\w+")
 _LINKED_SHARE = 0.3
 _HEADING_SHARE = 0.6
 _MIN_CHARS = 50
+_STOPS = (".", "!", "?", "…", ":", "。", "！", "？")
+# Compared without spaces, a fragment this long starts only one paragraph of a page.
+_MIN_FRAGMENT = 12
 
 
 @lru_cache(maxsize=8192)
@@ -53,6 +56,7 @@ def merge_units(
         # it has is a word or two (its fallback returns a page's menu as text).
         kept = [u for i, u in enumerate(extracted) if i not in linked]
         return kept if sum(len(u.text) for u in kept if u.kind in BODY_KINDS) >= _MIN_CHARS else []
+    extracted, linked = _rejoin(extracted, linked, cleaned)
     kinds: dict[str, str] = {}
     for u in cleaned:
         kinds.setdefault(key(u.text), u.kind)
@@ -90,6 +94,64 @@ def merge_units(
         header.append(u)
     taken = {key(u.text) for u in body}
     return [u for u in header if key(u.text) not in taken] + body
+
+
+def _rejoin(extracted: list[Unit], linked: set[int], cleaned: list[Unit]) -> tuple[list[Unit], set[int]]:
+    """Return ``extracted`` with each run of body units that together make one of the cleaner's
+    body paragraphs replaced by that paragraph, and ``linked`` renumbered.
+
+    Text written straight into a container between ``<br>`` tags, with a link in it, comes out
+    of trafilatura (links kept) cut at the link and glued to it ("Just months after the last i9"
+    / "MacBook Prowas released"); the page rendered to lines shows the paragraph whole.
+    """
+    whole: dict[str, list[tuple[str, Unit]]] = {}
+    for u in cleaned:
+        if u.kind == "body":
+            c = _compact(u.text)
+            if len(c) >= _MIN_FRAGMENT:
+                whole.setdefault(c[:_MIN_FRAGMENT], []).append((c, u))
+    if not whole:
+        return extracted, linked
+    out: list[Unit] = []
+    renumbered: set[int] = set()
+    i, n = 0, len(extracted)
+    while i < n:
+        joined = _joined_run(extracted, i, whole)
+        if joined is None:
+            if i in linked:
+                renumbered.add(len(out))
+            out.append(extracted[i])
+            i += 1
+            continue
+        end, unit = joined
+        if all(k in linked for k in range(i, end)):
+            renumbered.add(len(out))
+        out.append(unit)
+        i = end
+    return out, renumbered
+
+
+def _joined_run(extracted: list[Unit], i: int, whole: dict) -> tuple[int, Unit] | None:
+    """The end of the run of body units from ``i`` that spells one of ``whole``'s paragraphs, and it."""
+    if extracted[i].kind != "body":
+        return None
+    acc = _compact(extracted[i].text)
+    for target, unit in whole.get(acc[:_MIN_FRAGMENT], ()) if len(acc) >= _MIN_FRAGMENT else ():
+        if target == acc or not target.startswith(acc):
+            continue
+        run, j = acc, i + 1
+        while j < len(extracted) and extracted[j].kind == "body" and len(run) < len(target):
+            run += _compact(extracted[j].text)
+            j += 1
+            if not target.startswith(run):
+                break
+            if run == target:
+                return j, unit
+    return None
+
+
+def _compact(text: str) -> str:
+    return key(text).replace(" ", "")
 
 
 def _finer(cleaned: list[Unit], extracted: list[Unit], kinds: dict[str, str]) -> bool:
@@ -132,6 +194,12 @@ def _substantial(units: list[Unit]) -> bool:
     return len(units) >= 3 and chars >= 600 and chars >= 200 * len(units)
 
 
+def _sentence(u: Unit) -> bool:
+    # What trafilatura skips mid-article is a paragraph; a short line without a full stop there
+    # is a byline, a credit or an image's alt text the cleaner let through.
+    return u.kind != "body" or len(u.text) >= 80 or u.text.rstrip(" \"'”’)»").endswith(_STOPS)
+
+
 def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> list[Unit]:
     """Put back the cleaner's body paragraphs missing between two paragraphs both readings kept,
     or running on after the last one (never past the start of the comments)."""
@@ -140,7 +208,9 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
         at.setdefault(key(u.text), i)
     # Compared without spaces: the two readings may join inline elements differently
     # ("MacBook Prowas"), and scripts written without spaces compare the same way.
-    joined = "\n".join(k.replace(" ", "") for k in at)
+    # Joined without a separator: a paragraph the cleaner reads as one line (a list whose items
+    # it ran together) is there when trafilatura holds it as several units.
+    joined = "".join(k.replace(" ", "") for k in at)
     inserts: dict[int, list[Unit]] = {}
     anchor = None  # index in ``body`` of the last cleaned paragraph both readings hold
     pending: list[Unit] = []
@@ -154,7 +224,7 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
             if anchor is not None and pending and at[k] > anchor:
                 inserts.setdefault(anchor, []).extend(pending)
             anchor, pending = at[k], []
-        elif k and k.replace(" ", "") not in joined:
+        elif k and k.replace(" ", "") not in joined and _sentence(u):
             pending.append(u)
     # The cleaner's prose running on past trafilatura's last paragraph: the extractor stopped
     # at a container boundary inside the article.

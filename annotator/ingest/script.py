@@ -10,6 +10,8 @@ that starts with a caseless letter counts as a lower-case one.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import itemgetter
 
 from .furniture import WORD
 
@@ -24,15 +26,25 @@ FULL_STOPS = "。！？｡।۔"
 def measure(text: str) -> tuple[int, int]:
     """Return ``(words, lower)``: the line's length in words and how many of them are lower case
     (or caseless), with two characters of a spaceless script counting as one word."""
-    spaceless = len(_SPACELESS.findall(text))
-    if spaceless:
-        text = _SPACELESS.sub(" ", text)
-    words = WORD.findall(text)
-    lower = sum(1 for w in words if not w[:1].isupper())
+    words, spaceless = _split(text)
+    # Every match has a first letter; map() keeps the count out of the interpreter's loop.
+    lower = len(words) - sum(map(str.isupper, map(itemgetter(0), words)))
     extra = (spaceless + 1) // 2
     return len(words) + extra, lower + extra
 
 
 def words_of(text: str) -> list[str]:
     """The line's words (for stop-word counts); spaceless scripts contribute none."""
-    return WORD.findall(_SPACELESS.sub(" ", text))
+    return list(_split(text)[0])
+
+
+@lru_cache(maxsize=4096)
+def _split(text: str) -> tuple[tuple[str, ...], int]:
+    """The words of ``text`` outside spaceless scripts, and how many spaceless characters it has.
+
+    Cached: the cleaner asks for a line's length and then its words, and a batch of pages from
+    one site repeats its menus and footers."""
+    spaceless = len(_SPACELESS.findall(text))
+    if spaceless:
+        text = _SPACELESS.sub(" ", text)
+    return tuple(WORD.findall(text)), spaceless
