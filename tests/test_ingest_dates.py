@@ -1,0 +1,74 @@
+"""The publication date of an HTML page: the one its readers saw, not a teaser's or UTC's.
+
+Each page here is invented; each failure class came out wrong before the rule it tests.
+"""
+
+from annotator.ingest import read_document
+
+BODY = (
+    "<p>The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
+    "engineers say are long overdue, after a survey found cracks in three of its pillars.</p>"
+    "<p>Ferries will use the freight quay until the work is finished, which the board expects "
+    "to take most of the winter, and timetables will change from the first of next month.</p>"
+    "<p>Residents who rely on the early crossing asked the board to keep the first sailing, "
+    "and a spokeswoman said the operator was looking at whether that could be done safely.</p>"
+)
+
+TEASERS = (
+    "<aside><h3>Most read</h3><ul>"
+    "<li><small class='teaser-date'>14.01.2021 · Region</small><a href='/a'>Storm closes coastal road</a></li>"
+    "<li><small class='teaser-date'>14.01.2021 · Region</small><a href='/b'>Council approves cycle lanes</a></li>"
+    "<li><small class='teaser-date'>13.01.2021 · Culture</small><a href='/c'>Bakery celebrates fifty years</a></li>"
+    "</ul></aside>"
+)
+
+
+def published(page: str) -> str:
+    [doc] = read_document(page.encode(), format="html")
+    return doc.meta["published"]
+
+
+def test_the_same_moment_with_the_publishers_offset_gives_the_local_day():
+    # The meta tag says 02:30 UTC on the 6th; the byline's <time> writes the same moment as
+    # 21:30 on the 5th at UTC-5, which is the day the page showed its readers.
+    page = (
+        "<html><head><title>Pier closes for repairs</title>"
+        '<meta property="article:published_time" content="2022-03-06T02:30:00+00:00"></head>'
+        "<body><article><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        '<p class="byline">By Ada Quill · <time datetime="2022-03-05T21:30:00-05:00" '
+        'itemprop="datePublished">March 5, 2022</time></p>'
+        f"{BODY}</article></body></html>"
+    )
+    assert published(page)[:10] == "2022-03-05"
+
+
+def test_a_utc_time_alone_is_not_moved_to_another_day():
+    page = (
+        "<html><head><title>Pier closes</title>"
+        '<meta property="article:published_time" content="2022-03-06T02:30:00Z"></head>'
+        "<body><article><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        f"{BODY}</article></body></html>"
+    )
+    assert published(page)[:10] == "2022-03-06"
+
+
+def test_without_machine_dates_the_dateline_by_the_headline_beats_a_teasers_date():
+    # No meta tag, no JSON-LD, no <time>, no date in the address: the teaser list's dates are
+    # as good as the article's to a generic date finder; the one over the headline is the article's.
+    page = (
+        "<html><head><title>Harbour board closes ferry pier for winter repairs</title></head>"
+        f"<body>{TEASERS}<div class='story'><p>16.01.2021 09:40 - Harbour - Local news</p>"
+        "<h1>Harbour board closes ferry pier for winter repairs</h1>"
+        f"{BODY}</div>{TEASERS}</body></html>"
+    )
+    assert published(page)[:10] == "2021-01-16"
+
+
+def test_a_date_labelled_as_an_update_is_not_the_publication_date():
+    page = (
+        "<html><head><title>Harbour board closes ferry pier for winter repairs</title></head>"
+        f"<body>{TEASERS}<div class='story'><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        "<p><span>Updated:</span> <span>18.01.2021</span></p><p>Published 16.01.2021</p>"
+        f"{BODY}</div></body></html>"
+    )
+    assert published(page)[:10] == "2021-01-16"
