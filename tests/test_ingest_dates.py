@@ -3,7 +3,10 @@
 Each page here is invented; each failure class came out wrong before the rule it tests.
 """
 
+import pytest
+
 from annotator.ingest import read_document
+from annotator.ingest.meta import find_date
 
 BODY = (
     "<p>The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
@@ -64,6 +67,20 @@ def test_without_machine_dates_the_dateline_by_the_headline_beats_a_teasers_date
     assert published(page)[:10] == "2021-01-16"
 
 
+def test_the_first_post_of_a_thread_dates_it_even_with_a_two_digit_year():
+    page = (
+        "<html><head><title>Ferry timetable app stopped working | Forum</title></head><body>"
+        f"{TEASERS}<h2 class='title'>Ferry timetable app stopped working</h2>"
+        "<div class='post'><span class='user'>islander</span><span>07.11.19</span><span>08:15</span>"
+        "<div class='text'>Since the update the app shows no sailings at all when I am on mobile "
+        "data, only on wifi. Has anyone found a way round this? I have reinstalled it twice.</div></div>"
+        "<div class='post'><span class='user'>deckhand</span><span>09.11.19</span><span>10:02</span>"
+        "<div class='text'>Same here. It came back after I allowed background data for it.</div></div>"
+        "</body></html>"
+    )
+    assert published(page)[:10] == "2019-11-07"
+
+
 def test_a_date_labelled_as_an_update_is_not_the_publication_date():
     page = (
         "<html><head><title>Harbour board closes ferry pier for winter repairs</title></head>"
@@ -72,3 +89,20 @@ def test_a_date_labelled_as_an_update_is_not_the_publication_date():
         f"{BODY}</div></body></html>"
     )
     assert published(page)[:10] == "2021-01-16"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("07.11.19 08:15", "2019-11-07T08:15"),
+        ("am 07.11.19", "2019-11-07"),
+        ("05.11.98", "1998-11-05"),
+        ("Version 10.15.7", None),
+        ("build 1.2.19", None),
+        ("31.02.19", None),
+        ("28.09.2019", "2019-09-28"),
+    ],
+)
+def test_a_two_digit_year_is_read_only_in_a_zero_padded_day_month_date(text, iso):
+    found = find_date(text)
+    assert (found[0] if found else None) == iso

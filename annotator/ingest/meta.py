@@ -46,6 +46,8 @@ _DATE_RES = [
     re.compile(
         r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
     ),
+    # Day, month and a two-digit year, zero-padded as German and French pages print them: 28.09.19.
+    re.compile(r"(?<![\d.:/])(?P<d>[0-3]\d)\.(?P<m>[01]\d)\.(?P<yy>\d\d)(?![\d.])" + _TIME, re.I),
     # Chinese, Japanese and Korean: 2024年3月5日, 2024년 3월 5일.
     re.compile(
         r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
@@ -87,7 +89,13 @@ def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bo
 def _iso_from_match(m: re.Match) -> str | None:
     g = m.groupdict()
     try:
-        year = int(g["y"])
+        if g.get("yy"):
+            # The century that puts the year no later than next year.
+            year = 2000 + int(g["yy"])
+            if year > dt.date.today().year + 1:
+                year -= 100
+        else:
+            year = int(g["y"])
         if g.get("mon"):
             month = _MONTHS[
                 g["mon"].lower().rstrip(".")[:4].rstrip("t")
