@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import meta as m
+from . import dates as m
 
 # Meta tags (name, property or itemprop, lower-cased) that carry the publication time.
 _PUBLISHED_META = frozenset(
