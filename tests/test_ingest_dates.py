@@ -106,3 +106,39 @@ def test_a_date_labelled_as_an_update_is_not_the_publication_date():
 def test_a_two_digit_year_is_read_only_in_a_zero_padded_day_month_date(text, iso):
     found = find_date(text)
     assert (found[0] if found else None) == iso
+
+
+def test_a_dateline_in_german_under_the_headline_dates_the_page():
+    page = (
+        "<html><head><title>Hafenamt sperrt die alte Fähranlegestelle</title></head><body>"
+        "<article><h1>Hafenamt sperrt die alte Fähranlegestelle</h1>"
+        "<p class='meta'>veröffentlicht am 7. März 2018 von der Redaktion</p>"
+        "<p>Das Hafenamt hat am Dienstagabend beschlossen, die alte Anlegestelle für Reparaturen zu "
+        "schließen, nachdem Gutachter Risse in drei der Pfeiler gefunden hatten.</p>"
+        "<p>Die Fähren legen bis zum Ende der Arbeiten am Frachtkai an; der Fahrplan ändert sich zum "
+        "Ersten des kommenden Monats, und die frühe Überfahrt soll erhalten bleiben.</p>"
+        "</article></body></html>"
+    )
+    assert published(page)[:10] == "2018-03-07"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("veröffentlicht am 7. März 2018", "2018-03-07"),
+        ("Mittwoch, 2. Februar 2022 um 10:16 Uhr", "2022-02-02T10:16"),
+        ("Publié le 1er janvier 2020 à 15h57", "2020-01-01T15:57"),
+        ("12 de septiembre de 2019", "2019-09-12"),
+        ("5 de março de 2024", "2024-03-05"),
+        ("3 maggio 2021", "2021-05-03"),
+        ("14 mei 2020", "2020-05-14"),
+        ("8 Nov. 2023", "2023-11-08"),
+        ("Sept. 9, 2019", "2019-09-09"),
+        # "out" and "ago" are Portuguese and Spanish abbreviations, but English words first.
+        ("10 out 2019", None),
+        ("2 ago 2019", None),
+    ],
+)
+def test_month_names_are_read_in_several_languages(text, iso):
+    found = find_date(text)
+    assert (found[0] if found else None) == iso

@@ -6,27 +6,33 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
+# Month names and their usual abbreviations in English, German, French, Spanish, Portuguese,
+# Italian and Dutch.  Abbreviations that are also common words ("out", "ago", "set") are left out.
+_MONTH_NAMES = {
+    1: "january jan januar jänner jän janvier janv enero ene janeiro gennaio januari",
+    2: "february feb februar feber février fevrier févr fevr febrero fevereiro fev febbraio februari",
+    3: "march mar märz maerz mär mars marzo março marco maart mrt",
+    4: "april apr avril avr abril abr aprile",
+    5: "may mai mayo maio maggio mei",
+    6: "june jun juni juin junio junho giugno giu",
+    7: "july jul juli juillet juil julio julho luglio lug",
+    8: "august aug août aout agosto augustus",
+    9: "september sept sep septembre septiembre setiembre setembro settembre",
+    10: "october oct oktober okt octobre octubre outubro ottobre ott",
+    11: "november nov novembre noviembre novembro",
+    12: "december dec dezember dez décembre decembre déc dic diciembre dezembro dicembre",
 }
+_MONTHS = {name: n for n, names in _MONTH_NAMES.items() for name in names.split()}
+# Day first in every language ("5. März 2024", "1er janvier 2024", "5 de março de 2024").
+_ANY_MON = (
+    r"(?P<mon>" + "|".join(re.escape(k) for k in sorted(_MONTHS, key=len, reverse=True)) + r")\.?(?!\w)"
+)
 _MON = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _TIME = (
-    r"(?:(?:\s*[,|;]\s*|\s+)(?:at\s+|-\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<mi>[0-5]\d)"
+    r"(?:(?:\s*[,|;]\s*|\s+)(?:(?:at|à|às|um|a las|alle|om)\s+|-\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<mi>[0-5]\d)"
     r"(?::[0-5]\d)?\s*(?P<ap>[ap]\.?\s?m\.?)?(?![\d]))?"
 )
 _DATE_RES = [
@@ -34,9 +40,9 @@ _DATE_RES = [
         r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?"
     ),
     re.compile(
-        r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
-        + _MON
-        + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
+        r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th|er|º)?\.?\s+(?:of\s+|de\s+)?"
+        + _ANY_MON
+        + r",?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)(?!\d)"
         + _TIME,
         re.I,
     ),
@@ -98,11 +104,8 @@ def _iso_from_match(m: re.Match) -> str | None:
         else:
             year = int(g["y"])
         if g.get("mon"):
-            month = _MONTHS[
-                g["mon"].lower().rstrip(".")[:4].rstrip("t")
-                if g["mon"].lower().startswith("sept")
-                else g["mon"].lower()[:3]
-            ]
+            name = g["mon"].lower().rstrip(".")
+            month = _MONTHS.get(name) or _MONTHS[name[:3]]
             day = int(g["d"])
         elif g.get("a"):
             a, b = int(g["a"]), int(g["b"])
