@@ -140,15 +140,24 @@ _NOT_BRAND = {
     "california",
     "eu",
 }
-_TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
+#: The separator between a page title's headline and its site name ("Headline | Site").
+TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
+
+
+_DOMAIN = re.compile(r"\w\.[a-z]{2,6}$", re.I)
 
 
 def outlet_from_title(title_line: str, headline: str) -> str | None:
     """Return the site name of a ``<title>``-like line "Headline - Site", or None."""
-    parts = _TITLE_SEP.split(title_line)
+    parts = TITLE_SEP.split(title_line)
     if len(parts) < 2:
         return None
     head, site = " - ".join(parts[:-1]), parts[-1].strip()
+    if len(parts) > 3 and headline and headline.strip() == parts[0].strip():
+        # "Headline | Site | Topic | Topic" or "Headline | Topic | Section | Site": which part
+        # names the site is not known unless one is a domain name; empty is better than a topic.
+        domains = [p.strip() for p in parts[1:] if _DOMAIN.search(p)]
+        return domains[0] if len(domains) == 1 else None
     if headline and not (headline.startswith(head[:30]) or head.startswith(headline[:30])):
         if not (parts[0].strip() and headline.startswith(parts[-1][:30])):
             return None

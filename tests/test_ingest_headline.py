@@ -1,0 +1,38 @@
+"""The headline of scraped page text: the line that repeats the page's title, not a teaser near
+the body.  Each page here is invented; each came out with another story's headline before."""
+
+from annotator.ingest import read_document
+from annotator.ingest.meta import outlet_from_title
+
+PARAS = [
+    "The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
+    "engineers say are long overdue, after a survey found cracks in three of its pillars.",
+    "Ferries will use the freight quay until the work is finished, which the board expects to "
+    "take most of the winter, and timetables will change from the first of next month.",
+    "Residents who rely on the early crossing asked the board to keep the first sailing, and a "
+    "spokeswoman said the operator was looking at whether that could be done safely.",
+]
+TEASER = "Lighthouse keeper retires after forty years on the rock"
+
+
+def _read(lines: list[str]):
+    text = "\n".join(lines + [""] + [p + "\n" for p in PARAS] + ["Most read", "Storm closes coastal road"])
+    [doc] = read_document(text.encode(), name="page.txt")
+    return doc
+
+
+def test_a_title_with_a_list_of_topics_gives_no_outlet_rather_than_a_topic():
+    head = "Harbour board closes ferry pier"
+    doc = _read([f"{head} | Coastline | Ferries | Harbours | Weather", "Home", "", head, "", "By Ada Quill"])
+    assert doc.meta["title"] == head
+    assert doc.meta["outlet"] == ""
+
+
+def test_the_site_part_of_a_title_is_its_domain_name_when_topics_follow_the_headline():
+    head = "Harbour board closes ferry pier"
+    assert (
+        outlet_from_title(f"{head} | Ferries | Harbours | coastline-courier.com", head)
+        == "coastline-courier.com"
+    )
+    assert outlet_from_title(f"{head} | Coastline | Ferries | Harbours | Weather", head) is None
+    assert outlet_from_title(f"{head} - Local news - Coastline Courier", head) == "Coastline Courier"
