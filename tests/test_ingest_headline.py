@@ -21,6 +21,34 @@ def _read(lines: list[str]):
     return doc
 
 
+def test_a_two_word_headline_that_repeats_the_page_title_beats_a_teaser():
+    doc = _read(
+        [
+            "Pier closes | Coastline Courier",
+            "Home",
+            "News",
+            "Sport",
+            "",
+            "Pier closes",
+            "",
+            "Share",
+            "",
+            TEASER,
+        ]
+        + ["", "By Ada Quill", "March 5, 2022"]
+    )
+    assert doc.meta["title"] == "Pier closes"
+    assert [u.text for u in doc.units if u.kind == "headline"] == ["Pier closes"]
+    assert doc.meta["outlet"] == "Coastline Courier"
+
+
+def test_the_title_line_is_found_however_far_a_long_menu_puts_it_from_the_body():
+    head = "Harbour board closes ferry pier for winter repairs"
+    menu = [f"Section {i}" for i in range(70)]
+    doc = _read([f"{head} - Coastline Courier", "Home", "", head, "", *menu, "", TEASER, "", "By Ada Quill"])
+    assert doc.meta["title"] == head
+
+
 def test_a_title_with_a_list_of_topics_gives_no_outlet_rather_than_a_topic():
     head = "Harbour board closes ferry pier"
     doc = _read([f"{head} | Coastline | Ferries | Harbours | Weather", "Home", "", head, "", "By Ada Quill"])
