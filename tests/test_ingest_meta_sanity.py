@@ -3,6 +3,7 @@
 import pytest
 
 from annotator.ingest import read_document
+from annotator.ingest.meta import outlet_from_copyright
 from annotator.ingest.sanity import plausible_byline, plausible_outlet
 
 PARAS = (
@@ -65,3 +66,16 @@ def test_a_byline_is_names_or_an_agency(value, ok):
 )
 def test_an_outlet_is_a_name_not_a_credit_or_furniture(value, ok):
     assert plausible_outlet(value) is ok
+
+
+@pytest.mark.parametrize(
+    "line, holder",
+    [
+        ("© Copyright Riverside Gazette 2024", "Riverside Gazette"),
+        ("Copyright Policy", None),
+        ("Copyright notice", None),
+        ("© 2024 Riverside Gazette. All rights reserved", "Riverside Gazette"),
+    ],
+)
+def test_the_copyright_holder_is_a_name_not_a_link_to_the_terms(line, holder):
+    assert outlet_from_copyright(line) == holder

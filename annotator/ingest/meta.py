@@ -96,7 +96,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
 
 # -- outlet ------------------------------------------------------------------------------------
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?P<y1>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)[,.]?\s+)?"
+    r"(?:©|\(c\)|copyright)(?:\s*(?:©|\(c\)|copyright\b))?\s*(?:(?P<y1>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)[,.]?\s+)?"
     r"(?P<holder>[^\d©|]{2,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
     r"\s*(?:[.,;|](?=\s|$)|\ball rights\b|$)",
     re.I,
@@ -188,6 +188,9 @@ def outlet_from_copyright(line: str) -> str | None:
     holder = m.group("holder").strip(' .,;:–-“”"')
     holder = re.sub(r"^by\s+", "", holder, flags=re.I)
     if not holder or holder.lower().startswith(("all rights", "reserved")) or len(holder.split()) > 8:
+        return None
+    if all(w.lower() in _NOT_BRAND for w in holder.split()):
+        # A link to the page's terms ("Copyright Policy", "Copyright notice"), not a holder.
         return None
     return holder
 
