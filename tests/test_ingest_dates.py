@@ -142,3 +142,14 @@ def test_a_dateline_in_german_under_the_headline_dates_the_page():
 def test_month_names_are_read_in_several_languages(text, iso):
     found = find_date(text)
     assert (found[0] if found else None) == iso
+
+
+def test_the_time_under_the_headline_gives_the_local_day_of_a_utc_meta_tag():
+    page = (
+        "<html><head><title>Pier closes for repairs</title>"
+        '<meta property="article:published_time" content="2022-03-06T02:30:00Z"></head>'
+        "<body><article><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        '<p>By Ada Quill · <time datetime="2022-03-05T21:30:00-05:00">March 5, 2022</time></p>'
+        f"{BODY}</article></body></html>"
+    )
+    assert published(page)[:10] == "2022-03-05"

@@ -86,7 +86,10 @@ def publication_date(tree: etree._Element, found: str, title: str, url: str | No
     stamps, structured = _machine_stamps(tree)
     if url and _URL_DATE.search(urlsplit(url).path):
         structured = True
-    shown = _date_by_headline(tree, title)
+    shown, shown_stamp = _date_by_headline(tree, title) or (None, None)
+    if shown_stamp:
+        # The <time> under the headline is the article's own, whatever its markup says.
+        stamps.append(shown_stamp)
     if not structured:
         # Nothing machine-readable: htmldate guessed from the page's text, where a teaser's
         # date counts as much as the article's own; the one printed with the headline wins.
@@ -176,9 +179,10 @@ def _stamp(value: str) -> tuple[str, str | None] | None:
     return text, (local - sign * offset).strftime("%Y-%m-%dT%H:%M")
 
 
-def _date_by_headline(tree, title: str) -> str | None:
-    """Return the date printed just after the headline (else just before it), read from a
-    ``<time datetime>`` or the text; None when there is none."""
+def _date_by_headline(tree, title: str):
+    """Return ``(date, stamp)`` for the date printed just after the headline (else just before
+    it), read from a ``<time datetime>`` (``stamp`` its ``(local, utc)`` moment) or the text
+    (``stamp`` None); None when there is none."""
     head = _headline_element(tree, title)
     if head is None:
         return None
@@ -238,7 +242,7 @@ def _preceding(el):
         el = el.getparent()
 
 
-def _dates_near(items, budget: int, backwards: bool = False) -> str | None:
+def _dates_near(items, budget: int, backwards: bool = False):
     """The first date among ``items`` within ``budget`` characters of text, skipping one
     labelled as an update ("Updated: ...")."""
     seen = 0
@@ -249,7 +253,7 @@ def _dates_near(items, budget: int, backwards: bool = False) -> str | None:
             iso = stamp[0] if stamp else m.iso_from_meta_value(el.get("datetime"))
             label = ((el.get("class") or "") + " " + (el.get("itemprop") or "")).lower()
             if iso and not ("modif" in label or "update" in label or _updated(previous)):
-                return iso
+                return iso, stamp
         text = " ".join(text.split())
         if not text:
             continue
@@ -258,7 +262,7 @@ def _dates_near(items, budget: int, backwards: bool = False) -> str | None:
         if found:
             label = re.split(r"\d", text, maxsplit=1)[0]
             if backwards or not _updated((previous + " " + label)[-60:]):
-                return found[0]
+                return found[0], None
         previous = text
         seen += len(text)
         if seen > budget:
