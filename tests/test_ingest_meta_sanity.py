@@ -120,3 +120,14 @@ def test_a_site_name_with_a_tagline_or_topics_is_the_name_alone():
 )
 def test_the_copyright_holder_is_a_name_not_a_link_to_the_terms(line, holder):
     assert outlet_from_copyright(line) == holder
+
+
+def test_a_subtitle_of_the_page_title_is_not_the_outlet():
+    # No site name anywhere; the title's part after the dash is the story's subtitle, which
+    # the title reader takes for the site's name.
+    page = _html(
+        "<title>Riverside park (2 years) - green space near the river. Reviews</title>",
+        top="<h1>Riverside park - green space near the river for 2 years</h1>",
+    )
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] == ""

@@ -2,8 +2,8 @@
 emptied, because an empty field is better than a wrong one (it is filled in by hand; a wrong one
 is trusted and exported).
 
-- outlet: a site or publisher name, not a photographer's credit ("Photo: Jane Doe") nor a word
-  of page furniture ("Hosted", "Sponsored").
+- outlet: a site or publisher name, not a photographer's credit ("Photo: Jane Doe"), a word
+  of page furniture ("Hosted", "Sponsored") nor a phrase of the headline.
 - byline: names or an agency, not a phrase from a sentence; a part that is the outlet or a
   site's address ("Jo Smith, Example.com"), a CMS account ("admin"), a handle ("@jo") or a date
   word run in from the dateline ("Jo Smith Monday; November") is cut from it.
@@ -108,12 +108,23 @@ def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
+def _part_of_headline(outlet: str, title: str) -> bool:
+    """A subtitle taken for the site name (a title "Diet plan - lose 10 kg fast" split at its
+    dash when the page shows "Diet plan - lose 10 kilos in 14 days"): three words or more, half
+    of them the headline's.  A site's name is rarely half of its headlines."""
+    words, head = _fold(outlet).split(), set(_fold(title).split())
+    shared = sum(w in head for w in words)
+    return len(words) >= 3 and shared >= 2 and shared >= 0.5 * len(words)
+
+
 def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
     """Empty implausible outlet, byline and title values in ``meta``; return ``units`` without a
     headline that is only the site name."""
     if meta.get("outlet"):
         meta["outlet"] = tidy_outlet(meta["outlet"])
     if meta.get("outlet") and not plausible_outlet(meta["outlet"]):
+        meta["outlet"] = ""
+    if meta.get("outlet") and _part_of_headline(meta["outlet"], meta.get("title") or ""):
         meta["outlet"] = ""
     if meta.get("byline"):
         meta["byline"] = tidy_byline(meta["byline"], meta.get("outlet") or "")
