@@ -64,3 +64,19 @@ def test_the_site_part_of_a_title_is_its_domain_name_when_topics_follow_the_head
     )
     assert outlet_from_title(f"{head} | Coastline | Ferries | Harbours | Weather", head) is None
     assert outlet_from_title(f"{head} - Local news - Coastline Courier", head) == "Coastline Courier"
+
+
+def test_another_storys_headline_between_headline_and_body_is_not_the_standfirst():
+    head = "Harbour board closes ferry pier for winter repairs"
+    doc = _read(
+        [f"{head} - Coastline Courier", "Home", "", head, "", "Share", "", TEASER, "", "By Ada Quill"]
+    )
+    assert doc.meta["title"] == head
+    assert [u.text for u in doc.units if u.kind == "standfirst"] == []
+
+
+def test_a_standfirst_that_is_a_sentence_is_kept():
+    head = "Harbour board closes ferry pier for winter repairs"
+    standfirst = "Engineers found cracks in three pillars, and the ferries will move to the freight quay."
+    doc = _read([f"{head} - Coastline Courier", "Home", "", head, "", standfirst, "", "By Ada Quill"])
+    assert [u.text for u in doc.units if u.kind == "standfirst"] == [standfirst]

@@ -131,6 +131,10 @@ def read_header(
                 and not (ln.boiler or ln.furniture or ln.stop or ln.glued)
                 and ln.words >= 6
                 and ln.stops >= 1
+                # A standfirst is a sentence; a short line without a full stop is another
+                # story's headline (a teaser between the headline and the body).  A line in
+                # capitals is a label, left as it was.
+                and (ln.terminal or ln.words >= 15 or ln.text.isupper())
                 and m.find_date(ln.text) is None
                 and not m.find_byline(ln.text)
                 and (
