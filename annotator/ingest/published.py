@@ -124,7 +124,7 @@ def _machine_stamps(tree) -> tuple[list[tuple[str, str | None]], bool]:
             label = (el.get("itemprop") or "") + " " + (el.get("class") or "")
             if stamp and (el.get("pubdate") is not None or "ublish" in label):
                 values.append(stamp)
-        elif el.get("type") == "application/ld+json":
+        elif (el.get("type") or "").strip().lower().startswith("application/ld+json"):
             values.extend(_ld_published(el.text or ""))
     values += vague
     structured = False
