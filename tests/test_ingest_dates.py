@@ -153,3 +153,16 @@ def test_the_time_under_the_headline_gives_the_local_day_of_a_utc_meta_tag():
         f"{BODY}</article></body></html>"
     )
     assert published(page)[:10] == "2022-03-05"
+
+
+def test_the_headline_is_found_when_the_sharing_title_words_it_differently():
+    # The sharing title (og:title) and the heading on the page say the same in other words;
+    # the dateline under the heading still beats the teasers' dates.
+    page = (
+        "<html><head><title>Ferry pier to close for winter repairs, harbour board says</title>"
+        '<meta property="og:title" content="Ferry pier to close for winter repairs, harbour board says">'
+        f"</head><body>{TEASERS}<div class='story'>"
+        "<h1>Harbour board closes ferry pier for winter repairs</h1><p>16.01.2021 09:40</p>"
+        f"{BODY}</div>{TEASERS}</body></html>"
+    )
+    assert published(page)[:10] == "2021-01-16"

@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from . import dates as m
+from .meta import TITLE_SEP
 
 # Meta tags (name, property or itemprop, lower-cased) that carry the publication time.
 _PUBLISHED_META = frozenset(
@@ -197,17 +198,34 @@ def _fold(text: str) -> str:
 
 
 def _headline_element(tree, title: str):
-    """The heading that shows ``title`` (or that a "Headline | Site" title starts with)."""
+    """The heading that shows ``title``: the same words, one holding the other (a title with
+    its site or section, a heading with a kicker), or most words in common."""
     want = _fold(title or "")
     if len(want) < 8:
         return None
-    for el in tree.iter("h1", "h2"):
+    parts = TITLE_SEP.split(title)
+    heads = {want, _fold(" - ".join(parts[:-1]))} if len(parts) > 1 else {want}
+    want_words = set(want.split())
+    best, best_score = None, 0.6
+    for n, el in enumerate(tree.iter("h1", "h2")):
+        if n >= 40:
+            break
         got = _fold(el.text_content())
-        if len(got) >= 8 and (
-            got == want or (len(got) >= 20 and (want.startswith(got) or got.startswith(want)))
-        ):
+        if len(got) < 6:
+            continue
+        if got in heads:
             return el
-    return None
+        shorter = min(got, want, key=len)
+        long_enough = len(shorter) >= 20 or (len(shorter) >= 15 and len(shorter.split()) >= 3)
+        longer = max(got, want, key=len)
+        if long_enough and (longer.startswith(shorter) or f" {shorter} " in f" {longer} "):
+            score = 0.9
+        else:
+            words = set(got.split())
+            score = len(words & want_words) / len(words | want_words)
+        if score > best_score:
+            best, best_score = el, score
+    return best
 
 
 def _following(el):
