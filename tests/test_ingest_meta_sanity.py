@@ -3,7 +3,8 @@
 import pytest
 
 from annotator.ingest import read_document
-from annotator.ingest.sanity import plausible_byline, plausible_outlet
+from annotator.ingest.meta import outlet_from_copyright
+from annotator.ingest.sanity import plausible_byline, plausible_outlet, tidy_byline
 
 PARAS = (
     "<p>The council backed plans for a new park on Tuesday, after years of campaigning by residents "
@@ -65,3 +66,68 @@ def test_a_byline_is_names_or_an_agency(value, ok):
 )
 def test_an_outlet_is_a_name_not_a_credit_or_furniture(value, ok):
     assert plausible_outlet(value) is ok
+
+
+@pytest.mark.parametrize(
+    "author, site, byline",
+    [
+        # The site's address run into the credit.
+        ("Jane Moreau, riversidegazette.com", "Riverside Gazette", "Jane Moreau"),
+        # The outlet itself listed as a second author.
+        ("Jane Moreau; Riverside Gazette", "Riverside Gazette Weekend", "Jane Moreau"),
+        # The dateline's weekday and month run into the last name of a list.
+        ("Jane Moreau; Li Wei Tuesday; March", "Riverside Gazette", "Jane Moreau; Li Wei"),
+        # A month after a name may be a surname.
+        ("Jo March", "Riverside Gazette", "Jo March"),
+    ],
+)
+def test_a_byline_keeps_only_the_names_of_its_authors(author, site, byline):
+    head = f'<meta name="author" content="{author}"><meta property="og:site_name" content="{site}">'
+    [doc] = read_document(_html(head), format="html")
+    assert doc.meta["byline"] == byline
+
+
+@pytest.mark.parametrize("account", ["Admin", "Gazetteadmin", "Administrator"])
+def test_the_publishing_systems_default_account_is_no_byline(account):
+    text = (
+        f"Council backs riverside park\n\nBy {account}\n\n"
+        + "\n\n".join(p.removeprefix("<p>") for p in PARAS.split("</p>") if p)
+        + "\n"
+    )
+    [doc] = read_document(text.encode(), name="page.txt")
+    assert doc.meta["byline"] == ""
+
+
+def test_a_social_handle_run_into_a_name_is_cut():
+    assert tidy_byline("Jane Moreau@RiversideGazette") == "Jane Moreau"
+    assert tidy_byline("Jane Moreau, @janem") == "Jane Moreau"
+
+
+def test_a_site_name_with_a_tagline_or_topics_is_the_name_alone():
+    for site in ("Riverside Gazette | News from the river", "Riverside Gazette | Parks | Council | Weather"):
+        [doc] = read_document(_html(f'<meta property="og:site_name" content="{site}">'), format="html")
+        assert doc.meta["outlet"] == "Riverside Gazette"
+
+
+@pytest.mark.parametrize(
+    "line, holder",
+    [
+        ("© Copyright Riverside Gazette 2024", "Riverside Gazette"),
+        ("Copyright Policy", None),
+        ("Copyright notice", None),
+        ("© 2024 Riverside Gazette. All rights reserved", "Riverside Gazette"),
+    ],
+)
+def test_the_copyright_holder_is_a_name_not_a_link_to_the_terms(line, holder):
+    assert outlet_from_copyright(line) == holder
+
+
+def test_a_subtitle_of_the_page_title_is_not_the_outlet():
+    # No site name anywhere; the title's part after the dash is the story's subtitle, which
+    # the title reader takes for the site's name.
+    page = _html(
+        "<title>Riverside park (2 years) - green space near the river. Reviews</title>",
+        top="<h1>Riverside park - green space near the river for 2 years</h1>",
+    )
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] == ""

@@ -75,12 +75,24 @@ def read_header(
     # Headline: a title-like line shortly before the body, preferably the one the page
     # title starts with or the one repeated (image alt text, breadcrumb).
     best, best_score = None, float("-inf")
-    for i in range(lo, start):
+    # A copied page opens with its <title> ("Headline - Site"): a later line that repeats it is
+    # the headline however it looks (two words, a final full stop, a trademark glued to a word),
+    # wherever it sits before the body.
+    heads = _title_heads(first) if len(lines) > 1 else []
+    for i in range(0 if heads else lo, start):
         ln = lines[i]
-        if not is_headline(ln) or m.section_from_breadcrumb(ln.text):
+        titled = i > 0 and bool(heads) and _repeats_title(ln, heads)
+        if titled:
+            if ln.boiler or ln.furniture or ln.stop or len(ln.text) > 250:
+                continue
+        elif i < lo or not is_headline(ln) or m.section_from_breadcrumb(ln.text):
             continue
         score = min(ln.words, 12) / 4 - (start - i) * 0.05
-        if i > 0 and (first.startswith(ln.text) or ln.text in first):
+        if titled:
+            # However far from the body: the body found may start late (a results table, a
+            # page whose prose comes after a long list) and a teaser sit closer to it.
+            score += 100
+        elif i > 0 and (first.startswith(ln.text) or ln.text in first):
             score += 3
         if ln.dup > 1:
             score += 2
@@ -120,6 +132,10 @@ def read_header(
                 and not (ln.boiler or ln.furniture or ln.stop or ln.glued)
                 and ln.words >= 6
                 and ln.stops >= 1
+                # A standfirst is a sentence; a short line without a full stop is another
+                # story's headline (a teaser between the headline and the body).  A line in
+                # capitals is a label, left as it was.
+                and (ln.terminal or ln.words >= 15 or ln.text.isupper())
                 and m.find_date(ln.text) is None
                 and not m.find_byline(ln.text)
                 and (
@@ -151,6 +167,32 @@ def read_header(
         meta["published"] = dated[0]
     meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
     return units, meta
+
+
+def _title_heads(first: str) -> list[str]:
+    """The headline a first line that reads as a page title shows: all of it, or with its site
+    part cut ("Headline - Site", "Headline | Site | Topic | Topic"); [] when it is not a title."""
+    parts = m.TITLE_SEP.split(first)
+    heads = [first]
+    if len(parts) > 1:
+        heads = [" - ".join(parts[:-1]), parts[0]] if len(parts[-1].split()) <= 6 else heads
+    return [
+        h
+        for h in dict.fromkeys(heads)
+        if 2 <= len(_words(h)) <= 30 and not (h.endswith(".") and not h.endswith("..."))
+    ]
+
+
+def _words(text: str) -> list[str]:
+    return WORD.findall(text.casefold())
+
+
+def _repeats_title(ln: _Line, heads: list[str]) -> bool:
+    """``ln`` is the page title's headline, as written or with most of its words."""
+    if ln.text in heads:
+        return True
+    a = set(_words(ln.text))
+    return len(a) >= 3 and any(len(a & b) >= 0.8 * len(a | b) for b in map(set, map(_words, heads)))
 
 
 def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:

@@ -13,7 +13,6 @@ The page is parsed once; trafilatura extracts from a copy of the parsed tree.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import re
 from html import unescape
 
@@ -42,24 +41,8 @@ from .header import split_credit
 from .merge import BODY_KINDS, merge_units
 from .merge import key as fold_key
 from .models import Dropped, Unit
+from .published import publication_date
 from .text import clean_text
-
-# Machine-readable publication times, which trafilatura reduces to a date.
-_PUBLISHED_TIME = re.compile(
-    r"""(?:article:published_time|datePublished|"dateCreated"|itemprop=["']datePublished)["']?\s*"""
-    r"""(?:content\s*=\s*|:\s*)["']((?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d)""",
-    re.I,
-)
-
-_PUBLISHED_KEYS = ("article:published_time", "datepublished", '"datecreated"', "itemprop=")
-
-# A machine timestamp with a non-zero UTC offset, in a publication-time field.
-_LOCAL_TIME = re.compile(
-    r"""(?:published|datePublished|dateCreated|pubdate)[^<>]{0,40}?"""
-    r"""((?:19|20)\d\d-\d\d-\d\d)T(\d\d:\d\d)(?::\d\d(?:\.\d+)?)?[+-](?!00:?00)\d\d:?\d\d""",
-    re.I,
-)
-_LOCAL_KEYS = ("published", "datepublished", "datecreated", "pubdate")
 
 # What a browser does not show, plus page regions that never hold an article's text.
 _SKIP = frozenset(
@@ -175,18 +158,7 @@ def extract_html(
     meta["language"] = _clean(getattr(doc, "language", None)) or lang
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
-    published = _clean(doc.date)
-    head = html[:300_000]
-    low = head.lower()
-    timed = _first_match(_PUBLISHED_TIME, head, low, _PUBLISHED_KEYS)
-    if timed and (not published or timed.group(1)[:10] == published[:10]):
-        published = m.iso_from_meta_value(timed.group(1))
-    local = _first_match(_LOCAL_TIME, head, low, _LOCAL_KEYS)
-    if local and published and _days_apart(local.group(1), published) <= 1:
-        # A timestamp written with the publisher's own UTC offset gives the date its readers
-        # saw; trafilatura reduces UTC times ("...T02:11Z") to a date that may be a day later.
-        published = f"{local.group(1)}T{local.group(2)}"
-    meta["published"] = published
+    meta["published"] = publication_date(tree, _clean(doc.date), meta["title"], meta["url"])
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
@@ -316,28 +288,6 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
     for key, value in found.items():
         if not meta.get(key) and value:
             meta[key] = value
-
-
-def _first_match(rx: re.Pattern, text: str, low: str, keys: tuple[str, ...]) -> re.Match | None:
-    """``rx.search(text)`` for a pattern that opens with one of ``keys``, tried only where a key
-    occurs in ``low`` (``text`` lower-cased): a case-blind search of a whole page is slow."""
-    best = None
-    for k in keys:
-        i = low.find(k)
-        while i != -1 and (best is None or i < best.start()):
-            found = rx.match(text, i)
-            if found:
-                best = found
-                break
-            i = low.find(k, i + 1)
-    return best
-
-
-def _days_apart(a: str, b: str) -> int:
-    try:
-        return abs((dt.date.fromisoformat(a[:10]) - dt.date.fromisoformat(b[:10])).days)
-    except ValueError:
-        return 99
 
 
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")

@@ -1,168 +1,12 @@
-"""Metadata found in page text: publication dates, outlet, section (breadcrumbs) and bylines."""
+"""Metadata found in page text: outlet, section (breadcrumbs) and bylines; dates are read by
+``dates`` (re-exported here for the readers of page text)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
-_MONTHS = {
-    "jan": 1,
-    "feb": 2,
-    "mar": 3,
-    "apr": 4,
-    "may": 5,
-    "jun": 6,
-    "jul": 7,
-    "aug": 8,
-    "sep": 9,
-    "sept": 9,
-    "oct": 10,
-    "nov": 11,
-    "dec": 12,
-}
-_MON = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
-_TIME = (
-    r"(?:(?:\s*[,|;]\s*|\s+)(?:at\s+|-\s+)?(?P<h>[01]?\d|2[0-3])[:.h](?P<mi>[0-5]\d)"
-    r"(?::[0-5]\d)?\s*(?P<ap>[ap]\.?\s?m\.?)?(?![\d]))?"
-)
-_DATE_RES = [
-    re.compile(
-        r"(?<!\d)(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)(?:[T ](?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d))?"
-    ),
-    re.compile(
-        r"(?<![\w])(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?"
-        + _MON
-        + r",?\s+(?P<y>(?:19|20)\d\d)(?!\d)"
-        + _TIME,
-        re.I,
-    ),
-    re.compile(
-        r"(?<![\w])" + _MON + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)(?!\d)" + _TIME,
-        re.I,
-    ),
-    re.compile(
-        r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
-    ),
-    # Chinese, Japanese and Korean: 2024年3月5日, 2024년 3월 5일.
-    re.compile(
-        r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
-        r"(?:\D{0,6}?(?P<h>[01]?\d|2[0-3])[:時시]\s*(?P<mi>[0-5]\d))?"
-    ),
-]
-_RELATIVE = re.compile(
-    r"\b(?:(?P<n>\d+|an?|one)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+ago|(?P<word>yesterday|today|just now))\b",
-    re.I,
-)
-
-
-def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bool] | None:
-    """Return ``(iso, has_time)`` for the first date in ``text``, or None.
-
-    Relative dates ("2 hours ago") count only when ``reference_date`` is given.
-    """
-    best = None
-    for rx in _DATE_RES:
-        for m in rx.finditer(text):
-            iso = _iso_from_match(m)
-            if iso and "T" not in iso:
-                before = _TIME_BEFORE.search(text[max(0, m.start() - 24) : m.start()])
-                if before:
-                    iso = _with_time(iso, before)
-            if iso:
-                if best is None or m.start() < best[0]:
-                    best = (m.start(), iso)
-                break
-    if best:
-        return best[1], "T" in best[1]
-    if reference_date is not None:
-        m = _RELATIVE.search(text)
-        if m:
-            return _relative(m, reference_date), False
-    return None
-
-
-def _iso_from_match(m: re.Match) -> str | None:
-    g = m.groupdict()
-    try:
-        year = int(g["y"])
-        if g.get("mon"):
-            month = _MONTHS[
-                g["mon"].lower().rstrip(".")[:4].rstrip("t")
-                if g["mon"].lower().startswith("sept")
-                else g["mon"].lower()[:3]
-            ]
-            day = int(g["d"])
-        elif g.get("a"):
-            a, b = int(g["a"]), int(g["b"])
-            # Month first unless that cannot be (13.01.2024); "." usually means day first.
-            sep_dot = "." in m.group(0)[:6]
-            month, day = (b, a) if (a > 12 or sep_dot) and b <= 12 else (a, b)
-        else:
-            month, day = int(g["m"]), int(g["d"])
-        date = dt.date(year, month, day)
-    except (KeyError, ValueError):
-        return None
-    if g.get("h") is None:
-        return date.isoformat()
-    hour, minute = int(g["h"]), int(g["mi"])
-    ap = (g.get("ap") or "").lower().replace(".", "").replace(" ", "")
-    if ap:
-        if hour > 12 or hour == 0:
-            return date.isoformat()
-        hour = hour % 12 + (12 if ap == "pm" else 0)
-    return f"{date.isoformat()}T{hour:02d}:{minute:02d}"
-
-
-_TIME_BEFORE = re.compile(
-    r"(?<![\d.:])(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)\s*(?P<ap>[ap]\.?\s?m\.?)?"
-    r"(?:\s*[A-Z]{2,4})?\s*[,|·•-]?\s*(?:on\s+)?(?:[A-Za-z]{3,9},?\s+)?$"
-)
-
-
-def _with_time(iso: str, t: re.Match) -> str:
-    hour, minute = int(t.group("h")), int(t.group("mi"))
-    ap = (t.group("ap") or "").lower().replace(".", "").replace(" ", "")
-    if ap:
-        if hour > 12 or hour == 0:
-            return iso
-        hour = hour % 12 + (12 if ap == "pm" else 0)
-    return f"{iso}T{hour:02d}:{minute:02d}"
-
-
-def _relative(m: re.Match, ref: dt.date) -> str:
-    word = (m.group("word") or "").lower()
-    if word == "yesterday":
-        return (_as_date(ref) - dt.timedelta(days=1)).isoformat()
-    if word:
-        return _as_date(ref).isoformat()
-    n = m.group("n").lower()
-    n = 1 if n in ("a", "an", "one") else int(n)
-    unit = m.group("unit").lower()
-    delta = {
-        "minute": dt.timedelta(minutes=n),
-        "min": dt.timedelta(minutes=n),
-        "hour": dt.timedelta(hours=n),
-        "hr": dt.timedelta(hours=n),
-        "day": dt.timedelta(days=n),
-        "week": dt.timedelta(weeks=n),
-    }[unit]
-    if isinstance(ref, dt.datetime):
-        return (ref - delta).strftime("%Y-%m-%dT%H:%M")
-    return (ref - dt.timedelta(days=delta.days)).isoformat()
-
-
-def _as_date(ref: dt.date) -> dt.date:
-    return ref.date() if isinstance(ref, dt.datetime) else ref
-
-
-def iso_from_meta_value(value: str) -> str:
-    """Return "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM" from a machine date ("2019-11-14T09:00:00+00:00"), or ""."""
-    m = _DATE_RES[0].search(value or "")
-    return (_iso_from_match(m) or "") if m else ""
-
+# The cleaner and the header reader ask for dates and names together, as ``meta.find_date``.
+from .dates import find_date, iso_from_meta_value  # noqa: F401
 
 # -- bylines -------------------------------------------------------------------------------------
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|la|le|al|bin))*"
@@ -252,7 +96,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
 
 # -- outlet ------------------------------------------------------------------------------------
 _COPYRIGHT = re.compile(
-    r"(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:(?P<y1>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)[,.]?\s+)?"
+    r"(?:©|\(c\)|copyright)(?:\s*(?:©|\(c\)|copyright\b))?\s*(?:(?P<y1>(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)[,.]?\s+)?"
     r"(?P<holder>[^\d©|]{2,80}?)\s*(?:[,.]?\s*(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)\d\d)?)?"
     r"\s*(?:[.,;|](?=\s|$)|\ball rights\b|$)",
     re.I,
@@ -296,15 +140,24 @@ _NOT_BRAND = {
     "california",
     "eu",
 }
-_TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
+#: The separator between a page title's headline and its site name ("Headline | Site").
+TITLE_SEP = re.compile(r"\s+(?:[-–—|:•·]|::)\s+")
+
+
+_DOMAIN = re.compile(r"\w\.[a-z]{2,6}$", re.I)
 
 
 def outlet_from_title(title_line: str, headline: str) -> str | None:
     """Return the site name of a ``<title>``-like line "Headline - Site", or None."""
-    parts = _TITLE_SEP.split(title_line)
+    parts = TITLE_SEP.split(title_line)
     if len(parts) < 2:
         return None
     head, site = " - ".join(parts[:-1]), parts[-1].strip()
+    if len(parts) > 3 and headline and headline.strip() == parts[0].strip():
+        # "Headline | Site | Topic | Topic" or "Headline | Topic | Section | Site": which part
+        # names the site is not known unless one is a domain name; empty is better than a topic.
+        domains = [p.strip() for p in parts[1:] if _DOMAIN.search(p)]
+        return domains[0] if len(domains) == 1 else None
     if headline and not (headline.startswith(head[:30]) or head.startswith(headline[:30])):
         if not (parts[0].strip() and headline.startswith(parts[-1][:30])):
             return None
@@ -335,6 +188,9 @@ def outlet_from_copyright(line: str) -> str | None:
     holder = m.group("holder").strip(' .,;:–-“”"')
     holder = re.sub(r"^by\s+", "", holder, flags=re.I)
     if not holder or holder.lower().startswith(("all rights", "reserved")) or len(holder.split()) > 8:
+        return None
+    if all(w.lower() in _NOT_BRAND for w in holder.split()):
+        # A link to the page's terms ("Copyright Policy", "Copyright notice"), not a holder.
         return None
     return holder
 

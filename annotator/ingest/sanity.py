@@ -2,9 +2,11 @@
 emptied, because an empty field is better than a wrong one (it is filled in by hand; a wrong one
 is trusted and exported).
 
-- outlet: a site or publisher name, not a photographer's credit ("Photo: Jane Doe") nor a word
-  of page furniture ("Hosted", "Sponsored").
-- byline: names or an agency, not a phrase from a sentence.
+- outlet: a site or publisher name, not a photographer's credit ("Photo: Jane Doe"), a word
+  of page furniture ("Hosted", "Sponsored") nor a phrase of the headline.
+- byline: names or an agency, not a phrase from a sentence; a part that is the outlet or a
+  site's address ("Jo Smith, Example.com"), a CMS account ("admin"), a handle ("@jo") or a date
+  word run in from the dateline ("Jo Smith Monday; November") is cut from it.
 - title: not the bare site name.
 """
 
@@ -55,15 +57,77 @@ def plausible_byline(value: str) -> bool:
     return True
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+# Alone, a month is a dateline's; after a name it may be a surname (Jo March), so it stays there.
+_WEEKDAYS_MONTHS = _WEEKDAYS | frozenset(
+    "january february march april may june july august september october november december".split()
+)
+# Accounts a publishing system creates, credited when nobody filled in an author.
+_ACCOUNT = re.compile(r"^\w{0,12}admin(?:istrator)?\w{0,3}$|^(?:webmaster|root|guest|user\d*)$", re.I)
+# "example.com", or as trafilatura normalises it, "Example Com".
+_SITE_ADDRESS = re.compile(r"\w(?:\.(?:com|org|net|co|info|news|[a-z]{2})|\s(?:com|org|net))$", re.I)
+_OUTLET_PARTS = re.compile(r"\s+[|–—•·]\s+|\s+-\s+")
+_BYLINE_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
+
+
+def tidy_outlet(value: str) -> str:
+    """The name of "Site | tagline" or "Site | Topic | Topic": its first part."""
+    parts = _OUTLET_PARTS.split(value.strip())
+    return parts[0].strip() if len(parts) > 1 and parts[0].strip() else value.strip()
+
+
+def tidy_byline(value: str, outlet: str = "") -> str:
+    """``value`` without the parts that name no author (see the module's docstring)."""
+    pieces = _BYLINE_SEP.split(value.strip())
+    names, seps = pieces[0::2], pieces[1::2]
+    out_fold = f" {_fold(outlet)} " if outlet else ""
+    kept: list[str] = []
+    for name in names:
+        name = name.split("@", 1)[0].strip() if not name.startswith("@") else ""
+        words = name.split()
+        while len(words) > 1 and words[-1].lower().strip(".,") in _WEEKDAYS:
+            words.pop()
+        name = " ".join(words)
+        low = name.lower()
+        if (
+            not name
+            or low in _WEEKDAYS_MONTHS
+            or _ACCOUNT.match(name)
+            or _SITE_ADDRESS.search(name)
+            or (out_fold and f" {_fold(name)} " in out_fold)
+        ):
+            continue
+        kept.append(name)
+    if len(kept) == len(names) and all(a == b.strip() for a, b in zip(kept, names, strict=True)):
+        return value
+    sep = "; " if ";" in seps else ", "
+    return sep.join(kept)
+
+
 def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _part_of_headline(outlet: str, title: str) -> bool:
+    """A subtitle taken for the site name (a title "Diet plan - lose 10 kg fast" split at its
+    dash when the page shows "Diet plan - lose 10 kilos in 14 days"): three words or more, half
+    of them the headline's.  A site's name is rarely half of its headlines."""
+    words, head = _fold(outlet).split(), set(_fold(title).split())
+    shared = sum(w in head for w in words)
+    return len(words) >= 3 and shared >= 2 and shared >= 0.5 * len(words)
 
 
 def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
     """Empty implausible outlet, byline and title values in ``meta``; return ``units`` without a
     headline that is only the site name."""
+    if meta.get("outlet"):
+        meta["outlet"] = tidy_outlet(meta["outlet"])
     if meta.get("outlet") and not plausible_outlet(meta["outlet"]):
         meta["outlet"] = ""
+    if meta.get("outlet") and _part_of_headline(meta["outlet"], meta.get("title") or ""):
+        meta["outlet"] = ""
+    if meta.get("byline"):
+        meta["byline"] = tidy_byline(meta["byline"], meta.get("outlet") or "")
     if meta.get("byline") and not plausible_byline(meta["byline"]):
         meta["byline"] = ""
     outlet = _fold(meta.get("outlet") or "")

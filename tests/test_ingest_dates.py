@@ -1,0 +1,168 @@
+"""The publication date of an HTML page: the one its readers saw, not a teaser's or UTC's.
+
+Each page here is invented; each failure class came out wrong before the rule it tests.
+"""
+
+import pytest
+
+from annotator.ingest import read_document
+from annotator.ingest.meta import find_date
+
+BODY = (
+    "<p>The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
+    "engineers say are long overdue, after a survey found cracks in three of its pillars.</p>"
+    "<p>Ferries will use the freight quay until the work is finished, which the board expects "
+    "to take most of the winter, and timetables will change from the first of next month.</p>"
+    "<p>Residents who rely on the early crossing asked the board to keep the first sailing, "
+    "and a spokeswoman said the operator was looking at whether that could be done safely.</p>"
+)
+
+TEASERS = (
+    "<aside><h3>Most read</h3><ul>"
+    "<li><small class='teaser-date'>14.01.2021 · Region</small><a href='/a'>Storm closes coastal road</a></li>"
+    "<li><small class='teaser-date'>14.01.2021 · Region</small><a href='/b'>Council approves cycle lanes</a></li>"
+    "<li><small class='teaser-date'>13.01.2021 · Culture</small><a href='/c'>Bakery celebrates fifty years</a></li>"
+    "</ul></aside>"
+)
+
+
+def published(page: str) -> str:
+    [doc] = read_document(page.encode(), format="html")
+    return doc.meta["published"]
+
+
+def test_the_same_moment_with_the_publishers_offset_gives_the_local_day():
+    # The meta tag says 02:30 UTC on the 6th; the byline's <time> writes the same moment as
+    # 21:30 on the 5th at UTC-5, which is the day the page showed its readers.
+    page = (
+        "<html><head><title>Pier closes for repairs</title>"
+        '<meta property="article:published_time" content="2022-03-06T02:30:00+00:00"></head>'
+        "<body><article><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        '<p class="byline">By Ada Quill · <time datetime="2022-03-05T21:30:00-05:00" '
+        'itemprop="datePublished">March 5, 2022</time></p>'
+        f"{BODY}</article></body></html>"
+    )
+    assert published(page)[:10] == "2022-03-05"
+
+
+def test_a_utc_time_alone_is_not_moved_to_another_day():
+    page = (
+        "<html><head><title>Pier closes</title>"
+        '<meta property="article:published_time" content="2022-03-06T02:30:00Z"></head>'
+        "<body><article><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        f"{BODY}</article></body></html>"
+    )
+    assert published(page)[:10] == "2022-03-06"
+
+
+def test_without_machine_dates_the_dateline_by_the_headline_beats_a_teasers_date():
+    # No meta tag, no JSON-LD, no <time>, no date in the address: the teaser list's dates are
+    # as good as the article's to a generic date finder; the one over the headline is the article's.
+    page = (
+        "<html><head><title>Harbour board closes ferry pier for winter repairs</title></head>"
+        f"<body>{TEASERS}<div class='story'><p>16.01.2021 09:40 - Harbour - Local news</p>"
+        "<h1>Harbour board closes ferry pier for winter repairs</h1>"
+        f"{BODY}</div>{TEASERS}</body></html>"
+    )
+    assert published(page)[:10] == "2021-01-16"
+
+
+def test_the_first_post_of_a_thread_dates_it_even_with_a_two_digit_year():
+    page = (
+        "<html><head><title>Ferry timetable app stopped working | Forum</title></head><body>"
+        f"{TEASERS}<h2 class='title'>Ferry timetable app stopped working</h2>"
+        "<div class='post'><span class='user'>islander</span><span>07.11.19</span><span>08:15</span>"
+        "<div class='text'>Since the update the app shows no sailings at all when I am on mobile "
+        "data, only on wifi. Has anyone found a way round this? I have reinstalled it twice.</div></div>"
+        "<div class='post'><span class='user'>deckhand</span><span>09.11.19</span><span>10:02</span>"
+        "<div class='text'>Same here. It came back after I allowed background data for it.</div></div>"
+        "</body></html>"
+    )
+    assert published(page)[:10] == "2019-11-07"
+
+
+def test_a_date_labelled_as_an_update_is_not_the_publication_date():
+    page = (
+        "<html><head><title>Harbour board closes ferry pier for winter repairs</title></head>"
+        f"<body>{TEASERS}<div class='story'><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        "<p><span>Updated:</span> <span>18.01.2021</span></p><p>Published 16.01.2021</p>"
+        f"{BODY}</div></body></html>"
+    )
+    assert published(page)[:10] == "2021-01-16"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("07.11.19 08:15", "2019-11-07T08:15"),
+        ("am 07.11.19", "2019-11-07"),
+        ("05.11.98", "1998-11-05"),
+        ("Version 10.15.7", None),
+        ("build 1.2.19", None),
+        ("31.02.19", None),
+        ("28.09.2019", "2019-09-28"),
+    ],
+)
+def test_a_two_digit_year_is_read_only_in_a_zero_padded_day_month_date(text, iso):
+    found = find_date(text)
+    assert (found[0] if found else None) == iso
+
+
+def test_a_dateline_in_german_under_the_headline_dates_the_page():
+    page = (
+        "<html><head><title>Hafenamt sperrt die alte Fähranlegestelle</title></head><body>"
+        "<article><h1>Hafenamt sperrt die alte Fähranlegestelle</h1>"
+        "<p class='meta'>veröffentlicht am 7. März 2018 von der Redaktion</p>"
+        "<p>Das Hafenamt hat am Dienstagabend beschlossen, die alte Anlegestelle für Reparaturen zu "
+        "schließen, nachdem Gutachter Risse in drei der Pfeiler gefunden hatten.</p>"
+        "<p>Die Fähren legen bis zum Ende der Arbeiten am Frachtkai an; der Fahrplan ändert sich zum "
+        "Ersten des kommenden Monats, und die frühe Überfahrt soll erhalten bleiben.</p>"
+        "</article></body></html>"
+    )
+    assert published(page)[:10] == "2018-03-07"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("veröffentlicht am 7. März 2018", "2018-03-07"),
+        ("Mittwoch, 2. Februar 2022 um 10:16 Uhr", "2022-02-02T10:16"),
+        ("Publié le 1er janvier 2020 à 15h57", "2020-01-01T15:57"),
+        ("12 de septiembre de 2019", "2019-09-12"),
+        ("5 de março de 2024", "2024-03-05"),
+        ("3 maggio 2021", "2021-05-03"),
+        ("14 mei 2020", "2020-05-14"),
+        ("8 Nov. 2023", "2023-11-08"),
+        ("Sept. 9, 2019", "2019-09-09"),
+        # "out" and "ago" are Portuguese and Spanish abbreviations, but English words first.
+        ("10 out 2019", None),
+        ("2 ago 2019", None),
+    ],
+)
+def test_month_names_are_read_in_several_languages(text, iso):
+    found = find_date(text)
+    assert (found[0] if found else None) == iso
+
+
+def test_the_time_under_the_headline_gives_the_local_day_of_a_utc_meta_tag():
+    page = (
+        "<html><head><title>Pier closes for repairs</title>"
+        '<meta property="article:published_time" content="2022-03-06T02:30:00Z"></head>'
+        "<body><article><h1>Harbour board closes ferry pier for winter repairs</h1>"
+        '<p>By Ada Quill · <time datetime="2022-03-05T21:30:00-05:00">March 5, 2022</time></p>'
+        f"{BODY}</article></body></html>"
+    )
+    assert published(page)[:10] == "2022-03-05"
+
+
+def test_the_headline_is_found_when_the_sharing_title_words_it_differently():
+    # The sharing title (og:title) and the heading on the page say the same in other words;
+    # the dateline under the heading still beats the teasers' dates.
+    page = (
+        "<html><head><title>Ferry pier to close for winter repairs, harbour board says</title>"
+        '<meta property="og:title" content="Ferry pier to close for winter repairs, harbour board says">'
+        f"</head><body>{TEASERS}<div class='story'>"
+        "<h1>Harbour board closes ferry pier for winter repairs</h1><p>16.01.2021 09:40</p>"
+        f"{BODY}</div>{TEASERS}</body></html>"
+    )
+    assert published(page)[:10] == "2021-01-16"

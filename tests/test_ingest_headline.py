@@ -1,0 +1,82 @@
+"""The headline of scraped page text: the line that repeats the page's title, not a teaser near
+the body.  Each page here is invented; each came out with another story's headline before."""
+
+from annotator.ingest import read_document
+from annotator.ingest.meta import outlet_from_title
+
+PARAS = [
+    "The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
+    "engineers say are long overdue, after a survey found cracks in three of its pillars.",
+    "Ferries will use the freight quay until the work is finished, which the board expects to "
+    "take most of the winter, and timetables will change from the first of next month.",
+    "Residents who rely on the early crossing asked the board to keep the first sailing, and a "
+    "spokeswoman said the operator was looking at whether that could be done safely.",
+]
+TEASER = "Lighthouse keeper retires after forty years on the rock"
+
+
+def _read(lines: list[str]):
+    text = "\n".join(lines + [""] + [p + "\n" for p in PARAS] + ["Most read", "Storm closes coastal road"])
+    [doc] = read_document(text.encode(), name="page.txt")
+    return doc
+
+
+def test_a_two_word_headline_that_repeats_the_page_title_beats_a_teaser():
+    doc = _read(
+        [
+            "Pier closes | Coastline Courier",
+            "Home",
+            "News",
+            "Sport",
+            "",
+            "Pier closes",
+            "",
+            "Share",
+            "",
+            TEASER,
+        ]
+        + ["", "By Ada Quill", "March 5, 2022"]
+    )
+    assert doc.meta["title"] == "Pier closes"
+    assert [u.text for u in doc.units if u.kind == "headline"] == ["Pier closes"]
+    assert doc.meta["outlet"] == "Coastline Courier"
+
+
+def test_the_title_line_is_found_however_far_a_long_menu_puts_it_from_the_body():
+    head = "Harbour board closes ferry pier for winter repairs"
+    menu = [f"Section {i}" for i in range(70)]
+    doc = _read([f"{head} - Coastline Courier", "Home", "", head, "", *menu, "", TEASER, "", "By Ada Quill"])
+    assert doc.meta["title"] == head
+
+
+def test_a_title_with_a_list_of_topics_gives_no_outlet_rather_than_a_topic():
+    head = "Harbour board closes ferry pier"
+    doc = _read([f"{head} | Coastline | Ferries | Harbours | Weather", "Home", "", head, "", "By Ada Quill"])
+    assert doc.meta["title"] == head
+    assert doc.meta["outlet"] == ""
+
+
+def test_the_site_part_of_a_title_is_its_domain_name_when_topics_follow_the_headline():
+    head = "Harbour board closes ferry pier"
+    assert (
+        outlet_from_title(f"{head} | Ferries | Harbours | coastline-courier.com", head)
+        == "coastline-courier.com"
+    )
+    assert outlet_from_title(f"{head} | Coastline | Ferries | Harbours | Weather", head) is None
+    assert outlet_from_title(f"{head} - Local news - Coastline Courier", head) == "Coastline Courier"
+
+
+def test_another_storys_headline_between_headline_and_body_is_not_the_standfirst():
+    head = "Harbour board closes ferry pier for winter repairs"
+    doc = _read(
+        [f"{head} - Coastline Courier", "Home", "", head, "", "Share", "", TEASER, "", "By Ada Quill"]
+    )
+    assert doc.meta["title"] == head
+    assert [u.text for u in doc.units if u.kind == "standfirst"] == []
+
+
+def test_a_standfirst_that_is_a_sentence_is_kept():
+    head = "Harbour board closes ferry pier for winter repairs"
+    standfirst = "Engineers found cracks in three pillars, and the ferries will move to the freight quay."
+    doc = _read([f"{head} - Coastline Courier", "Home", "", head, "", standfirst, "", "By Ada Quill"])
+    assert [u.text for u in doc.units if u.kind == "standfirst"] == [standfirst]
