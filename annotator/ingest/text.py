@@ -191,15 +191,53 @@ def _core(lines: list[_Line]) -> tuple[int, int]:
     article, so the first segment that scores close to the best one wins.
     """
     cuts = [i for i, ln in enumerate(lines) if ln.comments]
+    thread = _thread_start(lines)
+    if thread is not None:
+        cuts = sorted({*(c for c in cuts if c < thread or c > thread + 2), thread})
     bounds = list(zip([0] + [c + 1 for c in cuts], cuts + [len(lines)], strict=True))
-    found = [_best_run(lines, lo, hi) for lo, hi in bounds if hi > lo]
+    found = [(_best_run(lines, lo, hi), hi) for lo, hi in bounds if hi > lo]
     if not found:
         return 0, 0
-    top = max(score for score, _ in found)
-    for score, span in found:
-        if score >= min(0.4 * top, max(100.0, 0.2 * top)):
+    top = max(score for (score, _), _ in found)
+    for (score, span), hi in found:
+        # Before a stamped comment thread, one real paragraph is article enough.
+        if score >= min(0.4 * top, max(100.0, 0.2 * top)) or (hi == thread and score >= 40):
             return _trim(lines, *span)
     return 0, 0
+
+
+_CLOCK = re.compile(r"\d:[0-5]\d")
+
+
+def _thread_start(lines: list[_Line]) -> int | None:
+    """Return the first line of a reader-comment thread: three or more short lines stamped with a
+    date and a clock time ("Ann on 3 May 2021 at 4:07 pm said:"), each followed by prose, after
+    prose of their own.  Articles date themselves once; comments stamp every entry."""
+    stamps = [
+        i
+        for i, ln in enumerate(lines)
+        if ln.words <= 14 and _CLOCK.search(ln.text) and "T" in ((m.find_date(ln.text) or ("",))[0])
+    ]
+    if len(stamps) < 3:
+        return None
+    entries = [
+        s
+        for s, nxt in zip(stamps, stamps[1:] + [len(lines)], strict=True)
+        if any(ln.prose for ln in lines[s + 1 : nxt])
+    ]
+    # The article's own dateline is stamped too; the thread starts at the first entry with a
+    # paragraph (not a one-line teaser) before it, and takes in a heading right before it.
+    for k in range(len(entries) - 2):
+        if any(ln.prose and ln.words >= 20 for ln in lines[: entries[k]]):
+            start = entries[k]
+            while (
+                start > 0
+                and not lines[start - 1].prose
+                and (lines[start - 1].comments or entries[k] - start < 2)
+            ):
+                start -= 1
+            return start
+    return None
 
 
 def _best_run(lines: list[_Line], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
