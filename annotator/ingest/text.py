@@ -333,8 +333,15 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     return clusters[0][0], end
 
 
-def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[Dropped]]:
-    """Return ``(meta, units, dropped)`` for scraped page text."""
+def clean_text(
+    text: str, *, reference_date: dt.date | None = None, join_blocks: bool = False
+) -> tuple[dict, list[Unit], list[Dropped]]:
+    """Return ``(meta, units, dropped)`` for scraped page text.
+
+    With ``join_blocks``, body lines that follow each other without a blank line between them
+    (a paragraph broken by line breaks, the items of one list) become one paragraph, when the
+    page puts blank lines around its paragraphs at all.
+    """
     lines = split_lines(text)
     if not lines:
         return empty_meta(), [], []
@@ -343,7 +350,12 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
         ln.dup = counts[ln.text]
     start, end = _core(lines)
     used: set[int] = set()
-    body = _select_body(lines, start, end, used) if end > start else []
+    # Text that puts blank lines around its paragraphs splits them there and only there.
+    join = join_blocks and (
+        2 * len({ln.bid for ln in lines}) >= len(lines)
+        or sum(1 if ln.block == 1 else -1 for ln in lines if ln.prose) > 0
+    )
+    body = _select_body(lines, start, end, used, join) if end > start else []
     if not any(u.kind == "body" for u in body):
         # No prose at all: a results table, a list of dates, short captioned items.  Read again
         # with every distinct line of a few tokens that is not furniture counted as content.
@@ -353,7 +365,7 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
         if end <= start:
             return empty_meta(), [], [Dropped(ln.text, _reason(ln, 0, 0, 0)) for ln in lines]
         used = set()
-        body = _select_body(lines, start, end, used)
+        body = _select_body(lines, start, end, used, join)
         # Its first line, when title-like, is the headline the header search did not reach.
         if len(body) > 1 and is_headline(lines[start]) and body[0].text == lines[start].text:
             body[0] = Unit("headline", body[0].text)
@@ -431,11 +443,12 @@ def _datum(ln: _Line) -> bool:
 _TOKENS = re.compile(r"\w+")
 
 
-def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> list[Unit]:
+def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join: bool = False) -> list[Unit]:
     """Return the body units of lines ``start:end``, adding the indices used to ``used``."""
     seen: set[str] = set()
     last_heading = -1
     units: list[Unit] = []
+    src: list[int] = []  # the line each unit was taken from
     # Lines next to a "Read more" link are the teaser it belongs to.
     teaser = set()
     for i in range(start, end):
@@ -453,6 +466,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                 seen.add(ln.text)
                 used.add(i)
                 units.append(Unit("body", ln.text))
+                src.append(i)
             i += 1
             continue
         # A run of non-prose lines: short furniture, teasers, menus, or a subheading.
@@ -471,6 +485,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                 alone = kl.gap and kl.after_gap
                 heading = alone and not kl.terminal and kl.words <= 14 and k == run[0]
                 units.append(Unit("subheading" if heading else "body", kl.text))
+                src.append(k)
                 seen.add(kl.text)
                 used.add(k)
                 if heading:
@@ -478,7 +493,10 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         elif len(keep) <= 2 and not any(lines[k].stop for k in run):
             for k in keep:
                 kl = lines[k]
-                if kl.text in seen or kl.dup > 1 or kl.words == 0 or kl.words > 40:
+                # A repeated line is menu or teaser, unless the paragraphs around it repeat as often:
+                # then the page holds the article twice (a print or app copy) and it is a heading of it.
+                echoed = (j < end and lines[j].dup == kl.dup) or (i > start and lines[i - 1].dup == kl.dup)
+                if kl.text in seen or (kl.dup > 1 and not echoed) or kl.words == 0 or kl.words > 40:
                     continue
                 if kl.credit:
                     cap = caption_unit(kl.text)
@@ -495,6 +513,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                         units[-1] = Unit("caption", units[-1].text, credit=cap.credit)
                     else:
                         units.append(cap)
+                        src.append(k)
                     used.add(k)
                     seen.add(kl.text)
                     continue
@@ -506,25 +525,53 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                     and kl.words >= 2
                     and ((i > start and lines[i - 1].bid == kl.bid) or (j < end and lines[j].bid == kl.bid))
                 )
-                if not (own_block or in_prose_block) or kl.text.endswith(":"):
+                # A line ending in a colon is a label ("Share:", "Related:"), unless it is a clause
+                # that introduces what follows ("The council resolved as follows:").
+                if not (own_block or in_prose_block) or (kl.text.endswith(":") and kl.words < 4):
                     continue
                 kind = "body" if kl.terminal and kl.words >= 2 else "subheading"
                 if kind == "subheading" and (
-                    kl.words > 14 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"
+                    kl.words > 20 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"
                 ):
                     continue
                 seen.add(kl.text)
                 used.add(k)
                 units.append(Unit(kind, kl.text))
+                src.append(k)
                 last_heading = k
         i = j
     # A heading with no paragraph after it belongs to whatever follows the article.
     while units and units[-1].kind == "subheading":
         units.pop()
+        src.pop()
         used.discard(last_heading)
         last_heading = (
             next((k for k in sorted(used, reverse=True) if lines[k].text == units[-1].text), -1)
             if units
             else -1
         )
-    return units
+    return _join_blocks(lines, units, src) if join else units
+
+
+def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[Unit]:
+    """Join body lines that follow each other in one block (no blank line between) into one paragraph.
+
+    Pages put a blank line around each paragraph; lines inside one block are a paragraph broken
+    by line breaks, or the items of one list, and the article's own paragraphs are whole blocks.
+    """
+    out: list[Unit] = []
+    prev = -2
+    for unit, k in zip(units, src, strict=True):
+        if (
+            out
+            and unit.kind == "body"
+            and out[-1].kind == "body"
+            and k == prev + 1
+            and lines[k].bid == lines[prev].bid
+        ):
+            # A line break, not a space: list items and table rows stay readable as lines.
+            out[-1] = Unit("body", out[-1].text + "\n" + unit.text)
+        else:
+            out.append(unit)
+        prev = k
+    return out
