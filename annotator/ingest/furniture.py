@@ -102,6 +102,9 @@ FURNITURE_SHORT = (
 )
 # ... and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
 BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
+# A social post the article embeds: its text carries the post's picture link, its signature line
+# names the account.  Quoted by the article, so body where the article is (lower case).
+EMBED = re.compile(r"pic\.twitter\.com/\w|instagram\.com/p/|^[—–-]\s.{0,60}\(@\w+\)")
 
 
 # Cookie consent and appeals to the reader (donate, subscribe, become a member): furniture however

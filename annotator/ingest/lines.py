@@ -15,6 +15,7 @@ from .furniture import (
     COMMENTS,
     CREDIT,
     CREDIT_HINTS,
+    EMBED,
     FURNITURE_SHORT,
     STOP,
     STOPWORDS,
@@ -44,6 +45,7 @@ class _Line:
     prose: bool = False
     dup: int = 1
     lower_ratio: float = 0.0
+    embed: bool = False  # a quoted social post's text or signature line
 
 
 def split_lines(text: str) -> list[_Line]:
@@ -132,9 +134,10 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    furniture = (n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low)))
+    ln.embed = n <= 80 and bool(EMBED.search(low))
+    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low))))
     ln.furniture = furniture
-    ln.boiler = (
+    ln.boiler = not ln.embed and (
         n == 0
         or (n <= 15 and bool(BOILER.match(key)))
         or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))

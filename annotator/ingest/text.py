@@ -352,7 +352,12 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                 # A repeated line is menu or teaser, unless the paragraphs around it repeat as often:
                 # then the page holds the article twice (a print or app copy) and it is a heading of it.
                 echoed = (j < end and lines[j].dup == kl.dup) or (i > start and lines[i - 1].dup == kl.dup)
-                if kl.text in seen or (kl.dup > 1 and not echoed) or kl.words == 0 or kl.words > 40:
+                if (
+                    kl.text in seen
+                    or (kl.dup > 1 and not (echoed or kl.embed))
+                    or kl.words == 0
+                    or kl.words > 40 + 40 * kl.embed
+                ):
                     continue
                 if kl.credit:
                     cap = caption_unit(kl.text)
@@ -383,9 +388,9 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                 )
                 # A line ending in a colon is a label ("Share:", "Related:"), unless it is a clause
                 # that introduces what follows ("The council resolved as follows:").
-                if not (own_block or in_prose_block) or (kl.text.endswith(":") and kl.words < 4):
+                if not (own_block or in_prose_block or kl.embed) or (kl.text.endswith(":") and kl.words < 4):
                     continue
-                kind = "body" if kl.terminal and kl.words >= 2 else "subheading"
+                kind = "quote" if kl.embed else "body" if kl.terminal and kl.words >= 2 else "subheading"
                 if kind == "subheading" and (
                     kl.words > 20 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"
                 ):
@@ -420,13 +425,13 @@ def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[
     for unit, k in zip(units, src, strict=True):
         if (
             out
-            and unit.kind == "body"
-            and out[-1].kind == "body"
+            and unit.kind in ("body", "quote")
+            and out[-1].kind == unit.kind
             and k == prev + 1
             and lines[k].bid == lines[prev].bid
         ):
             # A line break, not a space: list items and table rows stay readable as lines.
-            out[-1] = Unit("body", out[-1].text + "\n" + unit.text)
+            out[-1] = Unit(unit.kind, out[-1].text + "\n" + unit.text)
         else:
             out.append(unit)
         prev = k
