@@ -273,6 +273,19 @@ def _in_article_list(lines: list[_Line], run: list[int], seen: set[str]) -> bool
     )
 
 
+def _content_run(lines: list[_Line], run: list[int], seen: set[str], echo: int) -> bool:
+    """Whether a run of short lines between two paragraphs of the article is the article's own:
+    no line of it furniture, a credit, a comment heading or glued menu words, each line distinct
+    on the page (or repeated only as often as the article's paragraphs, ``echo``) and not yet kept."""
+    return all(
+        (lines[k].dup == 1 or lines[k].dup == echo)
+        and lines[k].text not in seen
+        and 0 < lines[k].words <= 60
+        and not (lines[k].credit or lines[k].glued or lines[k].comments)
+        for k in run
+    )
+
+
 def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
     first = lines[0]
     return (
@@ -333,8 +346,15 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
         keep = [
             k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser
         ]
-        if len(keep) > 2 and keep == run and i > start and j < end and _in_article_list(lines, run, seen):
-            # A list between two paragraphs of the article (steps, products, tour dates): its
+        if (
+            len(keep) > 2
+            and keep == run
+            and i > start
+            and j < end
+            and (_in_article_list(lines, run, seen) or _content_run(lines, run, seen, lines[j].dup))
+        ):
+            # A list between two paragraphs of the article (steps, products, tour dates), or short
+            # lines of its own between them (questions and answers, verses, offers, a table): its
             # items are body, a short line alone in its block before them its heading.
             for k in run:
                 kl = lines[k]
@@ -414,6 +434,13 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
     return _join_blocks(lines, units, src) if join else units
 
 
+def _lower_start(text: str) -> bool:
+    # A short line that starts in lower case goes on with the one before it (a list that completes
+    # its lead-in, the end of a quotation), even across a blank line; "iPhone" starts a new one,
+    # and so does a whole paragraph that starts with a brand name in lower case.
+    return text[:1].islower() and not text[1:2].isupper()
+
+
 def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[Unit]:
     """Join body lines that follow each other in one block (no blank line between) into one paragraph.
 
@@ -428,7 +455,7 @@ def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[
             and unit.kind in ("body", "quote")
             and out[-1].kind == unit.kind
             and k == prev + 1
-            and lines[k].bid == lines[prev].bid
+            and (lines[k].bid == lines[prev].bid or (not lines[k].prose and _lower_start(unit.text)))
         ):
             # A line break, not a space: list items and table rows stay readable as lines.
             out[-1] = Unit(unit.kind, out[-1].text + "\n" + unit.text)
