@@ -150,7 +150,8 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         not ln.boiler
         and not ln.glued
         and n >= 6
-        and ln.terminal
+        # A long line of running text is prose even when its last sentence has no full stop.
+        and (ln.terminal or (n >= 40 and ln.lower_ratio >= 0.6))
         and (stops >= 2 or ln.lower_ratio >= 0.5)
         and (ln.lower_ratio >= 0.3 or n >= 20)
         and not furniture

@@ -47,9 +47,11 @@ def _core(lines: list[_Line]) -> tuple[int, int]:
     article, so the first segment that scores close to the best one wins.
     """
     cuts = [i for i, ln in enumerate(lines) if ln.comments]
-    thread = _thread_start(lines)
-    if thread is not None:
-        cuts = sorted({*(c for c in cuts if c < thread or c > thread + 2), thread})
+    # Comment threads and teaser cards are found by their shape; before them, one real paragraph
+    # is article enough.
+    soft = {c for c in (_thread_start(lines), _cards_start(lines)) if c is not None}
+    for cut in soft:
+        cuts = sorted({*(c for c in cuts if c < cut or c > cut + 2), cut})
     bounds = list(zip([0] + [c + 1 for c in cuts], cuts + [len(lines)], strict=True))
     found = [(_best_run(lines, lo, hi), hi) for lo, hi in bounds if hi > lo]
     if not found:
@@ -57,7 +59,7 @@ def _core(lines: list[_Line]) -> tuple[int, int]:
     top = max(score for (score, _), _ in found)
     for (score, span), hi in found:
         # Before a stamped comment thread, one real paragraph is article enough.
-        if score >= min(0.4 * top, max(100.0, 0.2 * top)) or (hi == thread and score >= 40):
+        if score >= min(0.4 * top, max(100.0, 0.2 * top)) or (hi in soft and score >= 40):
             return _trim(lines, *span)
     return 0, 0
 
@@ -83,17 +85,49 @@ def _thread_start(lines: list[_Line]) -> int | None:
     ]
     # The article's own dateline is stamped too; the thread starts at the first entry with a
     # paragraph (not a one-line teaser) before it, and takes in a heading right before it.
+    first = _first_paragraph(lines)
     for k in range(len(entries) - 2):
-        if any(ln.prose and ln.words >= 20 for ln in lines[: entries[k]]):
-            start = entries[k]
-            while (
-                start > 0
-                and not lines[start - 1].prose
-                and (lines[start - 1].comments or entries[k] - start < 2)
-            ):
-                start -= 1
-            return start
+        if first < entries[k]:
+            return _with_heading(lines, entries[k])
     return None
+
+
+def _first_paragraph(lines: list[_Line]) -> int:
+    return next((i for i, ln in enumerate(lines) if ln.prose and ln.words >= 20), len(lines))
+
+
+def _with_heading(lines: list[_Line], start: int) -> int:
+    """``start`` moved back over a section heading and up to two short lines right before it."""
+    at = start
+    while at > 0 and not lines[at - 1].prose and (lines[at - 1].comments or start - at < 2):
+        at -= 1
+    return at
+
+
+def _cards_start(lines: list[_Line]) -> int | None:
+    """Return the first line of a run of cards after the article: the same line (a section label,
+    a share bar) recurring at a fixed short interval, three times or more, with content between,
+    after a paragraph of the article.  Teasers of other stories repeat one shape; an article's
+    paragraphs do not come with the same line every two to four lines, nor one paragraph a card."""
+    first = _first_paragraph(lines)
+    where: dict[str, list[int]] = {}
+    for i, ln in enumerate(lines):
+        if ln.dup >= 3 and i > first and not ln.prose:
+            where.setdefault(ln.text, []).append(i)
+    best: int | None = None
+    for at in where.values():
+        for a, b, c in zip(at, at[1:], at[2:], strict=False):
+            gap = b - a
+            if (
+                2 <= gap <= 4
+                and c - b == gap
+                and any(not lines[k].boiler for k in range(a + 1, b))
+                and sum(lines[k].prose for k in range(a + 1, c)) <= 2
+            ):
+                if best is None or a < best:
+                    best = a
+                break
+    return None if best is None else _with_heading(lines, best)
 
 
 def _best_run(lines: list[_Line], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
