@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from . import meta as m
-from .furniture import READ_MORE
+from .furniture import READ_MORE, STOP
 from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
@@ -346,9 +346,20 @@ def _datum(ln: _Line) -> bool:
 _TOKENS = re.compile(r"\w+")
 
 
+def _bracketed(text: str) -> bool:
+    # "[Reuters]", "(Source: the ministry)": a line of its own in brackets names a source;
+    # "[Related: another story]" links to a teaser.
+    label = text[1:-1].split(":")[0].strip().lower()
+    return len(text) > 2 and (text[0], text[-1]) in (("[", "]"), ("(", ")")) and not STOP.match(label)
+
+
 def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join: bool = False) -> list[Unit]:
     """Return the body units of lines ``start:end``, adding the indices used to ``used``."""
     seen: set[str] = set()
+    spread: dict[str, tuple[int, int]] = {}  # first and last line of each text that repeats
+    for k, ln in enumerate(lines):
+        if ln.dup > 1:
+            spread[ln.text] = (spread.get(ln.text, (k, k))[0], k)
     last_heading = -1
     units: list[Unit] = []
     src: list[int] = []  # the line each unit was taken from
@@ -405,10 +416,13 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                 kl = lines[k]
                 # A repeated line is menu or teaser, unless the paragraphs around it repeat as often:
                 # then the page holds the article twice (a print or app copy) and it is a heading of it.
+                # A line repeated only inside the article (a source named after each quote, a step
+                # of a plan) is the article's own, each time.
                 echoed = (j < end and lines[j].dup == kl.dup) or (i > start and lines[i - 1].dup == kl.dup)
+                own = kl.dup > 1 and start <= spread[kl.text][0] and spread[kl.text][1] < end
                 if (
-                    kl.text in seen
-                    or (kl.dup > 1 and not (echoed or kl.embed))
+                    (kl.text in seen and not own)
+                    or (kl.dup > 1 and not (echoed or own or kl.embed))
                     or kl.words == 0
                     or kl.words > 40 + 40 * kl.embed
                 ):
@@ -446,7 +460,8 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                     continue
                 kind = "quote" if kl.embed else "body" if kl.terminal and kl.words >= 2 else "subheading"
                 if kind == "subheading" and (
-                    kl.words > 20 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"
+                    kl.words > 20
+                    or not (kl.text[:1].isalnum() or kl.text[:1] in "“\"'‘" or _bracketed(kl.text))
                 ):
                     continue
                 seen.add(kl.text)
