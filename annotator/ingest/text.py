@@ -17,7 +17,7 @@ import re
 from collections import Counter
 
 from . import meta as m
-from .furniture import READ_MORE, STOP
+from .furniture import READ_MORE, STOP, STOPWORDS
 from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
@@ -346,6 +346,12 @@ def _datum(ln: _Line) -> bool:
 _TOKENS = re.compile(r"\w+")
 
 
+def _cut_short(text: str) -> bool:
+    # Ends on a comma or a function word ("won the", "as well as"): the sentence goes on.
+    last = text.rsplit(None, 1)[-1]
+    return text.endswith(",") or last in STOPWORDS
+
+
 def _bracketed(text: str) -> bool:
     # "[Reuters]", "(Source: the ministry)": a line of its own in brackets names a source;
     # "[Related: another story]" links to a teaser.
@@ -454,11 +460,28 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                     and kl.words >= 2
                     and ((i > start and lines[i - 1].bid == kl.bid) or (j < end and lines[j].bid == kl.bid))
                 )
+                # A line cut off mid-sentence ("... who in 2008 won the") starts the paragraph
+                # that goes on in the next line of its block.
+                broken = (
+                    k == j - 1
+                    and j < end
+                    and lines[j].bid == kl.bid
+                    and kl.words >= 8
+                    and _cut_short(kl.text)
+                )
                 # A line ending in a colon is a label ("Share:", "Related:"), unless it is a clause
                 # that introduces what follows ("The council resolved as follows:").
-                if not (own_block or in_prose_block or kl.embed) or (kl.text.endswith(":") and kl.words < 4):
+                if not (own_block or in_prose_block or broken or kl.embed) or (
+                    kl.text.endswith(":") and kl.words < 4
+                ):
                     continue
-                kind = "quote" if kl.embed else "body" if kl.terminal and kl.words >= 2 else "subheading"
+                kind = (
+                    "quote"
+                    if kl.embed
+                    else "body"
+                    if (kl.terminal and kl.words >= 2) or broken
+                    else "subheading"
+                )
                 if kind == "subheading" and (
                     kl.words > 20
                     or not (kl.text[:1].isalnum() or kl.text[:1] in "“\"'‘" or _bracketed(kl.text))
