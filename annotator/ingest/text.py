@@ -108,7 +108,9 @@ def _cards_start(lines: list[_Line]) -> int | None:
     """Return the first line of a run of cards after the article: the same line (a section label,
     a share bar) recurring at a fixed short interval, three times or more, with content between,
     after a paragraph of the article.  Teasers of other stories repeat one shape; an article's
-    paragraphs do not come with the same line every two to four lines, nor one paragraph a card."""
+    paragraphs do not come with the same line every two to four lines, nor one paragraph a card.
+    Also three or more linked titles in a row, each repeated elsewhere on the page and followed by
+    a one-line summary."""
     first = _first_paragraph(lines)
     where: dict[str, list[int]] = {}
     for i, ln in enumerate(lines):
@@ -127,6 +129,15 @@ def _cards_start(lines: list[_Line]) -> int | None:
                 if best is None or a < best:
                     best = a
                 break
+    # Linked titles, each repeated elsewhere on the page (in a menu), each with a one-line summary.
+    for a in range(first + 1, len(lines) - 5):
+        if best is not None and a >= best:
+            break
+        if all(
+            lines[t].dup >= 2 and not lines[t].prose and lines[t + 1].prose and lines[t + 1].words <= 25
+            for t in (a, a + 2, a + 4)
+        ):
+            best = a
     return None if best is None else _with_heading(lines, best)
 
 
