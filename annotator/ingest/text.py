@@ -175,7 +175,8 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             )
             if not clusters or split:
                 clusters.append([])
-                headed.append(any(lines[k].stop for k in run))
+                # A section heading, or a sign-up box (two furniture lines or more), ends the article.
+                headed.append(any(lines[k].stop for k in run) or sum(lines[k].furniture for k in run) >= 2)
             clusters[-1].append(i)
             run = []
         else:
