@@ -171,7 +171,10 @@ CREDIT_SPLIT = re.compile(
     r"\s*(?:by|:|credit:?)\s*)",
     re.I,
 )
-TERMINAL = re.compile(r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*$|[\"”’»」』]$")
+# A sentence end, maybe followed by closing quotes or brackets and by emoji or other symbols.
+TERMINAL = re.compile(
+    r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])*$|[\"”’»」』]$"
+)
 STOPWORDS = frozenset(
     "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
     "be been has have had not but or which who will would said says could should also than more after over into "
