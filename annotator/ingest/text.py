@@ -358,6 +358,10 @@ def _datum(ln: _Line) -> bool:
 _TOKENS = re.compile(r"\w+")
 
 
+def _sentence(ln: _Line) -> bool:
+    return ln.boiler and not (ln.furniture or ln.stop) and ln.words >= 5 and ln.lower_ratio >= 0.6
+
+
 def _cut_short(text: str) -> bool:
     # Ends on a comma or a function word ("won the", "as well as"): the sentence goes on.
     last = text.rsplit(None, 1)[-1]
@@ -409,9 +413,12 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
         keep = [
             k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser
         ]
+        # In a run of the article's own lines, a sentence that only mentions an e-mail or a share
+        # ("Your email list will grow") is one of them, not a button.
+        lenient = [k for k in run if k in keep or _sentence(lines[k])]
         if (
             len(keep) > 2
-            and keep == run
+            and (keep == run or (len(keep) >= 4 and lenient == run))
             and i > start
             and j < end
             and (_in_article_list(lines, run, seen) or _content_run(lines, run, seen, lines[j].dup))
