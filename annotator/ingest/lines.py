@@ -7,6 +7,7 @@ rejoined to it (``_rejoin``).  Text is selected, never rewritten.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .furniture import (
@@ -46,6 +47,10 @@ class _Line:
     dup: int = 1
     lower_ratio: float = 0.0
     embed: bool = False  # a quoted social post's text or signature line
+
+
+# A reference in brackets after a sentence ("... to the sea.” [Chapter 2]") does not end it.
+_CITATION = re.compile(r"(?<=[.!?…。！？\"”’»])\s*\[(?=[^\]]*[^\W\d_])[^\[\]]{1,40}\]$")
 
 
 def split_lines(text: str) -> list[_Line]:
@@ -126,7 +131,7 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         text=text,
         words=n,
         stops=stops,
-        terminal=bool(TERMINAL.search(text)),
+        terminal=bool(TERMINAL.search(_CITATION.sub("", text))),
         gap=gap,
         after_gap=after_gap,
         lower_ratio=lower / n if n else 0.0,
@@ -151,7 +156,8 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         and not ln.glued
         and n >= 6
         # A long line of running text is prose even when its last sentence has no full stop.
-        and (ln.terminal or (n >= 40 and ln.lower_ratio >= 0.6))
+        # ... and a long sentence that ends in a colon introduces what follows.
+        and (ln.terminal or (n >= 40 and ln.lower_ratio >= 0.6) or (n >= 15 and text.endswith(":")))
         and (stops >= 2 or ln.lower_ratio >= 0.5)
         and (ln.lower_ratio >= 0.3 or n >= 20)
         and not furniture

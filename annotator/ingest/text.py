@@ -429,7 +429,14 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
             for k in run:
                 kl = lines[k]
                 alone = kl.gap and kl.after_gap
-                heading = alone and not kl.terminal and kl.words <= 14 and k == run[0]
+                # ... unless the paragraph before ends in a colon: then the run is what it announced.
+                heading = (
+                    alone
+                    and not kl.terminal
+                    and kl.words <= 14
+                    and k == run[0]
+                    and not lines[i - 1].text.endswith(":")
+                )
                 units.append(Unit("subheading" if heading else "body", kl.text))
                 src.append(k)
                 seen.add(kl.text)
