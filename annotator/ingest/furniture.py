@@ -196,7 +196,8 @@ def glued(text: str) -> bool:
     # sentence that reaches a brand name ("Following the 16-inch MacBook").
     alpha = [w for w in g.group(0).split() if w[:1].isalpha()]
     caps = sum(1 for w in alpha if w[:1].isupper())
-    return caps >= 3 and caps >= 0.6 * len(alpha)
+    # Menu items glued together have no commas between them; a list in a sentence has.
+    return caps >= 3 and caps >= 0.6 * len(alpha) and ", " not in g.group(0)
 
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
