@@ -505,7 +505,8 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                     "quote"
                     if kl.embed
                     else "body"
-                    if (kl.terminal and kl.words >= 2) or broken
+                    # A long line of lower-case words is a paragraph without its full stop, not a heading.
+                    if (kl.terminal and kl.words >= 2) or broken or (kl.words >= 12 and kl.lower_ratio >= 0.6)
                     else "subheading"
                 )
                 if kind == "subheading" and (
