@@ -398,7 +398,9 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
     while i < end:
         ln = lines[i]
         if ln.prose:
-            if ln.text not in seen:
+            # The standfirst printed again right above the first paragraph is not a paragraph.
+            again = not units and ln.dup > 1 and ln.words <= 40 and spread[ln.text][0] < start
+            if ln.text not in seen and not again:
                 seen.add(ln.text)
                 used.add(i)
                 units.append(Unit("body", ln.text))
