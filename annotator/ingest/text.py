@@ -240,9 +240,11 @@ def clean_text(
 ) -> tuple[dict, list[Unit], list[Dropped]]:
     """Return ``(meta, units, dropped)`` for scraped page text.
 
-    With ``join_blocks``, body lines that follow each other without a blank line between them
-    (a paragraph broken by line breaks, the items of one list) become one paragraph, when the
-    page puts blank lines around its paragraphs at all.
+    With ``join_blocks`` (page text read on its own, not the HTML path's second reading), body
+    lines that follow each other without a blank line between them (a paragraph broken by line
+    breaks, the items of one list) become one paragraph, when the page puts blank lines around its
+    paragraphs at all; and runs of the article's own short lines between its paragraphs are kept
+    (the HTML path has them from the page's structure, and would add them twice).
     """
     lines = split_lines(text)
     if not lines:
@@ -423,7 +425,9 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
             and (keep == run or (len(keep) >= 4 and lenient == run))
             and i > start
             and j < end
-            and (_in_article_list(lines, run, seen) or _content_run(lines, run, seen, lines[j].dup))
+            and (
+                _in_article_list(lines, run, seen) or (join and _content_run(lines, run, seen, lines[j].dup))
+            )
         ):
             # A list between two paragraphs of the article (steps, products, tour dates), or short
             # lines of its own between them (questions and answers, verses, offers, a table): its
