@@ -113,8 +113,11 @@ def _cards_start(lines: list[_Line]) -> int | None:
     a one-line summary."""
     first = _first_paragraph(lines)
     where: dict[str, list[int]] = {}
+    # The page labels its own story the same way: the line also comes before the first paragraph
+    # (a line that first appears inside the article is its own recurring heading).
+    above = {ln.text for ln in lines[:first] if ln.dup >= 3}
     for i, ln in enumerate(lines):
-        if ln.dup >= 3 and i > first and not ln.prose:
+        if ln.dup >= 3 and i > first and not ln.prose and ln.text in above:
             where.setdefault(ln.text, []).append(i)
     best: int | None = None
     for at in where.values():
@@ -165,6 +168,9 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     """
     clusters: list[list[int]] = []
     headed: list[bool] = []  # whether a section heading separates a cluster from the one before
+    boxed: list[
+        bool
+    ] = []  # ... or a sign-up form (three furniture or button lines or more), which ends an article
     run: list[int] = []
     for i in range(start, end):
         if lines[i].prose:
@@ -175,8 +181,9 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             )
             if not clusters or split:
                 clusters.append([])
-                # A section heading, or a sign-up box (two furniture lines or more), ends the article.
-                headed.append(any(lines[k].stop for k in run) or sum(lines[k].furniture for k in run) >= 2)
+                # A section heading, or a sign-up form (three furniture or button lines or more), ends the article.
+                headed.append(any(lines[k].stop for k in run))
+                boxed.append(sum(lines[k].furniture or lines[k].boiler for k in run) >= 3)
             clusters[-1].append(i)
             run = []
         else:
@@ -194,7 +201,11 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     def small(j: int) -> bool:
         c = clusters[j]
         # Is there a section heading between this cluster and the main one?
-        if any(headed[main + 1 : j + 1]) if j > main else any(headed[j + 1 : main + 1]):
+        if (
+            any(headed[main + 1 : j + 1]) or any(boxed[main + 1 : j + 1])
+            if j > main
+            else any(headed[j + 1 : main + 1])
+        ):
             return len(c) < 3 and words(c) < 0.25 * biggest
         return len(c) == 1 and words(c) < 60 and words(c) < total * 0.15
 
