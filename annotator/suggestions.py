@@ -136,7 +136,8 @@ def stamp_origins(db: sqlite_utils.Database, project: dict, paragraph: dict, lab
     claims_origin = any(
         isinstance(item, dict) and ORIGIN_KEY in item
         for name in ITEM_LISTS
-        for item in labels.get(name) or []
+        # Not a list (``"attributions": 1``) is the validator's to refuse with a 400, not a crash here.
+        for item in (labels.get(name) if isinstance(labels.get(name), list) else [])
     )
     if chosen["source"] == NONE and not claims_origin:
         # A project that never showed suggestions: every item is by hand, and stays as it was saved.

@@ -6,7 +6,8 @@ import pytest
 
 from annotator.ingest import meta
 from annotator.ingest.header import guess_language, split_credit
-from annotator.ingest.text import _rejoin, clean_text
+from annotator.ingest.lines import _rejoin
+from annotator.ingest.text import clean_text
 
 
 @pytest.mark.parametrize(

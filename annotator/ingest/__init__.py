@@ -117,7 +117,7 @@ def _build(
     if fmt == "html":
         meta, units, dropped = extract_html(text, url=url, reference_date=ref)
     else:
-        meta, units, dropped = clean_text(text, reference_date=ref)
+        meta, units, dropped = clean_text(text, reference_date=ref, join_blocks=True)
     if not any(u.kind in _BODY_KINDS for u in units):
         raise IngestError("nothing left after cleaning", line=line)
     units = check_meta(meta, units)

@@ -102,6 +102,9 @@ FURNITURE_SHORT = (
 )
 # ... and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
 BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
+# A social post the article embeds: its text carries the post's picture link, its signature line
+# names the account.  Quoted by the article, so body where the article is (lower case).
+EMBED = re.compile(r"pic\.twitter\.com/\w|instagram\.com/p/|^[—–-]\s.{0,60}\(@\w+\)")
 
 
 # Cookie consent and appeals to the reader (donate, subscribe, become a member): furniture however
@@ -172,7 +175,10 @@ CREDIT_SPLIT = re.compile(
     r"\s*(?:by|:|credit:?)\s*)",
     re.I,
 )
-TERMINAL = re.compile(r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*$|[\"”’»」』]$")
+# A sentence end, maybe followed by closing quotes or brackets and by emoji or other symbols.
+TERMINAL = re.compile(
+    r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])*$|[\"”’»」』]$"
+)
 STOPWORDS = frozenset(
     "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
     "be been has have had not but or which who will would said says could should also than more after over into "
@@ -194,7 +200,8 @@ def glued(text: str) -> bool:
     # sentence that reaches a brand name ("Following the 16-inch MacBook").
     alpha = [w for w in g.group(0).split() if w[:1].isalpha()]
     caps = sum(1 for w in alpha if w[:1].isupper())
-    return caps >= 3 and caps >= 0.6 * len(alpha)
+    # Menu items glued together have no commas between them; a list in a sentence has.
+    return caps >= 3 and caps >= 0.6 * len(alpha) and ", " not in g.group(0)
 
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")

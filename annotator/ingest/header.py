@@ -13,7 +13,7 @@ from .models import Unit
 from .sanity import PHOTO_CREDIT
 
 if TYPE_CHECKING:
-    from .text import _Line
+    from .lines import _Line
 
 _HEADER_WINDOW = 60
 

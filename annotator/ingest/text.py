@@ -7,7 +7,7 @@ function words, boilerplate patterns, repetition); the body core is the
 contiguous run of lines with the highest prose score (a maximum-sum
 subarray), and the header before it yields headline, standfirst, captions,
 byline and date.  Lines are selected, never rewritten: a unit's text is a
-line of the input with its whitespace collapsed.
+line of the input with its whitespace collapsed.  The lines and their features are in ``lines.py``.
 """
 
 from __future__ import annotations
@@ -15,156 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from . import meta as m
-from .furniture import (
-    APPEAL,
-    BOILER,
-    COMMENTS,
-    CREDIT,
-    CREDIT_HINTS,
-    FURNITURE_SHORT,
-    READ_MORE,
-    STOP,
-    STOPWORDS,
-    TERMINAL,
-    glued,
-    is_furniture,
-)
+from .furniture import READ_MORE, STOP, STOPWORDS
 from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
+from .lines import _Line, split_lines
 from .models import Dropped, Unit
-from .script import measure, words_of
-
-
-@dataclass
-class _Line:
-    text: str
-    words: int
-    stops: int
-    terminal: bool
-    gap: bool  # a blank line or the start of the text precedes it
-    after_gap: bool = False  # a blank line or the end of the text follows it
-    boiler: bool = False
-    stop: bool = False
-    comments: bool = False
-    glued: bool = False
-    furniture: bool = False
-    block: int = 1  # lines in its block (a run without blank lines)
-    bid: int = 0  # which block
-    credit: bool = False
-    prose: bool = False
-    dup: int = 1
-    lower_ratio: float = 0.0
-
-
-def split_lines(text: str) -> list[_Line]:
-    """Return the non-empty lines of ``text`` with whitespace collapsed and short broken lines rejoined."""
-    blocks: list[list[str]] = [[]]
-    for raw in text.splitlines():
-        line = " ".join(raw.split())
-        if line:
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    out: list[_Line] = []
-    for bid, block in enumerate(blocks):
-        if not block:
-            continue
-        block = _rejoin(block)
-        for i, t in enumerate(block):
-            ln = _features(t, gap=i == 0, after_gap=i == len(block) - 1)
-            ln.block = len(block)
-            ln.bid = bid
-            out.append(ln)
-    return out
-
-
-def _rejoin(block: list[str]) -> list[str]:
-    # Inline elements rendered on their own line ("giant\nHome Depot\nare dropping") break a
-    # paragraph; a line that starts in lower case, or with closing punctuation, continues the one before.
-    if len(block) == 1:
-        return block
-    # Joined lines are kept as parts and joined once at the end, and only the last part and a
-    # running word count of each line are looked at: the time stays linear in the block's size.
-    out: list[list[str]] = [[block[0]]]
-    counts = [len(block[0].split())]
-    i = 1
-    while i < len(block):
-        cur = block[i]
-        tail = out[-1][-1]
-        prev_words = counts[-1]
-        nxt = block[i + 1] if i + 1 < len(block) else ""
-        open_end = not TERMINAL.search(tail) and tail[-1:].isalpha() and tail[-1:].islower()
-        cur_words = len(cur.split())
-        if _continues(cur) and not TERMINAL.search(tail) and (prev_words > 2 or cur_words >= 6):
-            out[-1].append(cur)
-            counts[-1] += cur_words
-        elif (
-            open_end
-            and cur_words <= 4
-            and nxt
-            and (_continues(nxt) or nxt[:1] == "(")
-            and len(nxt.split()) > 2
-        ):
-            out[-1] += [cur, nxt]
-            counts[-1] += cur_words + len(nxt.split())
-            i += 1
-        elif (
-            open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
-        ):
-            # "... according to" + "Reuters." closes the sentence a link broke.
-            out[-1].append(cur)
-            counts[-1] += cur_words
-        else:
-            out.append([cur])
-            counts.append(cur_words)
-        i += 1
-    return [" ".join(parts) for parts in out]
-
-
-def _continues(line: str) -> bool:
-    c = line[:1]
-    # "iPhone" and "eBay" start in lower case but begin a new item.
-    return (c.islower() and not (len(line) > 1 and line[1].isupper())) or (c != "" and c in ",.;:)!?")
-
-
-def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
-    n, lower = measure(text)
-    stops = sum(1 for w in words_of(text) if w.lower() in STOPWORDS)
-    ln = _Line(
-        text=text,
-        words=n,
-        stops=stops,
-        terminal=bool(TERMINAL.search(text)),
-        gap=gap,
-        after_gap=after_gap,
-        lower_ratio=lower / n if n else 0.0,
-    )
-    # The patterns are lower case: matching lowered text is much faster than re.I.
-    low = text.lower()
-    key = low.strip(" []()|:-–—•·»›>…*#")
-    furniture = (n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low)))
-    ln.furniture = furniture
-    ln.boiler = (
-        n == 0
-        or (n <= 15 and bool(BOILER.match(key)))
-        or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))
-    )
-    ln.stop = n <= 10 and bool(STOP.match(key))
-    ln.comments = n <= 8 and bool(COMMENTS.match(key))
-    ln.credit = n <= 40 and any(h in low for h in CREDIT_HINTS) and bool(CREDIT.search(low))
-    ln.glued = n >= 5 and glued(text)
-    ln.prose = (
-        not ln.boiler
-        and not ln.glued
-        and n >= 6
-        and ln.terminal
-        and (stops >= 2 or ln.lower_ratio >= 0.5)
-        and (ln.lower_ratio >= 0.3 or n >= 20)
-        and not furniture
-    )
-    return ln
 
 
 def _score(ln: _Line) -> float:
@@ -191,15 +47,101 @@ def _core(lines: list[_Line]) -> tuple[int, int]:
     article, so the first segment that scores close to the best one wins.
     """
     cuts = [i for i, ln in enumerate(lines) if ln.comments]
+    # Comment threads and teaser cards are found by their shape; before them, one real paragraph
+    # is article enough.
+    soft = {c for c in (_thread_start(lines), _cards_start(lines)) if c is not None}
+    for cut in soft:
+        cuts = sorted({*(c for c in cuts if c < cut or c > cut + 2), cut})
     bounds = list(zip([0] + [c + 1 for c in cuts], cuts + [len(lines)], strict=True))
-    found = [_best_run(lines, lo, hi) for lo, hi in bounds if hi > lo]
+    found = [(_best_run(lines, lo, hi), hi) for lo, hi in bounds if hi > lo]
     if not found:
         return 0, 0
-    top = max(score for score, _ in found)
-    for score, span in found:
-        if score >= min(0.4 * top, max(100.0, 0.2 * top)):
+    top = max(score for (score, _), _ in found)
+    for (score, span), hi in found:
+        # Before a stamped comment thread, one real paragraph is article enough.
+        if score >= min(0.4 * top, max(100.0, 0.2 * top)) or (hi in soft and score >= 40):
             return _trim(lines, *span)
     return 0, 0
+
+
+_CLOCK = re.compile(r"\d:[0-5]\d")
+
+
+def _thread_start(lines: list[_Line]) -> int | None:
+    """Return the first line of a reader-comment thread: three or more short lines stamped with a
+    date and a clock time ("Ann on 3 May 2021 at 4:07 pm said:"), each followed by prose, after
+    prose of their own.  Articles date themselves once; comments stamp every entry."""
+    stamps = [
+        i
+        for i, ln in enumerate(lines)
+        if ln.words <= 14 and _CLOCK.search(ln.text) and "T" in ((m.find_date(ln.text) or ("",))[0])
+    ]
+    if len(stamps) < 3:
+        return None
+    entries = [
+        s
+        for s, nxt in zip(stamps, stamps[1:] + [len(lines)], strict=True)
+        if any(ln.prose for ln in lines[s + 1 : nxt])
+    ]
+    # The article's own dateline is stamped too; the thread starts at the first entry with a
+    # paragraph (not a one-line teaser) before it, and takes in a heading right before it.
+    first = _first_paragraph(lines)
+    for k in range(len(entries) - 2):
+        if first < entries[k]:
+            return _with_heading(lines, entries[k])
+    return None
+
+
+def _first_paragraph(lines: list[_Line]) -> int:
+    return next((i for i, ln in enumerate(lines) if ln.prose and ln.words >= 20), len(lines))
+
+
+def _with_heading(lines: list[_Line], start: int) -> int:
+    """``start`` moved back over a section heading and up to two short lines right before it."""
+    at = start
+    while at > 0 and not lines[at - 1].prose and (lines[at - 1].comments or start - at < 2):
+        at -= 1
+    return at
+
+
+def _cards_start(lines: list[_Line]) -> int | None:
+    """Return the first line of a run of cards after the article: the same line (a section label,
+    a share bar) recurring at a fixed short interval, three times or more, with content between,
+    after a paragraph of the article.  Teasers of other stories repeat one shape; an article's
+    paragraphs do not come with the same line every two to four lines, nor one paragraph a card.
+    Also three or more linked titles in a row, each repeated elsewhere on the page and followed by
+    a one-line summary."""
+    first = _first_paragraph(lines)
+    where: dict[str, list[int]] = {}
+    # The page labels its own story the same way: the line also comes before the first paragraph
+    # (a line that first appears inside the article is its own recurring heading).
+    above = {ln.text for ln in lines[:first] if ln.dup >= 3}
+    for i, ln in enumerate(lines):
+        if ln.dup >= 3 and i > first and not ln.prose and ln.text in above:
+            where.setdefault(ln.text, []).append(i)
+    best: int | None = None
+    for at in where.values():
+        for a, b, c in zip(at, at[1:], at[2:], strict=False):
+            gap = b - a
+            if (
+                2 <= gap <= 4
+                and c - b == gap
+                and any(not lines[k].boiler for k in range(a + 1, b))
+                and sum(lines[k].prose for k in range(a + 1, c)) <= 2
+            ):
+                if best is None or a < best:
+                    best = a
+                break
+    # Linked titles, each repeated elsewhere on the page (in a menu), each with a one-line summary.
+    for a in range(first + 1, len(lines) - 5):
+        if best is not None and a >= best:
+            break
+        if all(
+            lines[t].dup >= 2 and not lines[t].prose and lines[t + 1].prose and lines[t + 1].words <= 25
+            for t in (a, a + 2, a + 4)
+        ):
+            best = a
+    return None if best is None else _with_heading(lines, best)
 
 
 def _best_run(lines: list[_Line], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
@@ -226,6 +168,9 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     """
     clusters: list[list[int]] = []
     headed: list[bool] = []  # whether a section heading separates a cluster from the one before
+    boxed: list[
+        bool
+    ] = []  # ... or a sign-up form (three furniture or button lines or more), which ends an article
     run: list[int] = []
     for i in range(start, end):
         if lines[i].prose:
@@ -236,7 +181,9 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             )
             if not clusters or split:
                 clusters.append([])
+                # A section heading, or a sign-up form (three furniture or button lines or more), ends the article.
                 headed.append(any(lines[k].stop for k in run))
+                boxed.append(sum(lines[k].furniture or lines[k].boiler for k in run) >= 3)
             clusters[-1].append(i)
             run = []
         else:
@@ -254,7 +201,11 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     def small(j: int) -> bool:
         c = clusters[j]
         # Is there a section heading between this cluster and the main one?
-        if any(headed[main + 1 : j + 1]) if j > main else any(headed[j + 1 : main + 1]):
+        if (
+            any(headed[main + 1 : j + 1]) or any(boxed[main + 1 : j + 1])
+            if j > main
+            else any(headed[j + 1 : main + 1])
+        ):
             return len(c) < 3 and words(c) < 0.25 * biggest
         return len(c) == 1 and words(c) < 60 and words(c) < total * 0.15
 
@@ -295,8 +246,17 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     return clusters[0][0], end
 
 
-def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dict, list[Unit], list[Dropped]]:
-    """Return ``(meta, units, dropped)`` for scraped page text."""
+def clean_text(
+    text: str, *, reference_date: dt.date | None = None, join_blocks: bool = False
+) -> tuple[dict, list[Unit], list[Dropped]]:
+    """Return ``(meta, units, dropped)`` for scraped page text.
+
+    With ``join_blocks`` (page text read on its own, not the HTML path's second reading), body
+    lines that follow each other without a blank line between them (a paragraph broken by line
+    breaks, the items of one list) become one paragraph, when the page puts blank lines around its
+    paragraphs at all; and runs of the article's own short lines between its paragraphs are kept
+    (the HTML path has them from the page's structure, and would add them twice).
+    """
     lines = split_lines(text)
     if not lines:
         return empty_meta(), [], []
@@ -305,7 +265,12 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
         ln.dup = counts[ln.text]
     start, end = _core(lines)
     used: set[int] = set()
-    body = _select_body(lines, start, end, used) if end > start else []
+    # Text that puts blank lines around its paragraphs splits them there and only there.
+    join = join_blocks and (
+        2 * len({ln.bid for ln in lines}) >= len(lines)
+        or sum(1 if ln.block == 1 else -1 for ln in lines if ln.prose) > 0
+    )
+    body = _select_body(lines, start, end, used, join) if end > start else []
     if not any(u.kind == "body" for u in body):
         # No prose at all: a results table, a list of dates, short captioned items.  Read again
         # with every distinct line of a few tokens that is not furniture counted as content.
@@ -315,7 +280,7 @@ def clean_text(text: str, *, reference_date: dt.date | None = None) -> tuple[dic
         if end <= start:
             return empty_meta(), [], [Dropped(ln.text, _reason(ln, 0, 0, 0)) for ln in lines]
         used = set()
-        body = _select_body(lines, start, end, used)
+        body = _select_body(lines, start, end, used, join)
         # Its first line, when title-like, is the headline the header search did not reach.
         if len(body) > 1 and is_headline(lines[start]) and body[0].text == lines[start].text:
             body[0] = Unit("headline", body[0].text)
@@ -367,6 +332,19 @@ def _in_article_list(lines: list[_Line], run: list[int], seen: set[str]) -> bool
     )
 
 
+def _content_run(lines: list[_Line], run: list[int], seen: set[str], echo: int) -> bool:
+    """Whether a run of short lines between two paragraphs of the article is the article's own:
+    no line of it furniture, a credit, a comment heading or glued menu words, each line distinct
+    on the page (or repeated only as often as the article's paragraphs, ``echo``) and not yet kept."""
+    return all(
+        (lines[k].dup == 1 or lines[k].dup == echo)
+        and lines[k].text not in seen
+        and 0 < lines[k].words <= 60
+        and not (lines[k].credit or lines[k].glued or lines[k].comments)
+        for k in run
+    )
+
+
 def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
     first = lines[0]
     return (
@@ -393,11 +371,33 @@ def _datum(ln: _Line) -> bool:
 _TOKENS = re.compile(r"\w+")
 
 
-def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> list[Unit]:
+def _sentence(ln: _Line) -> bool:
+    return ln.boiler and not (ln.furniture or ln.stop) and ln.words >= 5 and ln.lower_ratio >= 0.6
+
+
+def _cut_short(text: str) -> bool:
+    # Ends on a comma or a function word ("won the", "as well as"): the sentence goes on.
+    last = text.rsplit(None, 1)[-1]
+    return text.endswith(",") or last in STOPWORDS
+
+
+def _bracketed(text: str) -> bool:
+    # "[Reuters]", "(Source: the ministry)": a line of its own in brackets names a source;
+    # "[Related: another story]" links to a teaser.
+    label = text[1:-1].split(":")[0].strip().lower()
+    return len(text) > 2 and (text[0], text[-1]) in (("[", "]"), ("(", ")")) and not STOP.match(label)
+
+
+def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join: bool = False) -> list[Unit]:
     """Return the body units of lines ``start:end``, adding the indices used to ``used``."""
     seen: set[str] = set()
+    spread: dict[str, tuple[int, int]] = {}  # first and last line of each text that repeats
+    for k, ln in enumerate(lines):
+        if ln.dup > 1:
+            spread[ln.text] = (spread.get(ln.text, (k, k))[0], k)
     last_heading = -1
     units: list[Unit] = []
+    src: list[int] = []  # the line each unit was taken from
     # Lines next to a "Read more" link are the teaser it belongs to.
     teaser = set()
     for i in range(start, end):
@@ -411,10 +411,13 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
     while i < end:
         ln = lines[i]
         if ln.prose:
-            if ln.text not in seen:
+            # The standfirst printed again right above the first paragraph is not a paragraph.
+            again = not units and ln.dup > 1 and ln.words <= 40 and spread[ln.text][0] < start
+            if ln.text not in seen and not again:
                 seen.add(ln.text)
                 used.add(i)
                 units.append(Unit("body", ln.text))
+                src.append(i)
             i += 1
             continue
         # A run of non-prose lines: short furniture, teasers, menus, or a subheading.
@@ -425,14 +428,34 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         keep = [
             k for k in run if not (lines[k].boiler or lines[k].furniture or lines[k].stop) and k not in teaser
         ]
-        if len(keep) > 2 and keep == run and i > start and j < end and _in_article_list(lines, run, seen):
-            # A list between two paragraphs of the article (steps, products, tour dates): its
+        # In a run of the article's own lines, a sentence that only mentions an e-mail or a share
+        # ("Your email list will grow") is one of them, not a button.
+        lenient = [k for k in run if k in keep or _sentence(lines[k])]
+        if (
+            len(keep) > 2
+            and (keep == run or (len(keep) >= 4 and lenient == run))
+            and i > start
+            and j < end
+            and (
+                _in_article_list(lines, run, seen) or (join and _content_run(lines, run, seen, lines[j].dup))
+            )
+        ):
+            # A list between two paragraphs of the article (steps, products, tour dates), or short
+            # lines of its own between them (questions and answers, verses, offers, a table): its
             # items are body, a short line alone in its block before them its heading.
             for k in run:
                 kl = lines[k]
                 alone = kl.gap and kl.after_gap
-                heading = alone and not kl.terminal and kl.words <= 14 and k == run[0]
+                # ... unless the paragraph before ends in a colon: then the run is what it announced.
+                heading = (
+                    alone
+                    and not kl.terminal
+                    and kl.words <= 14
+                    and k == run[0]
+                    and not lines[i - 1].text.endswith(":")
+                )
                 units.append(Unit("subheading" if heading else "body", kl.text))
+                src.append(k)
                 seen.add(kl.text)
                 used.add(k)
                 if heading:
@@ -440,7 +463,18 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
         elif len(keep) <= 2 and not any(lines[k].stop for k in run):
             for k in keep:
                 kl = lines[k]
-                if kl.text in seen or kl.dup > 1 or kl.words == 0 or kl.words > 40:
+                # A repeated line is menu or teaser, unless the paragraphs around it repeat as often:
+                # then the page holds the article twice (a print or app copy) and it is a heading of it.
+                # A line repeated only inside the article (a source named after each quote, a step
+                # of a plan) is the article's own, each time.
+                echoed = (j < end and lines[j].dup == kl.dup) or (i > start and lines[i - 1].dup == kl.dup)
+                own = kl.dup > 1 and start <= spread[kl.text][0] and spread[kl.text][1] < end
+                if (
+                    (kl.text in seen and not own)
+                    or (kl.dup > 1 and not (echoed or own or kl.embed))
+                    or kl.words == 0
+                    or kl.words > 40 + 40 * kl.embed
+                ):
                     continue
                 if kl.credit:
                     cap = caption_unit(kl.text)
@@ -457,6 +491,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                         units[-1] = Unit("caption", units[-1].text, credit=cap.credit)
                     else:
                         units.append(cap)
+                        src.append(k)
                     used.add(k)
                     seen.add(kl.text)
                     continue
@@ -468,25 +503,79 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int]) -> li
                     and kl.words >= 2
                     and ((i > start and lines[i - 1].bid == kl.bid) or (j < end and lines[j].bid == kl.bid))
                 )
-                if not (own_block or in_prose_block) or kl.text.endswith(":"):
+                # A line cut off mid-sentence ("... who in 2008 won the") starts the paragraph
+                # that goes on in the next line of its block.
+                broken = (
+                    k == j - 1
+                    and j < end
+                    and lines[j].bid == kl.bid
+                    and kl.words >= 8
+                    and _cut_short(kl.text)
+                )
+                # A line ending in a colon is a label ("Share:", "Related:"), unless it is a clause
+                # that introduces what follows ("The council resolved as follows:").
+                if not (own_block or in_prose_block or broken or kl.embed) or (
+                    kl.text.endswith(":") and kl.words < 4
+                ):
                     continue
-                kind = "body" if kl.terminal and kl.words >= 2 else "subheading"
+                kind = (
+                    "quote"
+                    if kl.embed
+                    else "body"
+                    # A long line of lower-case words is a paragraph without its full stop, not a heading.
+                    if (kl.terminal and kl.words >= 2) or broken or (kl.words >= 12 and kl.lower_ratio >= 0.6)
+                    else "subheading"
+                )
                 if kind == "subheading" and (
-                    kl.words > 14 or not kl.text[:1].isalnum() and kl.text[:1] not in "“\"'‘"
+                    kl.words > 20
+                    or not (kl.text[:1].isalnum() or kl.text[:1] in "“\"'‘" or _bracketed(kl.text))
                 ):
                     continue
                 seen.add(kl.text)
                 used.add(k)
                 units.append(Unit(kind, kl.text))
+                src.append(k)
                 last_heading = k
         i = j
     # A heading with no paragraph after it belongs to whatever follows the article.
     while units and units[-1].kind == "subheading":
         units.pop()
+        src.pop()
         used.discard(last_heading)
         last_heading = (
             next((k for k in sorted(used, reverse=True) if lines[k].text == units[-1].text), -1)
             if units
             else -1
         )
-    return units
+    return _join_blocks(lines, units, src) if join else units
+
+
+def _lower_start(text: str) -> bool:
+    # A short line that starts in lower case goes on with the one before it (a list that completes
+    # its lead-in, the end of a quotation), even across a blank line; "iPhone" starts a new one,
+    # and so does a whole paragraph that starts with a brand name in lower case.
+    return text[:1].islower() and not text[1:2].isupper()
+
+
+def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[Unit]:
+    """Join body lines that follow each other in one block (no blank line between) into one paragraph.
+
+    Pages put a blank line around each paragraph; lines inside one block are a paragraph broken
+    by line breaks, or the items of one list, and the article's own paragraphs are whole blocks.
+    """
+    out: list[Unit] = []
+    prev = -2
+    for unit, k in zip(units, src, strict=True):
+        if (
+            out
+            and unit.kind in ("body", "quote")
+            and out[-1].kind == unit.kind
+            and k == prev + 1
+            and (lines[k].bid == lines[prev].bid or (not lines[k].prose and _lower_start(unit.text)))
+        ):
+            # A line break, not a space: list items and table rows stay readable as lines.
+            out[-1] = Unit(unit.kind, out[-1].text + "\n" + unit.text)
+        else:
+            out.append(unit)
+        prev = k
+    return out

@@ -1,0 +1,165 @@
+"""The lines of scraped page text and their cheap features: length in words (characters for
+spaceless scripts), sentence punctuation, function words, boilerplate patterns, block membership.
+
+Blank lines separate blocks; short lines that an inline element broke out of a paragraph are
+rejoined to it (``_rejoin``).  Text is selected, never rewritten.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .furniture import (
+    APPEAL,
+    BOILER,
+    COMMENTS,
+    CREDIT,
+    CREDIT_HINTS,
+    EMBED,
+    FURNITURE_SHORT,
+    STOP,
+    STOPWORDS,
+    TERMINAL,
+    glued,
+    is_furniture,
+)
+from .script import measure, words_of
+
+
+@dataclass
+class _Line:
+    text: str
+    words: int
+    stops: int
+    terminal: bool
+    gap: bool  # a blank line or the start of the text precedes it
+    after_gap: bool = False  # a blank line or the end of the text follows it
+    boiler: bool = False
+    stop: bool = False
+    comments: bool = False
+    glued: bool = False
+    furniture: bool = False
+    block: int = 1  # lines in its block (a run without blank lines)
+    bid: int = 0  # which block
+    credit: bool = False
+    prose: bool = False
+    dup: int = 1
+    lower_ratio: float = 0.0
+    embed: bool = False  # a quoted social post's text or signature line
+
+
+# A reference in brackets after a sentence ("... to the sea.” [Chapter 2]") does not end it.
+_CITATION = re.compile(r"(?<=[.!?…。！？\"”’»])\s*\[(?=[^\]]*[^\W\d_])[^\[\]]{1,40}\]$")
+
+
+def split_lines(text: str) -> list[_Line]:
+    """Return the non-empty lines of ``text`` with whitespace collapsed and short broken lines rejoined."""
+    blocks: list[list[str]] = [[]]
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    out: list[_Line] = []
+    for bid, block in enumerate(blocks):
+        if not block:
+            continue
+        block = _rejoin(block)
+        for i, t in enumerate(block):
+            ln = _features(t, gap=i == 0, after_gap=i == len(block) - 1)
+            ln.block = len(block)
+            ln.bid = bid
+            out.append(ln)
+    return out
+
+
+def _rejoin(block: list[str]) -> list[str]:
+    # Inline elements rendered on their own line ("giant\nHome Depot\nare dropping") break a
+    # paragraph; a line that starts in lower case, or with closing punctuation, continues the one before.
+    if len(block) == 1:
+        return block
+    # Joined lines are kept as parts and joined once at the end, and only the last part and a
+    # running word count of each line are looked at: the time stays linear in the block's size.
+    out: list[list[str]] = [[block[0]]]
+    counts = [len(block[0].split())]
+    i = 1
+    while i < len(block):
+        cur = block[i]
+        tail = out[-1][-1]
+        prev_words = counts[-1]
+        nxt = block[i + 1] if i + 1 < len(block) else ""
+        open_end = not TERMINAL.search(tail) and tail[-1:].isalpha() and tail[-1:].islower()
+        cur_words = len(cur.split())
+        if _continues(cur) and not TERMINAL.search(tail) and (prev_words > 2 or cur_words >= 6):
+            out[-1].append(cur)
+            counts[-1] += cur_words
+        elif (
+            open_end
+            and cur_words <= 4
+            and nxt
+            and (_continues(nxt) or nxt[:1] == "(")
+            and len(nxt.split()) > 2
+        ):
+            out[-1] += [cur, nxt]
+            counts[-1] += cur_words + len(nxt.split())
+            i += 1
+        elif (
+            open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
+        ):
+            # "... according to" + "Reuters." closes the sentence a link broke.
+            out[-1].append(cur)
+            counts[-1] += cur_words
+        else:
+            out.append([cur])
+            counts.append(cur_words)
+        i += 1
+    return [" ".join(parts) for parts in out]
+
+
+def _continues(line: str) -> bool:
+    c = line[:1]
+    # "iPhone" and "eBay" start in lower case but begin a new item.
+    return (c.islower() and not (len(line) > 1 and line[1].isupper())) or (c != "" and c in ",.;:)!?")
+
+
+def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
+    n, lower = measure(text)
+    stops = sum(1 for w in words_of(text) if w.lower() in STOPWORDS)
+    ln = _Line(
+        text=text,
+        words=n,
+        stops=stops,
+        terminal=bool(TERMINAL.search(_CITATION.sub("", text))),
+        gap=gap,
+        after_gap=after_gap,
+        lower_ratio=lower / n if n else 0.0,
+    )
+    # The patterns are lower case: matching lowered text is much faster than re.I.
+    low = text.lower()
+    key = low.strip(" []()|:-–—•·»›>…*#")
+    ln.embed = n <= 80 and bool(EMBED.search(low))
+    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low))))
+    ln.furniture = furniture
+    ln.boiler = not ln.embed and (
+        n == 0
+        or (n <= 15 and bool(BOILER.match(key)))
+        or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))
+    )
+    ln.stop = n <= 10 and bool(STOP.match(key))
+    ln.comments = n <= 8 and bool(COMMENTS.match(key))
+    ln.credit = n <= 40 and any(h in low for h in CREDIT_HINTS) and bool(CREDIT.search(low))
+    ln.glued = n >= 5 and glued(text)
+    ln.prose = (
+        not ln.boiler
+        and not ln.glued
+        and n >= 6
+        # A long line of running text is prose even when its last sentence has no full stop.
+        # ... and a long sentence that ends in a colon introduces what follows.
+        and (ln.terminal or (n >= 40 and ln.lower_ratio >= 0.6) or (n >= 15 and text.endswith(":")))
+        and (stops >= 2 or ln.lower_ratio >= 0.5)
+        and (ln.lower_ratio >= 0.3 or n >= 20)
+        and not furniture
+    )
+    return ln
