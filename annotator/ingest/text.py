@@ -512,10 +512,13 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                     and kl.words >= 8
                     and _cut_short(kl.text)
                 )
+                # A short line that opens the block of the paragraph after it (a bold lead-in, a
+                # name before its description) is part of that paragraph.
+                lead_in = join and k == j - 1 and j < end and lines[j].bid == kl.bid and kl.gap
                 # A line ending in a colon is a label ("Share:", "Related:"), unless it is a clause
                 # that introduces what follows ("The council resolved as follows:").
-                if not (own_block or in_prose_block or broken or kl.embed) or (
-                    kl.text.endswith(":") and kl.words < 4
+                if not (own_block or in_prose_block or broken or lead_in or kl.embed) or (
+                    kl.text.endswith(":") and kl.words < 4 and not lead_in
                 ):
                     continue
                 kind = (
@@ -566,15 +569,21 @@ def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[
     out: list[Unit] = []
     prev = -2
     for unit, k in zip(units, src, strict=True):
-        if (
-            out
-            and unit.kind in ("body", "quote")
-            and out[-1].kind == unit.kind
-            and k == prev + 1
-            and (lines[k].bid == lines[prev].bid or (not lines[k].prose and _lower_start(unit.text)))
+        same_block = k == prev + 1 and lines[k].bid == lines[prev].bid
+        if out and (
+            (
+                unit.kind in ("body", "quote")
+                and out[-1].kind == unit.kind
+                and k == prev + 1
+                and (same_block or (not lines[k].prose and _lower_start(unit.text)))
+            )
+            # A heading line in the block of the paragraph it leads (a bold lead-in broken off
+            # by a line break) is part of that paragraph, not a heading of its own.
+            or (same_block and {out[-1].kind, unit.kind} == {"subheading", "body"})
         ):
             # A line break, not a space: list items and table rows stay readable as lines.
-            out[-1] = Unit(unit.kind, out[-1].text + "\n" + unit.text)
+            kind = "body" if "body" in (out[-1].kind, unit.kind) else unit.kind
+            out[-1] = Unit(kind, out[-1].text + "\n" + unit.text)
         else:
             out.append(unit)
         prev = k
