@@ -83,7 +83,8 @@ def test_read_document_fails_only_with_ingest_error(text):
         return
     flat = _norm(text)
     for unit in docs[0].units:
-        assert unit.text in flat
+        # Lines of one block are joined with a line break, as the page broke them.
+        assert _norm(unit.text) in flat
 
 
 TAGS = st.sampled_from(
