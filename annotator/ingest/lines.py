@@ -105,6 +105,11 @@ def _rejoin(block: list[str]) -> list[str]:
             out[-1] += [cur, nxt]
             counts[-1] += cur_words + len(nxt.split())
             i += 1
+        elif open_end and prev_words >= 6 and cur_words <= 6 and tail.rsplit(None, 1)[-1] in _OPEN_WORDS:
+            # "... outpacing the" + "Dow Jones Industrial Average": a sentence does not end on an
+            # article or a preposition, so the link's text that follows goes on with it.
+            out[-1].append(cur)
+            counts[-1] += cur_words
         elif (
             open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
         ):
@@ -116,6 +121,10 @@ def _rejoin(block: list[str]) -> list[str]:
             counts.append(cur_words)
         i += 1
     return [" ".join(parts) for parts in out]
+
+
+# Words no sentence ends on.
+_OPEN_WORDS = frozenset("the a an of to in and or for on with at by from into than".split())
 
 
 def _continues(line: str) -> bool:
