@@ -59,6 +59,10 @@ def split_lines(text: str) -> list[_Line]:
     for raw in text.splitlines():
         line = " ".join(raw.split())
         if line:
+            if not blocks[-1] and len(blocks) > 1 and _closes(blocks[-2][-1], line):
+                # A bracket left open before a blank line is closed after it ("[Reported by
+                # the agency" / "with the ministry]"): one line broken twice, not two blocks.
+                blocks.pop()
             blocks[-1].append(line)
         elif blocks[-1]:
             blocks.append([])
@@ -73,6 +77,12 @@ def split_lines(text: str) -> list[_Line]:
             ln.bid = bid
             out.append(ln)
     return out
+
+
+def _closes(before: str, line: str) -> bool:
+    return any(
+        before.count(o) > before.count(c) and line.count(c) > line.count(o) for o, c in ("[]", "()")
+    ) and not TERMINAL.search(before)
 
 
 def _rejoin(block: list[str]) -> list[str]:

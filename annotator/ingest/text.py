@@ -17,6 +17,7 @@ import re
 from collections import Counter
 
 from . import meta as m
+from .blocks import join_blocks
 from .furniture import READ_MORE, STOP, STOPWORDS
 from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
 from .lines import _Line, split_lines
@@ -264,6 +265,14 @@ def clean_text(
     for ln in lines:
         ln.dup = counts[ln.text]
     start, end = _core(lines)
+    if (
+        start < end < len(lines)
+        and lines[end].block == 1
+        and _bracketed(lines[end].text)
+        and lines[end].words <= 12
+    ):
+        # A source in brackets under the last paragraph ("[Reuters]") closes the article.
+        end += 1
     used: set[int] = set()
     # Text that puts blank lines around its paragraphs splits them there and only there.
     join = join_blocks and (
@@ -540,8 +549,13 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                 src.append(k)
                 last_heading = k
         i = j
-    # A heading with no paragraph after it belongs to whatever follows the article.
-    while units and units[-1].kind == "subheading":
+    # A heading with no paragraph after it belongs to whatever follows the article; a source in
+    # brackets right under the last paragraph ("[Reuters]") is the article's own last line.
+    while (
+        units
+        and units[-1].kind == "subheading"
+        and not (len(src) > 1 and src[-1] == src[-2] + 1 and _bracketed(units[-1].text))
+    ):
         units.pop()
         src.pop()
         used.discard(last_heading)
@@ -550,41 +564,4 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
             if units
             else -1
         )
-    return _join_blocks(lines, units, src) if join else units
-
-
-def _lower_start(text: str) -> bool:
-    # A short line that starts in lower case goes on with the one before it (a list that completes
-    # its lead-in, the end of a quotation), even across a blank line; "iPhone" starts a new one,
-    # and so does a whole paragraph that starts with a brand name in lower case.
-    return text[:1].islower() and not text[1:2].isupper()
-
-
-def _join_blocks(lines: list[_Line], units: list[Unit], src: list[int]) -> list[Unit]:
-    """Join body lines that follow each other in one block (no blank line between) into one paragraph.
-
-    Pages put a blank line around each paragraph; lines inside one block are a paragraph broken
-    by line breaks, or the items of one list, and the article's own paragraphs are whole blocks.
-    """
-    out: list[Unit] = []
-    prev = -2
-    for unit, k in zip(units, src, strict=True):
-        same_block = k == prev + 1 and lines[k].bid == lines[prev].bid
-        if out and (
-            (
-                unit.kind in ("body", "quote")
-                and out[-1].kind == unit.kind
-                and k == prev + 1
-                and (same_block or (not lines[k].prose and _lower_start(unit.text)))
-            )
-            # A heading line in the block of the paragraph it leads (a bold lead-in broken off
-            # by a line break) is part of that paragraph, not a heading of its own.
-            or (same_block and {out[-1].kind, unit.kind} == {"subheading", "body"})
-        ):
-            # A line break, not a space: list items and table rows stay readable as lines.
-            kind = "body" if "body" in (out[-1].kind, unit.kind) else unit.kind
-            out[-1] = Unit(kind, out[-1].text + "\n" + unit.text)
-        else:
-            out.append(unit)
-        prev = k
-    return out
+    return join_blocks(lines, units, src) if join else units
