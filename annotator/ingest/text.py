@@ -288,10 +288,27 @@ def clean_text(
         start, end = _core(lines)
         if end <= start:
             return empty_meta(), [], [Dropped(ln.text, _reason(ln, 0, 0, 0)) for ln in lines]
+        # Short lines alone count as content here, so the headline, byline and dateline above the
+        # table may too: the article starts under its dateline.
+        dated = next(
+            (
+                k
+                for k in range(start, min(end - 1, start + 8))
+                if lines[k].words <= 12 and m.find_date(lines[k].text)
+            ),
+            None,
+        )
+        if dated is not None:
+            start = dated + 1
         used = set()
         body = _select_body(lines, start, end, used, join)
         # Its first line, when title-like, is the headline the header search did not reach.
-        if len(body) > 1 and is_headline(lines[start]) and body[0].text == lines[start].text:
+        if (
+            dated is None
+            and len(body) > 1
+            and is_headline(lines[start])
+            and body[0].text == lines[start].text
+        ):
             body[0] = Unit("headline", body[0].text)
     if _title_block(lines, start, body):
         # Clean text: a title of its own at the very top, then the paragraphs.  A question or
@@ -487,9 +504,18 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                     continue
                 if kl.credit:
                     cap = caption_unit(kl.text)
+                    # A bare credit ("Getty Images/Creatas") under a short line without a full stop
+                    # credits that line: the picture's alt text or caption.
+                    bare = (
+                        cap.credit is None
+                        and i > start
+                        and not lines[i - 1].terminal
+                        and lines[i - 1].words <= 15
+                    )
+                    credit = cap.credit or (kl.text if bare else None)
                     if (
                         cap.text == kl.text
-                        and cap.credit
+                        and credit
                         and k == i
                         and units
                         and units[-1].kind == "body"
@@ -497,7 +523,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
                         and lines[i - 1].text == units[-1].text
                         and lines[i - 1].words <= 40
                     ):
-                        units[-1] = Unit("caption", units[-1].text, credit=cap.credit)
+                        units[-1] = Unit("caption", units[-1].text, credit=credit)
                     else:
                         units.append(cap)
                         src.append(k)
