@@ -133,6 +133,7 @@ def _rejoin(block: list[str]) -> list[str]:
     return [" ".join(parts) for parts in out]
 
 
+_CUT_OFF = re.compile(r"[,;]\s?(?:\.\.\.|…)$")
 # Words no sentence ends on.
 _OPEN_WORDS = frozenset("the a an of to in and or for on with at by from into than".split())
 
@@ -163,6 +164,9 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     ln.furniture = furniture
     ln.boiler = not ln.embed and (
         n == 0
+        # An excerpt cut off mid-sentence ("... diagnosed with the plague,...") teases a text
+        # printed elsewhere; the text itself never breaks off after a comma.
+        or bool(_CUT_OFF.search(text))
         or (n <= 15 and bool(BOILER.match(key)))
         or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))
     )
