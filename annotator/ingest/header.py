@@ -212,7 +212,7 @@ def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
     return cap
 
 
-def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -> None:
+def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None, language: str = "") -> None:
     brand = holder = None
     for ln in lines:
         if ln.words > 40:
@@ -232,7 +232,8 @@ def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -
                 if found:
                     meta["published"] = found[0]
                     break
-    meta["language"] = guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
+    # Guessed only when the page does not declare it: the guess reads up to 20,000 characters.
+    meta["language"] = language or guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
 
 
 # The commonest function words of a few languages: enough to name the language of a news text.

@@ -140,7 +140,8 @@ def extract_html(
     except RecursionError:
         # Pathologically deep markup: leave the page to trafilatura's extractor.
         rendered, captions, quotes = "", set(), set()
-    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date)
+    # The cleaner's language is only used when the page declares none (``lang``).
+    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date, language=lang)
     cleaned = [_retag(u, captions, quotes) for u in cleaned]
     extracted, linked, comments = _trafilatura_units(tree, url)
     # An image's alt text is not on the page and is left out; block quotes keep their kind.
@@ -150,7 +151,7 @@ def extract_html(
     kept = {fold_key(u.text) for u in units}
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
-    doc = _page_metadata(tree, url)
+    doc, page_url = _page_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
@@ -158,7 +159,7 @@ def extract_html(
     meta["language"] = _clean(getattr(doc, "language", None)) or lang
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
-    meta["published"] = publication_date(tree, _clean(doc.date), meta["title"], meta["url"])
+    meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
@@ -174,14 +175,17 @@ def extract_html(
     return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
 
 
-def _page_metadata(tree, url: str | None):
+def _page_metadata(tree, url: str | None) -> tuple:
     """trafilatura's ``extract_metadata(tree, url, extensive=False)`` less what is not used here
-    (tags, licence, host name) and less the author search (``_page_author``).
+    (tags, licence, host name) and less the author search (``_page_author``); with it, the
+    page's address as read, for htmldate.
 
     Why not the library call: it copies the whole tree to look for an author and runs the tag and
     licence searches, a third of the metadata time, and that time counts against the HTML
     path's budget of 1.2x trafilatura's extraction alone (bench/bench_ingest.py).
-    Visible dates and the published_time meta tag are read by the caller, so htmldate need not dig.
+    Visible dates and the published_time meta tag are read by the caller, so htmldate need not dig,
+    and the caller runs htmldate (``_htmldate``) only when the date printed with the headline
+    does not settle the date.
     """
     doc = examine_meta(tree)
     if doc.author and " " not in doc.author:
@@ -194,9 +198,7 @@ def _page_metadata(tree, url: str | None):
         doc.title = extract_title(tree)
     if not doc.url:
         doc.url = extract_url(tree, url)
-    params = set_date_params(False)
-    params["url"] = doc.url
-    doc.date = find_date(tree, **params)
+    page_url = doc.url  # as htmldate is given it, before the trim below
     if not doc.sitename:
         doc.sitename = extract_sitename(tree)
     if doc.sitename:
@@ -210,7 +212,14 @@ def _page_metadata(tree, url: str | None):
     if not doc.categories:
         doc.categories = extract_catstags("category", tree)
     doc.clean_and_trim()
-    return doc
+    return doc, page_url
+
+
+def _htmldate(tree, url: str | None) -> str:
+    """htmldate's date for the page, as trafilatura's metadata search asks for it."""
+    params = set_date_params(False)
+    params["url"] = url
+    return _clean(find_date(tree, **params))
 
 
 def _page_author(tree) -> str:
