@@ -210,9 +210,26 @@ def _page_metadata(tree, url: str | None) -> tuple:
         if found:
             doc.sitename = found[1]
     if not doc.categories:
-        doc.categories = extract_catstags("category", tree)
+        doc.categories = _categories(tree)
     doc.clean_and_trim()
     return doc, page_url
+
+
+def _categories(tree) -> list[str]:
+    """trafilatura's ``extract_catstags("category", tree)``, without its XPath searches of the
+    page when no link's address names a category (most pages): each of its searches looks for
+    links whose address matches "/categor(y|ies|s)/", and each walks the whole page.  Then only
+    its fallback, the section meta tags, can answer; it is the library's own, run as it runs it.
+    """
+    if tree.xpath('boolean(//a[contains(@href, "/categor")])'):
+        return extract_catstags("category", tree)
+    found = (el.attrib["content"] for el in _SECTION_META(tree))
+    return [r for r in dict.fromkeys(line_processing(x) for x in found if x) if r]
+
+
+_SECTION_META = etree.XPath(
+    './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
+)
 
 
 def _htmldate(tree, url: str | None) -> str:
