@@ -432,17 +432,15 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
         comments = {fold_key(_element_text(el)) for el in doc.commentsbody.iter("p")}
     units: list[Unit] = []
     linked: set[int] = set()
-    for el in doc.body.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        kind = _TEXT_TAGS.get(tag)
-        if kind is None:
-            continue
+    # lxml filters by tag in C: the walks below build no Python object for other elements.
+    for el in doc.body.iter(*_TEXT_TAGS):
+        kind = _TEXT_TAGS[el.tag]
         # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
-        if any(isinstance(c.tag, str) and c.tag in _TEXT_TAGS for c in el.iterdescendants()):
+        if next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
             continue
         text = _clean(_element_text(el))
         if text:
-            inside_quote = any(a.tag == "quote" for a in el.iterancestors())
+            inside_quote = next(el.iterancestors("quote"), None) is not None
             # A teaser card's title is a link; an article's paragraph is mostly not.
             link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref"))
             if link_chars >= 0.5 * len(text):
