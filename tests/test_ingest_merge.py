@@ -185,3 +185,15 @@ def test_a_table_row_the_cleaner_reads_as_one_line_is_not_added_beside_its_cells
     assert shown.count("9 crates of cod, 5 of hake.") == 1
     assert not [t for t in shown if "Tern" in t and "crates" in t], "the row is not added beside its cells"
     assert shown[0] == P1 and shown[-2:] == [P2, P3]
+
+
+def test_an_opening_paragraph_trafilatura_skipped_after_its_body_began_is_put_back():
+    # trafilatura's body opens with a kicker and a caption, then skips the first paragraph (text
+    # written straight into a container); the cleaner holds it before the paragraphs both keep.
+    extracted = [*body("Review", "The harbour at dawn"), *body(P2, P3)]
+    merged = merge_units(extracted, set(), set(), body(P1, P2, P3), [])
+    assert texts(merged) == ["Review", "The harbour at dawn", P1, P2, P3]
+    # When trafilatura's body starts with the paragraphs both keep, what the cleaner has
+    # before them stays out: where the article begins is trafilatura's call.
+    merged = merge_units(body(P2, P3), set(), set(), body(P1, P2, P3), [])
+    assert texts(merged) == [P2, P3]

@@ -10,7 +10,9 @@ it is the stronger signal:
   (teaser cards, newsletter boxes after the article, a kicker before it) is trimmed, and the
   units the cleaner read as the header (headline, standfirst) take that kind;
 - a body paragraph the cleaner kept but trafilatura left out, lying between two paragraphs both
-  kept, is put back in reading order (trafilatura sometimes skips a container mid-article).
+  kept (or before the first of them, once trafilatura's body has begun), is put back in reading
+  order (trafilatura sometimes skips a container mid-article), unless the units around it
+  already hold its words in pieces.
 
 Units inside trafilatura's body are never dropped on the cleaner's word: lists, tables and
 embedded posts are exactly what the line cleaner misjudges.
@@ -207,7 +209,8 @@ def _sentence(u: Unit) -> bool:
 
 def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> list[Unit]:
     """Put back the cleaner's body paragraphs missing between two paragraphs both readings kept,
-    or running on after the last one (never past the start of the comments).
+    before the first one when trafilatura's body starts earlier, or running on after the last one
+    (never past the start of the comments).
 
     A paragraph whose words the units between those two already hold (table cells the cleaner
     read as one row, a sentence trafilatura cut at its links) is there, in pieces, and is not
@@ -234,6 +237,10 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
         if k in at:
             if anchor is not None and pending and at[k] > anchor:
                 inserts.setdefault(anchor, []).extend(_missing(pending, body[anchor + 1 : at[k]]))
+            elif anchor is None and pending and at[k] > 0:
+                # Before the first paragraph both hold, but after trafilatura's body began (a
+                # kicker, a caption, a line of links): the opening paragraph it skipped.
+                inserts.setdefault(at[k] - 1, []).extend(_missing(pending, body[: at[k]]))
             anchor, pending = at[k], []
         elif k and k.replace(" ", "") not in joined and _sentence(u):
             pending.append(u)
