@@ -155,3 +155,45 @@ def test_a_list_the_cleaner_ran_into_one_line_is_not_put_back_beside_trafilatura
     cleaned = [*body(P1), Unit("subheading", " ".join(items)), *body(P2)]
     merged = merge_units(body(P1, *items, P2), set(), set(), cleaned, [])
     assert texts(merged) == [P1, *items, P2]
+
+
+def test_a_paragraph_trafilatura_holds_in_pieces_is_not_put_back_beside_them():
+    # The cleaner reads a sentence without its full stop whole; trafilatura cut it at its link and
+    # lost the link text, so the pieces spell it only nearly: the words are there, once.
+    whole = "Just months after the last harbour survey was published the town drew up a plan of its own for the quay"
+    pieces = ["Just months after the last", "was published the town drew up a plan of its own for the quay"]
+    merged = merge_units(body(P1, *pieces, P2), {1}, set(), body(P1, whole, P2), [])
+    assert texts(merged) == [P1, *pieces, P2]
+    # A paragraph that only shares a few words with the units around it is still put back.
+    other = "The harbour master said the survey was published late because the boats were out for a month"
+    merged = merge_units(body(P1, *pieces, P2), {1}, set(), body(P1, other, P2), [])
+    assert texts(merged) == [P1, other, *pieces, P2]
+
+
+def test_a_table_row_the_cleaner_reads_as_one_line_is_not_added_beside_its_cells():
+    # A cell repeated down the table ("4") must count each time it appears.
+    page = (
+        "<html><head><title>Harbour catch</title></head><body><article><h1>Harbour catch</h1>"
+        f"<p>{P1}</p><table><tr><th>Boat</th><th>Crew</th><th>Catch</th></tr>"
+        "<tr><td>Gull</td><td>4</td><td>12 crates of cod, 3 of hake.</td></tr>"
+        "<tr><td>Tern</td><td>4</td><td>9 crates of cod, 5 of hake.</td></tr>"
+        "<tr><td>Puffin</td><td>3</td><td>No catch recorded.</td></tr></table>"
+        f"<p>{P2}</p><p>{P3}</p></article></body></html>"
+    )
+    [doc] = read_document(page.encode(), format="html")
+    shown = [u.text for u in doc.units if u.kind == "body"]
+    assert shown.count("9 crates of cod, 5 of hake.") == 1
+    assert not [t for t in shown if "Tern" in t and "crates" in t], "the row is not added beside its cells"
+    assert shown[0] == P1 and shown[-2:] == [P2, P3]
+
+
+def test_an_opening_paragraph_trafilatura_skipped_after_its_body_began_is_put_back():
+    # trafilatura's body opens with a kicker and a caption, then skips the first paragraph (text
+    # written straight into a container); the cleaner holds it before the paragraphs both keep.
+    extracted = [*body("Review", "The harbour at dawn"), *body(P2, P3)]
+    merged = merge_units(extracted, set(), set(), body(P1, P2, P3), [])
+    assert texts(merged) == ["Review", "The harbour at dawn", P1, P2, P3]
+    # When trafilatura's body starts with the paragraphs both keep, what the cleaner has
+    # before them stays out: where the article begins is trafilatura's call.
+    merged = merge_units(body(P2, P3), set(), set(), body(P1, P2, P3), [])
+    assert texts(merged) == [P2, P3]

@@ -79,6 +79,7 @@ def read_header(
     # the headline however it looks (two words, a final full stop, a trademark glued to a word),
     # wherever it sits before the body.
     heads = _title_heads(first) if len(lines) > 1 else []
+    marks: dict[str, bool] = {}  # each line is looked at under two candidates
     for i in range(0 if heads else lo, start):
         ln = lines[i]
         titled = i > 0 and bool(heads) and _repeats_title(ln, heads)
@@ -102,11 +103,7 @@ def read_header(
             score -= 1
         # A byline or dateline usually sits right under the headline.
         for k in (i + 1, i + 2):
-            if (
-                k < start
-                and lines[k].words <= 20
-                and (m.find_byline(lines[k].text) or m.find_date(lines[k].text))
-            ):
+            if k < start and lines[k].words <= 20 and _credits(lines[k].text, marks):
                 score += 1.5
                 break
         if score > best_score:
@@ -212,7 +209,15 @@ def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
     return cap
 
 
-def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -> None:
+def _credits(text: str, seen: dict[str, bool]) -> bool:
+    """Whether the line names a byline or a date (remembered in ``seen``)."""
+    found = seen.get(text)
+    if found is None:
+        found = seen[text] = bool(m.find_byline(text) or m.find_date(text))
+    return found
+
+
+def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None, language: str = "") -> None:
     brand = holder = None
     for ln in lines:
         if ln.words > 40:
@@ -232,7 +237,8 @@ def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None) -
                 if found:
                     meta["published"] = found[0]
                     break
-    meta["language"] = guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
+    # Guessed only when the page does not declare it: the guess reads up to 20,000 characters.
+    meta["language"] = language or guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
 
 
 # The commonest function words of a few languages: enough to name the language of a news text.

@@ -140,7 +140,8 @@ def extract_html(
     except RecursionError:
         # Pathologically deep markup: leave the page to trafilatura's extractor.
         rendered, captions, quotes = "", set(), set()
-    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date)
+    # The cleaner's language is only used when the page declares none (``lang``).
+    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date, language=lang)
     cleaned = [_retag(u, captions, quotes) for u in cleaned]
     extracted, linked, comments = _trafilatura_units(tree, url)
     # An image's alt text is not on the page and is left out; block quotes keep their kind.
@@ -150,7 +151,7 @@ def extract_html(
     kept = {fold_key(u.text) for u in units}
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
-    doc = _page_metadata(tree, url)
+    doc, page_url = _page_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
     meta["byline"] = _clean(doc.author)
@@ -158,7 +159,7 @@ def extract_html(
     meta["language"] = _clean(getattr(doc, "language", None)) or lang
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
-    meta["published"] = publication_date(tree, _clean(doc.date), meta["title"], meta["url"])
+    meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
@@ -174,14 +175,17 @@ def extract_html(
     return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
 
 
-def _page_metadata(tree, url: str | None):
+def _page_metadata(tree, url: str | None) -> tuple:
     """trafilatura's ``extract_metadata(tree, url, extensive=False)`` less what is not used here
-    (tags, licence, host name) and less the author search (``_page_author``).
+    (tags, licence, host name) and less the author search (``_page_author``); with it, the
+    page's address as read, for htmldate.
 
     Why not the library call: it copies the whole tree to look for an author and runs the tag and
     licence searches, a third of the metadata time, and that time counts against the HTML
     path's budget of 1.2x trafilatura's extraction alone (bench/bench_ingest.py).
-    Visible dates and the published_time meta tag are read by the caller, so htmldate need not dig.
+    Visible dates and the published_time meta tag are read by the caller, so htmldate need not dig,
+    and the caller runs htmldate (``_htmldate``) only when the date printed with the headline
+    does not settle the date.
     """
     doc = examine_meta(tree)
     if doc.author and " " not in doc.author:
@@ -194,9 +198,7 @@ def _page_metadata(tree, url: str | None):
         doc.title = extract_title(tree)
     if not doc.url:
         doc.url = extract_url(tree, url)
-    params = set_date_params(False)
-    params["url"] = doc.url
-    doc.date = find_date(tree, **params)
+    page_url = doc.url  # as htmldate is given it, before the trim below
     if not doc.sitename:
         doc.sitename = extract_sitename(tree)
     if doc.sitename:
@@ -208,9 +210,33 @@ def _page_metadata(tree, url: str | None):
         if found:
             doc.sitename = found[1]
     if not doc.categories:
-        doc.categories = extract_catstags("category", tree)
+        doc.categories = _categories(tree)
     doc.clean_and_trim()
-    return doc
+    return doc, page_url
+
+
+def _categories(tree) -> list[str]:
+    """trafilatura's ``extract_catstags("category", tree)``, without its XPath searches of the
+    page when no link's address names a category (most pages): each of its searches looks for
+    links whose address matches "/categor(y|ies|s)/", and each walks the whole page.  Then only
+    its fallback, the section meta tags, can answer; it is the library's own, run as it runs it.
+    """
+    if tree.xpath('boolean(//a[contains(@href, "/categor")])'):
+        return extract_catstags("category", tree)
+    found = (el.attrib["content"] for el in _SECTION_META(tree))
+    return [r for r in dict.fromkeys(line_processing(x) for x in found if x) if r]
+
+
+_SECTION_META = etree.XPath(
+    './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
+)
+
+
+def _htmldate(tree, url: str | None) -> str:
+    """htmldate's date for the page, as trafilatura's metadata search asks for it."""
+    params = set_date_params(False)
+    params["url"] = url
+    return _clean(find_date(tree, **params))
 
 
 def _page_author(tree) -> str:
@@ -406,17 +432,15 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
         comments = {fold_key(_element_text(el)) for el in doc.commentsbody.iter("p")}
     units: list[Unit] = []
     linked: set[int] = set()
-    for el in doc.body.iter():
-        tag = el.tag if isinstance(el.tag, str) else ""
-        kind = _TEXT_TAGS.get(tag)
-        if kind is None:
-            continue
+    # lxml filters by tag in C: the walks below build no Python object for other elements.
+    for el in doc.body.iter(*_TEXT_TAGS):
+        kind = _TEXT_TAGS[el.tag]
         # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
-        if any(isinstance(c.tag, str) and c.tag in _TEXT_TAGS for c in el.iterdescendants()):
+        if next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
             continue
         text = _clean(_element_text(el))
         if text:
-            inside_quote = any(a.tag == "quote" for a in el.iterancestors())
+            inside_quote = next(el.iterancestors("quote"), None) is not None
             # A teaser card's title is a link; an article's paragraph is mostly not.
             link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref"))
             if link_chars >= 0.5 * len(text):

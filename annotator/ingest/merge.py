@@ -10,7 +10,9 @@ it is the stronger signal:
   (teaser cards, newsletter boxes after the article, a kicker before it) is trimmed, and the
   units the cleaner read as the header (headline, standfirst) take that kind;
 - a body paragraph the cleaner kept but trafilatura left out, lying between two paragraphs both
-  kept, is put back in reading order (trafilatura sometimes skips a container mid-article).
+  kept (or before the first of them, once trafilatura's body has begun), is put back in reading
+  order (trafilatura sometimes skips a container mid-article), unless the units around it
+  already hold its words in pieces.
 
 Units inside trafilatura's body are never dropped on the cleaner's word: lists, tables and
 embedded posts are exactly what the line cleaner misjudges.
@@ -19,6 +21,7 @@ embedded posts are exactly what the line cleaner misjudges.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 from .models import Unit
@@ -32,6 +35,10 @@ _MIN_CHARS = 50
 _STOPS = (".", "!", "?", "…", ":", "。", "！", "？")
 # Compared without spaces, a fragment this long starts only one paragraph of a page.
 _MIN_FRAGMENT = 12
+# A unit is a piece of a paragraph when nearly all its words are in it; the paragraph is there
+# when its pieces hold most of its words.
+_PIECE_SHARE = 0.8
+_COVERED_SHARE = 0.8
 
 
 @lru_cache(maxsize=8192)
@@ -202,15 +209,22 @@ def _sentence(u: Unit) -> bool:
 
 def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> list[Unit]:
     """Put back the cleaner's body paragraphs missing between two paragraphs both readings kept,
-    or running on after the last one (never past the start of the comments)."""
+    before the first one when trafilatura's body starts earlier, or running on after the last one
+    (never past the start of the comments).
+
+    A paragraph whose words the units between those two already hold (table cells the cleaner
+    read as one row, a sentence trafilatura cut at its links) is there, in pieces, and is not
+    put back beside them: its text would be counted twice.
+    """
     at = {}
     for i, u in enumerate(body):
         at.setdefault(key(u.text), i)
     # Compared without spaces: the two readings may join inline elements differently
     # ("MacBook Prowas"), and scripts written without spaces compare the same way.
-    # Joined without a separator: a paragraph the cleaner reads as one line (a list whose items
-    # it ran together) is there when trafilatura holds it as several units.
-    joined = "".join(k.replace(" ", "") for k in at)
+    # Joined without a separator, every unit in reading order (a cell repeated down a table
+    # counts each time): a paragraph the cleaner reads as one line (a list whose items it ran
+    # together, a table row) is there when trafilatura holds it as several units.
+    joined = "".join(key(u.text).replace(" ", "") for u in body)
     inserts: dict[int, list[Unit]] = {}
     anchor = None  # index in ``body`` of the last cleaned paragraph both readings hold
     pending: list[Unit] = []
@@ -222,18 +236,46 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
             break
         if k in at:
             if anchor is not None and pending and at[k] > anchor:
-                inserts.setdefault(anchor, []).extend(pending)
+                inserts.setdefault(anchor, []).extend(_missing(pending, body[anchor + 1 : at[k]]))
+            elif anchor is None and pending and at[k] > 0:
+                # Before the first paragraph both hold, but after trafilatura's body began (a
+                # kicker, a caption, a line of links): the opening paragraph it skipped.
+                inserts.setdefault(at[k] - 1, []).extend(_missing(pending, body[: at[k]]))
             anchor, pending = at[k], []
         elif k and k.replace(" ", "") not in joined and _sentence(u):
             pending.append(u)
     # The cleaner's prose running on past trafilatura's last paragraph: the extractor stopped
     # at a container boundary inside the article.
     if anchor is not None and _substantial(pending):
-        inserts.setdefault(anchor, []).extend(pending)
-    if not inserts:
+        inserts.setdefault(anchor, []).extend(_missing(pending, body[anchor + 1 :]))
+    if not any(inserts.values()):
         return body
     out: list[Unit] = []
     for i, u in enumerate(body):
         out.append(u)
         out.extend(inserts.get(i, []))
+    return out
+
+
+def _missing(pending: list[Unit], between: list[Unit]) -> list[Unit]:
+    """``pending`` less the paragraphs whose words are mostly in the units ``between`` that are
+    pieces of them (each unit's own words nearly all inside the paragraph).
+
+    Words, not spelling: pieces cut at links or cells lose or gain a space, a bracket, a
+    character the two readings render differently, so no exact comparison finds them.
+    """
+    if not between:
+        return pending
+    held = [Counter(_TOKEN.findall(u.text.casefold())) for u in between]
+    out = []
+    for u in pending:
+        words = Counter(_TOKEN.findall(u.text.casefold()))
+        total = sum(words.values())
+        pieces: Counter = Counter()
+        for h in held:
+            n = sum(h.values())
+            if n and sum((h & words).values()) >= _PIECE_SHARE * n:
+                pieces += h
+        if not total or sum((pieces & words).values()) < _COVERED_SHARE * total:
+            out.append(u)
     return out

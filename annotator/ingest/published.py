@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -78,10 +79,12 @@ _UPDATED = re.compile(
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "select", "option"})
 
 
-def publication_date(tree: etree._Element, found: str, title: str, url: str | None) -> str:
+def publication_date(tree: etree._Element, find: Callable[[], str], title: str, url: str | None) -> str:
     """Return the page's publication date ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"), or "".
 
-    ``found`` is htmldate's date for the page ("" when it found none), ``title`` the headline
+    ``find`` returns htmldate's date for the page ("" when it finds none): called only when it
+    is needed (not when the date printed with the headline settles it), as htmldate's search
+    costs about as much as all the rest of the page's metadata. ``title`` is the headline
     trafilatura read, ``url`` the page's address if known.
     """
     stamps, structured = _machine_stamps(tree)
@@ -94,7 +97,8 @@ def publication_date(tree: etree._Element, found: str, title: str, url: str | No
     if not structured:
         # Nothing machine-readable: htmldate guessed from the page's text, where a teaser's
         # date counts as much as the article's own; the one printed with the headline wins.
-        return shown or found
+        return shown or find()
+    found = find()
     if not found:
         return shown or ""
     # The same moment written in UTC and with the publisher's own offset: the local day.

@@ -248,7 +248,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
 
 
 def clean_text(
-    text: str, *, reference_date: dt.date | None = None, join_blocks: bool = False
+    text: str, *, reference_date: dt.date | None = None, join_blocks: bool = False, language: str = ""
 ) -> tuple[dict, list[Unit], list[Dropped]]:
     """Return ``(meta, units, dropped)`` for scraped page text.
 
@@ -257,6 +257,7 @@ def clean_text(
     breaks, the items of one list) become one paragraph, when the page puts blank lines around its
     paragraphs at all; and runs of the article's own short lines between its paragraphs are kept
     (the HTML path has them from the page's structure, and would add them twice).
+    ``language``, when the page declares it, is the language (not guessed from the words).
     """
     lines = split_lines(text)
     if not lines:
@@ -319,7 +320,7 @@ def clean_text(
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
         header, body = body[:1] + header, body[1:]
-    read_footer(lines, end, meta, reference_date)
+    read_footer(lines, end, meta, reference_date, language)
     units = header + body
     dropped = [Dropped(ln.text, _reason(ln, i, start, end)) for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
