@@ -242,6 +242,8 @@ def test_page_holds_text_scheme_and_empty_labels_with_the_kind_preset(db, projec
     assert data["labels"]["kind"] == "body" and data["labels"]["attributions"] == []
     scheme = _task_data(page, "scheme-data")
     assert {r["key"] for r in scheme["span_roles"]} >= {"s", "c", "t", "l", "f"}
+    # The page is sent what its script reads, not the guidelines (which have their own page).
+    assert set(scheme) == {"name", "version", "fields", "span_roles", "sourcing_scale"}
     html = page.get_data(as_text=True)
     assert 'id="keys-help"' in html and "Done <b>0</b>" in html
 

@@ -35,6 +35,9 @@ def _project(project_id: int) -> dict:
     return projects.get_project(get_db(), project_id)
 
 
+PAGE_SCHEME_KEYS = ("name", "version", "fields", "span_roles", "sourcing_scale")
+
+
 @functools.lru_cache(maxsize=32)
 def _scheme_parts(scheme) -> tuple[Markup, Markup, str]:
     """Return the scheme as JSON for the page's script, the rendered key overlay, and a tag naming both.
@@ -43,7 +46,10 @@ def _scheme_parts(scheme) -> tuple[Markup, Markup, str]:
     """
     from jinja2.utils import htmlsafe_json_dumps
 
-    data = Markup(htmlsafe_json_dumps(scheme.to_dict()))
+    # Only what the page's script reads: the guidelines, rules and descriptions have their own
+    # page, and sending them cost the first annotate page its weight budget (bench_page_weight).
+    model = {k: v for k, v in scheme.to_dict().items() if k in PAGE_SCHEME_KEYS}
+    data = Markup(htmlsafe_json_dumps(model))
     keys = get_template_attribute("annotate/_macros.html", "keys_help")(scheme)
     tag = hashlib.sha256((data + keys).encode()).hexdigest()[:16]
     return data, Markup(keys), tag
