@@ -211,6 +211,13 @@ def client_main(
     )
 
 
+def _latencies(what: str, ms: dict) -> str:
+    # With --flow page a save and the next paragraph are one request, timed as "next": no saves.
+    if ms.get("p50_ms") is None:
+        return ""
+    return f"{what} p50/p95/p99 {ms['p50_ms']}/{ms['p95_ms']}/{ms['p99_ms']} ms; "
+
+
 # --- the orchestrating process -------------------------------------------------------------------
 
 
@@ -418,8 +425,7 @@ def main(argv=None) -> int:
             if not args.json:
                 print(
                     f"{n:>9,} paragraphs, {annotators:>2} annotators: {r['annotations_per_s']:>7,.1f} annotations/s; "
-                    f"next p50/p95/p99 {r['next_ms'].get('p50_ms')}/{r['next_ms'].get('p95_ms')}/{r['next_ms'].get('p99_ms')} ms; "
-                    f"save {r['save_ms'].get('p50_ms')}/{r['save_ms'].get('p95_ms')}/{r['save_ms'].get('p99_ms')} ms; "
+                    f"{_latencies('next', r['next_ms'])}{_latencies('save', r['save_ms'])}"
                     f"server CPU {r['server_cpu_ms_per_annotation']} ms/annotation (client {r['client_cpu_ms_per_annotation']}); "
                     f"peak PSS {r['server_peak_pss_mib']} MiB (RSS sum {r['server_peak_rss_sum_mib']}); "
                     f"errors {r['errors']} {r['error_samples'][:1]}",
