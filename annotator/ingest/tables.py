@@ -55,9 +55,14 @@ def _is_table(shapes: list[str], a: int, b: int, p: int) -> bool:
     if b - a < _MIN_ROWS * p:
         return False
     row = shapes[a : a + p]
-    # Two columns of figures and one of words; a smaller period inside (a figure column alone
-    # repeating) is the same run seen at a finer period, which the smaller p already found.
-    return row.count("n") >= 2 and "w" in row
+    # Two columns of figures and one of words.  A row that is a shorter shape repeated ("09:09",
+    # a title, "01:52", a title) is a list of items with one figure each (videos and their
+    # lengths, headlines and their times), not a table.
+    return (
+        row.count("n") >= 2
+        and "w" in row
+        and not any(p % q == 0 and row == row[:q] * (p // q) for q in range(1, p))
+    )
 
 
 def _header(lines: list[_Line], shapes: list[str], taken: list[bool], a: int, p: int) -> int:
