@@ -14,6 +14,7 @@ stays one article, and inside the article its rows are kept, one line per row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .lines import _Line
 from .models import Unit
@@ -132,3 +133,36 @@ def take_table(
     src.append(i)
     used.update(range(i, j))
     return j
+
+
+def table_texts(body, text_tags, text_of: Callable) -> dict:
+    """Tables of trafilatura's body (its XML: table, row, cell) as paragraphs: map the first cell
+    of each table of short cells to the table's text, a row a line and its cells joined by spaces,
+    and its other cells to ''.  A table whose cells hold paragraphs, lists or headings lays out a
+    page, and one with fewer than three rows is a box; their cells stay units of their own."""
+    out: dict = {}
+    for table in body.iter("table"):
+        # A table inside another, or holding one, lays out a page.
+        if next(table.iterancestors("table"), None) is not None:
+            continue
+        if next(table.iterdescendants("table"), None) is not None:
+            continue
+        cells = list(table.iter("cell"))
+        rows: list[str] = []
+        ok = bool(cells)
+        for row in table.iter("row"):
+            texts = [text_of(c) for c in row.iter("cell")]
+            if any(len(t.split()) > _MAX_CELL_WORDS for t in texts):
+                ok = False
+                break
+            line = " ".join(t for t in texts if t)
+            if line and (not rows or line != rows[-1]):
+                rows.append(line)
+        if not ok or len(rows) < _MIN_ROWS:
+            continue
+        if any(next(c.iterdescendants(*text_tags), None) is not None for c in cells):
+            continue
+        out[cells[0]] = "\n".join(rows)
+        for c in cells[1:]:
+            out[c] = ""
+    return out
