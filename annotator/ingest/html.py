@@ -42,6 +42,7 @@ from .merge import BODY_KINDS, merge_units
 from .merge import key as fold_key
 from .models import Dropped, Unit
 from .published import publication_date
+from .tables import table_texts
 from .text import clean_text
 
 # What a browser does not show, plus page regions that never hold an article's text.
@@ -432,12 +433,20 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
         comments = {fold_key(_element_text(el)) for el in doc.commentsbody.iter("p")}
     units: list[Unit] = []
     linked: set[int] = set()
+    grids = table_texts(doc.body, _TEXT_TAGS, lambda el: _clean(_element_text(el)))
     # lxml filters by tag in C: the walks below build no Python object for other elements.
     for el in doc.body.iter(*_TEXT_TAGS):
         kind = _TEXT_TAGS[el.tag]
         # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
         if next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
             continue
+        if grids and el.tag == "cell":
+            # A table of short cells is one paragraph, a row a line (its first cell stands for it).
+            grid = grids.get(el)
+            if grid is not None:
+                if grid:
+                    units.append(Unit("body", grid))
+                continue
         text = _clean(_element_text(el))
         if text:
             inside_quote = next(el.iterancestors("quote"), None) is not None

@@ -47,6 +47,8 @@ class _Line:
     dup: int = 1
     lower_ratio: float = 0.0
     embed: bool = False  # a quoted social post's text or signature line
+    table: int = 0  # which table (tables.py) the line is a cell of, from 1; 0 none
+    cell: int = 0  # ... and its column, from 0
 
 
 # A reference in brackets after a sentence ("... to the sea.” [Chapter 2]") does not end it.

@@ -22,9 +22,12 @@ from .furniture import READ_MORE, STOP, STOPWORDS
 from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
+from .tables import mark_tables, take_table
 
 
 def _score(ln: _Line) -> float:
+    if ln.table:
+        return 0.0  # a table of figures neither builds the article nor breaks it
     if ln.prose:
         # Paragraphs stand alone between blank lines; prose inside a list of lines is
         # usually a teaser card (headline run into its summary).
@@ -187,7 +190,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
                 boxed.append(sum(lines[k].furniture or lines[k].boiler for k in run) >= 3)
             clusters[-1].append(i)
             run = []
-        else:
+        elif not lines[i].table:
             run.append(i)
     if not clusters:
         return start, end
@@ -265,6 +268,7 @@ def clean_text(
     counts = Counter(ln.text for ln in lines)
     for ln in lines:
         ln.dup = counts[ln.text]
+    mark_tables(lines)
     start, end = _core(lines)
     if (
         start < end < len(lines)
@@ -437,6 +441,9 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
     i = start
     while i < end:
         ln = lines[i]
+        if ln.table:
+            i = take_table(lines, i, end, units, src, used)
+            continue
         if ln.prose:
             # The standfirst printed again right above the first paragraph is not a paragraph.
             again = not units and ln.dup > 1 and ln.words <= 40 and spread[ln.text][0] < start
@@ -449,7 +456,7 @@ def _select_body(lines: list[_Line], start: int, end: int, used: set[int], join:
             continue
         # A run of non-prose lines: short furniture, teasers, menus, or a subheading.
         j = i
-        while j < end and not lines[j].prose:
+        while j < end and not (lines[j].prose or lines[j].table):
             j += 1
         run = list(range(i, j))
         keep = [
