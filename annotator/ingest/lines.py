@@ -11,17 +11,17 @@ import re
 from dataclasses import dataclass
 
 from .furniture import (
-    APPEAL,
     BOILER,
     COMMENTS,
     CREDIT,
     CREDIT_HINTS,
-    EMBED,
     FURNITURE_SHORT,
     STOP,
     STOPWORDS,
-    TERMINAL,
+    ends_sentence,
     glued,
+    is_appeal,
+    is_embed,
     is_furniture,
 )
 from .script import measure, words_of
@@ -82,7 +82,7 @@ def split_lines(text: str) -> list[_Line]:
 def _closes(before: str, line: str) -> bool:
     return any(
         before.count(o) > before.count(c) and line.count(c) > line.count(o) for o, c in ("[]", "()")
-    ) and not TERMINAL.search(before)
+    ) and not ends_sentence(before)
 
 
 def _rejoin(block: list[str]) -> list[str]:
@@ -100,9 +100,9 @@ def _rejoin(block: list[str]) -> list[str]:
         tail = out[-1][-1]
         prev_words = counts[-1]
         nxt = block[i + 1] if i + 1 < len(block) else ""
-        open_end = not TERMINAL.search(tail) and tail[-1:].isalpha() and tail[-1:].islower()
+        open_end = not ends_sentence(tail) and tail[-1:].isalpha() and tail[-1:].islower()
         cur_words = len(cur.split())
-        if _continues(cur) and not TERMINAL.search(tail) and (prev_words > 2 or cur_words >= 6):
+        if _continues(cur) and not ends_sentence(tail) and (prev_words > 2 or cur_words >= 6):
             out[-1].append(cur)
             counts[-1] += cur_words
         elif (
@@ -120,9 +120,7 @@ def _rejoin(block: list[str]) -> list[str]:
             # article or a preposition, so the link's text that follows goes on with it.
             out[-1].append(cur)
             counts[-1] += cur_words
-        elif (
-            open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
-        ):
+        elif open_end and cur_words <= 4 and ends_sentence(cur) and prev_words >= 6 and not nxt[:1].islower():
             # "... according to" + "Reuters." closes the sentence a link broke.
             out[-1].append(cur)
             counts[-1] += cur_words
@@ -146,12 +144,16 @@ def _continues(line: str) -> bool:
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     n, lower = measure(text)
-    stops = sum(1 for w in words_of(text) if w.lower() in STOPWORDS)
+    # map() keeps the per-word lower() and set lookup out of the interpreter's loop.
+    stops = sum(map(STOPWORDS.__contains__, map(str.lower, words_of(text))))
+    # _CITATION ends in "]" and the line has no trailing space or newline: without one, sub()
+    # would return the line unchanged.
+    bare = _CITATION.sub("", text) if text.endswith("]") else text
     ln = _Line(
         text=text,
         words=n,
         stops=stops,
-        terminal=bool(TERMINAL.search(_CITATION.sub("", text))),
+        terminal=ends_sentence(bare),
         gap=gap,
         after_gap=after_gap,
         lower_ratio=lower / n if n else 0.0,
@@ -159,8 +161,8 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    ln.embed = n <= 80 and bool(EMBED.search(low))
-    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low))))
+    ln.embed = n <= 80 and is_embed(low)
+    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and is_appeal(low)))
     ln.furniture = furniture
     ln.boiler = not ln.embed and (
         n == 0
