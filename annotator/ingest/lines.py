@@ -132,6 +132,7 @@ def _rejoin(block: list[str]) -> list[str]:
 
 
 _CUT_OFF = re.compile(r"[,;]\s?(?:\.\.\.|…)$")
+_ELLIPSES = ("...", "…")
 # Words no sentence ends on.
 _OPEN_WORDS = frozenset("the a an of to in and or for on with at by from into than".split())
 
@@ -140,6 +141,14 @@ def _continues(line: str) -> bool:
     c = line[:1]
     # "iPhone" and "eBay" start in lower case but begin a new item.
     return (c.islower() and not (len(line) > 1 and line[1].isupper())) or (c != "" and c in ",.;:)!?")
+
+
+def _has_any(low: str, pieces: tuple[str, ...]) -> bool:
+    # A plain loop: any() over a generator costs more than the substring tests themselves.
+    for p in pieces:
+        if p in low:
+            return True
+    return False
 
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
@@ -168,13 +177,14 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         n == 0
         # An excerpt cut off mid-sentence ("... diagnosed with the plague,...") teases a text
         # printed elsewhere; the text itself never breaks off after a comma.
-        or bool(_CUT_OFF.search(text))
+        # (_CUT_OFF ends in "..." or "…" at the line's end, which endswith() checks first.)
+        or (text.endswith(_ELLIPSES) and bool(_CUT_OFF.search(text)))
         or (n <= 15 and bool(BOILER.match(key)))
-        or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))
+        or (n <= 12 and (furniture or _has_any(low, FURNITURE_SHORT)))
     )
     ln.stop = n <= 10 and bool(STOP.match(key))
     ln.comments = n <= 8 and bool(COMMENTS.match(key))
-    ln.credit = n <= 40 and any(h in low for h in CREDIT_HINTS) and bool(CREDIT.search(low))
+    ln.credit = n <= 40 and _has_any(low, CREDIT_HINTS) and bool(CREDIT.search(low))
     ln.glued = n >= 5 and glued(text)
     ln.prose = (
         not ln.boiler
