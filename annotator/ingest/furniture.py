@@ -298,3 +298,6 @@ def glued(text: str) -> bool:
 
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# WORD for ASCII text: there a letter ([^\W\d_]) is [A-Za-z] and the only apostrophe is "'", so it
+# finds the same words, in about two thirds of the time.
+ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")

@@ -13,14 +13,12 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 
-from .furniture import WORD
+from .furniture import ASCII_WORD, WORD
 
 # Han, Hiragana, Katakana (and their extensions), Thai, Lao, Khmer, Myanmar: written without spaces.
 _SPACELESS = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
-# WORD restricted to ASCII text (see ``_split``).
-_ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 # Sentence ends of scripts that do not use the Latin full stop.
 FULL_STOPS = "。！？｡।۔"
 
@@ -47,9 +45,8 @@ def _split(text: str) -> tuple[tuple[str, ...], int]:
     Cached: the cleaner asks for a line's length and then its words, and a batch of pages from
     one site repeats its menus and footers."""
     if text.isascii():
-        # No spaceless script is ASCII, and in ASCII text a letter ([^\W\d_]) is [A-Za-z] and the
-        # only apostrophe is "'": the same words as WORD finds, in two thirds of the time.
-        return tuple(_ASCII_WORD.findall(text)), 0
+        # No spaceless script is ASCII, and ASCII_WORD finds WORD's words in ASCII text.
+        return tuple(ASCII_WORD.findall(text)), 0
     spaceless = len(_SPACELESS.findall(text))
     if spaceless:
         text = _SPACELESS.sub(" ", text)
