@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 
 from .furniture import (
     BOILER,
@@ -143,6 +144,14 @@ def _continues(line: str) -> bool:
     return (c.islower() and not (len(line) > 1 and line[1].isupper())) or (c != "" and c in ",.;:)!?")
 
 
+# The stop words in every mix of upper and lower case ("The", "THE", ...): an ASCII word is a stop
+# word exactly when it is in here, without a lower() per word.  Only for ASCII text: a few other
+# letters lower to ASCII ones (the Kelvin sign to "k").
+_STOPWORDS_ANY_CASE = frozenset(
+    "".join(letters) for w in STOPWORDS for letters in product(*({c, c.upper()} for c in w))
+)
+
+
 def _has_any(low: str, pieces: tuple[str, ...]) -> bool:
     # A plain loop: any() over a generator costs more than the substring tests themselves.
     for p in pieces:
@@ -154,7 +163,10 @@ def _has_any(low: str, pieces: tuple[str, ...]) -> bool:
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     n, lower = measure(text)
     # map() keeps the per-word lower() and set lookup out of the interpreter's loop.
-    stops = sum(map(STOPWORDS.__contains__, map(str.lower, words_of(text))))
+    if text.isascii():
+        stops = sum(map(_STOPWORDS_ANY_CASE.__contains__, words_of(text)))
+    else:
+        stops = sum(map(STOPWORDS.__contains__, map(str.lower, words_of(text))))
     # _CITATION ends in "]" and the line has no trailing space or newline: without one, sub()
     # would return the line unchanged.
     bare = _CITATION.sub("", text) if text.endswith("]") else text
