@@ -116,14 +116,90 @@ APPEAL = re.compile(
     r"|(?:your|a) (?:donation|contribution|gift) (?:helps|keeps|supports|of)|become a (?:member|patron|supporter)"
     r"|subscribe (?:today|now) (?:to|and|for)|sign up for our (?:free )?newsletters?"
 )
+# Each alternative of APPEAL contains one of these words (in order: the four cookie notices,
+# "by clicking ... accept/agree", donate x2, support, donation/contribution/gift, become a,
+# subscribe, sign up for our).  Add the word of a new alternative here.
+_APPEAL_HINTS = (
+    "cookies",
+    "accept",
+    "agree",
+    "donate",
+    "support ",
+    "donation ",
+    "contribution ",
+    "gift ",
+    "become a ",
+    "subscribe ",
+    "sign up for our ",
+)
+
+
+def is_appeal(low: str) -> bool:
+    """``APPEAL.search(low)``: a line without any alternative's fixed word cannot match, and the
+    substring tests cost a fraction of a regex search that tries every position of the line."""
+    for h in _APPEAL_HINTS:
+        if h in low:
+            return APPEAL.search(low) is not None
+    return False
+
+
+def _by_shared_piece(phrases: tuple[str, ...], size: int = 4) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Group ``phrases`` under pieces of ``size`` characters that several share ("ookie" for the
+    cookie notices), greedily taking the piece shared most; a phrase no other shares is its own key.
+
+    A line lacking a group's piece holds none of its phrases, so ``is_furniture`` makes about
+    half the substring tests of one per phrase, with the same answer."""
+    left = list(dict.fromkeys(phrases))
+    groups = []
+    while left:
+        holders: dict[str, list[str]] = {}
+        for p in left:
+            for piece in {p[i : i + size] for i in range(max(1, len(p) - size + 1))}:
+                holders.setdefault(piece, []).append(p)
+        piece, members = max(holders.items(), key=lambda kv: (len(kv[1]), kv[0]))
+        groups.append((piece, tuple(members)) if len(members) > 1 else (members[0], ()))
+        left = [p for p in left if p not in members]
+    return tuple(groups)
+
+
+_FURNITURE_GROUPS = _by_shared_piece(FURNITURE)
 
 
 def is_furniture(low: str) -> bool:
-    # A plain loop: any() over a generator costs more than the 60 substring tests themselves.
-    for w in FURNITURE:
-        if w in low:
-            return True
-    return bool(BOILER_IN.search(low))
+    # Plain loops: any() over a generator costs more than the substring tests themselves.
+    for piece, members in _FURNITURE_GROUPS:
+        if piece in low:
+            if not members:  # the piece is the phrase
+                return True
+            for w in members:
+                if w in low:
+                    return True
+    return has_boiler_in(low)
+
+
+# Every alternative of BOILER_IN contains one of these; a line without any cannot match, and the
+# substring tests cost a tenth of the regex search that tries each position of the line.
+_BOILER_IN_HINTS = ("shared ", "read more", "(@")
+
+
+def has_boiler_in(low: str) -> bool:
+    """``BOILER_IN.search(low)``, skipped when no alternative's fixed text is in the line."""
+    for h in _BOILER_IN_HINTS:
+        if h in low:
+            return BOILER_IN.search(low) is not None
+    return False
+
+
+# Every alternative of EMBED contains one of these (the same shortcut as ``has_boiler_in``).
+_EMBED_HINTS = ("pic.twitter.com/", "instagram.com/p/", "(@")
+
+
+def is_embed(low: str) -> bool:
+    """``EMBED.search(low)``, skipped when no alternative's fixed text is in the line."""
+    for h in _EMBED_HINTS:
+        if h in low:
+            return EMBED.search(low) is not None
+    return False
 
 
 # Section headers after which teasers, comments or footers follow.
@@ -176,9 +252,26 @@ CREDIT_SPLIT = re.compile(
     re.I,
 )
 # A sentence end, maybe followed by closing quotes or brackets and by emoji or other symbols.
-TERMINAL = re.compile(
-    r"[.!?…。！？｡।۔][\"'”’»)\]」』）]*(?:\s*[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d])*$|[\"”’»」』]$"
-)
+_STOPS = r"[.!?…。！？｡।۔]"
+_CLOSERS = r"[\"'”’»)\]」』）]"
+_SYMBOL = r"[\u2600-\u27bf\U0001f000-\U0001faff\ufe0f\u200d]"
+_QUOTE_END = r"[\"”’»」』]"
+TERMINAL = re.compile(rf"{_STOPS}{_CLOSERS}*(?:\s*{_SYMBOL})*$|{_QUOTE_END}$")
+# The same pattern read backwards, matched at the start of the reversed line.  ``search`` with an
+# end anchor tries every position of the line; this tries one, and a line is tested several times.
+_TERMINAL_REVERSED = re.compile(rf"(?:{_SYMBOL}\s*)*{_CLOSERS}*{_STOPS}|{_QUOTE_END}")
+
+
+def ends_sentence(text: str) -> bool:
+    """``TERMINAL.search(text)``, faster: a suffix of ``text`` is in TERMINAL's language exactly
+    when a prefix of the reversed text is in the reversed pattern's."""
+    back = text[::-1]
+    if _TERMINAL_REVERSED.match(back):
+        return True
+    # ``$`` also matches before a final newline.
+    return back[:1] == "\n" and _TERMINAL_REVERSED.match(back, 1) is not None
+
+
 STOPWORDS = frozenset(
     "the a an of to in and is are was were that for on with as at by from it its he she they his her their this "
     "be been has have had not but or which who will would said says could should also than more after over into "
@@ -205,3 +298,6 @@ def glued(text: str) -> bool:
 
 
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# WORD for ASCII text: there a letter ([^\W\d_]) is [A-Za-z] and the only apostrophe is "'", so it
+# finds the same words, in about two thirds of the time.
+ASCII_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import product
 
 from .furniture import (
-    APPEAL,
     BOILER,
     COMMENTS,
     CREDIT,
     CREDIT_HINTS,
-    EMBED,
     FURNITURE_SHORT,
     STOP,
     STOPWORDS,
-    TERMINAL,
+    ends_sentence,
     glued,
+    is_appeal,
+    is_embed,
     is_furniture,
 )
 from .script import measure, words_of
@@ -84,7 +85,7 @@ def split_lines(text: str) -> list[_Line]:
 def _closes(before: str, line: str) -> bool:
     return any(
         before.count(o) > before.count(c) and line.count(c) > line.count(o) for o, c in ("[]", "()")
-    ) and not TERMINAL.search(before)
+    ) and not ends_sentence(before)
 
 
 def _rejoin(block: list[str]) -> list[str]:
@@ -102,9 +103,9 @@ def _rejoin(block: list[str]) -> list[str]:
         tail = out[-1][-1]
         prev_words = counts[-1]
         nxt = block[i + 1] if i + 1 < len(block) else ""
-        open_end = not TERMINAL.search(tail) and tail[-1:].isalpha() and tail[-1:].islower()
+        open_end = not ends_sentence(tail) and tail[-1:].isalpha() and tail[-1:].islower()
         cur_words = len(cur.split())
-        if _continues(cur) and not TERMINAL.search(tail) and (prev_words > 2 or cur_words >= 6):
+        if _continues(cur) and not ends_sentence(tail) and (prev_words > 2 or cur_words >= 6):
             out[-1].append(cur)
             counts[-1] += cur_words
         elif (
@@ -122,9 +123,7 @@ def _rejoin(block: list[str]) -> list[str]:
             # article or a preposition, so the link's text that follows goes on with it.
             out[-1].append(cur)
             counts[-1] += cur_words
-        elif (
-            open_end and cur_words <= 4 and TERMINAL.search(cur) and prev_words >= 6 and not nxt[:1].islower()
-        ):
+        elif open_end and cur_words <= 4 and ends_sentence(cur) and prev_words >= 6 and not nxt[:1].islower():
             # "... according to" + "Reuters." closes the sentence a link broke.
             out[-1].append(cur)
             counts[-1] += cur_words
@@ -136,6 +135,7 @@ def _rejoin(block: list[str]) -> list[str]:
 
 
 _CUT_OFF = re.compile(r"[,;]\s?(?:\.\.\.|…)$")
+_ELLIPSES = ("...", "…")
 # Words no sentence ends on.
 _OPEN_WORDS = frozenset("the a an of to in and or for on with at by from into than".split())
 
@@ -146,14 +146,37 @@ def _continues(line: str) -> bool:
     return (c.islower() and not (len(line) > 1 and line[1].isupper())) or (c != "" and c in ",.;:)!?")
 
 
+# The stop words in every mix of upper and lower case ("The", "THE", ...): an ASCII word is a stop
+# word exactly when it is in here, without a lower() per word.  Only for ASCII text: a few other
+# letters lower to ASCII ones (the Kelvin sign to "k").
+_STOPWORDS_ANY_CASE = frozenset(
+    "".join(letters) for w in STOPWORDS for letters in product(*({c, c.upper()} for c in w))
+)
+
+
+def _has_any(low: str, pieces: tuple[str, ...]) -> bool:
+    # A plain loop: any() over a generator costs more than the substring tests themselves.
+    for p in pieces:
+        if p in low:
+            return True
+    return False
+
+
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     n, lower = measure(text)
-    stops = sum(1 for w in words_of(text) if w.lower() in STOPWORDS)
+    # map() keeps the per-word lower() and set lookup out of the interpreter's loop.
+    if text.isascii():
+        stops = sum(map(_STOPWORDS_ANY_CASE.__contains__, words_of(text)))
+    else:
+        stops = sum(map(STOPWORDS.__contains__, map(str.lower, words_of(text))))
+    # _CITATION ends in "]" and the line has no trailing space or newline: without one, sub()
+    # would return the line unchanged.
+    bare = _CITATION.sub("", text) if text.endswith("]") else text
     ln = _Line(
         text=text,
         words=n,
         stops=stops,
-        terminal=bool(TERMINAL.search(_CITATION.sub("", text))),
+        terminal=ends_sentence(bare),
         gap=gap,
         after_gap=after_gap,
         lower_ratio=lower / n if n else 0.0,
@@ -161,20 +184,21 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    ln.embed = n <= 80 and bool(EMBED.search(low))
-    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and bool(APPEAL.search(low))))
+    ln.embed = n <= 80 and is_embed(low)
+    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and is_appeal(low)))
     ln.furniture = furniture
     ln.boiler = not ln.embed and (
         n == 0
         # An excerpt cut off mid-sentence ("... diagnosed with the plague,...") teases a text
         # printed elsewhere; the text itself never breaks off after a comma.
-        or bool(_CUT_OFF.search(text))
+        # (_CUT_OFF ends in "..." or "…" at the line's end, which endswith() checks first.)
+        or (text.endswith(_ELLIPSES) and bool(_CUT_OFF.search(text)))
         or (n <= 15 and bool(BOILER.match(key)))
-        or (n <= 12 and (furniture or any(w in low for w in FURNITURE_SHORT)))
+        or (n <= 12 and (furniture or _has_any(low, FURNITURE_SHORT)))
     )
     ln.stop = n <= 10 and bool(STOP.match(key))
     ln.comments = n <= 8 and bool(COMMENTS.match(key))
-    ln.credit = n <= 40 and any(h in low for h in CREDIT_HINTS) and bool(CREDIT.search(low))
+    ln.credit = n <= 40 and _has_any(low, CREDIT_HINTS) and bool(CREDIT.search(low))
     ln.glued = n >= 5 and glued(text)
     ln.prose = (
         not ln.boiler

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 
-from .furniture import WORD
+from .furniture import ASCII_WORD, WORD
 
 # Han, Hiragana, Katakana (and their extensions), Thai, Lao, Khmer, Myanmar: written without spaces.
 _SPACELESS = re.compile(
@@ -44,6 +44,9 @@ def _split(text: str) -> tuple[tuple[str, ...], int]:
 
     Cached: the cleaner asks for a line's length and then its words, and a batch of pages from
     one site repeats its menus and footers."""
+    if text.isascii():
+        # No spaceless script is ASCII, and ASCII_WORD finds WORD's words in ASCII text.
+        return tuple(ASCII_WORD.findall(text)), 0
     spaceless = len(_SPACELESS.findall(text))
     if spaceless:
         text = _SPACELESS.sub(" ", text)
