@@ -2,10 +2,11 @@
 
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.ingest import IngestError, read_document
+from annotator.ingest import IngestError, furniture, read_document
 from annotator.ingest.text import clean_text
 
 WORDS = st.sampled_from(
@@ -127,3 +128,22 @@ def test_html_fails_only_with_ingest_error(page):
         read_document(page.encode("utf-8"), format="html")
     except IngestError:
         pass
+
+
+# The furniture checks skip their regex when no alternative's fixed word is in the line (a speed-up);
+# a new alternative without its word would silently never match.  Lines made from the regexes
+# themselves show it: the shortcut must agree with the plain search on every one.
+@pytest.mark.parametrize(
+    ("pattern", "check"),
+    [
+        (furniture.APPEAL, furniture.is_appeal),
+        (furniture.BOILER_IN, furniture.has_boiler_in),
+        (furniture.EMBED, furniture.is_embed),
+    ],
+    ids=["appeal", "boiler_in", "embed"],
+)
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_the_furniture_shortcuts_agree_with_their_regexes(pattern, check, data):
+    line = data.draw(st.from_regex(pattern)).lower()
+    assert check(line) == (pattern.search(line) is not None)
