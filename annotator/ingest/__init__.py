@@ -23,9 +23,6 @@ Formats:
 - ``html``: parsed once; trafilatura reads the metadata and extracts the body with the page's
   structure (lists, tables, quotes), and the cleaner's reading of the visible text trims teaser
   runs at its edges and fills in what it skipped (``merge.py``).
-
-Metadata that does not look like its field (an outlet that is a photo credit, a byline that is
-not names) is left empty (``sanity.py``).  Text over 50,000 lines is refused before cleaning.
 - ``jsonl``: one article per line; ``paragraphs`` (a list of strings) become body units
   exactly, ``units`` (``[{"kind", "text", "credit"}]``, as an extraction made them) become those
   units exactly, ``text`` is taken as the article's text (paragraphs split at blank lines, or at
@@ -35,7 +32,17 @@ not names) is left empty (``sanity.py``).  Text over 50,000 lines is refused bef
   the headline unit when the record has none.
 
 Every unit's text occurs in the input once whitespace is collapsed: text is selected,
-never rewritten.
+never rewritten.  A block the page prints without a blank line inside (a list, a table, lines
+broken by ``<br>``) is one unit whose lines are joined with line breaks, as annotators count it.
+
+Metadata that does not look like its field (an outlet that is a photo credit, a byline that is
+not names) is left empty (``sanity.py``).  Text over 50,000 lines is refused before cleaning.
+
+Where things are: ``text.py`` finds the article in a page's lines (``lines.py`` reads each line's
+features, ``furniture.py`` knows page furniture, ``blocks.py`` joins blocks, ``tables.py`` finds
+a table printed one cell per line); ``header.py`` reads headline, standfirst, byline and captions;
+``published.py`` chooses the publication date of an HTML page and ``dates.py`` reads dates in
+text; ``html.py`` and ``merge.py`` are the HTML path; ``meta.py`` and ``sanity.py`` the metadata.
 """
 
 from __future__ import annotations
