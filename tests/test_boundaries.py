@@ -144,13 +144,18 @@ def test_each_module_keeps_to_its_floor(path):
     assert violations(rel, path.read_text()) == []
 
 
-def _planted():
-    for path in sorted(PLANTED.glob("*.py")):
+def planted(folder: Path) -> list:
+    """The fixtures in ``folder``, each as (the path it pretends to stand at, its source)."""
+    params = []
+    for path in sorted(folder.glob("*.py")):
         first = path.read_text().splitlines()[0]
-        yield pytest.param(first.removeprefix("# planted at: annotator/"), path.read_text(), id=path.stem)
+        params.append(
+            pytest.param(first.removeprefix("# planted at: annotator/"), path.read_text(), id=path.stem)
+        )
+    return params
 
 
-@pytest.mark.parametrize("rel, source", list(_planted()))
+@pytest.mark.parametrize("rel, source", planted(PLANTED))
 def test_a_planted_violation_is_caught(rel, source):
     """Each fixture is a file that breaks one rule, as if it stood at the path on its first line."""
     assert violations(rel, source), f"the planted {rel} passed the boundary check"

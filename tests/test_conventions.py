@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_boundaries import PACKAGE, SERVICES
+from tests.test_boundaries import PACKAGE, SERVICES, planted
 
 PLANTED = Path(__file__).resolve().parent / "data" / "planted" / "conventions"
 
@@ -75,13 +75,7 @@ def test_each_service_keeps_the_calling_convention(path):
     assert convention_violations(rel, path.read_text()) == []
 
 
-def _planted():
-    for path in sorted(PLANTED.glob("*.py")):
-        first = path.read_text().splitlines()[0]
-        yield pytest.param(first.removeprefix("# planted at: annotator/"), path.read_text(), id=path.stem)
-
-
-@pytest.mark.parametrize("rel, source", list(_planted()))
+@pytest.mark.parametrize("rel, source", planted(PLANTED))
 def test_a_planted_violation_is_caught(rel, source):
     """Each fixture breaks the convention once, as if it stood at the path on its first line."""
     found = convention_violations(rel, source)
