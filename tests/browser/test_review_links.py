@@ -1,6 +1,9 @@
 """A reviewer leaves out an attribution whose claim they keep: the page asks what the claim is linked to."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from annotator import projects as project_service
 from annotator import review, store
@@ -49,11 +52,11 @@ def test_leaving_out_a_claims_attribution_prompts_and_never_unlinks_silently(
 
     # the reviewer answers: the claim is the outlet's own voice
     page.get_by_label("No attribution: the outlet's own voice").check()
-    page.wait_for_function(
-        "document.querySelector('.link-prompt input[value=own]').checked"
-        " && !document.querySelector('.broken-link.unanswered')"
-        " && !document.querySelector('#labels_json').value.includes('left out')"
-    )
+    # Web-first assertions, not wait_for_function: a string predicate is evaluated with eval(), which
+    # the page's Content-Security-Policy refuses whenever the first check is false and polling starts.
+    expect(page.locator(".link-prompt input[value=own]")).to_be_checked()
+    expect(page.locator(".broken-link.unanswered")).to_have_count(0)
+    expect(page.locator("#labels_json")).not_to_have_value(re.compile("left out"))
     page.get_by_role("button", name="Save decision from the choices").click()
     page.wait_for_load_state()
     assert "Decision saved (version 1)." in page.content()
