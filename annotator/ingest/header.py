@@ -11,6 +11,7 @@ from . import meta as m
 from .furniture import ASCII_WORD, CREDIT_SPLIT, PAREN_CREDIT, WORD, is_furniture
 from .models import Unit
 from .sanity import PHOTO_CREDIT
+from .script import words_of
 
 if TYPE_CHECKING:
     from .lines import _Line
@@ -183,6 +184,10 @@ def _title_heads(first: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        # In ASCII text words_of finds WORD's words and casefold() is lower(); a line's words
+        # are mostly cached already, from when its features were measured.
+        return [w.lower() for w in words_of(text)]
     return WORD.findall(text.casefold())
 
 

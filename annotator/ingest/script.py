@@ -35,9 +35,10 @@ def measure(text: str) -> tuple[int, int]:
     return len(words) + extra, lower + extra
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str) -> tuple[str, ...]:
     """The line's words (for stop-word counts); spaceless scripts contribute none."""
-    return list(_split(text)[0])
+    # The cached tuple itself: it cannot be changed, so no copy is needed.
+    return _split(text)[0]
 
 
 @lru_cache(maxsize=4096)
