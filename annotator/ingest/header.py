@@ -11,6 +11,7 @@ from . import meta as m
 from .furniture import ASCII_WORD, CREDIT_SPLIT, PAREN_CREDIT, WORD, is_furniture
 from .models import Unit
 from .sanity import PHOTO_CREDIT
+from .script import words_of
 
 if TYPE_CHECKING:
     from .lines import _Line
@@ -79,10 +80,12 @@ def read_header(
     # the headline however it looks (two words, a final full stop, a trademark glued to a word),
     # wherever it sits before the body.
     heads = _title_heads(first) if len(lines) > 1 else []
+    # The heads' words, found once rather than again for each line compared with them.
+    head_words = [set(_words(h)) for h in heads]
     marks: dict[str, bool] = {}  # each line is looked at under two candidates
     for i in range(0 if heads else lo, start):
         ln = lines[i]
-        titled = i > 0 and bool(heads) and _repeats_title(ln, heads)
+        titled = i > 0 and bool(heads) and _repeats_title(ln, heads, head_words)
         if titled:
             if ln.boiler or ln.furniture or ln.stop or len(ln.text) > 250:
                 continue
@@ -181,15 +184,20 @@ def _title_heads(first: str) -> list[str]:
 
 
 def _words(text: str) -> list[str]:
+    if text.isascii():
+        # In ASCII text words_of finds WORD's words and casefold() is lower(); a line's words
+        # are mostly cached already, from when its features were measured.
+        return [w.lower() for w in words_of(text)]
     return WORD.findall(text.casefold())
 
 
-def _repeats_title(ln: _Line, heads: list[str]) -> bool:
-    """``ln`` is the page title's headline, as written or with most of its words."""
+def _repeats_title(ln: _Line, heads: list[str], head_words: list[set[str]]) -> bool:
+    """``ln`` is the page title's headline, as written or with most of its words (``head_words``,
+    the words of each of ``heads``)."""
     if ln.text in heads:
         return True
     a = set(_words(ln.text))
-    return len(a) >= 3 and any(len(a & b) >= 0.8 * len(a | b) for b in map(set, map(_words, heads)))
+    return len(a) >= 3 and any(len(a & b) >= 0.8 * len(a | b) for b in head_words)
 
 
 def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:

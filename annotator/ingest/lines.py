@@ -83,6 +83,9 @@ def split_lines(text: str) -> list[_Line]:
 
 
 def _closes(before: str, line: str) -> bool:
+    # A line with no opening bracket leaves none open: the common case, answered without counting.
+    if "[" not in before and "(" not in before:
+        return False
     return any(
         before.count(o) > before.count(c) and line.count(c) > line.count(o) for o, c in ("[]", "()")
     ) and not ends_sentence(before)

@@ -29,6 +29,8 @@ from .models import Unit
 BODY_KINDS = frozenset({"body", "subheading", "quote"})
 _HEADER_KINDS = frozenset({"headline", "standfirst"})
 _TOKEN = re.compile(r"\w+")
+# Each byte that \w does not match in ASCII text (all but letters, digits and "_") becomes a space.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 _LINKED_SHARE = 0.3
 _HEADING_SHARE = 0.6
 _MIN_CHARS = 50
@@ -44,6 +46,10 @@ _COVERED_SHARE = 0.8
 @lru_cache(maxsize=8192)
 def key(text: str) -> str:
     """Text folded to its word tokens, so two renderings of one paragraph compare equal."""
+    if text.isascii():
+        # In ASCII text _TOKEN's \w is a letter, a digit or "_", and casefold() is lower(): with
+        # every other byte made a space, split() finds the same tokens, in a third of the time.
+        return b" ".join(text.encode("ascii").translate(_ASCII_WORD_BYTES).lower().split()).decode("ascii")
     return " ".join(_TOKEN.findall(text.casefold()))
 
 

@@ -19,6 +19,8 @@ from .furniture import ASCII_WORD, WORD
 _SPACELESS = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
+# Each byte that is not an ASCII letter becomes a space.
+_LETTERS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c in range(256))
 # Sentence ends of scripts that do not use the Latin full stop.
 FULL_STOPS = "。！？｡।۔"
 
@@ -33,9 +35,10 @@ def measure(text: str) -> tuple[int, int]:
     return len(words) + extra, lower + extra
 
 
-def words_of(text: str) -> list[str]:
+def words_of(text: str) -> tuple[str, ...]:
     """The line's words (for stop-word counts); spaceless scripts contribute none."""
-    return list(_split(text)[0])
+    # The cached tuple itself: it cannot be changed, so no copy is needed.
+    return _split(text)[0]
 
 
 @lru_cache(maxsize=4096)
@@ -46,6 +49,10 @@ def _split(text: str) -> tuple[tuple[str, ...], int]:
     one site repeats its menus and footers."""
     if text.isascii():
         # No spaceless script is ASCII, and ASCII_WORD finds WORD's words in ASCII text.
+        if "'" not in text:
+            # Without an apostrophe ASCII_WORD's words are the runs of ASCII letters: with every
+            # other byte made a space, split() finds them, in a third of the regex's time.
+            return tuple(text.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").split()), 0
         return tuple(ASCII_WORD.findall(text)), 0
     spaceless = len(_SPACELESS.findall(text))
     if spaceless:
