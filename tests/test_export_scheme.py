@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pandas
 import pytest
@@ -20,8 +19,7 @@ from annotator import projects as project_service
 from annotator.cli import cli
 from annotator.scheme import load_scheme
 from tests.annotate_fixtures import add_article, hand_over, reference, user
-
-SECOND = Path(__file__).resolve().parent / "data" / "newsverdict-2.toml"
+from tests.second_scheme_data import RENAMED, SECOND, second_labels
 
 SPAN = {"start": "int64", "end": "int64", "text": "string"}
 
@@ -69,16 +67,6 @@ HAND_WRITTEN_LABELS = {
     "notes": "string",
 }
 
-RENAMED = {
-    "CFS": "check_worthy",
-    "UFS": "trivial_fact",
-    "NFS": "not_a_fact",
-    "Loaded_Language": "Emotive_Wording",
-    "Obfuscation-Vagueness-Confusion": "Vague_Wording",
-    "named_person": "person_by_name",
-    "neutral": "plain",
-}
-
 
 def test_the_default_scheme_gives_the_shape_that_was_written_by_hand():
     assert json.dumps(export.labels_spec()) == json.dumps(HAND_WRITTEN_LABELS)  # keys in order, too
@@ -102,18 +90,6 @@ def test_the_second_scheme_has_its_own_shape_counts_and_brat_types():
     assert "Loaded_Language" not in conf and "Loaded_Language" in export.annotation_conf()
 
 
-def _second_labels(labels: dict, verdict: str) -> dict:
-    """The worked example's labels in the second scheme: values renamed, a verdict on every claim."""
-    text = json.dumps(labels)
-    for old, new in RENAMED.items():
-        text = text.replace(f'"{old}"', f'"{new}"')
-    out = json.loads(text)
-    for claim in out["claims"]:
-        claim.pop("decontextualized", None)
-        claim["verdict"] = verdict
-    return out
-
-
 @pytest.fixture
 def second(db, runner):
     """A project on the second scheme; annotator1 and annotator2 agree on the worked example (unanimous gold)."""
@@ -128,7 +104,7 @@ def second(db, runner):
     records = reference()
     ids = add_article(db, project, [r["text"] for r in records])
     for pid, rec in zip(ids, records, strict=True):
-        labels = _second_labels(copy.deepcopy(rec["labels"]), "refuted")
+        labels = second_labels(copy.deepcopy(rec["labels"]), "refuted")
         for name in ("annotator1", "annotator2"):
             hand_over(db, project, name, pid)
             annotation.save(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 
 import pytest
 
@@ -20,28 +19,7 @@ from annotator.cli import cli
 from annotator.scheme import load_scheme
 from annotator.store import annotations as annotation_store
 from tests.annotate_fixtures import add_article, hand_over, post_labels, reference, user
-
-SECOND = Path(__file__).resolve().parent / "data" / "newsverdict-2.toml"
-RENAMED = {
-    "CFS": "check_worthy",
-    "UFS": "trivial_fact",
-    "NFS": "not_a_fact",
-    "Loaded_Language": "Emotive_Wording",
-    "Obfuscation-Vagueness-Confusion": "Vague_Wording",
-    "named_person": "person_by_name",
-    "neutral": "plain",
-}
-
-
-def _second_labels(labels: dict, verdict: str) -> dict:
-    text = json.dumps(labels)
-    for old, new in RENAMED.items():
-        text = text.replace(f'"{old}"', f'"{new}"')
-    out = json.loads(text)
-    for claim in out["claims"]:
-        claim.pop("decontextualized", None)
-        claim["verdict"] = verdict
-    return out
+from tests.second_scheme_data import SECOND, second_labels
 
 
 @pytest.fixture
@@ -66,9 +44,7 @@ def _labelled(client_as, db, second, verdicts=("refuted", "supported")):
         client = client_as(name)
         for pid, rec in zip(ids, records, strict=True):
             hand_over(db, project, name, pid)
-            response = post_labels(
-                client, project, pid, _second_labels(copy.deepcopy(rec["labels"]), verdict)
-            )
+            response = post_labels(client, project, pid, second_labels(copy.deepcopy(rec["labels"]), verdict))
             assert response.status_code == 200, response.json
     return project, ids, records
 
@@ -96,7 +72,7 @@ def test_a_save_is_checked_against_the_second_scheme(client_as, db, second):
     assert annotation_store.find_annotation(db, ids[0], user(db, "annotator1")["id"]) is None
 
     response = post_labels(
-        ann, project, ids[0], _second_labels(copy.deepcopy(records[0]["labels"]), "refuted")
+        ann, project, ids[0], second_labels(copy.deepcopy(records[0]["labels"]), "refuted")
     )
     assert response.status_code == 200, response.json
     saved = annotation_store.find_annotation(db, ids[0], user(db, "annotator1")["id"])
