@@ -147,3 +147,35 @@ def test_html_fails_only_with_ingest_error(page):
 def test_the_furniture_shortcuts_agree_with_their_regexes(pattern, check, data):
     line = data.draw(st.from_regex(pattern)).lower()
     assert check(line) == (pattern.search(line) is not None)
+
+
+_PHRASE_LISTS = {
+    furniture.FURNITURE_PHRASE: furniture.FURNITURE,
+    furniture.FURNITURE_WORD: furniture.FURNITURE_SHORT,
+    furniture.CREDIT_HINT: furniture.CREDIT_HINTS,
+    furniture.APPEAL_HINT: furniture._APPEAL_HINTS,
+    furniture.BOILER_IN_HINT: furniture._BOILER_IN_HINTS,
+    furniture.EMBED_HINT: furniture._EMBED_HINTS,
+}
+_ALL_PHRASES = sorted({p for phrases in _PHRASE_LISTS.values() for p in phrases})
+
+
+# One automaton finds every list's phrases in one reading of the line: it must answer what a
+# substring test per phrase answers, for phrases overlapping, nested, repeated and cut short.
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_ALL_PHRASES),
+            st.sampled_from(_ALL_PHRASES).map(lambda p: p[1:]),
+            st.sampled_from(_ALL_PHRASES).map(lambda p: p[:-1]),
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz ©@(/.:-", max_size=8),
+        ),
+        max_size=8,
+    )
+)
+def test_one_reading_finds_what_a_substring_test_per_phrase_finds(pieces):
+    low = "".join(pieces)
+    found = furniture.phrases_in(low)
+    for bit, phrases in _PHRASE_LISTS.items():
+        assert bool(found & bit) == any(p in low for p in phrases), (bit, low)

@@ -15,8 +15,8 @@ from .furniture import (
     BOILER,
     COMMENTS,
     CREDIT,
-    CREDIT_HINTS,
-    FURNITURE_SHORT,
+    CREDIT_HINT,
+    FURNITURE_WORD,
     STOP,
     STOPWORDS,
     ends_sentence,
@@ -24,6 +24,7 @@ from .furniture import (
     is_appeal,
     is_embed,
     is_furniture,
+    phrases_in,
 )
 from .script import measure, words_of
 
@@ -157,14 +158,6 @@ _STOPWORDS_ANY_CASE = frozenset(
 )
 
 
-def _has_any(low: str, pieces: tuple[str, ...]) -> bool:
-    # A plain loop: any() over a generator costs more than the substring tests themselves.
-    for p in pieces:
-        if p in low:
-            return True
-    return False
-
-
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     n, lower = measure(text)
     # map() keeps the per-word lower() and set lookup out of the interpreter's loop.
@@ -187,8 +180,11 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
-    ln.embed = n <= 80 and is_embed(low)
-    furniture = not ln.embed and ((n < 40 and is_furniture(low)) or (n < 120 and is_appeal(low)))
+    found = phrases_in(low)
+    ln.embed = n <= 80 and is_embed(low, found)
+    furniture = not ln.embed and (
+        (n < 40 and is_furniture(low, found)) or (n < 120 and is_appeal(low, found))
+    )
     ln.furniture = furniture
     ln.boiler = not ln.embed and (
         n == 0
@@ -197,11 +193,11 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         # (_CUT_OFF ends in "..." or "…" at the line's end, which endswith() checks first.)
         or (text.endswith(_ELLIPSES) and bool(_CUT_OFF.search(text)))
         or (n <= 15 and bool(BOILER.match(key)))
-        or (n <= 12 and (furniture or _has_any(low, FURNITURE_SHORT)))
+        or (n <= 12 and (furniture or bool(found & FURNITURE_WORD)))
     )
     ln.stop = n <= 10 and bool(STOP.match(key))
     ln.comments = n <= 8 and bool(COMMENTS.match(key))
-    ln.credit = n <= 40 and _has_any(low, CREDIT_HINTS) and bool(CREDIT.search(low))
+    ln.credit = n <= 40 and bool(found & CREDIT_HINT) and bool(CREDIT.search(low))
     ln.glued = n >= 5 and glued(text)
     ln.prose = (
         not ln.boiler
