@@ -222,12 +222,13 @@ def _categories(tree) -> list[str]:
     links whose address matches "/categor(y|ies|s)/", and each walks the whole page.  Then only
     its fallback, the section meta tags, can answer; it is the library's own, run as it runs it.
     """
-    if tree.xpath('boolean(//a[contains(@href, "/categor")])'):
+    if _CATEGORY_LINK(tree):
         return extract_catstags("category", tree)
     found = (el.attrib["content"] for el in _SECTION_META(tree))
     return [r for r in dict.fromkeys(line_processing(x) for x in found if x) if r]
 
 
+_CATEGORY_LINK = etree.XPath('boolean(//a[contains(@href, "/categor")])')
 _SECTION_META = etree.XPath(
     './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 )

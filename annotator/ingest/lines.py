@@ -29,7 +29,8 @@ from .furniture import (
 from .script import measure, words_of
 
 
-@dataclass
+# Slots: a page makes a few hundred of these, and each feature is read many times.
+@dataclass(slots=True)
 class _Line:
     text: str
     words: int

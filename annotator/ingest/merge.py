@@ -163,7 +163,9 @@ def _joined_run(extracted: list[Unit], i: int, whole: dict) -> tuple[int, Unit] 
     return None
 
 
+@lru_cache(maxsize=8192)
 def _compact(text: str) -> str:
+    """``key(text)`` without its spaces (cached: each unit is compared compacted several times)."""
     return key(text).replace(" ", "")
 
 
@@ -173,9 +175,9 @@ def _finer(cleaned: list[Unit], extracted: list[Unit], kinds: dict[str, str]) ->
     cleaner dropped (a menu, a form label) glued to them."""
     if any(kinds.get(key(u.text)) in BODY_KINDS for u in extracted):
         return False
-    rest = "\n".join(key(u.text).replace(" ", "") for u in extracted)
+    rest = "\n".join(_compact(u.text) for u in extracted)
     for u in cleaned:
-        k = key(u.text).replace(" ", "")
+        k = _compact(u.text)
         if u.kind in BODY_KINDS:
             if k not in rest:
                 return False
@@ -230,7 +232,7 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
     # Joined without a separator, every unit in reading order (a cell repeated down a table
     # counts each time): a paragraph the cleaner reads as one line (a list whose items it ran
     # together, a table row) is there when trafilatura holds it as several units.
-    joined = "".join(key(u.text).replace(" ", "") for u in body)
+    joined = "".join(_compact(u.text) for u in body)
     inserts: dict[int, list[Unit]] = {}
     anchor = None  # index in ``body`` of the last cleaned paragraph both readings hold
     pending: list[Unit] = []
@@ -248,7 +250,7 @@ def _fill_gaps(body: list[Unit], cleaned: list[Unit], comments: set[str]) -> lis
                 # kicker, a caption, a line of links): the opening paragraph it skipped.
                 inserts.setdefault(at[k] - 1, []).extend(_missing(pending, body[: at[k]]))
             anchor, pending = at[k], []
-        elif k and k.replace(" ", "") not in joined and _sentence(u):
+        elif k and _compact(u.text) not in joined and _sentence(u):
             pending.append(u)
     # The cleaner's prose running on past trafilatura's last paragraph: the extractor stopped
     # at a container boundary inside the article.
