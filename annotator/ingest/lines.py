@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import product
 
 from .furniture import (
+    APPEAL_HINT,
     BOILER,
     COMMENTS,
     CREDIT,
     CREDIT_HINT,
+    EMBED_HINT,
     FURNITURE_WORD,
     STOP,
     STOPWORDS,
@@ -160,6 +163,34 @@ _STOPWORDS_ANY_CASE = frozenset(
 
 
 def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
+    (n, stops, terminal, ratio, embed, furniture, boiler, stop, comments, credit, glue, prose) = _measured(
+        text
+    )
+    return _Line(
+        text=text,
+        words=n,
+        stops=stops,
+        terminal=terminal,
+        gap=gap,
+        after_gap=after_gap,
+        lower_ratio=ratio,
+        embed=embed,
+        furniture=furniture,
+        boiler=boiler,
+        stop=stop,
+        comments=comments,
+        credit=credit,
+        glued=glue,
+        prose=prose,
+    )
+
+
+@lru_cache(maxsize=4096)
+def _measured(text: str) -> tuple:
+    """The features of a line that depend on its text alone, in ``_Line``'s terms.
+
+    Cached: pages of one site repeat their bylines, share rows, section headers and footers, and
+    a line is measured once however often it recurs."""
     n, lower = measure(text)
     # map() keeps the per-word lower() and set lookup out of the interpreter's loop.
     if text.isascii():
@@ -168,26 +199,18 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         stops = sum(map(STOPWORDS.__contains__, map(str.lower, words_of(text))))
     # _CITATION ends in "]" and the line has no trailing space or newline: without one, sub()
     # would return the line unchanged.
-    bare = _CITATION.sub("", text) if text.endswith("]") else text
-    ln = _Line(
-        text=text,
-        words=n,
-        stops=stops,
-        terminal=ends_sentence(bare),
-        gap=gap,
-        after_gap=after_gap,
-        lower_ratio=lower / n if n else 0.0,
-    )
+    terminal = ends_sentence(_CITATION.sub("", text) if text.endswith("]") else text)
+    ratio = lower / n if n else 0.0
     # The patterns are lower case: matching lowered text is much faster than re.I.
     low = text.lower()
     key = low.strip(" []()|:-–—•·»›>…*#")
     found = phrases_in(low)
-    ln.embed = n <= 80 and is_embed(low, found)
-    furniture = not ln.embed and (
-        (n < 40 and is_furniture(low, found)) or (n < 120 and is_appeal(low, found))
+    embed = n <= 80 and bool(found & EMBED_HINT) and is_embed(low, found)
+    furniture = not embed and (
+        (n < 40 and is_furniture(low, found))
+        or (n < 120 and bool(found & APPEAL_HINT) and is_appeal(low, found))
     )
-    ln.furniture = furniture
-    ln.boiler = not ln.embed and (
+    boiler = not embed and (
         n == 0
         # An excerpt cut off mid-sentence ("... diagnosed with the plague,...") teases a text
         # printed elsewhere; the text itself never breaks off after a comma.
@@ -196,19 +219,19 @@ def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
         or (n <= 15 and bool(BOILER.match(key)))
         or (n <= 12 and (furniture or bool(found & FURNITURE_WORD)))
     )
-    ln.stop = n <= 10 and bool(STOP.match(key))
-    ln.comments = n <= 8 and bool(COMMENTS.match(key))
-    ln.credit = n <= 40 and bool(found & CREDIT_HINT) and bool(CREDIT.search(low))
-    ln.glued = n >= 5 and glued(text)
-    ln.prose = (
-        not ln.boiler
-        and not ln.glued
+    stop = n <= 10 and bool(STOP.match(key))
+    comments = n <= 8 and bool(COMMENTS.match(key))
+    credit = n <= 40 and bool(found & CREDIT_HINT) and bool(CREDIT.search(low))
+    glue = n >= 5 and glued(text)
+    prose = (
+        not boiler
+        and not glue
         and n >= 6
         # A long line of running text is prose even when its last sentence has no full stop.
         # ... and a long sentence that ends in a colon introduces what follows.
-        and (ln.terminal or (n >= 40 and ln.lower_ratio >= 0.6) or (n >= 15 and text.endswith(":")))
-        and (stops >= 2 or ln.lower_ratio >= 0.5)
-        and (ln.lower_ratio >= 0.3 or n >= 20)
+        and (terminal or (n >= 40 and ratio >= 0.6) or (n >= 15 and text.endswith(":")))
+        and (stops >= 2 or ratio >= 0.5)
+        and (ratio >= 0.3 or n >= 20)
         and not furniture
     )
-    return ln
+    return n, stops, terminal, ratio, embed, furniture, boiler, stop, comments, credit, glue, prose
