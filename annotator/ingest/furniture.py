@@ -107,8 +107,9 @@ FURNITURE_SHORT = (
     "share",
     "follow",
 )
-# ... and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
-BOILER_IN = re.compile(r"shared \d|read more\s*[»›>…]|^[—–-]\s.{0,60}\(@\w+\)")
+# A teaser card's call to action ("Night market returns to the quay Read more", its links glued
+# or spaced) and an embedded post's signature line: "— City FC (@cityfc) April 11, 2021".
+BOILER_IN = re.compile(r"shared \d|read more\s*(?:[»›>…]|$)|^[—–-]\s.{0,60}\(@\w+\)")
 # A social post the article embeds: its text carries the post's picture link, its signature line
 # names the account.  Quoted by the article, so body where the article is (lower case).
 EMBED = re.compile(r"pic\.twitter\.com/\w|instagram\.com/p/|^[—–-]\s.{0,60}\(@\w+\)")
