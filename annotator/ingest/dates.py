@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 # Month names and their usual abbreviations in English, German, French, Spanish, Portuguese,
 # Italian and Dutch.  Abbreviations that are also common words ("out", "ago", "set") are left out.
@@ -75,6 +76,14 @@ def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bo
 
     Relative dates ("2 hours ago") count only when ``reference_date`` is given.
     """
+    # The header reader asks about each of its lines three or four times, and pages of one site
+    # repeat their datelines' shapes; the year is in the key because two-digit years are read
+    # against it.
+    return _find_date(text, reference_date, dt.date.today().year)
+
+
+@lru_cache(maxsize=4096)
+def _find_date(text: str, reference_date: dt.date | None, _year: int) -> tuple[str, bool] | None:
     best = None
     # Every written date holds an ASCII digit (the patterns' [0-3], [01], 19|20): most lines
     # have none, and skipping them saves running the patterns on each.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # The cleaner and the header reader ask for dates and names together, as ``meta.find_date``.
 from .dates import find_date, iso_from_meta_value  # noqa: F401
@@ -69,8 +70,11 @@ _MONTH_WORDS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def find_byline(line: str, next_line: str | None = None) -> str | None:
-    """Return the author named by a byline line ("By Jane Doe | May 2"), or None."""
+    """Return the author named by a byline line ("By Jane Doe | May 2"), or None.
+
+    Cached: the header reader asks about each of its lines several times."""
     if len(line) > 160:
         return None
     if line.strip().lower().rstrip(":") in ("by", "written by", "words by") and next_line:
