@@ -136,10 +136,22 @@ def extract_html(
         except (etree.ParserError, ValueError):
             return meta, [], []
     lang = _html_lang(tree)
-    # The readings of the parsed tree come first, while it is fresh in the processor's caches
-    # (trafilatura's extraction takes a tenth longer after the cleaner has run), and the
-    # cleaner's reading of the rendered text last.
+    try:
+        rendered, captions, quotes = render(tree)
+    except RecursionError:
+        # Pathologically deep markup: leave the page to trafilatura's extractor.
+        rendered, captions, quotes = "", set(), set()
+    # The cleaner's language is only used when the page declares none (``lang``).
+    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date, language=lang)
+    cleaned = [_retag(u, captions, quotes) for u in cleaned]
     extracted, linked, comments = _trafilatura_units(tree, url)
+    # An image's alt text is not on the page and is left out; block quotes keep their kind.
+    extracted = [_retag(u, set(), quotes) for u in extracted]
+    units = merge_units(extracted, linked, comments, cleaned, [d.text for d in dropped])
+    # A line the cleaner dropped that the merge kept (a list item, an embedded post) is not dropped.
+    kept = {fold_key(u.text) for u in units}
+    dropped = [d for d in dropped if fold_key(d.text) not in kept]
+
     doc, page_url = _page_metadata(tree, url)
     meta["title"] = _clean(doc.title)
     meta["outlet"] = _clean(doc.sitename)
@@ -149,21 +161,6 @@ def extract_html(
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
-    try:
-        rendered, captions, quotes = render(tree)
-    except RecursionError:
-        # Pathologically deep markup: leave the page to trafilatura's extractor.
-        rendered, captions, quotes = "", set(), set()
-    # The cleaner's language is only used when the page declares none (``lang``).
-    text_meta, cleaned, dropped = clean_text(rendered, reference_date=reference_date, language=lang)
-    cleaned = [_retag(u, captions, quotes) for u in cleaned]
-    # An image's alt text is not on the page and is left out; block quotes keep their kind.
-    extracted = [_retag(u, set(), quotes) for u in extracted]
-    units = merge_units(extracted, linked, comments, cleaned, [d.text for d in dropped])
-    # A line the cleaner dropped that the merge kept (a list item, an embedded post) is not dropped.
-    kept = {fold_key(u.text) for u in units}
-    dropped = [d for d in dropped if fold_key(d.text) not in kept]
-
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
