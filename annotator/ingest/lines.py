@@ -29,30 +29,31 @@ from .furniture import (
     is_furniture,
     phrases_in,
 )
-from .script import measure, words_of
+from .script import measure
 
 
-# Slots: a page makes a few hundred of these, and each feature is read many times.
+# Slots: a page makes a few hundred of these, and each feature is read many times.  The fields
+# from ``words`` to ``prose`` depend on the text alone, in the order ``_measured`` returns them.
 @dataclass(slots=True)
 class _Line:
     text: str
     words: int
     stops: int
     terminal: bool
+    lower_ratio: float
+    embed: bool  # a quoted social post's text or signature line
+    furniture: bool
+    boiler: bool
+    stop: bool
+    comments: bool
+    credit: bool
+    glued: bool
+    prose: bool
     gap: bool  # a blank line or the start of the text precedes it
     after_gap: bool = False  # a blank line or the end of the text follows it
-    boiler: bool = False
-    stop: bool = False
-    comments: bool = False
-    glued: bool = False
-    furniture: bool = False
     block: int = 1  # lines in its block (a run without blank lines)
     bid: int = 0  # which block
-    credit: bool = False
-    prose: bool = False
     dup: int = 1
-    lower_ratio: float = 0.0
-    embed: bool = False  # a quoted social post's text or signature line
     table: int = 0  # which table (tables.py) the line is a cell of, from 1; 0 none
     cell: int = 0  # ... and its column, from 0
 
@@ -79,11 +80,9 @@ def split_lines(text: str) -> list[_Line]:
         if not block:
             continue
         block = _rejoin(block)
+        last = len(block) - 1
         for i, t in enumerate(block):
-            ln = _features(t, gap=i == 0, after_gap=i == len(block) - 1)
-            ln.block = len(block)
-            ln.bid = bid
-            out.append(ln)
+            out.append(_Line(t, *_measured(t), i == 0, i == last, last + 1, bid))
     return out
 
 
@@ -162,41 +161,18 @@ _STOPWORDS_ANY_CASE = frozenset(
 )
 
 
-def _features(text: str, *, gap: bool, after_gap: bool) -> _Line:
-    (n, stops, terminal, ratio, embed, furniture, boiler, stop, comments, credit, glue, prose) = _measured(
-        text
-    )
-    return _Line(
-        text=text,
-        words=n,
-        stops=stops,
-        terminal=terminal,
-        gap=gap,
-        after_gap=after_gap,
-        lower_ratio=ratio,
-        embed=embed,
-        furniture=furniture,
-        boiler=boiler,
-        stop=stop,
-        comments=comments,
-        credit=credit,
-        glued=glue,
-        prose=prose,
-    )
-
-
 @lru_cache(maxsize=4096)
 def _measured(text: str) -> tuple:
     """The features of a line that depend on its text alone, in ``_Line``'s terms.
 
     Cached: pages of one site repeat their bylines, share rows, section headers and footers, and
     a line is measured once however often it recurs."""
-    n, lower = measure(text)
+    n, lower, words = measure(text)
     # map() keeps the per-word lower() and set lookup out of the interpreter's loop.
     if text.isascii():
-        stops = sum(map(_STOPWORDS_ANY_CASE.__contains__, words_of(text)))
+        stops = sum(map(_STOPWORDS_ANY_CASE.__contains__, words))
     else:
-        stops = sum(map(STOPWORDS.__contains__, map(str.lower, words_of(text))))
+        stops = sum(map(STOPWORDS.__contains__, map(str.lower, words)))
     # _CITATION ends in "]" and the line has no trailing space or newline: without one, sub()
     # would return the line unchanged.
     terminal = ends_sentence(_CITATION.sub("", text) if text.endswith("]") else text)

@@ -25,14 +25,15 @@ _LETTERS_ONLY = bytes(c if chr(c).isascii() and chr(c).isalpha() else 32 for c i
 FULL_STOPS = "。！？｡।۔"
 
 
-def measure(text: str) -> tuple[int, int]:
-    """Return ``(words, lower)``: the line's length in words and how many of them are lower case
-    (or caseless), with two characters of a spaceless script counting as one word."""
+def measure(text: str) -> tuple[int, int, tuple[str, ...]]:
+    """Return ``(length, lower, words)``: the line's length in words, how many of them are lower
+    case (or caseless), with two characters of a spaceless script counting as one word, and the
+    words themselves (``words_of``)."""
     words, spaceless = _split(text)
     # Every match has a first letter; map() keeps the count out of the interpreter's loop.
     lower = len(words) - sum(map(str.isupper, map(itemgetter(0), words)))
     extra = (spaceless + 1) // 2
-    return len(words) + extra, lower + extra
+    return len(words) + extra, lower + extra, words
 
 
 def words_of(text: str) -> tuple[str, ...]:
