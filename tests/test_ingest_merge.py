@@ -202,3 +202,48 @@ def test_an_opening_paragraph_trafilatura_skipped_after_its_body_began_is_put_ba
     # before them stays out: where the article begins is trafilatura's call.
     merged = merge_units(body(P2, P3), set(), set(), body(P1, P2, P3), [])
     assert texts(merged) == [P2, P3]
+
+
+RELATED = ["Night market returns to the quay", "Ferry fares rise in spring", "Harbour wall repaired at last"]
+FEATURES = ["Double wall", "Keeps warm for an hour", "Auto shut-off", "Limescale filter", "1.7 litres"]
+
+
+def test_a_linked_list_after_the_article_is_trimmed_though_it_is_one_unit():
+    # A related-stories list comes out of trafilatura as one unit, a line a title: the cleaner
+    # dropped each line, and the run of a label and that list is furniture.
+    extracted = [*body(P1, P2, "More news"), Unit("body", "\n".join(RELATED))]
+    merged = merge_units(extracted, {3}, set(), body(P1, P2), ["More news", *RELATED])
+    assert texts(merged) == [P1, P2]
+
+
+def test_a_closing_product_box_is_weighed_by_its_lines_not_by_its_units():
+    # A product box: its name and "Buy now" are links, its feature list (one unit of five lines)
+    # is not.  Counted in units, two of three are links; counted in lines, two of seven.
+    box = [Unit("body", "Kettle X200 (white)"), Unit("body", "\n".join(FEATURES)), Unit("body", "Buy now")]
+    dropped = ["Kettle X200 (white)", *FEATURES, "Buy now"]
+    merged = merge_units([*body(P1, P2), *box], {2, 4}, set(), body(P1, P2), dropped)
+    assert texts(merged) == [P1, P2, *(u.text for u in box)]
+
+
+def test_an_html_list_is_one_unit_a_line_an_item_as_in_scraped_text():
+    items = ["Flour, 200 g", "Butter, 100 g", "Two eggs"]
+    page = (
+        "<html><head><title>Shortbread</title></head><body><article><h1>Shortbread</h1>"
+        f"<p>{P1}</p><ul>{''.join(f'<li>{i}</li>' for i in items)}</ul><p>{P2}</p></article></body></html>"
+    )
+    text = f"Shortbread\n\n{P1}\n\n" + "\n".join(items) + f"\n\n{P2}\n"
+    html_units = read_document(page.encode(), format="html")[0].units
+    text_units = read_document(text.encode(), format="text")[0].units
+    for units in (html_units, text_units):
+        assert [u.text for u in units if u.kind == "body"] == [P1, "\n".join(items), P2]
+
+
+def test_the_items_of_a_kept_list_are_not_also_offered_as_dropped_lines():
+    items = ["Flour, 200 g", "Butter, 100 g", "Two eggs"]
+    page = (
+        "<html><head><title>Shortbread</title></head><body><article><h1>Shortbread</h1>"
+        f"<p>{P1}</p><ul>{''.join(f'<li>{i}</li>' for i in items)}</ul><p>{P2}</p></article></body></html>"
+    )
+    doc = read_document(page.encode(), format="html")[0]
+    assert "\n".join(items) in [u.text for u in doc.units]
+    assert not set(items) & {d.text for d in doc.dropped}

@@ -148,8 +148,11 @@ def extract_html(
     # An image's alt text is not on the page and is left out; block quotes keep their kind.
     extracted = [_retag(u, set(), quotes) for u in extracted]
     units = merge_units(extracted, linked, comments, cleaned, [d.text for d in dropped])
-    # A line the cleaner dropped that the merge kept (a list item, an embedded post) is not dropped.
-    kept = {fold_key(u.text) for u in units}
+    # A line the cleaner dropped that the merge kept (a list item, an embedded post, a table row,
+    # alone or as a line of its list or table) is not dropped.
+    kept = {fold_key(u.text) for u in units} | {
+        fold_key(line) for u in units if "\n" in u.text for line in u.text.split("\n")
+    }
     dropped = [d for d in dropped if fold_key(d.text) not in kept]
 
     doc, page_url = _page_metadata(tree, url)
@@ -433,7 +436,9 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
     if doc.commentsbody is not None:
         comments = {fold_key(_element_text(el)) for el in doc.commentsbody.iter("p")}
     units: list[Unit] = []
-    linked: set[int] = set()
+    # Per unit: the list it is an item of (its outermost one), and its link and text lengths.
+    lists: list = []
+    links: list[tuple[int, int]] = []
     grids = table_texts(doc.body, _TEXT_TAGS, lambda el: _clean(_element_text(el)))
     # lxml filters by tag in C: the walks below build no Python object for other elements.
     for el in doc.body.iter(*_TEXT_TAGS):
@@ -447,16 +452,45 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
             if grid is not None:
                 if grid:
                     units.append(Unit("body", grid))
+                    lists.append(None)
+                    links.append((0, len(grid)))
                 continue
         text = _clean(_element_text(el))
         if text:
             inside_quote = next(el.iterancestors("quote"), None) is not None
             # A teaser card's title is a link; an article's paragraph is mostly not.
             link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref"))
-            if link_chars >= 0.5 * len(text):
-                linked.add(len(units))
             units.append(Unit("quote" if inside_quote else kind, text))
+            lists.append(_outermost_list(el) if el.tag == "item" and not inside_quote else None)
+            links.append((link_chars, len(text)))
+    units, links = _join_lists(units, lists, links)
+    linked = {i for i, (link_chars, chars) in enumerate(links) if link_chars >= 0.5 * chars}
     return units, linked, comments
+
+
+def _outermost_list(item):
+    lists = list(item.iterancestors("list"))
+    return lists[-1] if lists else None
+
+
+def _join_lists(
+    units: list[Unit], lists: list, links: list[tuple[int, int]]
+) -> tuple[list[Unit], list[tuple[int, int]]]:
+    """The items of one list as one paragraph, a line each, as the page shows them and as the
+    text cleaner reads a list in scraped text (``blocks.join_blocks``)."""
+    out: list[Unit] = []
+    out_links: list[tuple[int, int]] = []
+    previous = None
+    for unit, group, (link_chars, chars) in zip(units, lists, links, strict=True):
+        if group is not None and group is previous and out[-1].kind == unit.kind:
+            out[-1] = Unit(unit.kind, out[-1].text + "\n" + unit.text)
+            held_links, held_chars = out_links[-1]
+            out_links[-1] = (held_links + link_chars, held_chars + chars)
+        else:
+            out.append(unit)
+            out_links.append((link_chars, chars))
+        previous = group
+    return out, out_links
 
 
 # Built once: trafilatura's Extractor reads its settings from a ConfigParser, which costs more

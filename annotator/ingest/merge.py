@@ -77,12 +77,18 @@ def merge_units(
         return cleaned
     gone = {key(t) for t in dropped}
 
-    def rejected(u: Unit) -> bool:
-        k = key(u.text)
+    def rejected_text(text: str) -> bool:
+        k = key(text)
         kind = kinds.get(k)
         if kind in BODY_KINDS:
             return False
         return kind == "headline" or k in gone
+
+    def rejected(u: Unit) -> bool:
+        # A list or a table is one unit, a line an item or a row: the cleaner judged the lines.
+        if rejected_text(u.text):
+            return True
+        return "\n" in u.text and all(rejected_text(line) for line in u.text.split("\n"))
 
     lo, hi = 0, len(extracted)
     while lo < hi and rejected(extracted[lo]):
@@ -189,8 +195,11 @@ def _finer(cleaned: list[Unit], extracted: list[Unit], kinds: dict[str, str]) ->
 
 
 def _furniture_run(units: list[Unit], run: range, linked: set[int]) -> bool:
-    n = len(run)
-    links = sum(1 for i in run if i in linked)
+    # Counted in lines: a list or a table is one unit of many lines, and a box of product
+    # features is no more a run of links for being one unit than for being seven.
+    lines = [units[i].text.count("\n") + 1 for i in run]
+    n = sum(lines)
+    links = sum(k for i, k in zip(run, lines, strict=True) if i in linked)
     heads = sum(1 for i in run if units[i].kind == "subheading")
     return links >= _LINKED_SHARE * n or heads >= _HEADING_SHARE * n
 
