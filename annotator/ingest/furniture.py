@@ -226,6 +226,60 @@ COMMENTS = re.compile(
     r"leave a|write a|join the)\s+(?:\d+\s+)?(?:comments?|reply|discussion|conversation)|^(?:what do you think|"
     r"have your say|conversation)\??$"
 )
+# The same furniture in the other languages news is written in, as whole lines (lower case,
+# without the bullets and colons ``lines`` strips): the English patterns above do not see a
+# Portuguese "Publicidade" or a Japanese "関連記事".  Whole lines, because inside a sentence
+# these words are news.  One language to a line; entries are separated by commas.
+
+
+def _entries(text: str) -> frozenset[str]:
+    return frozenset(e.strip() for line in text.strip().splitlines() for e in line.split(",") if e.strip())
+
+
+# Advertising labels, share and sign-in buttons, "read more" links, search boxes, "back to top".
+FURNITURE_LINES = _entries(
+    """
+    publicidade, compartilhe, compartilhar, leia mais, saiba mais, pesquisar, entrar, assine, voltar ao topo
+    publicidad, compartir, leer más, ver más, buscar, iniciar sesión, suscríbete, volver arriba
+    publicité, partager, lire la suite, en savoir plus, rechercher, se connecter, connexion, s'abonner, retour en haut
+    anzeige, werbung, teilen, weiterlesen, mehr lesen, suche, anmelden, abonnieren, nach oben
+    pubblicità, condividi, leggi di più, continua a leggere, cerca, accedi, abbonati, torna su
+    advertentie, delen, lees meer, zoeken, inloggen
+    reklama, реклама, поделиться, читать далее, подробнее, поиск, войти, подписаться, наверх
+    広告, シェア, 続きを読む, もっと見る, 検索, ログイン, ページトップへ, トップへ戻る
+    광고, 공유, 더보기, 검색, 로그인, 구독, 맨 위로
+    广告, 廣告, 分享, 阅读全文, 阅读更多, 搜索, 登录, 订阅, 返回顶部
+    quảng cáo, chia sẻ, đọc thêm, xem thêm, tìm kiếm, đăng nhập
+    iklan, bagikan, baca juga, reklam, paylaş, devamını oku
+    """
+)
+# Section headings after which other stories follow ("Related", "Most read": STOP above).
+STOP_LINES = _entries(
+    """
+    notícias relacionadas, matérias relacionadas, artigos relacionados, leia também, mais lidas, veja também
+    noticias relacionadas, artículos relacionados, lee también, te puede interesar, lo más leído, más noticias
+    articles similaires, à lire aussi, lire aussi, sur le même sujet, les plus lus
+    das könnte sie auch interessieren, mehr zum thema, meistgelesen, ähnliche artikel, auch interessant
+    articoli correlati, leggi anche, potrebbe interessarti, i più letti
+    gerelateerde artikelen, meest gelezen, lees ook
+    похожие статьи, читайте также, популярное, по теме, другие новости
+    関連記事, 関連ニュース, おすすめ記事, 人気記事, アクセスランキング
+    관련기사, 관련 기사, 많이 본 뉴스, 인기 기사
+    相关文章, 相关阅读, 相关新闻, 热门文章, 推荐阅读
+    tin liên quan, bài viết liên quan, đọc nhiều nhất, berita terkait, ilgili haberler
+    """
+)
+# Headings of a reader-comment section, which ends the article (COMMENTS above).
+COMMENT_LINES = _entries(
+    """
+    comentários, comentarios, deixe seu comentário, deja un comentario
+    commentaires, laisser un commentaire, kommentare, kommentar schreiben, commenti, lascia un commento
+    reacties, комментарии, оставить комментарий, コメント, コメントを書く, 댓글, 评论, 發表評論
+    bình luận, komentar, yorumlar
+    """
+)
+
+
 READ_MORE = re.compile(
     r"^(?:read more|read next|more|continue reading|see more|read the full story)\s*[:»›>…]*$", re.I
 )

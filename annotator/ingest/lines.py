@@ -15,12 +15,15 @@ from itertools import product
 from .furniture import (
     APPEAL_HINT,
     BOILER,
+    COMMENT_LINES,
     COMMENTS,
     CREDIT,
     CREDIT_HINT,
     EMBED_HINT,
+    FURNITURE_LINES,
     FURNITURE_WORD,
     STOP,
+    STOP_LINES,
     STOPWORDS,
     ends_sentence,
     glued,
@@ -192,11 +195,11 @@ def _measured(text: str) -> tuple:
         # printed elsewhere; the text itself never breaks off after a comma.
         # (_CUT_OFF ends in "..." or "…" at the line's end, which endswith() checks first.)
         or (text.endswith(_ELLIPSES) and bool(_CUT_OFF.search(text)))
-        or (n <= 15 and bool(BOILER.match(key)))
+        or (n <= 15 and (bool(BOILER.match(key)) or key in FURNITURE_LINES))
         or (n <= 12 and (furniture or bool(found & FURNITURE_WORD)))
     )
-    stop = n <= 10 and bool(STOP.match(key))
-    comments = n <= 8 and bool(COMMENTS.match(key))
+    stop = n <= 10 and (bool(STOP.match(key)) or key in STOP_LINES)
+    comments = n <= 8 and (bool(COMMENTS.match(key)) or key in COMMENT_LINES)
     credit = n <= 40 and bool(found & CREDIT_HINT) and bool(CREDIT.search(low))
     glue = n >= 5 and glued(text)
     prose = (
