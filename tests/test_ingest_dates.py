@@ -166,3 +166,11 @@ def test_the_headline_is_found_when_the_sharing_title_words_it_differently():
         f"{BODY}</div>{TEASERS}</body></html>"
     )
     assert published(page)[:10] == "2021-01-16"
+
+
+def test_a_year_first_date_with_dots_or_slashes_is_read_and_a_version_number_is_not():
+    from annotator.ingest.dates import find_date
+
+    assert find_date("by 山田法律事務所 ／ 2021.03.15") == ("2021-03-15", False)
+    assert find_date("投稿日 2021/03/15 09:30") == ("2021-03-15T09:30", True)
+    assert find_date("firmware v2021.03.15") is None

@@ -54,6 +54,11 @@ _DATE_RES = [
     re.compile(
         r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
     ),
+    # Year first with dots or slashes, as East Asian pages print dates: 2016.12.01, 2016/12/01 (not a
+    # version number: v2016.12.01).
+    re.compile(
+        r"(?<![\dA-Za-z.:/])(?P<y>(?:19|20)\d\d)[./](?P<m>[01]?\d)[./](?P<d>[0-3]?\d)(?![\d.])" + _TIME, re.I
+    ),
     # Day, month and a two-digit year, zero-padded as German and French pages print them: 28.09.19.
     re.compile(r"(?<![\d.:/])(?P<d>[0-3]\d)\.(?P<m>[01]\d)\.(?P<yy>\d\d)(?![\d.])" + _TIME, re.I),
     # Chinese, Japanese and Korean: 2024年3月5日, 2024년 3월 5일.

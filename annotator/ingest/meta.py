@@ -11,7 +11,20 @@ from .dates import find_date, iso_from_meta_value  # noqa: F401
 
 # -- bylines -------------------------------------------------------------------------------------
 _NAME = r"[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|da|van|von|der|la|le|al|bin))*"
-_BYLINE = re.compile(r"(?:^|\s)[Bb][Yy]:?\s+(" + _NAME + r"(?:\s*,\s*" + _NAME + r")*)")
+# A name in a script without letter case (Japanese, Chinese, Korean) has no capital to start it.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_NAME = rf"[{_CJK}][{_CJK}・]*"
+_BYLINE = re.compile(
+    r"(?:^|\s)[Bb][Yy]:?\s+((?:"
+    + _NAME
+    + "|"
+    + _CJK_NAME
+    + r")(?:\s*,\s*(?:"
+    + _NAME
+    + "|"
+    + _CJK_NAME
+    + r"))*)"
+)
 
 
 _NAME_END = re.compile(

@@ -222,7 +222,8 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     first = clusters[0][0]
     # A byline or dateline after the first prose line means that line was the standfirst.
     for k in range(first + 1, min(first + 4, clusters[-1][-1])):
-        if lines[k].prose:
+        # (The headline printed twice, as a breadcrumb's last item and as the heading, is one line.)
+        if lines[k].prose and lines[k].text != lines[first].text:
             break
         nxt = lines[k + 1].text if k + 1 < len(lines) else None
         if lines[k].words <= 20 and (m.find_byline(lines[k].text, nxt) or m.find_date(lines[k].text)):
