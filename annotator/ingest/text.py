@@ -195,12 +195,10 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     if not clusters:
         return start, end
 
-    def words(c: list[int]) -> int:
-        return sum(lines[i].words for i in c)
-
-    total = sum(words(c) for c in clusters)
-    main = max(range(len(clusters)), key=lambda j: words(clusters[j]))
-    biggest = words(clusters[main])
+    sizes = [sum(lines[i].words for i in c) for c in clusters]  # in words
+    total = sum(sizes)
+    main = max(range(len(clusters)), key=sizes.__getitem__)
+    biggest = sizes[main]
 
     def small(j: int) -> bool:
         c = clusters[j]
@@ -210,8 +208,8 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             if j > main
             else any(headed[j + 1 : main + 1])
         ):
-            return len(c) < 3 and words(c) < 0.25 * biggest
-        return len(c) == 1 and words(c) < 60 and words(c) < total * 0.15
+            return len(c) < 3 and sizes[j] < 0.25 * biggest
+        return len(c) == 1 and sizes[j] < 60 and sizes[j] < total * 0.15
 
     lo, hi = 0, len(clusters) - 1
     while lo < main and small(lo):
