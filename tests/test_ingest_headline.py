@@ -80,3 +80,28 @@ def test_a_standfirst_that_is_a_sentence_is_kept():
     standfirst = "Engineers found cracks in three pillars, and the ferries will move to the freight quay."
     doc = _read([f"{head} - Coastline Courier", "Home", "", head, "", standfirst, "", "By Ada Quill"])
     assert [u.text for u in doc.units if u.kind == "standfirst"] == [standfirst]
+
+
+def _clean(head: str, paras: list[str]):
+    text = head + "\n\n" + "\n\n".join(paras) + "\n"
+    [doc] = read_document(text.encode(), name="article.txt")
+    return doc
+
+
+def test_the_first_line_of_a_clean_article_is_its_headline_not_the_short_paragraph_under_it():
+    # The short opening line under the title reads more like a headline than the title does.
+    doc = _clean("Ferry pier shuts", ["Repairs Start Monday On Three Cracked Pillars", *PARAS])
+    assert doc.meta["title"] == "Ferry pier shuts"
+    assert [u.kind for u in doc.units[:2]] == ["headline", "body"]
+    assert doc.units[1].text == "Repairs Start Monday On Three Cracked Pillars"
+
+
+def test_a_clean_articles_title_in_title_case_may_end_with_a_full_stop():
+    doc = _clean("Pier Closes For Winter. Why Commuters Need Not Worry.", PARAS)
+    assert doc.meta["title"] == "Pier Closes For Winter. Why Commuters Need Not Worry."
+    assert doc.units[0].kind == "headline"
+
+
+def test_a_clean_article_opening_with_a_sentence_has_no_headline_made_of_it():
+    doc = _clean("The board met on Tuesday.", PARAS)
+    assert doc.meta["title"] != "The board met on Tuesday."

@@ -320,6 +320,14 @@ def clean_text(
         # an exclamation there is the headline, not the first paragraph.
         body[0] = Unit("headline", body[0].text)
     header, meta = read_header(lines, start, used, reference_date)
+    if join_blocks and _opening_title(lines, start, used, meta["title"]):
+        # A text that is the article alone opens with its title: the line the header search
+        # preferred (the longer one nearer the body) is the article's first paragraph.
+        header = [Unit("headline", lines[0].text)] + [
+            Unit("body", u.text) if u.kind == "headline" else u for u in header
+        ]
+        used.add(0)
+        meta["title"], meta["outlet"] = lines[0].text, ""
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
@@ -388,6 +396,35 @@ def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
         and first.words <= 25
         and not first.text.endswith((".", ":", ";", ","))
         and not first.boiler
+    )
+
+
+# The article begins within this many lines of a text's first line: the text is the article alone.
+_OPENING = 4
+
+
+def _opening_title(lines: list[_Line], start: int, used: set[int], title: str) -> bool:
+    """Whether the first line, a block of its own a few lines above the body, is the title of a
+    text that holds the article alone ("Headline", blank line, paragraphs).  A page copy opens
+    with its menu or its <title> far above the body; a title the header search found that repeats
+    the first line ("Headline - Site" then "Headline") stays."""
+    first = lines[0]
+    if not 1 <= start <= _OPENING or 0 in used or not first.after_gap or len(lines) < 3:
+        return False
+    text = first.text
+    if title and title in text:
+        return False
+    return (
+        2 <= first.words <= 25
+        and not (first.boiler or first.furniture or first.stop or first.glued or first.comments)
+        # A long heading may hold an abbreviation the credit test reads as an agency's ("(EPA)").
+        and not (first.credit and first.words < 6)
+        and not text.endswith((",", ";", ":"))
+        # A full stop ends a headline in title case ("... Why You Shouldn't Worry.") only.
+        and not (text.endswith(".") and not text.endswith("...") and first.lower_ratio > 0.3)
+        and "://" not in text
+        and m.find_date(text) is None
+        and not m.find_byline(text)
     )
 
 
