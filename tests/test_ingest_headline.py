@@ -105,3 +105,33 @@ def test_a_clean_articles_title_in_title_case_may_end_with_a_full_stop():
 def test_a_clean_article_opening_with_a_sentence_has_no_headline_made_of_it():
     doc = _clean("The board met on Tuesday.", PARAS)
     assert doc.meta["title"] != "The board met on Tuesday."
+
+
+def test_a_sites_tagline_above_the_headline_is_not_it_when_the_byline_sits_under_a_standfirst():
+    doc = _read(
+        ["Home", "News", "Sport", "", "Reporting, Analysis and Opinion for the Whole of the Coast"]
+        + ["Harbour Board Shuts Ferry Pier For The Winter"]
+        + ["Engineers found cracks in three pillars and the crossing moves to the freight quay."]
+        + ["By", "Ada Quill March 5, 2022"]
+    )
+    assert doc.meta["title"] == "Harbour Board Shuts Ferry Pier For The Winter"
+
+
+def test_the_headline_is_the_title_whose_dateline_sits_under_the_previous_and_next_links():
+    doc = _read(["Home", "News", "", "The Coastline Journal", "Ferry pier closes for the winter"])
+    assert doc.meta["title"] != "Ferry pier closes for the winter"  # no dateline: nothing to tell them apart
+    doc = _read(
+        ["Home", "News", "", "The Coastline Journal", "Ferry pier closes for the winter"]
+        + ["Previous Post", "Next Post", "March 5, 2022 | by Ada Quill"]
+    )
+    assert doc.meta["title"] == "Ferry pier closes for the winter"
+
+
+def test_a_two_word_headline_with_its_dateline_under_it_is_the_headline():
+    doc = _read(["Home", "News", "Sport", "", "Pier closes", "March 5, 2022"])
+    assert doc.meta["title"] == "Pier closes"
+
+
+def test_two_capitalised_words_over_a_date_are_a_name_not_the_headline():
+    doc = _read(["Home", "News", "", TEASER, "", "Ada Quill", "March 5, 2022"])
+    assert doc.meta["title"] != "Ada Quill"

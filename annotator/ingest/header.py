@@ -49,9 +49,9 @@ def caption_unit(text: str) -> Unit:
     return Unit("caption", caption, credit=credit)
 
 
-def is_headline(ln: _Line) -> bool:
+def is_headline(ln: _Line, least: int = 3) -> bool:
     return (
-        3 <= ln.words <= 30
+        least <= ln.words <= 30
         and not ln.boiler
         and not ln.glued
         and not ln.credit
@@ -82,14 +82,19 @@ def read_header(
     heads = _title_heads(first) if len(lines) > 1 else []
     # The heads' words, found once rather than again for each line compared with them.
     head_words = [set(_words(h)) for h in heads]
-    marks: dict[str, bool] = {}  # each line is looked at under two candidates
+    marks: dict[str, bool] = {}  # each line is looked at under several candidates
+    title_like: dict[int, bool] = {}  # ... and as one
     for i in range(0 if heads else lo, start):
         ln = lines[i]
         titled = i > 0 and bool(heads) and _repeats_title(ln, heads, head_words)
         if titled:
             if ln.boiler or ln.furniture or ln.stop or len(ln.text) > 250:
                 continue
-        elif i < lo or not is_headline(ln) or m.section_from_breadcrumb(ln.text):
+        elif (
+            i < lo
+            or not _headline_at(lines, i, start, marks, title_like)
+            or m.section_from_breadcrumb(ln.text)
+        ):
             continue
         score = min(ln.words, 12) / 4 - (start - i) * 0.05
         if titled:
@@ -98,6 +103,8 @@ def read_header(
             score += 100
         elif i > 0 and (first.startswith(ln.text) or ln.text in first):
             score += 3
+        # Repeated as the page's title, an image's alt text, a breadcrumb; a line printed more
+        # often than that is a menu's or a series' ("Part 3" on every card).
         if ln.dup > 1:
             score += 2
         if ln.gap and ln.after_gap:
@@ -105,10 +112,8 @@ def read_header(
         if ln.lower_ratio > 0.6:
             score -= 1
         # A byline or dateline usually sits right under the headline.
-        for k in (i + 1, i + 2):
-            if k < start and lines[k].words <= 20 and _credits(lines[k].text, marks):
-                score += 1.5
-                break
+        if _credited(lines, i, start, marks, title_like):
+            score += 1.5
         if score > best_score:
             best, best_score = i, score
     units: list[Unit] = []
@@ -169,6 +174,24 @@ def read_header(
     return units, meta
 
 
+def _headline_at(
+    lines: list[_Line], i: int, start: int, seen: dict[str, bool], titled: dict[int, bool]
+) -> bool:
+    """A title-like line; of two words only with a byline or a date right under it ("About
+    bugs", then "May 2, 2018"): alone, two words are a label or a menu entry, and two capitalised
+    words over a date are the author's name ("Jo Lee", "May 2, 2018") or a link ("Next Post")."""
+    ln = lines[i]
+    if _title_like(lines, i, titled):
+        return True
+    return (
+        ln.words == 2
+        and ln.lower_ratio > 0
+        and i + 1 < start
+        and is_headline(ln, 2)
+        and _credits(lines[i + 1].text, seen)
+    )
+
+
 def _title_heads(first: str) -> list[str]:
     """The headline a first line that reads as a page title shows: all of it, or with its site
     part cut ("Headline - Site", "Headline | Site | Topic | Topic"); [] when it is not a title."""
@@ -217,12 +240,47 @@ def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
     return cap
 
 
-def _credits(text: str, seen: dict[str, bool]) -> bool:
-    """Whether the line names a byline or a date (remembered in ``seen``)."""
+def _credits(text: str, seen: dict[str, bool], after: str | None = None) -> bool:
+    """Whether the line names a byline or a date (remembered in ``seen``); ``after`` is the next
+    line, the name under a "By" of its own."""
     found = seen.get(text)
     if found is None:
         found = seen[text] = bool(m.find_byline(text) or m.find_date(text))
+    return found or (after is not None and text.strip().lower() == "by" and bool(m.find_byline(text, after)))
+
+
+# How far under a headline its byline may sit, past a standfirst, labels and share buttons.
+_CREDIT_REACH = 6
+
+
+def _title_like(lines: list[_Line], k: int, titled: dict[int, bool]) -> bool:
+    found = titled.get(k)
+    if found is None:
+        found = titled[k] = is_headline(lines[k])
     return found
+
+
+def _credited(lines: list[_Line], i: int, start: int, seen: dict[str, bool], titled: dict[int, bool]) -> bool:
+    """Whether a byline or dateline sits under line ``i``: one of the next two lines, or further
+    down past a standfirst sentence, page furniture and labels of a word or two ("Share",
+    "Next post"), with no other title-like line between (a site's tagline above the headline is
+    not credited by the headline's byline)."""
+    end = min(start, i + 1 + _CREDIT_REACH)
+    k = i + 1
+    while k < end:
+        ln = lines[k]
+        after = lines[k + 1].text if k + 1 < len(lines) else None
+        if ln.words <= 20 and _credits(ln.text, seen, after):
+            return True
+        if ln.boiler or ln.furniture or ln.words < 3:
+            pass  # a label, a share button: never title-like, looked past
+        elif _title_like(lines, k, titled):
+            # Another title-like line: only the line under it may still be this one's byline.
+            end = min(end, i + 3)
+        elif k > i + 1 and not ln.terminal:
+            return False
+        k += 1
+    return False
 
 
 def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None, language: str = "") -> None:
