@@ -116,6 +116,10 @@ def test_a_site_name_with_a_tagline_or_topics_is_the_name_alone():
         ("Copyright Policy", None),
         ("Copyright notice", None),
         ("© 2024 Riverside Gazette. All rights reserved", "Riverside Gazette"),
+        # The owning company is named under each of its sites: no outlet rather than the owner.
+        ("© 2024 Riverbank Media Group Ltd. All rights reserved", None),
+        ("Copyright © 2024 Gazette Holdings, Inc.", None),
+        ("© 2024 The Riverside Publishing Company", None),
     ],
 )
 def test_the_copyright_holder_is_a_name_not_a_link_to_the_terms(line, holder):

@@ -192,7 +192,18 @@ def outlet_from_copyright(line: str) -> str | None:
     if all(w.lower() in _NOT_BRAND for w in holder.split()):
         # A link to the page's terms ("Copyright Policy", "Copyright notice"), not a holder.
         return None
+    if _COMPANY.search(holder):
+        # The company that owns the site ("Harbour Media Group Ltd", "Dow Jones & Company"),
+        # named under most of its sites: not the publication's name, and empty beats wrong.
+        return None
     return holder
+
+
+_COMPANY = re.compile(
+    r"\b(?:inc|llc|ltd|limited|gmbh|plc|corp|corporation|company|co|holdings?|group|media"
+    r"|interactive|network|publishing|publications)\b",
+    re.I,
+)
 
 
 # -- section -----------------------------------------------------------------------------------
