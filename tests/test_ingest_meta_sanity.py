@@ -135,3 +135,26 @@ def test_a_subtitle_of_the_page_title_is_not_the_outlet():
     )
     [doc] = read_document(page, format="html")
     assert doc.meta["outlet"] == ""
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # A social handle is all the page declares.
+        '<meta name="twitter:site" content="@RiversideGazetteOnline">',
+        # Only the page's address names the site.
+        '<link rel="canonical" href="https://riversidegazette.com/news/park">',
+    ],
+)
+def test_the_outlet_is_the_name_in_the_title_not_a_handle_or_an_address(head):
+    page = _html(f"<title>Council backs riverside park - Riverside Gazette</title>{head}")
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] == "Riverside Gazette"
+
+
+def test_a_section_in_the_title_is_not_taken_for_the_outlet_over_the_address():
+    page = _html(
+        '<title>Council backs riverside park - City News</title><link rel="canonical" href="https://riversidegazette.com/a">'
+    )
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] != "City News"

@@ -161,10 +161,12 @@ def extract_html(
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
+    handles = {_fold(h) for h in _HANDLE_META(tree)}
+    page_title = " ".join((tree.findtext("head/title") or "").split())
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
-    _prefer_text_meta(meta, text_meta)
+    _prefer_text_meta(meta, text_meta, handles, page_title)
     units, credit = _without_byline_line(units, meta["byline"], meta["published"])
     if credit:
         dropped.append(Dropped(credit, "byline line (the byline and date are in the metadata)"))
@@ -291,10 +293,28 @@ def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def _prefer_text_meta(meta: dict, found: dict) -> None:
+_BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+_HANDLE_META = etree.XPath('/html/head/meta[@name="twitter:site" or @property="twitter:site"]/@content')
+
+
+def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: str) -> None:
     """Fill and tidy trafilatura's metadata with what the page's text shows."""
     if "://" in meta["outlet"] or meta["outlet"].startswith("www."):
         meta["outlet"] = found.get("outlet") or ""
+    elif _BARE_DOMAIN.match(meta["outlet"]) or _fold(meta["outlet"]) in handles:
+        # An address ("example.com") or a social handle ("@ExampleOnline") stands for the site
+        # where the page declares no name; the name it prints in its title ("Headline - Site")
+        # or its text is the outlet.
+        # The name must spell the address or handle ("MacRumors" for "macrumors.com"): a
+        # title's last part may be a section ("Headline - Auto News").
+        ident = _fold(meta["outlet"].rsplit(".", 1)[0] if "." in meta["outlet"] else meta["outlet"]).replace(
+            " ", ""
+        )
+        for named in (m.outlet_from_title(page_title, "") if page_title else None, found.get("outlet")):
+            name = _fold(named or "").replace(" ", "")
+            if name and (name in ident or ident in name):
+                meta["outlet"] = named
+                break
     # trafilatura joins every author-like string it meets ("Troy Smith; Troy L Smith; Cleveland com");
     # the byline printed on the page, when it is one of them, is the cleaner value.
     if found.get("byline") and (not meta["byline"] or _fold(found["byline"]) in _fold(meta["byline"])):
