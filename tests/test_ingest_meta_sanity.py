@@ -83,7 +83,8 @@ def test_an_outlet_is_a_name_not_a_credit_or_furniture(value, ok):
 )
 def test_a_byline_keeps_only_the_names_of_its_authors(author, site, byline):
     head = f'<meta name="author" content="{author}"><meta property="og:site_name" content="{site}">'
-    [doc] = read_document(_html(head), format="html")
+    # The page prints its authors (in an author box under the article).
+    [doc] = read_document(_html(head, foot=f"<div>{author}</div>"), format="html")
     assert doc.meta["byline"] == byline
 
 
@@ -158,3 +159,22 @@ def test_a_section_in_the_title_is_not_taken_for_the_outlet_over_the_address():
     )
     [doc] = read_document(page, format="html")
     assert doc.meta["outlet"] != "City News"
+
+
+def test_an_author_the_page_does_not_print_is_no_byline():
+    # A publishing system's account, named only in the page's JSON-LD.
+    ld = '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "author": {"@type": "Person", "name": "Kim Sato"}}</script>'
+    [doc] = read_document(_html(ld), format="html")
+    assert doc.meta["byline"] == ""
+    [doc] = read_document(
+        _html(ld, top="<h1>Council backs riverside park</h1><p>Kim Sato</p>"), format="html"
+    )
+    assert doc.meta["byline"] == "Kim Sato"
+
+
+def test_the_publisher_named_as_a_second_author_but_not_printed_is_dropped():
+    head = '<meta name="author" content="Harbour Press Group; Kim Sato">'
+    [doc] = read_document(
+        _html(head, top="<h1>Council backs riverside park</h1><p>Kim Sato</p>"), format="html"
+    )
+    assert doc.meta["byline"] == "Kim Sato"

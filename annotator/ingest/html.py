@@ -167,6 +167,7 @@ def extract_html(
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
     _prefer_text_meta(meta, text_meta, handles, page_title)
+    meta["byline"] = _printed_names(meta["byline"], rendered)
     units, credit = _without_byline_line(units, meta["byline"], meta["published"])
     if credit:
         dropped.append(Dropped(credit, "byline line (the byline and date are in the metadata)"))
@@ -336,6 +337,31 @@ def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: st
     for key, value in found.items():
         if not meta.get(key) and value:
             meta[key] = value
+
+
+_NAME_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
+
+
+def _printed_names(byline: str, rendered: str) -> str:
+    """``byline`` less the names the page does not print (``rendered``, its visible text): a
+    publishing system's account named only in the page's JSON-LD ("jo_admin"), the publisher in
+    its author tag.  The byline is what readers see; empty is better than a hidden account."""
+    if not byline:
+        return byline
+    pieces = _NAME_SEP.split(byline)
+    names, seps = [n for n in pieces[0::2] if n.strip()], pieces[1::2]
+    folded = None
+    kept = []
+    for name in names:
+        if name not in rendered:
+            if folded is None:
+                folded = " ".join(rendered.split()).casefold()
+            if " ".join(name.split()).casefold() not in folded:
+                continue
+        kept.append(name)
+    if len(kept) == len(names):
+        return byline
+    return ("; " if ";" in seps else ", ").join(kept)
 
 
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
