@@ -79,6 +79,11 @@ def test_an_outlet_is_a_name_not_a_credit_or_furniture(value, ok):
         ("Jane Moreau; Li Wei Tuesday; March", "Riverside Gazette", "Jane Moreau; Li Wei"),
         # A month after a name may be a surname.
         ("Jo March", "Riverside Gazette", "Jo March"),
+        # The author's degrees, and the outlet they write for, after the name.
+        ("Dana Whitfield, MS, RD", "Riverside Gazette", "Dana Whitfield"),
+        ("Dana Whitfield, Riverside Gazette Staff", "Riverside Gazette", "Dana Whitfield"),
+        # A staff credit alone is the byline.
+        ("Riverside Gazette Staff", "Riverside Gazette", "Riverside Gazette Staff"),
     ],
 )
 def test_a_byline_keeps_only_the_names_of_its_authors(author, site, byline):
