@@ -135,3 +135,25 @@ def test_a_two_word_headline_with_its_dateline_under_it_is_the_headline():
 def test_two_capitalised_words_over_a_date_are_a_name_not_the_headline():
     doc = _read(["Home", "News", "", TEASER, "", "Ada Quill", "March 5, 2022"])
     assert doc.meta["title"] != "Ada Quill"
+
+
+def _page(head: str, top: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    return (
+        f"<html><head>{head}</head><body><main><article>{top}{body}</article></main></body></html>".encode()
+    )
+
+
+def test_a_sharing_title_readers_never_see_gives_way_to_the_pages_heading():
+    head = '<title>Why your ferry will be late this winter</title><meta property="og:title" content="Why your ferry will be late this winter">'
+    [doc] = read_document(
+        _page(head, "<h1>Harbour board shuts old ferry pier for repairs</h1>"), format="html"
+    )
+    assert doc.meta["title"] == "Harbour board shuts old ferry pier for repairs"
+
+
+def test_a_title_that_is_the_heading_and_a_section_name_is_the_heading():
+    head = '<meta property="og:title" content="Harbour board shuts old ferry pier - Coast News">'
+    top = "<h1>Harbour board shuts old ferry pier</h1>"
+    [doc] = read_document(_page(head, top), format="html")
+    assert doc.meta["title"] == "Harbour board shuts old ferry pier"

@@ -162,6 +162,7 @@ def extract_html(
     meta["section"] = _clean(cats[0]) if cats else ""
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
     handles = {_fold(h) for h in _HANDLE_META(tree)}
+    heading = next((t for e in tree.iter("h1") if (t := " ".join(e.text_content().split()))), "")
     page_title = " ".join((tree.findtext("head/title") or "").split())
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
@@ -176,7 +177,7 @@ def extract_html(
     held = {
         fold_key(u.text): u.kind for i, u in enumerate(extracted) if u.kind in BODY_KINDS and i not in linked
     }
-    return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
+    return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held, heading), dropped
 
 
 def _page_metadata(tree, url: str | None) -> tuple:
@@ -367,17 +368,33 @@ def _printed_names(byline: str, rendered: str) -> str:
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
 
 
-def _headline(units: list[Unit], meta: dict, found: str, rendered: str, held: dict[str, str]) -> list[Unit]:
+def _headline(
+    units: list[Unit], meta: dict, found: str, rendered: str, held: dict[str, str], heading: str = ""
+) -> list[Unit]:
     """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text.
 
-    ``held`` maps the keys of trafilatura's body units to their kinds."""
+    ``held`` maps the keys of trafilatura's body units to their kinds; ``heading`` is the page's
+    first ``<h1>``."""
     title = meta["title"]
     if not title:
         meta["title"] = found
         return units
     if found == title:
         return units
-    shown = title in {" ".join(line.split()) for line in rendered.splitlines()}
+    shown_lines = {" ".join(line.split()) for line in rendered.splitlines()}
+    shown = title in shown_lines
+    if (
+        not shown
+        and heading in shown_lines
+        and (heading == found or (title.startswith(heading) and _TITLE_SUFFIX.match(title[len(heading) :])))
+    ):
+        # The title readers never see (written for sharing, or with a section after a dash)
+        # gives way to the page's main heading when the text's headline is that heading, or the
+        # title is that heading and a suffix.
+        meta["title"] = title = heading
+        if found == title:
+            return units
+        shown = True
     if shown:
         # The line the cleaner took for the headline is not it, the page shows its title: when
         # trafilatura holds that line inside the article, it stays there, with trafilatura's kind.
