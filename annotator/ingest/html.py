@@ -162,13 +162,14 @@ def extract_html(
     meta["section"] = _clean(cats[0]) if cats else ""
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
     handles = {_fold(h) for h in _HANDLE_META(tree)}
+    declared = {_fold(a) for a in _AUTHOR_META(tree)}
     heading = next((t for e in tree.iter("h1") if (t := " ".join(e.text_content().split()))), "")
     page_title = " ".join((tree.findtext("head/title") or "").split())
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
     _prefer_text_meta(meta, text_meta, handles, page_title)
-    meta["byline"] = _printed_names(meta["byline"], rendered)
+    meta["byline"] = _printed_names(meta["byline"], rendered, declared)
     units, credit = _without_byline_line(units, meta["byline"], meta["published"])
     if credit:
         dropped.append(Dropped(credit, "byline line (the byline and date are in the metadata)"))
@@ -297,6 +298,7 @@ def _fold(text: str) -> str:
 
 _BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
 _HANDLE_META = etree.XPath('/html/head/meta[@name="twitter:site" or @property="twitter:site"]/@content')
+_AUTHOR_META = etree.XPath('/html/head/meta[@name="author"]/@content')
 
 
 def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: str) -> None:
@@ -343,10 +345,11 @@ def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: st
 _NAME_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
 
 
-def _printed_names(byline: str, rendered: str) -> str:
-    """``byline`` less the names the page does not print (``rendered``, its visible text): a
-    publishing system's account named only in the page's JSON-LD ("jo_admin"), the publisher in
-    its author tag.  The byline is what readers see; empty is better than a hidden account."""
+def _printed_names(byline: str, rendered: str, declared: set[str]) -> str:
+    """``byline`` less the names the page does not print (``rendered``, its visible text) when
+    it prints others ("Publisher; Jo Lee"), or, when it prints none, less those its author tag
+    (``declared``, folded) does not name: a publishing system's account found only in the page's
+    JSON-LD ("jo_admin"), a commenter.  The byline is what readers see; empty is better."""
     if not byline:
         return byline
     pieces = _NAME_SEP.split(byline)
@@ -360,6 +363,8 @@ def _printed_names(byline: str, rendered: str) -> str:
             if " ".join(name.split()).casefold() not in folded:
                 continue
         kept.append(name)
+    if not kept:
+        kept = [n for n in names if _fold(n) in declared]
     if len(kept) == len(names):
         return byline
     return ("; " if ";" in seps else ", ").join(kept)
