@@ -157,3 +157,26 @@ def test_a_title_that_is_the_heading_and_a_section_name_is_the_heading():
     top = "<h1>Harbour board shuts old ferry pier</h1>"
     [doc] = read_document(_page(head, top), format="html")
     assert doc.meta["title"] == "Harbour board shuts old ferry pier"
+
+
+def test_a_name_under_the_headline_with_the_date_under_it_is_the_byline():
+    doc = _read(["Home", "News", "", "Harbour board shuts the old ferry pier", "Ada Quill", "March 5, 2022"])
+    assert doc.meta["byline"] == "Ada Quill"
+    doc = _read(
+        ["Home", "News", "", "Harbour board shuts the old ferry pier", "Ada Quill - March 5, 2022 at 9:10 am"]
+    )
+    assert doc.meta["byline"] == "Ada Quill"
+
+
+def test_a_name_and_something_after_a_comma_over_the_date_is_no_byline():
+    # Two names, or a name and the outlet: which, the page does not say.
+    doc = _read(
+        [
+            "Home",
+            "",
+            "Harbour board shuts the old ferry pier",
+            "Ada Quill, Coastline Courier",
+            "March 5, 2022",
+        ]
+    )
+    assert doc.meta["byline"] == ""

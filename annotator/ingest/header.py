@@ -67,9 +67,12 @@ def is_headline(ln: _Line, least: int = 3) -> bool:
 
 
 def read_header(
-    lines: list[_Line], start: int, used: set[int], ref: dt.date | None
+    lines: list[_Line], start: int, used: set[int], ref: dt.date | None, bare_names: bool = False
 ) -> tuple[list[Unit], dict]:
-    """Return the units before the body (headline, standfirst, captions) and the metadata found there."""
+    """Return the units before the body (headline, standfirst, captions) and the metadata found there.
+
+    With ``bare_names`` (page text read on its own, which has no author tags to fall back on), a
+    name under the headline without "By" but with a date beside or under it is the byline."""
     meta = empty_meta()
     lo = max(0, start - _HEADER_WINDOW)
     first = lines[0].text
@@ -168,6 +171,8 @@ def read_header(
             found = m.find_date(t, ref)
             if found and (dated is None or (found[1] and not dated[1])):
                 dated = found
+    if bare_names and not meta["byline"] and best is not None:
+        meta["byline"] = _name_over_date(lines, best, start)
     if dated:
         meta["published"] = dated[0]
     meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
@@ -189,6 +194,37 @@ def _headline_at(
         and i + 1 < start
         and is_headline(ln, 2)
         and _credits(lines[i + 1].text, seen)
+    )
+
+
+def _name_over_date(lines: list[_Line], head: int, start: int) -> str:
+    """The author's name printed without "By" under the headline (past a standfirst), the date
+    beside it or on one of the two lines under it ("Jo Lee", "May 2, 2019"; "Jo Lee - May 2,
+    2019"); "" when there is none.  One name only: "Jo Lee, Example News" may be a name and an
+    outlet or two names, and empty is better than wrong."""
+    for i in range(head + 1, min(start, head + 4)):
+        ln = lines[i]
+        if ln.words > 12 or ln.boiler or ln.furniture or ln.credit:
+            continue
+        name = m.cut_name(ln.text)
+        dated = name != ln.text and m.find_date(ln.text) is not None
+        dated = dated or any(
+            k < len(lines) and lines[k].words <= 12 and m.find_date(lines[k].text) is not None
+            for k in (i + 1, i + 2)
+        )
+        if dated and _one_name(name):
+            return name
+    return ""
+
+
+def _one_name(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and not text.isupper()
+        and all(
+            w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "").isalpha() for w in words
+        )
     )
 
 

@@ -20,7 +20,7 @@ _NAME_END = re.compile(
 )
 
 
-def _cut_name(text: str) -> str:
+def cut_name(text: str) -> str:
     """Return ``text`` up to a date or time that follows a name ("Jo Tsidulko November 19, 2019")."""
     text = _NAME_END.split(text, maxsplit=1)[0]
     text = re.split(r"\s*(?:\d|\|)", text, maxsplit=1)[0]
@@ -74,7 +74,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     if len(line) > 160:
         return None
     if line.strip().lower().rstrip(":") in ("by", "written by", "words by") and next_line:
-        name = _cut_name(next_line)
+        name = cut_name(next_line)
         if name and len(name.split()) <= 8 and name[:1].isupper():
             return name
         return None
@@ -87,7 +87,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     if len(before.split()) > 3 and not re.search(r"\d|[|•·—–]", before):
         return None
     name = m.group(1).strip(" ,")
-    name = _cut_name(name)
+    name = cut_name(name)
     words = name.split()
     if not words or len(words) > 12:
         return None

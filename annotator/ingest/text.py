@@ -319,7 +319,7 @@ def clean_text(
         # Clean text: a title of its own at the very top, then the paragraphs.  A question or
         # an exclamation there is the headline, not the first paragraph.
         body[0] = Unit("headline", body[0].text)
-    header, meta = read_header(lines, start, used, reference_date)
+    header, meta = read_header(lines, start, used, reference_date, bare_names=join_blocks)
     if join_blocks and _opening_title(lines, start, used, meta["title"]):
         # A text that is the article alone opens with its title: the line the header search
         # preferred (the longer one nearer the body) is the article's first paragraph.
