@@ -183,3 +183,15 @@ def test_the_publisher_named_as_a_second_author_but_not_printed_is_dropped():
         _html(head, top="<h1>Council backs riverside park</h1><p>Kim Sato</p>"), format="html"
     )
     assert doc.meta["byline"] == "Kim Sato"
+
+
+def test_the_sites_own_name_beats_the_company_that_publishes_it():
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Council backs riverside park", '
+        '"publisher": {"@type": "Organization", "name": "Riverbank Media Partners"}}</script>'
+    )
+    [doc] = read_document(
+        _html(f'<meta property="og:site_name" content="Riverside Gazette">{ld}'), format="html"
+    )
+    assert doc.meta["outlet"] == "Riverside Gazette"

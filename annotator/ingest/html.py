@@ -196,10 +196,16 @@ def _page_metadata(tree, url: str | None) -> tuple:
     doc = examine_meta(tree)
     if doc.author and " " not in doc.author:
         doc.author = None
+    declared = doc.sitename
     try:
         doc = extract_meta_json(tree, doc)
     except Exception:  # noqa: BLE001 - the library guards its JSON-LD reader the same way
         pass
+    if declared and "." not in declared and not declared.startswith("@") and not declared.islower():
+        # The name the site gives itself in its meta tags, not its JSON-LD publisher, which is
+        # often the company that owns it ("Example Media" for the site "Example"); a name in
+        # lower case there is an identifier ("examplenews"), the publisher's is better.
+        doc.sitename = declared
     if not doc.title:
         doc.title = extract_title(tree)
     if not doc.url:
