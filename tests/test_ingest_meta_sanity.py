@@ -126,6 +126,8 @@ def test_a_site_name_with_a_tagline_or_topics_is_the_name_alone():
         ("© 2024 Riverbank Media Group Ltd. All rights reserved", None),
         ("Copyright © 2024 Gazette Holdings, Inc.", None),
         ("© 2024 The Riverside Publishing Company", None),
+        # The agency whose story the page carries.
+        ("© 2024 Associated Press. All rights reserved. This material may not be published.", None),
     ],
 )
 def test_the_copyright_holder_is_a_name_not_a_link_to_the_terms(line, holder):

@@ -192,13 +192,19 @@ def outlet_from_copyright(line: str) -> str | None:
     if all(w.lower() in _NOT_BRAND for w in holder.split()):
         # A link to the page's terms ("Copyright Policy", "Copyright notice"), not a holder.
         return None
-    if _COMPANY.search(holder):
+    if _COMPANY.search(holder) or _AGENCY.fullmatch(holder):
         # The company that owns the site ("Harbour Media Group Ltd", "Dow Jones & Company"),
-        # named under most of its sites: not the publication's name, and empty beats wrong.
+        # named under most of its sites, or the news agency whose story the page carries: not
+        # the publication's name, and empty beats wrong.
         return None
     return holder
 
 
+_AGENCY = re.compile(
+    r"(?:the\s+)?(?:associated press|ap|reuters|thomson reuters|afp|agence france-presse|dpa|ansa|efe|"
+    r"press association|pa media|upi|united press international|bloomberg|xinhua|kyodo|tass|aap)",
+    re.I,
+)
 _COMPANY = re.compile(
     r"\b(?:inc|llc|ltd|limited|gmbh|plc|corp|corporation|company|co|holdings?|group|media"
     r"|interactive|network|publishing|publications)\b",
