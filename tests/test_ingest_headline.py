@@ -180,3 +180,28 @@ def test_a_name_and_something_after_a_comma_over_the_date_is_no_byline():
         ]
     )
     assert doc.meta["byline"] == ""
+
+
+SLOGAN = "We protect your brand. Looking for a trademark attorney? Harbour Patent Office, Tokyo"
+
+
+def test_a_title_printed_twice_over_its_by_line_at_the_top_of_the_body_is_the_headline():
+    # The body found opens with the title (printed twice) and its "by" line; the site's slogan
+    # far above is not the headline, and the "by" line is no paragraph.
+    title = "Is modding a product a trademark offence?"
+    lines = ["MENU", SLOGAN, "HOME", "Services", "Blog", "HOME >", "Blog >", title, title]
+    [doc] = read_document(
+        "\n\n".join([*lines, "by ハーバー特許事務所 ／ 2016.12.01", *PARAS]).encode(), name="page.txt"
+    )
+    assert doc.meta["title"] == title
+    assert [u.kind for u in doc.units[:2]] == ["headline", "body"]
+    assert all("2016.12.01" not in u.text for u in doc.units)
+
+
+def test_a_by_line_in_any_script_credits_the_title_over_it():
+    title = "Harbour board shuts old pier"
+    lines = ["Your harbour news, every morning since 1901, from the whole coastline", "Home", "News", title]
+    [doc] = read_document(
+        "\n\n".join([*lines, "by 港湾新聞社 ／ 2022.03.05", *PARAS]).encode(), name="page.txt"
+    )
+    assert doc.meta["title"] == title

@@ -281,7 +281,9 @@ def _credits(text: str, seen: dict[str, bool], after: str | None = None) -> bool
     line, the name under a "By" of its own."""
     found = seen.get(text)
     if found is None:
-        found = seen[text] = bool(m.find_byline(text) or m.find_date(text))
+        # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"); the byline reader
+        # wants a capitalised name.
+        found = seen[text] = text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
     return found or (after is not None and text.strip().lower() == "by" and bool(m.find_byline(text, after)))
 
 

@@ -328,6 +328,12 @@ def clean_text(
         ]
         used.add(0)
         meta["title"], meta["outlet"] = lines[0].text, ""
+    elif join_blocks and _dated_opening(lines, start, body, used, meta["title"]):
+        # The body found opens with a title-like line over its dateline: the article's headline,
+        # and the header search's, far above, is the site's.  The dateline is not a paragraph.
+        body[0] = Unit("headline", body[0].text)
+        if len(body) > 1 and len(body[1].text) <= 120 and _credit_line(body[1].text):
+            del body[1]
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
@@ -426,6 +432,28 @@ def _opening_title(lines: list[_Line], start: int, used: set[int], title: str) -
         and m.find_date(text) is None
         and not m.find_byline(text)
     )
+
+
+def _dated_opening(lines: list[_Line], start: int, body: list[Unit], used: set[int], title: str) -> bool:
+    """Whether the body's first line is title-like with a byline or date right under it ("by Jo
+    Lee / 2016.12.01"; the line may be printed twice first), and no headline was found just
+    above the body."""
+    if not body or body[0].kind not in ("body", "subheading") or start + 1 >= len(lines):
+        return False
+    first = lines[start]
+    under = next((ln for ln in lines[start + 1 : start + 3] if ln.text != first.text), first)
+    if body[0].text != first.text or under is first or under.words > 20 or not is_headline(first):
+        return False
+    head_at = max((i for i in used if i < start and lines[i].text == title), default=None)
+    if head_at is not None and start - head_at <= _OPENING:
+        return False
+    return _credit_line(under.text)
+
+
+def _credit_line(text: str) -> bool:
+    # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"), whose name the
+    # byline reader, which wants capitals, does not read.
+    return text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
 
 
 def _datum(ln: _Line) -> bool:
