@@ -228,6 +228,57 @@ def _one_name(text: str) -> bool:
     )
 
 
+# The article begins within this many lines of a text's first line: the text is the article alone.
+_OPENING = 4
+
+
+def opening_title(lines: list[_Line], start: int, used: set[int], title: str) -> bool:
+    """Whether the first line, a block of its own a few lines above the body, is the title of a
+    text that holds the article alone ("Headline", blank line, paragraphs).  A page copy opens
+    with its menu or its <title> far above the body; a title the header search found that repeats
+    the first line ("Headline - Site" then "Headline") stays."""
+    first = lines[0]
+    if not 1 <= start <= _OPENING or 0 in used or not first.after_gap or len(lines) < 3:
+        return False
+    text = first.text
+    if title and title in text:
+        return False
+    return (
+        2 <= first.words <= 25
+        and not (first.boiler or first.furniture or first.stop or first.glued or first.comments)
+        # A long heading may hold an abbreviation the credit test reads as an agency's ("(EPA)").
+        and not (first.credit and first.words < 6)
+        and not text.endswith((",", ";", ":"))
+        # A full stop ends a headline in title case ("... Why You Shouldn't Worry.") only.
+        and not (text.endswith(".") and not text.endswith("...") and first.lower_ratio > 0.3)
+        and "://" not in text
+        and m.find_date(text) is None
+        and not m.find_byline(text)
+    )
+
+
+def dated_opening(lines: list[_Line], start: int, body: list[Unit], used: set[int], title: str) -> bool:
+    """Whether the body's first line is title-like with a byline or date right under it ("by Jo
+    Lee / 2016.12.01"; the line may be printed twice first), and no headline was found just
+    above the body."""
+    if not body or body[0].kind not in ("body", "subheading") or start + 1 >= len(lines):
+        return False
+    first = lines[start]
+    under = next((ln for ln in lines[start + 1 : start + 3] if ln.text != first.text), first)
+    if body[0].text != first.text or under is first or under.words > 20 or not is_headline(first):
+        return False
+    head_at = max((i for i in used if i < start and lines[i].text == title), default=None)
+    if head_at is not None and start - head_at <= _OPENING:
+        return False
+    return credit_line(under.text)
+
+
+def credit_line(text: str) -> bool:
+    # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"), whose name the
+    # byline reader, which wants capitals, does not read.
+    return text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
+
+
 def _title_heads(first: str) -> list[str]:
     """The headline a first line that reads as a page title shows: all of it, or with its site
     part cut ("Headline - Site", "Headline | Site | Topic | Topic"); [] when it is not a title."""

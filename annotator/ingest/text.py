@@ -19,7 +19,16 @@ from collections import Counter
 from . import meta as m
 from .blocks import join_blocks
 from .furniture import READ_MORE, STOP, STOPWORDS
-from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
+from .header import (
+    caption_unit,
+    credit_line,
+    dated_opening,
+    empty_meta,
+    is_headline,
+    opening_title,
+    read_footer,
+    read_header,
+)
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
 from .tables import mark_tables, take_table
@@ -320,7 +329,7 @@ def clean_text(
         # an exclamation there is the headline, not the first paragraph.
         body[0] = Unit("headline", body[0].text)
     header, meta = read_header(lines, start, used, reference_date, bare_names=join_blocks)
-    if join_blocks and _opening_title(lines, start, used, meta["title"]):
+    if join_blocks and opening_title(lines, start, used, meta["title"]):
         # A text that is the article alone opens with its title: the line the header search
         # preferred (the longer one nearer the body) is the article's first paragraph.
         header = [Unit("headline", lines[0].text)] + [
@@ -328,11 +337,11 @@ def clean_text(
         ]
         used.add(0)
         meta["title"], meta["outlet"] = lines[0].text, ""
-    elif join_blocks and _dated_opening(lines, start, body, used, meta["title"]):
+    elif join_blocks and dated_opening(lines, start, body, used, meta["title"]):
         # The body found opens with a title-like line over its dateline: the article's headline,
         # and the header search's, far above, is the site's.  The dateline is not a paragraph.
         body[0] = Unit("headline", body[0].text)
-        if len(body) > 1 and len(body[1].text) <= 120 and _credit_line(body[1].text):
+        if len(body) > 1 and len(body[1].text) <= 120 and credit_line(body[1].text):
             del body[1]
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
@@ -403,57 +412,6 @@ def _title_block(lines: list[_Line], start: int, body: list[Unit]) -> bool:
         and not first.text.endswith((".", ":", ";", ","))
         and not first.boiler
     )
-
-
-# The article begins within this many lines of a text's first line: the text is the article alone.
-_OPENING = 4
-
-
-def _opening_title(lines: list[_Line], start: int, used: set[int], title: str) -> bool:
-    """Whether the first line, a block of its own a few lines above the body, is the title of a
-    text that holds the article alone ("Headline", blank line, paragraphs).  A page copy opens
-    with its menu or its <title> far above the body; a title the header search found that repeats
-    the first line ("Headline - Site" then "Headline") stays."""
-    first = lines[0]
-    if not 1 <= start <= _OPENING or 0 in used or not first.after_gap or len(lines) < 3:
-        return False
-    text = first.text
-    if title and title in text:
-        return False
-    return (
-        2 <= first.words <= 25
-        and not (first.boiler or first.furniture or first.stop or first.glued or first.comments)
-        # A long heading may hold an abbreviation the credit test reads as an agency's ("(EPA)").
-        and not (first.credit and first.words < 6)
-        and not text.endswith((",", ";", ":"))
-        # A full stop ends a headline in title case ("... Why You Shouldn't Worry.") only.
-        and not (text.endswith(".") and not text.endswith("...") and first.lower_ratio > 0.3)
-        and "://" not in text
-        and m.find_date(text) is None
-        and not m.find_byline(text)
-    )
-
-
-def _dated_opening(lines: list[_Line], start: int, body: list[Unit], used: set[int], title: str) -> bool:
-    """Whether the body's first line is title-like with a byline or date right under it ("by Jo
-    Lee / 2016.12.01"; the line may be printed twice first), and no headline was found just
-    above the body."""
-    if not body or body[0].kind not in ("body", "subheading") or start + 1 >= len(lines):
-        return False
-    first = lines[start]
-    under = next((ln for ln in lines[start + 1 : start + 3] if ln.text != first.text), first)
-    if body[0].text != first.text or under is first or under.words > 20 or not is_headline(first):
-        return False
-    head_at = max((i for i in used if i < start and lines[i].text == title), default=None)
-    if head_at is not None and start - head_at <= _OPENING:
-        return False
-    return _credit_line(under.text)
-
-
-def _credit_line(text: str) -> bool:
-    # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"), whose name the
-    # byline reader, which wants capitals, does not read.
-    return text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
 
 
 def _datum(ln: _Line) -> bool:
