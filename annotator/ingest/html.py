@@ -163,7 +163,13 @@ def extract_html(
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
     handles = {_fold(h) for h in _HANDLE_META(tree)}
     declared = {_fold(a) for a in _AUTHOR_META(tree)}
-    heading = next((t for e in tree.iter("h1") if (t := " ".join(e.text_content().split()))), "")
+    # The page's first <h1>, read (before the author search prunes the tree) only for a title
+    # the page does not show, the one case ``_headline`` asks for it.
+    heading, shown_lines = "", None
+    if meta["title"] and meta["title"] != text_meta.get("title"):
+        shown_lines = _shown_lines(rendered)
+        if meta["title"] not in shown_lines:
+            heading = next((t for e in tree.iter("h1") if (t := " ".join(e.text_content().split()))), "")
     page_title = " ".join((tree.findtext("head/title") or "").split())
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
@@ -178,7 +184,8 @@ def extract_html(
     held = {
         fold_key(u.text): u.kind for i, u in enumerate(extracted) if u.kind in BODY_KINDS and i not in linked
     }
-    return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held, heading), dropped
+    shown = shown_lines if shown_lines is not None else rendered
+    return meta, _headline(units, meta, text_meta.get("title") or "", shown, held, heading), dropped
 
 
 def _page_metadata(tree, url: str | None) -> tuple:
@@ -380,19 +387,26 @@ _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
 
 
 def _headline(
-    units: list[Unit], meta: dict, found: str, rendered: str, held: dict[str, str], heading: str = ""
+    units: list[Unit],
+    meta: dict,
+    found: str,
+    shown_lines: set[str] | str,
+    held: dict[str, str],
+    heading: str = "",
 ) -> list[Unit]:
     """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text.
 
-    ``held`` maps the keys of trafilatura's body units to their kinds; ``heading`` is the page's
-    first ``<h1>``."""
+    ``shown_lines`` are the page's visible lines, whitespace collapsed (or its rendered text, to
+    split when needed); ``held`` maps the keys of trafilatura's body units to their kinds;
+    ``heading`` is the page's first ``<h1>`` ("" when not read)."""
     title = meta["title"]
     if not title:
         meta["title"] = found
         return units
     if found == title:
         return units
-    shown_lines = {" ".join(line.split()) for line in rendered.splitlines()}
+    if isinstance(shown_lines, str):
+        shown_lines = _shown_lines(shown_lines)
     shown = title in shown_lines
     if (
         not shown
@@ -426,6 +440,10 @@ def _headline(
         meta["title"] = found
         return units
     return [Unit("headline", title), *rest]
+
+
+def _shown_lines(rendered: str) -> set[str]:
+    return {" ".join(line.split()) for line in rendered.splitlines()}
 
 
 def _retag(unit: Unit, captions: set[str], quotes: set[str]) -> Unit:
