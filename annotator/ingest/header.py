@@ -114,8 +114,9 @@ def read_header(
             score += 1
         if ln.lower_ratio > 0.6:
             score -= 1
-        # A byline or dateline usually sits right under the headline.
-        if _credited(lines, i, start, marks, title_like):
+        # A byline or dateline usually sits right under the headline (looked for only when it
+        # would make this line the best so far).
+        if score + 1.5 > best_score and _credited(lines, i, start, marks, title_like):
             score += 1.5
         if score > best_score:
             best, best_score = i, score
