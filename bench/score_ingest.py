@@ -1,13 +1,18 @@
 """Measure ingest on every shared development set beside trafilatura alone, in one run.
 
-    .venv/bin/python bench/score_ingest.py [--dev ../shared/samples/dev] [--set html,scraped,dates]
+    .venv/bin/python bench/score_ingest.py [--dev ../shared/samples/dev] [--set html,scraped,dates,clean]
                                            [--json out.json] [--against earlier.json]
 
-For each set (html, scraped, dates) it prints body F1, paragraph F1 and date (and other
-metadata) accuracy for our ``read_document`` and for ``trafilatura.extract`` alone, both run
-in this process on the same files, then a per-page table of every page where ours scores
-below trafilatura (and, with ``--against``, below an earlier run saved with ``--json``), and
-every page with a non-empty expected body that came out empty.
+For each set (html, scraped, dates) it prints body F1, paragraph F1 and date accuracy for our
+``read_document`` and for ``trafilatura.extract`` alone, both run in this process on the same
+files; then headline, outlet and byline accuracy against bench/data/dev_meta.json (the gold
+written by reading each page, see bench/data/README.md), with the wrong values (given and not
+the gold) counted apart from the empty ones, because an empty field is better than a wrong one.
+The "clean" set is built from that gold in memory: each page as a clean-text article would come
+(headline, blank line, the expected paragraphs separated by blank lines), read by ours alone.
+Then a per-page table of every page where ours scores below trafilatura (and, with
+``--against``, below an earlier run saved with ``--json``), and every page with a non-empty
+expected body that came out empty.
 
 The metric is the set's own ``score.py`` (imported, not copied), so the figures are the ones
 ``score.py --cmd 'python bench/dev_adapter.py {input}'`` prints, without a process per page.
@@ -31,7 +36,9 @@ sys.path.insert(0, str(ROOT))
 from annotator.ingest import IngestError, read_document  # noqa: E402
 
 BODY = {"body", "subheading", "quote"}
-SETS = ("html", "scraped", "dates")
+SETS = ("html", "scraped", "dates", "clean")
+GOLD = ROOT / "bench" / "data" / "dev_meta.json"
+GOLD_FIELDS = ("headline", "outlet", "byline")
 # A page counts as worse when its body F1 drops by more than this.
 WORSE = 0.005
 PARA_WORSE = 0.05
@@ -46,10 +53,10 @@ def load_scorer(dev: Path):
     return module
 
 
-def ours(path: Path) -> tuple[list[str], dict]:
+def ours(data: bytes, name: str) -> tuple[list[str], dict]:
     """Body paragraphs and metadata, as bench/dev_adapter.py prints them."""
     try:
-        doc = read_document(path.read_bytes(), name=str(path))[0]
+        doc = read_document(data, name=name)[0]
     except IngestError:
         return [], {}
     paras = [u.text for u in doc.units if u.kind in BODY]
@@ -63,12 +70,12 @@ def ours(path: Path) -> tuple[list[str], dict]:
     return paras, meta
 
 
-def trafilatura_alone(path: Path) -> tuple[list[str], dict]:
+def trafilatura_alone(data: bytes, name: str) -> tuple[list[str], dict]:
     """``trafilatura.extract`` with its defaults (one paragraph a line) and its metadata."""
     import trafilatura
 
-    raw = path.read_text(encoding="utf-8", errors="replace")
-    if path.suffix == ".txt":
+    raw = data.decode("utf-8", errors="replace")
+    if name.endswith(".txt"):
         # Plain text: each line a paragraph of a bare page, the way one would hand it to trafilatura.
         raw = "<html><body>" + "".join(f"<p>{html.escape(x)}</p>" for x in raw.splitlines() if x.strip())
         raw += "</body></html>"
@@ -100,7 +107,12 @@ def score_item(sc, dev: Path, item: dict, paras: list[str], meta: dict) -> dict:
         row["true_paragraphs"] = len(tparas)
         row["true_tokens"] = len(sc.tokenize(true))
         row["para_p"], row["para_r"], row["para_f1"] = sc.para_scores(tparas, paras)
-    if item.get("meta"):
+    if item.get("gold"):
+        # Every gold field is scored, an empty one too: a value where the page names none is wrong.
+        row["meta_status"] = {k: _status(sc, k, g, meta.get(k)) for k, g in item["gold"].items()}
+        row["meta"] = {k: v == "ok" for k, v in row["meta_status"].items()}
+        row["meta_pred"] = {k: meta.get(k) for k in row["meta"]}
+    elif item.get("meta"):
         row["meta"] = {
             k: sc.meta_match(k, v, meta.get(k))
             for k, v in item["meta"].items()
@@ -110,15 +122,39 @@ def score_item(sc, dev: Path, item: dict, paras: list[str], meta: dict) -> dict:
     return row
 
 
-def run_set(sc, dev: Path, name: str, only: str | None) -> dict:
+def _status(sc, field: str, gold: str, pred) -> str:
+    if not pred:
+        return "ok" if not gold else "empty"
+    return "ok" if gold and sc.meta_match(field, gold, pred) else "wrong"
+
+
+def load_items(sc, dev: Path, name: str, gold: dict) -> list[tuple[dict, bytes, str]]:
+    """The set's items, each with its input's bytes and name; html and scraped items carry the
+    gold headline, outlet and byline."""
+    if name == "clean":
+        out = []
+        for it in json.loads((dev / "html" / "manifest.json").read_text(encoding="utf-8"))["items"]:
+            body = (dev / it["expected"]).read_text(encoding="utf-8")
+            g = gold[it["id"]]
+            text = g["headline"] + "\n\n" + "\n\n".join(p.strip() for p in sc.split_paragraphs(body)) + "\n"
+            item = {**it, "gold": {"headline": g["headline"]}}
+            out.append((item, text.encode("utf-8"), it["id"] + ".txt"))
+        return out
     items = json.loads((dev / name / "manifest.json").read_text(encoding="utf-8"))["items"]
-    if only:
-        items = [it for it in items if only in it["id"]]
+    if name != "dates":
+        items = [{**it, "gold": gold[it["id"]]} for it in items]
+    return [(it, (dev / it["input"]).read_bytes(), str(dev / it["input"])) for it in items]
+
+
+def run_set(sc, dev: Path, name: str, only: str | None, gold: dict) -> dict:
+    items = [x for x in load_items(sc, dev, name, gold) if not only or only in x[0]["id"]]
     out = {}
-    for system, fn in (("ours", ours), ("trafilatura", trafilatura_alone)):
+    # trafilatura reads HTML: a clean-text article has nothing for it to read.
+    systems = (("ours", ours),) if name == "clean" else (("ours", ours), ("trafilatura", trafilatura_alone))
+    for system, fn in systems:
         rows, t0 = [], time.perf_counter()
-        for it in items:
-            paras, meta = fn(dev / it["input"])
+        for it, data, input_name in items:
+            paras, meta = fn(data, input_name)
             rows.append(score_item(sc, dev, it, paras, meta))
         seconds = time.perf_counter() - t0
         summary = sc.summarize(name, rows, SimpleNamespace(bootstrap=0))
@@ -136,31 +172,31 @@ def print_report(results: dict, against: dict | None) -> int:
         f"{'set':8} {'system':12} {'n':>3} {'P':>6} {'R':>6} {'F1':>6} {'paraF1':>6} {'empty':>5}  metadata"
     )
     for name, res in results.items():
-        for system in ("ours", "trafilatura"):
-            s = res[system]
-            meta = ", ".join(f"{k} {v:.2f}" for k, v in s.get("meta_accuracy", {}).items())
+        for system, s in res.items():
+            meta = ", ".join(f"{k} {v:.2f}" for k, v in s.get("meta_accuracy", {}).items() if k == "date")
             empty = sum(1 for r in s["items"] if r.get("true_tokens") and r["pred_paragraphs"] == 0)
             print(
                 f"{name:8} {system:12} {s['n']:>3} {_fmt(s, 'precision'):>6} {_fmt(s, 'recall'):>6} "
                 f"{_fmt(s, 'f1'):>6} {_fmt(s, 'para_f1'):>6} {empty:>5}  {meta}  ({s['seconds']:.1f} s)"
             )
+    print_meta(results)
     failures = 0
     print("\nPages where ours is worse (body F1, or a metadata field trafilatura got right):")
     print(f"{'set':8} {'page':16} {'ours':>6} {'traf.':>6} {'earlier':>7}  what")
     for name, res in results.items():
-        theirs = {r["id"]: r for r in res["trafilatura"]["items"]}
+        theirs = {r["id"]: r for r in res.get("trafilatura", {"items": []})["items"]}
         before = {}
         if against and name in against:
             before = {r["id"]: r for r in against[name]["ours"]["items"]}
         for row in res["ours"]["items"]:
-            t, b = theirs[row["id"]], before.get(row["id"])
+            t, b = theirs.get(row["id"], {}), before.get(row["id"])
             what = []
             if "f1" in row:
-                if row["f1"] < t["f1"] - WORSE:
+                if t and row["f1"] < t["f1"] - WORSE:
                     what.append("body below trafilatura")
                 if b and row["f1"] < b["f1"] - WORSE:
                     what.append("body below earlier run")
-                if row["para_f1"] < t["para_f1"] - PARA_WORSE:
+                if t and row["para_f1"] < t["para_f1"] - PARA_WORSE:
                     what.append(f"paragraphs {row['para_f1']:.2f} < trafilatura {t['para_f1']:.2f}")
                 if b and row["para_f1"] < b["para_f1"] - PARA_WORSE:
                     what.append(f"paragraphs {row['para_f1']:.2f} < earlier {b['para_f1']:.2f}")
@@ -180,10 +216,34 @@ def print_report(results: dict, against: dict | None) -> int:
     return 1 if failures else 0
 
 
+def print_meta(results: dict) -> None:
+    """Headline, outlet and byline against the gold: accuracy, then how many were wrong (a value
+    that is not the gold) and how many empty (none where the gold has one)."""
+    rows = [
+        (n, sy, s)
+        for n, res in results.items()
+        for sy, s in res.items()
+        if s["items"] and "meta_status" in s["items"][0]
+    ]
+    if not rows:
+        return
+    print(f"\n{'set':8} {'system':12} " + " ".join(f"{f + ' (wrong/empty)':>22}" for f in GOLD_FIELDS))
+    for name, system, s in rows:
+        cells = []
+        for f in GOLD_FIELDS:
+            got = [r["meta_status"][f] for r in s["items"] if f in r["meta_status"]]
+            cells.append(
+                f"{got.count('ok') / len(got):.2f} ({got.count('wrong')}/{got.count('empty')})"
+                if got
+                else "-"
+            )
+        print(f"{name:8} {system:12} " + " ".join(f"{c:>22}" for c in cells))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "samples" / "dev")
-    ap.add_argument("--set", default=",".join(SETS), help="comma-separated: html, scraped, dates")
+    ap.add_argument("--set", default=",".join(SETS), help="comma-separated: html, scraped, dates, clean")
     ap.add_argument("--only", help="only page ids containing this")
     ap.add_argument("--json", type=Path, help="save the per-page rows here (for a later --against)")
     ap.add_argument("--against", type=Path, help="an earlier --json run to compare each page with")
@@ -194,7 +254,8 @@ def main() -> int:
     for n in names:
         if n not in SETS:
             ap.error(f"unknown set {n!r} (expected {', '.join(SETS)})")
-    results = {n: run_set(sc, dev, n, args.only) for n in names}
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    results = {n: run_set(sc, dev, n, args.only, gold) for n in names}
     against = json.loads(args.against.read_text(encoding="utf-8")) if args.against else None
     status = print_report(results, against)
     if args.json:

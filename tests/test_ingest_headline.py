@@ -80,3 +80,128 @@ def test_a_standfirst_that_is_a_sentence_is_kept():
     standfirst = "Engineers found cracks in three pillars, and the ferries will move to the freight quay."
     doc = _read([f"{head} - Coastline Courier", "Home", "", head, "", standfirst, "", "By Ada Quill"])
     assert [u.text for u in doc.units if u.kind == "standfirst"] == [standfirst]
+
+
+def _clean(head: str, paras: list[str]):
+    text = head + "\n\n" + "\n\n".join(paras) + "\n"
+    [doc] = read_document(text.encode(), name="article.txt")
+    return doc
+
+
+def test_the_first_line_of_a_clean_article_is_its_headline_not_the_short_paragraph_under_it():
+    # The short opening line under the title reads more like a headline than the title does.
+    doc = _clean("Ferry pier shuts", ["Repairs Start Monday On Three Cracked Pillars", *PARAS])
+    assert doc.meta["title"] == "Ferry pier shuts"
+    assert [u.kind for u in doc.units[:2]] == ["headline", "body"]
+    assert doc.units[1].text == "Repairs Start Monday On Three Cracked Pillars"
+
+
+def test_a_clean_articles_title_in_title_case_may_end_with_a_full_stop():
+    doc = _clean("Pier Closes For Winter. Why Commuters Need Not Worry.", PARAS)
+    assert doc.meta["title"] == "Pier Closes For Winter. Why Commuters Need Not Worry."
+    assert doc.units[0].kind == "headline"
+
+
+def test_a_clean_article_opening_with_a_sentence_has_no_headline_made_of_it():
+    doc = _clean("The board met on Tuesday.", PARAS)
+    assert doc.meta["title"] != "The board met on Tuesday."
+
+
+def test_a_sites_tagline_above_the_headline_is_not_it_when_the_byline_sits_under_a_standfirst():
+    doc = _read(
+        ["Home", "News", "Sport", "", "Reporting, Analysis and Opinion for the Whole of the Coast"]
+        + ["Harbour Board Shuts Ferry Pier For The Winter"]
+        + ["Engineers found cracks in three pillars and the crossing moves to the freight quay."]
+        + ["By", "Ada Quill March 5, 2022"]
+    )
+    assert doc.meta["title"] == "Harbour Board Shuts Ferry Pier For The Winter"
+
+
+def test_the_headline_is_the_title_whose_dateline_sits_under_the_previous_and_next_links():
+    doc = _read(["Home", "News", "", "The Coastline Journal", "Ferry pier closes for the winter"])
+    assert doc.meta["title"] != "Ferry pier closes for the winter"  # no dateline: nothing to tell them apart
+    doc = _read(
+        ["Home", "News", "", "The Coastline Journal", "Ferry pier closes for the winter"]
+        + ["Previous Post", "Next Post", "March 5, 2022 | by Ada Quill"]
+    )
+    assert doc.meta["title"] == "Ferry pier closes for the winter"
+
+
+def test_a_two_word_headline_with_its_dateline_under_it_is_the_headline():
+    doc = _read(["Home", "News", "Sport", "", "Pier closes", "March 5, 2022"])
+    assert doc.meta["title"] == "Pier closes"
+
+
+def test_two_capitalised_words_over_a_date_are_a_name_not_the_headline():
+    doc = _read(["Home", "News", "", TEASER, "", "Ada Quill", "March 5, 2022"])
+    assert doc.meta["title"] != "Ada Quill"
+
+
+def _page(head: str, top: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in PARAS)
+    return (
+        f"<html><head>{head}</head><body><main><article>{top}{body}</article></main></body></html>".encode()
+    )
+
+
+def test_a_sharing_title_readers_never_see_gives_way_to_the_pages_heading():
+    head = '<title>Why your ferry will be late this winter</title><meta property="og:title" content="Why your ferry will be late this winter">'
+    [doc] = read_document(
+        _page(head, "<h1>Harbour board shuts old ferry pier for repairs</h1>"), format="html"
+    )
+    assert doc.meta["title"] == "Harbour board shuts old ferry pier for repairs"
+
+
+def test_a_title_that_is_the_heading_and_a_section_name_is_the_heading():
+    head = '<meta property="og:title" content="Harbour board shuts old ferry pier - Coast News">'
+    top = "<h1>Harbour board shuts old ferry pier</h1>"
+    [doc] = read_document(_page(head, top), format="html")
+    assert doc.meta["title"] == "Harbour board shuts old ferry pier"
+
+
+def test_a_name_under_the_headline_with_the_date_under_it_is_the_byline():
+    doc = _read(["Home", "News", "", "Harbour board shuts the old ferry pier", "Ada Quill", "March 5, 2022"])
+    assert doc.meta["byline"] == "Ada Quill"
+    doc = _read(
+        ["Home", "News", "", "Harbour board shuts the old ferry pier", "Ada Quill - March 5, 2022 at 9:10 am"]
+    )
+    assert doc.meta["byline"] == "Ada Quill"
+
+
+def test_a_name_and_something_after_a_comma_over_the_date_is_no_byline():
+    # Two names, or a name and the outlet: which, the page does not say.
+    doc = _read(
+        [
+            "Home",
+            "",
+            "Harbour board shuts the old ferry pier",
+            "Ada Quill, Coastline Courier",
+            "March 5, 2022",
+        ]
+    )
+    assert doc.meta["byline"] == ""
+
+
+SLOGAN = "We protect your brand. Looking for a trademark attorney? Harbour Patent Office, Tokyo"
+
+
+def test_a_title_printed_twice_over_its_by_line_at_the_top_of_the_body_is_the_headline():
+    # The body found opens with the title (printed twice) and its "by" line; the site's slogan
+    # far above is not the headline, and the "by" line is no paragraph.
+    title = "Is modding a product a trademark offence?"
+    lines = ["MENU", SLOGAN, "HOME", "Services", "Blog", "HOME >", "Blog >", title, title]
+    [doc] = read_document(
+        "\n\n".join([*lines, "by ハーバー特許事務所 ／ 2016.12.01", *PARAS]).encode(), name="page.txt"
+    )
+    assert doc.meta["title"] == title
+    assert [u.kind for u in doc.units[:2]] == ["headline", "body"]
+    assert all("2016.12.01" not in u.text for u in doc.units)
+
+
+def test_a_by_line_in_any_script_credits_the_title_over_it():
+    title = "Harbour board shuts old pier"
+    lines = ["Your harbour news, every morning since 1901, from the whole coastline", "Home", "News", title]
+    [doc] = read_document(
+        "\n\n".join([*lines, "by 港湾新聞社 ／ 2022.03.05", *PARAS]).encode(), name="page.txt"
+    )
+    assert doc.meta["title"] == title

@@ -79,11 +79,17 @@ def test_an_outlet_is_a_name_not_a_credit_or_furniture(value, ok):
         ("Jane Moreau; Li Wei Tuesday; March", "Riverside Gazette", "Jane Moreau; Li Wei"),
         # A month after a name may be a surname.
         ("Jo March", "Riverside Gazette", "Jo March"),
+        # The author's degrees, and the outlet they write for, after the name.
+        ("Dana Whitfield, MS, RD", "Riverside Gazette", "Dana Whitfield"),
+        ("Dana Whitfield, Riverside Gazette Staff", "Riverside Gazette", "Dana Whitfield"),
+        # A staff credit alone is the byline.
+        ("Riverside Gazette Staff", "Riverside Gazette", "Riverside Gazette Staff"),
     ],
 )
 def test_a_byline_keeps_only_the_names_of_its_authors(author, site, byline):
     head = f'<meta name="author" content="{author}"><meta property="og:site_name" content="{site}">'
-    [doc] = read_document(_html(head), format="html")
+    # The page prints its authors (in an author box under the article).
+    [doc] = read_document(_html(head, foot=f"<div>{author}</div>"), format="html")
     assert doc.meta["byline"] == byline
 
 
@@ -116,6 +122,12 @@ def test_a_site_name_with_a_tagline_or_topics_is_the_name_alone():
         ("Copyright Policy", None),
         ("Copyright notice", None),
         ("© 2024 Riverside Gazette. All rights reserved", "Riverside Gazette"),
+        # The owning company is named under each of its sites: no outlet rather than the owner.
+        ("© 2024 Riverbank Media Group Ltd. All rights reserved", None),
+        ("Copyright © 2024 Gazette Holdings, Inc.", None),
+        ("© 2024 The Riverside Publishing Company", None),
+        # The agency whose story the page carries.
+        ("© 2024 Associated Press. All rights reserved. This material may not be published.", None),
     ],
 )
 def test_the_copyright_holder_is_a_name_not_a_link_to_the_terms(line, holder):
@@ -131,3 +143,57 @@ def test_a_subtitle_of_the_page_title_is_not_the_outlet():
     )
     [doc] = read_document(page, format="html")
     assert doc.meta["outlet"] == ""
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        # A social handle is all the page declares.
+        '<meta name="twitter:site" content="@RiversideGazetteOnline">',
+        # Only the page's address names the site.
+        '<link rel="canonical" href="https://riversidegazette.com/news/park">',
+    ],
+)
+def test_the_outlet_is_the_name_in_the_title_not_a_handle_or_an_address(head):
+    page = _html(f"<title>Council backs riverside park - Riverside Gazette</title>{head}")
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] == "Riverside Gazette"
+
+
+def test_a_section_in_the_title_is_not_taken_for_the_outlet_over_the_address():
+    page = _html(
+        '<title>Council backs riverside park - City News</title><link rel="canonical" href="https://riversidegazette.com/a">'
+    )
+    [doc] = read_document(page, format="html")
+    assert doc.meta["outlet"] != "City News"
+
+
+def test_an_author_the_page_does_not_print_is_no_byline():
+    # A publishing system's account, named only in the page's JSON-LD.
+    ld = '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "author": {"@type": "Person", "name": "Kim Sato"}}</script>'
+    [doc] = read_document(_html(ld), format="html")
+    assert doc.meta["byline"] == ""
+    [doc] = read_document(
+        _html(ld, top="<h1>Council backs riverside park</h1><p>Kim Sato</p>"), format="html"
+    )
+    assert doc.meta["byline"] == "Kim Sato"
+
+
+def test_the_publisher_named_as_a_second_author_but_not_printed_is_dropped():
+    head = '<meta name="author" content="Harbour Press Group; Kim Sato">'
+    [doc] = read_document(
+        _html(head, top="<h1>Council backs riverside park</h1><p>Kim Sato</p>"), format="html"
+    )
+    assert doc.meta["byline"] == "Kim Sato"
+
+
+def test_the_sites_own_name_beats_the_company_that_publishes_it():
+    ld = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Council backs riverside park", '
+        '"publisher": {"@type": "Organization", "name": "Riverbank Media Partners"}}</script>'
+    )
+    [doc] = read_document(
+        _html(f'<meta property="og:site_name" content="Riverside Gazette">{ld}'), format="html"
+    )
+    assert doc.meta["outlet"] == "Riverside Gazette"

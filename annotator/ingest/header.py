@@ -49,9 +49,9 @@ def caption_unit(text: str) -> Unit:
     return Unit("caption", caption, credit=credit)
 
 
-def is_headline(ln: _Line) -> bool:
+def is_headline(ln: _Line, least: int = 3) -> bool:
     return (
-        3 <= ln.words <= 30
+        least <= ln.words <= 30
         and not ln.boiler
         and not ln.glued
         and not ln.credit
@@ -67,9 +67,12 @@ def is_headline(ln: _Line) -> bool:
 
 
 def read_header(
-    lines: list[_Line], start: int, used: set[int], ref: dt.date | None
+    lines: list[_Line], start: int, used: set[int], ref: dt.date | None, bare_names: bool = False
 ) -> tuple[list[Unit], dict]:
-    """Return the units before the body (headline, standfirst, captions) and the metadata found there."""
+    """Return the units before the body (headline, standfirst, captions) and the metadata found there.
+
+    With ``bare_names`` (page text read on its own, which has no author tags to fall back on), a
+    name under the headline without "By" but with a date beside or under it is the byline."""
     meta = empty_meta()
     lo = max(0, start - _HEADER_WINDOW)
     first = lines[0].text
@@ -82,14 +85,19 @@ def read_header(
     heads = _title_heads(first) if len(lines) > 1 else []
     # The heads' words, found once rather than again for each line compared with them.
     head_words = [set(_words(h)) for h in heads]
-    marks: dict[str, bool] = {}  # each line is looked at under two candidates
+    marks: dict[str, bool] = {}  # each line is looked at under several candidates
+    title_like: dict[int, bool] = {}  # ... and as one
     for i in range(0 if heads else lo, start):
         ln = lines[i]
         titled = i > 0 and bool(heads) and _repeats_title(ln, heads, head_words)
         if titled:
             if ln.boiler or ln.furniture or ln.stop or len(ln.text) > 250:
                 continue
-        elif i < lo or not is_headline(ln) or m.section_from_breadcrumb(ln.text):
+        elif (
+            i < lo
+            or not _headline_at(lines, i, start, marks, title_like)
+            or m.section_from_breadcrumb(ln.text)
+        ):
             continue
         score = min(ln.words, 12) / 4 - (start - i) * 0.05
         if titled:
@@ -98,17 +106,18 @@ def read_header(
             score += 100
         elif i > 0 and (first.startswith(ln.text) or ln.text in first):
             score += 3
+        # Repeated as the page's title, an image's alt text, a breadcrumb; a line printed more
+        # often than that is a menu's or a series' ("Part 3" on every card).
         if ln.dup > 1:
             score += 2
         if ln.gap and ln.after_gap:
             score += 1
         if ln.lower_ratio > 0.6:
             score -= 1
-        # A byline or dateline usually sits right under the headline.
-        for k in (i + 1, i + 2):
-            if k < start and lines[k].words <= 20 and _credits(lines[k].text, marks):
-                score += 1.5
-                break
+        # A byline or dateline usually sits right under the headline (looked for only when it
+        # would make this line the best so far).
+        if score + 1.5 > best_score and _credited(lines, i, start, marks, title_like):
+            score += 1.5
         if score > best_score:
             best, best_score = i, score
     units: list[Unit] = []
@@ -163,10 +172,112 @@ def read_header(
             found = m.find_date(t, ref)
             if found and (dated is None or (found[1] and not dated[1])):
                 dated = found
+    if bare_names and not meta["byline"] and best is not None:
+        meta["byline"] = _name_over_date(lines, best, start)
     if dated:
         meta["published"] = dated[0]
     meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
     return units, meta
+
+
+def _headline_at(
+    lines: list[_Line], i: int, start: int, seen: dict[str, bool], titled: dict[int, bool]
+) -> bool:
+    """A title-like line; of two words only with a byline or a date right under it ("About
+    bugs", then "May 2, 2018"): alone, two words are a label or a menu entry, and two capitalised
+    words over a date are the author's name ("Jo Lee", "May 2, 2018") or a link ("Next Post")."""
+    ln = lines[i]
+    if _title_like(lines, i, titled):
+        return True
+    return (
+        ln.words == 2
+        and ln.lower_ratio > 0
+        and i + 1 < start
+        and is_headline(ln, 2)
+        and _credits(lines[i + 1].text, seen)
+    )
+
+
+def _name_over_date(lines: list[_Line], head: int, start: int) -> str:
+    """The author's name printed without "By" under the headline (past a standfirst), the date
+    beside it or on one of the two lines under it ("Jo Lee", "May 2, 2019"; "Jo Lee - May 2,
+    2019"); "" when there is none.  One name only: "Jo Lee, Example News" may be a name and an
+    outlet or two names, and empty is better than wrong."""
+    for i in range(head + 1, min(start, head + 4)):
+        ln = lines[i]
+        if ln.words > 12 or ln.boiler or ln.furniture or ln.credit:
+            continue
+        name = m.cut_name(ln.text)
+        dated = name != ln.text and m.find_date(ln.text) is not None
+        dated = dated or any(
+            k < len(lines) and lines[k].words <= 12 and m.find_date(lines[k].text) is not None
+            for k in (i + 1, i + 2)
+        )
+        if dated and _one_name(name):
+            return name
+    return ""
+
+
+def _one_name(text: str) -> bool:
+    words = text.split()
+    return (
+        2 <= len(words) <= 4
+        and not text.isupper()
+        and all(
+            w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "").isalpha() for w in words
+        )
+    )
+
+
+# The article begins within this many lines of a text's first line: the text is the article alone.
+_OPENING = 4
+
+
+def opening_title(lines: list[_Line], start: int, used: set[int], title: str) -> bool:
+    """Whether the first line, a block of its own a few lines above the body, is the title of a
+    text that holds the article alone ("Headline", blank line, paragraphs).  A page copy opens
+    with its menu or its <title> far above the body; a title the header search found that repeats
+    the first line ("Headline - Site" then "Headline") stays."""
+    first = lines[0]
+    if not 1 <= start <= _OPENING or 0 in used or not first.after_gap or len(lines) < 3:
+        return False
+    text = first.text
+    if title and title in text:
+        return False
+    return (
+        2 <= first.words <= 25
+        and not (first.boiler or first.furniture or first.stop or first.glued or first.comments)
+        # A long heading may hold an abbreviation the credit test reads as an agency's ("(EPA)").
+        and not (first.credit and first.words < 6)
+        and not text.endswith((",", ";", ":"))
+        # A full stop ends a headline in title case ("... Why You Shouldn't Worry.") only.
+        and not (text.endswith(".") and not text.endswith("...") and first.lower_ratio > 0.3)
+        and "://" not in text
+        and m.find_date(text) is None
+        and not m.find_byline(text)
+    )
+
+
+def dated_opening(lines: list[_Line], start: int, body: list[Unit], used: set[int], title: str) -> bool:
+    """Whether the body's first line is title-like with a byline or date right under it ("by Jo
+    Lee / 2016.12.01"; the line may be printed twice first), and no headline was found just
+    above the body."""
+    if not body or body[0].kind not in ("body", "subheading") or start + 1 >= len(lines):
+        return False
+    first = lines[start]
+    under = next((ln for ln in lines[start + 1 : start + 3] if ln.text != first.text), first)
+    if body[0].text != first.text or under is first or under.words > 20 or not is_headline(first):
+        return False
+    head_at = max((i for i in used if i < start and lines[i].text == title), default=None)
+    if head_at is not None and start - head_at <= _OPENING:
+        return False
+    return credit_line(under.text)
+
+
+def credit_line(text: str) -> bool:
+    # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"), whose name the
+    # byline reader, which wants capitals, does not read.
+    return text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
 
 
 def _title_heads(first: str) -> list[str]:
@@ -217,12 +328,49 @@ def _caption_with_previous(lines, i, head_idx, used, units) -> Unit:
     return cap
 
 
-def _credits(text: str, seen: dict[str, bool]) -> bool:
-    """Whether the line names a byline or a date (remembered in ``seen``)."""
+def _credits(text: str, seen: dict[str, bool], after: str | None = None) -> bool:
+    """Whether the line names a byline or a date (remembered in ``seen``); ``after`` is the next
+    line, the name under a "By" of its own."""
     found = seen.get(text)
     if found is None:
-        found = seen[text] = bool(m.find_byline(text) or m.find_date(text))
+        # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"); the byline reader
+        # wants a capitalised name.
+        found = seen[text] = text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
+    return found or (after is not None and text.strip().lower() == "by" and bool(m.find_byline(text, after)))
+
+
+# How far under a headline its byline may sit, past a standfirst, labels and share buttons.
+_CREDIT_REACH = 6
+
+
+def _title_like(lines: list[_Line], k: int, titled: dict[int, bool]) -> bool:
+    found = titled.get(k)
+    if found is None:
+        found = titled[k] = is_headline(lines[k])
     return found
+
+
+def _credited(lines: list[_Line], i: int, start: int, seen: dict[str, bool], titled: dict[int, bool]) -> bool:
+    """Whether a byline or dateline sits under line ``i``: one of the next two lines, or further
+    down past a standfirst sentence, page furniture and labels of a word or two ("Share",
+    "Next post"), with no other title-like line between (a site's tagline above the headline is
+    not credited by the headline's byline)."""
+    end = min(start, i + 1 + _CREDIT_REACH)
+    k = i + 1
+    while k < end:
+        ln = lines[k]
+        after = lines[k + 1].text if k + 1 < len(lines) else None
+        if ln.words <= 20 and _credits(ln.text, seen, after):
+            return True
+        if ln.boiler or ln.furniture or ln.words < 3:
+            pass  # a label, a share button: never title-like, looked past
+        elif _title_like(lines, k, titled):
+            # Another title-like line: only the line under it may still be this one's byline.
+            end = min(end, i + 3)
+        elif k > i + 1 and not ln.terminal:
+            return False
+        k += 1
+    return False
 
 
 def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None, language: str = "") -> None:

@@ -164,10 +164,21 @@ def extract_html(
     cats = [c for c in (doc.categories or []) if c and c.strip()]
     meta["section"] = _clean(cats[0]) if cats else ""
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
+    handles = {_fold(h) for h in _HANDLE_META(tree)}
+    declared = {_fold(a) for a in _AUTHOR_META(tree)}
+    # The page's first <h1>, read (before the author search prunes the tree) only for a title
+    # the page does not show, the one case ``_headline`` asks for it.
+    heading, shown_lines = "", None
+    if meta["title"] and meta["title"] != text_meta.get("title"):
+        shown_lines = _shown_lines(rendered)
+        if meta["title"] not in shown_lines:
+            heading = next((t for e in tree.iter("h1") if (t := " ".join(e.text_content().split()))), "")
+    page_title = " ".join((tree.findtext("head/title") or "").split())
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
         meta["byline"] = _clean(_page_author(tree))
-    _prefer_text_meta(meta, text_meta)
+    _prefer_text_meta(meta, text_meta, handles, page_title)
+    meta["byline"] = _printed_names(meta["byline"], rendered, declared)
     units, credit = _without_byline_line(units, meta["byline"], meta["published"])
     if credit:
         dropped.append(Dropped(credit, "byline line (the byline and date are in the metadata)"))
@@ -176,7 +187,8 @@ def extract_html(
     held = {
         fold_key(u.text): u.kind for i, u in enumerate(extracted) if u.kind in BODY_KINDS and i not in linked
     }
-    return meta, _headline(units, meta, text_meta.get("title") or "", rendered, held), dropped
+    shown = shown_lines if shown_lines is not None else rendered
+    return meta, _headline(units, meta, text_meta.get("title") or "", shown, held, heading), dropped
 
 
 def _page_metadata(tree, url: str | None) -> tuple:
@@ -194,10 +206,16 @@ def _page_metadata(tree, url: str | None) -> tuple:
     doc = examine_meta(tree)
     if doc.author and " " not in doc.author:
         doc.author = None
+    declared = doc.sitename
     try:
         doc = extract_meta_json(tree, doc)
     except Exception:  # noqa: BLE001 - the library guards its JSON-LD reader the same way
         pass
+    if declared and "." not in declared and not declared.startswith("@") and not declared.islower():
+        # The name the site gives itself in its meta tags, not its JSON-LD publisher, which is
+        # often the company that owns it ("Example Media" for the site "Example"); a name in
+        # lower case there is an identifier ("examplenews"), the publisher's is better.
+        doc.sitename = declared
     if not doc.title:
         doc.title = extract_title(tree)
     if not doc.url:
@@ -294,10 +312,29 @@ def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def _prefer_text_meta(meta: dict, found: dict) -> None:
+_BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+_HANDLE_META = etree.XPath('/html/head/meta[@name="twitter:site" or @property="twitter:site"]/@content')
+_AUTHOR_META = etree.XPath('/html/head/meta[@name="author"]/@content')
+
+
+def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: str) -> None:
     """Fill and tidy trafilatura's metadata with what the page's text shows."""
     if "://" in meta["outlet"] or meta["outlet"].startswith("www."):
         meta["outlet"] = found.get("outlet") or ""
+    elif _BARE_DOMAIN.match(meta["outlet"]) or _fold(meta["outlet"]) in handles:
+        # An address ("example.com") or a social handle ("@ExampleOnline") stands for the site
+        # where the page declares no name; the name it prints in its title ("Headline - Site")
+        # or its text is the outlet.
+        # The name must spell the address or handle ("MacRumors" for "macrumors.com"): a
+        # title's last part may be a section ("Headline - Auto News").
+        ident = _fold(meta["outlet"].rsplit(".", 1)[0] if "." in meta["outlet"] else meta["outlet"]).replace(
+            " ", ""
+        )
+        for named in (m.outlet_from_title(page_title, "") if page_title else None, found.get("outlet")):
+            name = _fold(named or "").replace(" ", "")
+            if name and (name in ident or ident in name):
+                meta["outlet"] = named
+                break
     # trafilatura joins every author-like string it meets ("Troy Smith; Troy L Smith; Cleveland com");
     # the byline printed on the page, when it is one of them, is the cleaner value.
     if found.get("byline") and (not meta["byline"] or _fold(found["byline"]) in _fold(meta["byline"])):
@@ -321,20 +358,71 @@ def _prefer_text_meta(meta: dict, found: dict) -> None:
             meta[key] = value
 
 
+_NAME_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
+
+
+def _printed_names(byline: str, rendered: str, declared: set[str]) -> str:
+    """``byline`` less the names the page does not print (``rendered``, its visible text) when
+    it prints others ("Publisher; Jo Lee"), or, when it prints none, less those its author tag
+    (``declared``, folded) does not name: a publishing system's account found only in the page's
+    JSON-LD ("jo_admin"), a commenter.  The byline is what readers see; empty is better."""
+    if not byline:
+        return byline
+    pieces = _NAME_SEP.split(byline)
+    names, seps = [n for n in pieces[0::2] if n.strip()], pieces[1::2]
+    folded = None
+    kept = []
+    for name in names:
+        if name not in rendered:
+            if folded is None:
+                folded = " ".join(rendered.split()).casefold()
+            if " ".join(name.split()).casefold() not in folded:
+                continue
+        kept.append(name)
+    if not kept:
+        kept = [n for n in names if _fold(n) in declared]
+    if len(kept) == len(names):
+        return byline
+    return ("; " if ";" in seps else ", ").join(kept)
+
+
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
 
 
-def _headline(units: list[Unit], meta: dict, found: str, rendered: str, held: dict[str, str]) -> list[Unit]:
+def _headline(
+    units: list[Unit],
+    meta: dict,
+    found: str,
+    shown_lines: set[str] | str,
+    held: dict[str, str],
+    heading: str = "",
+) -> list[Unit]:
     """Return ``units`` whose headline is the page's title when the page shows it, else the one found in its text.
 
-    ``held`` maps the keys of trafilatura's body units to their kinds."""
+    ``shown_lines`` are the page's visible lines, whitespace collapsed (or its rendered text, to
+    split when needed); ``held`` maps the keys of trafilatura's body units to their kinds;
+    ``heading`` is the page's first ``<h1>`` ("" when not read)."""
     title = meta["title"]
     if not title:
         meta["title"] = found
         return units
     if found == title:
         return units
-    shown = title in {" ".join(line.split()) for line in rendered.splitlines()}
+    if isinstance(shown_lines, str):
+        shown_lines = _shown_lines(shown_lines)
+    shown = title in shown_lines
+    if (
+        not shown
+        and heading in shown_lines
+        and (heading == found or (title.startswith(heading) and _TITLE_SUFFIX.match(title[len(heading) :])))
+    ):
+        # The title readers never see (written for sharing, or with a section after a dash)
+        # gives way to the page's main heading when the text's headline is that heading, or the
+        # title is that heading and a suffix.
+        meta["title"] = title = heading
+        if found == title:
+            return units
+        shown = True
     if shown:
         # The line the cleaner took for the headline is not it, the page shows its title: when
         # trafilatura holds that line inside the article, it stays there, with trafilatura's kind.
@@ -355,6 +443,10 @@ def _headline(units: list[Unit], meta: dict, found: str, rendered: str, held: di
         meta["title"] = found
         return units
     return [Unit("headline", title), *rest]
+
+
+def _shown_lines(rendered: str) -> set[str]:
+    return {" ".join(line.split()) for line in rendered.splitlines()}
 
 
 def _retag(unit: Unit, captions: set[str], quotes: set[str]) -> Unit:

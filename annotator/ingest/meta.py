@@ -34,7 +34,7 @@ _NAME_END = re.compile(
 )
 
 
-def _cut_name(text: str) -> str:
+def cut_name(text: str) -> str:
     """Return ``text`` up to a date or time that follows a name ("Jo Tsidulko November 19, 2019")."""
     text = _NAME_END.split(text, maxsplit=1)[0]
     text = re.split(r"\s*(?:\d|\|)", text, maxsplit=1)[0]
@@ -91,7 +91,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     if len(line) > 160:
         return None
     if line.strip().lower().rstrip(":") in ("by", "written by", "words by") and next_line:
-        name = _cut_name(next_line)
+        name = cut_name(next_line)
         if name and len(name.split()) <= 8 and name[:1].isupper():
             return name
         return None
@@ -104,7 +104,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     if len(before.split()) > 3 and not re.search(r"\d|[|•·—–]", before):
         return None
     name = m.group(1).strip(" ,")
-    name = _cut_name(name)
+    name = cut_name(name)
     words = name.split()
     if not words or len(words) > 12:
         return None
@@ -209,7 +209,24 @@ def outlet_from_copyright(line: str) -> str | None:
     if all(w.lower() in _NOT_BRAND for w in holder.split()):
         # A link to the page's terms ("Copyright Policy", "Copyright notice"), not a holder.
         return None
+    if _COMPANY.search(holder) or _AGENCY.fullmatch(holder):
+        # The company that owns the site ("Harbour Media Group Ltd", "Dow Jones & Company"),
+        # named under most of its sites, or the news agency whose story the page carries: not
+        # the publication's name, and empty beats wrong.
+        return None
     return holder
+
+
+_AGENCY = re.compile(
+    r"(?:the\s+)?(?:associated press|ap|reuters|thomson reuters|afp|agence france-presse|dpa|ansa|efe|"
+    r"press association|pa media|upi|united press international|bloomberg|xinhua|kyodo|tass|aap)",
+    re.I,
+)
+_COMPANY = re.compile(
+    r"\b(?:inc|llc|ltd|limited|gmbh|plc|corp|corporation|company|co|holdings?|group|media"
+    r"|interactive|network|publishing|publications)\b",
+    re.I,
+)
 
 
 # -- section -----------------------------------------------------------------------------------

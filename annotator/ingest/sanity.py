@@ -67,6 +67,11 @@ _ACCOUNT = re.compile(r"^\w{0,12}admin(?:istrator)?\w{0,3}$|^(?:webmaster|root|g
 # "example.com", or as trafilatura normalises it, "Example Com".
 _SITE_ADDRESS = re.compile(r"\w(?:\.(?:com|org|net|co|info|news|[a-z]{2})|\s(?:com|org|net))$", re.I)
 _OUTLET_PARTS = re.compile(r"\s+[|–—•·]\s+|\s+-\s+")
+# Degrees and licences printed after an author's name.
+_CREDENTIALS = frozenset(
+    "ms msc ma ba bs bsc mba mph phd md do rd rdn ld ldn rn bsn msn np dnp pharmd psyd lcsw jd esq "
+    "cpa cfa cfp cpt cscs cde dds dvm mfa facp".split()
+)
 _BYLINE_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
 
 
@@ -96,6 +101,10 @@ def tidy_byline(value: str, outlet: str = "") -> str:
             or _SITE_ADDRESS.search(name)
             or (out_fold and f" {_fold(name)} " in out_fold)
         ):
+            continue
+        if kept and (low.replace(".", "") in _CREDENTIALS or (out_fold and out_fold in f" {_fold(name)} ")):
+            # After a name: the author's degrees ("Jo Lee, MS, RD") or the outlet they write for
+            # ("Jo Lee, Example Staff"), not another author.
             continue
         kept.append(name)
     if len(kept) == len(names) and all(a == b.strip() for a, b in zip(kept, names, strict=True)):

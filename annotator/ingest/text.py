@@ -19,7 +19,16 @@ from collections import Counter
 from . import meta as m
 from .blocks import join_blocks
 from .furniture import READ_MORE, STOP, STOPWORDS
-from .header import caption_unit, empty_meta, is_headline, read_footer, read_header
+from .header import (
+    caption_unit,
+    credit_line,
+    dated_opening,
+    empty_meta,
+    is_headline,
+    opening_title,
+    read_footer,
+    read_header,
+)
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
 from .tables import mark_tables, take_table
@@ -318,7 +327,21 @@ def clean_text(
         # Clean text: a title of its own at the very top, then the paragraphs.  A question or
         # an exclamation there is the headline, not the first paragraph.
         body[0] = Unit("headline", body[0].text)
-    header, meta = read_header(lines, start, used, reference_date)
+    header, meta = read_header(lines, start, used, reference_date, bare_names=join_blocks)
+    if join_blocks and opening_title(lines, start, used, meta["title"]):
+        # A text that is the article alone opens with its title: the line the header search
+        # preferred (the longer one nearer the body) is the article's first paragraph.
+        header = [Unit("headline", lines[0].text)] + [
+            Unit("body", u.text) if u.kind == "headline" else u for u in header
+        ]
+        used.add(0)
+        meta["title"], meta["outlet"] = lines[0].text, ""
+    elif join_blocks and dated_opening(lines, start, body, used, meta["title"]):
+        # The body found opens with a title-like line over its dateline: the article's headline,
+        # and the header search's, far above, is the site's.  The dateline is not a paragraph.
+        body[0] = Unit("headline", body[0].text)
+        if len(body) > 1 and len(body[1].text) <= 120 and credit_line(body[1].text):
+            del body[1]
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
