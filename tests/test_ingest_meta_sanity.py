@@ -197,3 +197,18 @@ def test_the_sites_own_name_beats_the_company_that_publishes_it():
         _html(f'<meta property="og:site_name" content="Riverside Gazette">{ld}'), format="html"
     )
     assert doc.meta["outlet"] == "Riverside Gazette"
+
+
+@pytest.mark.parametrize(
+    ("site", "byline", "kept"),
+    [
+        ("特許業務法人山田法律事務所", "山田法律事務所", ""),  # the firm's own blog, in a script without spaces
+        ("Dogs By Nature", "Nature", ""),
+        ("Harbour Gazette", "Jane Okafor", "Jane Okafor"),
+    ],
+)
+def test_a_site_credited_as_its_own_author_is_no_byline(site, byline, kept):
+    head = f'<title>Council backs riverside park</title><meta property="og:site_name" content="{site}">'
+    [doc] = read_document(_html(head, top=f"<h1>Council backs riverside park</h1><p>by {byline}</p>"))
+    assert doc.meta["outlet"] == site
+    assert doc.meta["byline"] == kept

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from .models import Unit
+from .script import SPACELESS as _SPACELESS
 
 # Words that label page furniture and so turn up where a name was looked for.
 _NOT_OUTLET = frozenset(
@@ -140,8 +141,15 @@ def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
     if meta.get("byline") and not plausible_byline(meta["byline"]):
         meta["byline"] = ""
     outlet = _fold(meta.get("outlet") or "")
-    # "Dogs By Nature" is a site name, not a byline naming Nature.
-    if outlet and meta.get("byline") and f" {_fold(meta['byline'])} " in f" {outlet} ":
+    # "Dogs By Nature" is a site name, not a byline naming Nature; and a site, or the firm that
+    # owns it, credited as its own author names nobody ("by Lighthouse Patent Office" on the
+    # office's own blog).  Words compare whole; a script without spaces compares as written.
+    byline = _fold(meta.get("byline") or "")
+    if (
+        outlet
+        and byline
+        and (f" {byline} " in f" {outlet} " or (_SPACELESS.search(byline) and byline in outlet))
+    ):
         meta["byline"] = ""
     if outlet and _fold(meta.get("title") or "") == outlet:
         meta["title"] = ""

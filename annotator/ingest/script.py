@@ -16,7 +16,7 @@ from operator import itemgetter
 from .furniture import ASCII_WORD, WORD
 
 # Han, Hiragana, Katakana (and their extensions), Thai, Lao, Khmer, Myanmar: written without spaces.
-_SPACELESS = re.compile(
+SPACELESS = re.compile(
     r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 )
 # Each byte that is not an ASCII letter becomes a space.
@@ -55,7 +55,7 @@ def _split(text: str) -> tuple[tuple[str, ...], int]:
             # other byte made a space, split() finds them, in a third of the regex's time.
             return tuple(text.encode("ascii").translate(_LETTERS_ONLY).decode("ascii").split()), 0
         return tuple(ASCII_WORD.findall(text)), 0
-    spaceless = len(_SPACELESS.findall(text))
+    spaceless = len(SPACELESS.findall(text))
     if spaceless:
-        text = _SPACELESS.sub(" ", text)
+        text = SPACELESS.sub(" ", text)
     return tuple(WORD.findall(text)), spaceless
