@@ -325,7 +325,7 @@ def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: st
         # An address ("example.com") or a social handle ("@ExampleOnline") stands for the site
         # where the page declares no name; the name it prints in its title ("Headline - Site")
         # or its text is the outlet.
-        # The name must spell the address or handle ("MacRumors" for "macrumors.com"): a
+        # The name must spell the address or handle ("HarbourDaily" for "harbourdaily.com"): a
         # title's last part may be a section ("Headline - Auto News").
         ident = _fold(meta["outlet"].rsplit(".", 1)[0] if "." in meta["outlet"] else meta["outlet"]).replace(
             " ", ""
