@@ -38,11 +38,12 @@ broken by ``<br>``) is one unit whose lines are joined with line breaks, as anno
 Metadata that does not look like its field (an outlet that is a photo credit, a byline that is
 not names) is left empty (``sanity.py``).  Text over 50,000 lines is refused before cleaning.
 
-Where things are: ``text.py`` finds the article in a page's lines (``lines.py`` reads each line's
-features, ``furniture.py`` knows page furniture, ``blocks.py`` joins blocks, ``tables.py`` finds
-a table printed one cell per line); ``header.py`` reads headline, standfirst, byline and captions;
-``published.py`` chooses the publication date of an HTML page and ``dates.py`` reads dates in
-text; ``html.py`` and ``merge.py`` are the HTML path; ``meta.py`` and ``sanity.py`` the metadata.
+Where things are: ``text.py`` cleans a page's lines (``lines.py`` reads each line's features,
+``furniture.py`` knows page furniture, ``core.py`` finds where the article lies, ``blocks.py``
+joins blocks, ``tables.py`` finds a table printed one cell per line); ``header.py`` reads
+headline, standfirst, byline and captions; ``published.py`` chooses the publication date of an
+HTML page and ``dates.py`` reads dates in text; ``html.py`` and ``merge.py`` are the HTML path,
+``pagemeta.py`` an HTML page's metadata; ``meta.py`` and ``sanity.py`` the metadata of text.
 """
 
 from __future__ import annotations
