@@ -205,3 +205,58 @@ def test_a_by_line_in_any_script_credits_the_title_over_it():
         "\n\n".join([*lines, "by 港湾新聞社 ／ 2022.03.05", *PARAS]).encode(), name="page.txt"
     )
     assert doc.meta["title"] == title
+
+
+# Page text copied from a browser starts without the page's <title>: the headline is found by
+# what sits around it, and the lines around it must not be taken for it.
+
+
+def test_a_name_between_two_field_labels_is_the_byline_not_the_headline():
+    doc = _read(
+        ["Home", "News", "", "Pier closes for the winter", "", "Author:", "", "Harbour Desk Staff"]
+        + ["", "Publish date:", "", "Oct 4, 2018", ""]
+    )
+    assert doc.meta["title"] == "Pier closes for the winter"
+    assert doc.meta["byline"] == "Harbour Desk Staff"
+
+
+def test_a_dateline_without_a_year_is_not_the_headline():
+    doc = _read(
+        [
+            "Home",
+            "News",
+            "",
+            "Pier closes for the winter",
+            "",
+            "Updated Nov 19, 6:55 AM; Posted Nov 19, 6:51 AM",
+        ]
+    )
+    assert doc.meta["title"] == "Pier closes for the winter"
+
+
+def test_a_back_link_and_a_lone_by_word_in_german():
+    doc = _read(
+        ["Zurück zur Übersicht", "", "Von", "", "Anna Schmidt", "", "publiziert am 25. September 2018", ""]
+        + ["Die elektronische Fährkarte (eFK) – ein langer Weg", ""]
+    )
+    assert doc.meta["title"] == "Die elektronische Fährkarte (eFK) – ein langer Weg"
+    assert doc.meta["byline"] == "Anna Schmidt"
+    assert doc.meta["published"] == "2018-09-25"
+
+
+def test_an_agency_acronym_credits_a_picture_only_where_a_credit_stands():
+    from annotator.ingest.lines import split_lines
+
+    lines = {
+        ln.text: ln.credit
+        for ln in split_lines(
+            "EPA rolls back a rule on river pollution\n\nProtesters outside the ministry. EPA-EFE/Jo Lee\n\n"
+            "Crowds at the harbour wall. AFP\n\nThe electronic record (ePA) is late\n"
+        )
+    }
+    assert lines == {
+        "EPA rolls back a rule on river pollution": False,
+        "Protesters outside the ministry. EPA-EFE/Jo Lee": True,
+        "Crowds at the harbour wall. AFP": True,
+        "The electronic record (ePA) is late": False,
+    }

@@ -202,7 +202,8 @@ def test_the_sites_own_name_beats_the_company_that_publishes_it():
 @pytest.mark.parametrize(
     ("site", "byline", "kept"),
     [
-        ("特許業務法人山田法律事務所", "山田法律事務所", ""),  # the firm's own blog, in a script without spaces
+        # The firm's own blog, in a script without spaces.
+        ("特許業務法人山田法律事務所", "山田法律事務所", ""),
         ("Dogs By Nature", "Nature", ""),
         ("Harbour Gazette", "Jane Okafor", "Jane Okafor"),
     ],

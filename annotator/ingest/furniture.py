@@ -236,7 +236,8 @@ def _entries(text: str) -> frozenset[str]:
     return frozenset(e.strip() for line in text.strip().splitlines() for e in line.split(",") if e.strip())
 
 
-# Advertising labels, share and sign-in buttons, "read more" links, search boxes, "back to top".
+# Advertising labels, share and sign-in buttons, "read more" links, search boxes, "back to top",
+# "back" links.
 FURNITURE_LINES = _entries(
     """
     publicidade, compartilhe, compartilhar, leia mais, saiba mais, pesquisar, entrar, assine, voltar ao topo
@@ -251,6 +252,7 @@ FURNITURE_LINES = _entries(
     广告, 廣告, 分享, 阅读全文, 阅读更多, 搜索, 登录, 订阅, 返回顶部
     quảng cáo, chia sẻ, đọc thêm, xem thêm, tìm kiếm, đăng nhập
     iklan, bagikan, baca juga, reklam, paylaş, devamını oku
+    voltar, volver, retour, zurück, zurück zur übersicht, zur übersicht, indietro, terug, назад, 戻る, 뒤로, 返回
     """
 )
 # Section headings after which other stories follow ("Related", "Most read": STOP above).
@@ -285,9 +287,13 @@ READ_MORE = re.compile(
 )
 CREDIT = re.compile(
     r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
-    r"|\b(?:getty images|reuters|associated press|ap photo|afp|shutterstock|epa|alamy|istock(?:photo)?|file photo"
+    r"|\b(?:getty images|reuters|associated press|ap photo|shutterstock|alamy|istock(?:photo)?|file photo"
     r"|courtesy of|via getty)\b|\((?:source|credit|photo|image)s?:)"
 )
+# Agencies known by an acronym credit a picture in capitals, at the end of the line or before the
+# photographer's name ("Photo: EPA", "AFP/Jo Lee", "EPA-EFE"); inside a sentence or a headline
+# the same letters are news ("the electronic record (ePA) is late", "EPA rolls back a rule").
+CREDIT_ACRONYM = re.compile(r"\b(?:AFP|EPA)(?:\)?\s*$|/|-EFE\b)")
 CREDIT_HINTS = (
     "©",
     "source",

@@ -4,6 +4,7 @@ metadata found there and in the footer (byline, date, section, outlet, language)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -61,9 +62,31 @@ def is_headline(ln: _Line, least: int = 3) -> bool:
         and "://" not in ln.text
         and not is_furniture(ln.text.lower())
         and not ln.text.startswith("www.")
+        # A field's label ("Publish date:"), a link to elsewhere ("Standings »", "« Previous post").
+        and not (ln.words <= 3 and _LABEL.match(ln.text))
+        and not ln.text.endswith(_LINK_MARKS)
+        and not ln.text.startswith(_BACK_MARKS)
+        # A dateline whose date has no year ("Updated Nov 19, 6:55 AM").
+        and not (_DATELINE.match(ln.text) and any(c.isdigit() for c in ln.text))
         and m.find_date(ln.text) is None
         and not m.find_byline(ln.text)
     )
+
+
+_LINK_MARKS = ("»", "›", "→")
+_BACK_MARKS = ("«", "‹", "←")
+_DATELINE = re.compile(
+    r"(?:last\s+)?(?:updated|posted|published|modified|aktualisiert|veröffentlicht|publicado|atualizado"
+    r"|actualizado|publié|mis à jour|pubblicato|aggiornato)\b",
+    re.I,
+)
+# A field's label on a line of its own ("Author:", "Publish date:"): a line between two labels
+# is a field's value (a name), not a headline ("Author:", "Jo Lee", "Publish date:").
+_LABEL = re.compile(r"^[^\W\d][^\d:]{0,24}:$")
+
+
+def _labelled(lines: list[_Line], k: int) -> bool:
+    return 0 <= k < len(lines) and lines[k].words <= 3 and bool(_LABEL.match(lines[k].text))
 
 
 def read_header(
@@ -97,6 +120,7 @@ def read_header(
             i < lo
             or not _headline_at(lines, i, start, marks, title_like)
             or m.section_from_breadcrumb(ln.text)
+            or (_labelled(lines, i - 1) and _labelled(lines, i + 1))
         ):
             continue
         score = min(ln.words, 12) / 4 - (start - i) * 0.05
@@ -362,8 +386,8 @@ def _credited(lines: list[_Line], i: int, start: int, seen: dict[str, bool], tit
         after = lines[k + 1].text if k + 1 < len(lines) else None
         if ln.words <= 20 and _credits(ln.text, seen, after):
             return True
-        if ln.boiler or ln.furniture or ln.words < 3:
-            pass  # a label, a share button: never title-like, looked past
+        if ln.boiler or ln.furniture or ln.words < 3 or (_labelled(lines, k - 1) and _labelled(lines, k + 1)):
+            pass  # a label, a share button, a field's value: never title-like, looked past
         elif _title_like(lines, k, titled):
             # Another title-like line: only the line under it may still be this one's byline.
             end = min(end, i + 3)

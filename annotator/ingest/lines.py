@@ -18,6 +18,7 @@ from .furniture import (
     COMMENT_LINES,
     COMMENTS,
     CREDIT,
+    CREDIT_ACRONYM,
     CREDIT_HINT,
     EMBED_HINT,
     FURNITURE_LINES,
@@ -200,7 +201,7 @@ def _measured(text: str) -> tuple:
     )
     stop = n <= 10 and (bool(STOP.match(key)) or key in STOP_LINES)
     comments = n <= 8 and (bool(COMMENTS.match(key)) or key in COMMENT_LINES)
-    credit = n <= 40 and bool(found & CREDIT_HINT) and bool(CREDIT.search(low))
+    credit = n <= 40 and bool(found & CREDIT_HINT) and bool(CREDIT.search(low) or CREDIT_ACRONYM.search(text))
     glue = n >= 5 and glued(text)
     prose = (
         not boiler

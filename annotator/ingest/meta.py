@@ -83,6 +83,13 @@ _MONTH_WORDS = {
 }
 
 
+# "By" on a line of its own, the name on the next, in the languages news is written in.  Only
+# alone: inside a line "von", "por" or "di" are prepositions ("Die Zukunft von Berlin").
+_BY_ALONE = frozenset(
+    "by|written by|words by|von|autor|autorin|por|par|auteur|di|door|от|автор|av|af|przez".split("|")
+)
+
+
 @lru_cache(maxsize=4096)
 def find_byline(line: str, next_line: str | None = None) -> str | None:
     """Return the author named by a byline line ("By Jane Doe | May 2"), or None.
@@ -90,7 +97,7 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     Cached: the header reader asks about each of its lines several times."""
     if len(line) > 160:
         return None
-    if line.strip().lower().rstrip(":") in ("by", "written by", "words by") and next_line:
+    if line.strip().lower().rstrip(":") in _BY_ALONE and next_line:
         name = cut_name(next_line)
         if name and len(name.split()) <= 8 and name[:1].isupper():
             return name
