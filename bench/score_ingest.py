@@ -1,6 +1,6 @@
 """Measure ingest on every shared development set beside trafilatura alone, in one run.
 
-    .venv/bin/python bench/score_ingest.py [--dev ../shared/samples/dev] [--set html,scraped,dates,clean]
+    .venv/bin/python bench/score_ingest.py [--dev ../shared/samples/dev] [--set html,scraped,scraped2,dates,clean]
                                            [--json out.json] [--against earlier.json]
 
 For each set (html, scraped, dates) it prints body F1, paragraph F1 and date accuracy for our
@@ -10,6 +10,9 @@ written by reading each page, see bench/data/README.md), with the wrong values (
 the gold) counted apart from the empty ones, because an empty field is better than a wrong one.
 The "clean" set is built from that gold in memory: each page as a clean-text article would come
 (headline, blank line, the expected paragraphs separated by blank lines), read by ours alone.
+The "scraped2" set is the scraped pages copied the other way: the set's own renderer
+(``render_page_text.py``, imported) run in the other mode than ``scraped/`` holds (browser
+select-all for a naive scraper's text and back), so a rule fitted to one way of copying shows.
 Then a per-page table of every page where ours scores below trafilatura (and, with
 ``--against``, below an earlier run saved with ``--json``), and every page with a non-empty
 expected body that came out empty.
@@ -36,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from annotator.ingest import IngestError, read_document  # noqa: E402
 
 BODY = {"body", "subheading", "quote"}
-SETS = ("html", "scraped", "dates", "clean")
+SETS = ("html", "scraped", "scraped2", "dates", "clean")
 GOLD = ROOT / "bench" / "data" / "dev_meta.json"
 GOLD_FIELDS = ("headline", "outlet", "byline")
 # A page counts as worse when its body F1 drops by more than this.
@@ -45,9 +48,14 @@ PARA_WORSE = 0.05
 
 
 def load_scorer(dev: Path):
-    spec = importlib.util.spec_from_file_location("dev_score", dev / "score.py")
-    if spec is None or spec.loader is None:
-        raise SystemExit(f"{dev / 'score.py'}: not found (give the dev set with --dev)")
+    return _load_module(dev / "score.py", "dev_score")
+
+
+def _load_module(path: Path, name: str):
+    """A script of the dev set, imported as it is (not copied)."""
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not path.exists():
+        raise SystemExit(f"{path}: not found (give the dev set with --dev)")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -139,6 +147,15 @@ def load_items(sc, dev: Path, name: str, gold: dict) -> list[tuple[dict, bytes, 
             text = g["headline"] + "\n\n" + "\n\n".join(p.strip() for p in sc.split_paragraphs(body)) + "\n"
             item = {**it, "gold": {"headline": g["headline"]}}
             out.append((item, text.encode("utf-8"), it["id"] + ".txt"))
+        return out
+    if name == "scraped2":
+        render = _load_module(dev / "render_page_text.py", "dev_render").render
+        out = []
+        for it in json.loads((dev / "scraped" / "manifest.json").read_text(encoding="utf-8"))["items"]:
+            mode = "naive" if it["render_mode"] == "browser" else "browser"
+            page = (dev / "html" / f"{it['id']}.html").read_text(encoding="utf-8", errors="replace")
+            item = {**it, "render_mode": mode, "gold": gold[it["id"]]}
+            out.append((item, render(page, mode).encode("utf-8"), it["id"] + ".txt"))
         return out
     items = json.loads((dev / name / "manifest.json").read_text(encoding="utf-8"))["items"]
     if name != "dates":
@@ -243,7 +260,9 @@ def print_meta(results: dict) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dev", type=Path, default=ROOT.parent / "shared" / "samples" / "dev")
-    ap.add_argument("--set", default=",".join(SETS), help="comma-separated: html, scraped, dates, clean")
+    ap.add_argument(
+        "--set", default=",".join(SETS), help="comma-separated: html, scraped, scraped2, dates, clean"
+    )
     ap.add_argument("--only", help="only page ids containing this")
     ap.add_argument("--json", type=Path, help="save the per-page rows here (for a later --against)")
     ap.add_argument("--against", type=Path, help="an earlier --json run to compare each page with")
