@@ -282,28 +282,6 @@ def opening_title(lines: list[_Line], start: int, used: set[int], title: str) ->
     )
 
 
-def dated_opening(lines: list[_Line], start: int, body: list[Unit], used: set[int], title: str) -> bool:
-    """Whether the body's first line is title-like with a byline or date right under it ("by Jo
-    Lee / 2016.12.01"; the line may be printed twice first), and no headline was found just
-    above the body."""
-    if not body or body[0].kind not in ("body", "subheading") or start + 1 >= len(lines):
-        return False
-    first = lines[start]
-    under = next((ln for ln in lines[start + 1 : start + 3] if ln.text != first.text), first)
-    if body[0].text != first.text or under is first or under.words > 20 or not is_headline(first):
-        return False
-    head_at = max((i for i in used if i < start and lines[i].text == title), default=None)
-    if head_at is not None and start - head_at <= _OPENING:
-        return False
-    return credit_line(under.text)
-
-
-def credit_line(text: str) -> bool:
-    # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"), whose name the
-    # byline reader, which wants capitals, does not read.
-    return text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
-
-
 def _title_heads(first: str) -> list[str]:
     """The headline a first line that reads as a page title shows: all of it, or with its site
     part cut ("Headline - Site", "Headline | Site | Topic | Topic"); [] when it is not a title."""

@@ -21,8 +21,6 @@ from .core import body_span
 from .furniture import READ_MORE, STOP, STOPWORDS
 from .header import (
     caption_unit,
-    credit_line,
-    dated_opening,
     empty_meta,
     is_headline,
     opening_title,
@@ -112,12 +110,6 @@ def clean_text(
         ]
         used.add(0)
         meta["title"], meta["outlet"] = lines[0].text, ""
-    elif join_blocks and dated_opening(lines, start, body, used, meta["title"]):
-        # The body found opens with a title-like line over its dateline: the article's headline,
-        # and the header search's, far above, is the site's.  The dateline is not a paragraph.
-        body[0] = Unit("headline", body[0].text)
-        if len(body) > 1 and len(body[1].text) <= 120 and credit_line(body[1].text):
-            del body[1]
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
