@@ -265,9 +265,14 @@ def opening_title(lines: list[_Line], start: int, used: set[int], title: str) ->
     first = lines[0]
     if not 1 <= start <= _OPENING or 0 in used or not first.after_gap or len(lines) < 3:
         return False
-    text = first.text
-    if title and title in text:
+    if title and title in first.text:
         return False
+    return title_line(first)
+
+
+def title_line(first: _Line) -> bool:
+    """Whether a text's first line, a block of its own, reads as the title of the text under it."""
+    text = first.text
     return (
         2 <= first.words <= 25
         and not (first.boiler or first.furniture or first.stop or first.glued or first.comments)

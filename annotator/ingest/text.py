@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from itertools import groupby
 
 from . import meta as m
 from .blocks import join_blocks
@@ -26,6 +27,7 @@ from .header import (
     opening_title,
     read_footer,
     read_header,
+    title_line,
 )
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
@@ -52,6 +54,11 @@ def clean_text(
         ln.dup = counts[ln.text]
     mark_tables(lines)
     start, end = body_span(lines)
+    alone = join_blocks and end > start and _article_alone(lines)
+    if alone:
+        # A title, then nothing that is page furniture: the text is the article, tables and lists
+        # included.
+        start, end = 1, len(lines)
     if (
         start < end < len(lines)
         and lines[end].block == 1
@@ -66,7 +73,11 @@ def clean_text(
         2 * len({ln.bid for ln in lines}) >= len(lines)
         or sum(1 if ln.block == 1 else -1 for ln in lines if ln.prose) > 0
     )
-    body = _select_body(lines, start, end, used, join) if end > start else []
+    body = (
+        (_whole_blocks(lines, start, used) if alone else _select_body(lines, start, end, used, join))
+        if end > start
+        else []
+    )
     if not any(u.kind == "body" for u in body):
         # No prose at all: a results table, a list of dates, short captioned items.  Read again
         # with every distinct line of a few tokens that is not furniture counted as content.
@@ -118,6 +129,32 @@ def clean_text(
     units = header + body
     dropped = [Dropped(ln.text, _reason(ln, i, start, end)) for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
+
+
+def _article_alone(lines: list[_Line]) -> bool:
+    """Whether the text holds an article and nothing else (pasted from an editor, exported from
+    a feed): a title in a block of its own, then blocks of text with no line of page furniture,
+    no picture credit, no section heading that leads to other stories or comments, and no line
+    printed twice."""
+    return (
+        len({ln.bid for ln in lines}) >= 3
+        and lines[0].block == 1
+        and title_line(lines[0])
+        and not any(
+            ln.boiler or ln.furniture or ln.stop or ln.comments or ln.glued or ln.credit or ln.dup > 1
+            for ln in lines
+        )
+    )
+
+
+def _whole_blocks(lines: list[_Line], start: int, used: set[int]) -> list[Unit]:
+    """Every block from ``start`` on as a body unit, its lines joined with line breaks."""
+    units = []
+    for _, group in groupby(range(start, len(lines)), key=lambda k: lines[k].bid):
+        ks = list(group)
+        used.update(ks)
+        units.append(Unit("body", "\n".join(lines[k].text for k in ks)))
+    return units
 
 
 def _reason(ln: _Line, i: int, start: int, end: int) -> str:
