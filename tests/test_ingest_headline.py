@@ -1,6 +1,8 @@
 """The headline of scraped page text: the line that repeats the page's title, not a teaser near
 the body.  Each page here is invented; each came out with another story's headline before."""
 
+from pathlib import Path
+
 from annotator.ingest import read_document
 from annotator.ingest.meta import outlet_from_title
 
@@ -260,3 +262,12 @@ def test_an_agency_acronym_credits_a_picture_only_where_a_credit_stands():
         "Crowds at the harbour wall. AFP": True,
         "The electronic record (ePA) is late": False,
     }
+
+
+def test_a_table_header_printed_over_each_table_is_not_the_headline():
+    # A clean article whose four tables each open with the same header line (words made up, the
+    # layout of a sports statistics page): printed inside its table's block each time, the line
+    # is a series' label, not the title repeated as a heading or an image's alt text.
+    data = (Path(__file__).parent / "data" / "headline" / "clean_stats_tables.txt").read_bytes()
+    [doc] = read_document(data, name="article.txt")
+    assert doc.meta["title"] == "Kugivu’ defensive snap counts, stats, and notes: Week 11"

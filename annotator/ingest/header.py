@@ -132,7 +132,7 @@ def read_header(
             score += 3
         # Repeated as the page's title, an image's alt text, a breadcrumb; a line printed more
         # often than that is a menu's or a series' ("Part 3" on every card).
-        if ln.dup > 1:
+        if ln.dup == 2 or (ln.dup > 2 and ln.block == 1):
             score += 2
         if ln.gap and ln.after_gap:
             score += 1
