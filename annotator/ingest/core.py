@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from . import meta as m
+from .header import is_headline
 from .lines import _Line
 
 
@@ -195,7 +196,7 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             if j > main
             else any(headed[j + 1 : main + 1])
         ):
-            return len(c) < 3 and sizes[j] < 0.25 * biggest
+            return (len(c) < 3 and sizes[j] < 0.25 * biggest) or (j > main and _teasers(lines, c))
         return len(c) == 1 and sizes[j] < 60 and sizes[j] < total * 0.15
 
     lo, hi = 0, len(clusters) - 1
@@ -234,3 +235,13 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
             break
         end += 1
     return clusters[0][0], end
+
+
+def _teasers(lines: list[_Line], cluster: list[int]) -> bool:
+    """Whether a cluster of prose after a section heading ("Most read", "More from ...") is other
+    stories: each of its paragraphs a summary of a sentence or two under a title-like line of its
+    own (headline, summary, headline, summary), as an article's paragraphs do not come."""
+    return len(cluster) >= 2 and all(
+        lines[k].words <= 40 and k > 0 and not lines[k - 1].prose and is_headline(lines[k - 1])
+        for k in cluster
+    )

@@ -215,7 +215,7 @@ def is_embed(low: str, found: int | None = None) -> bool:
 # Section headers after which teasers, comments or footers follow.
 STOP = re.compile(
     r"^(?:related(?: articles| stories| posts| coverage.*| content| reading)?|more (?:stories|from .*|news)"
-    r"|you (?:may|might) also like.*|recommended(?: for you| stories| reading)?|read next|up next|most (?:read|popular|viewed)"
+    r"|you (?:may|might) also like.*|recommended(?: for you| stories| reading)?|read next|up next|most (?:read|popular|viewed|shared)(?: today| now| this week| this month)?"
     r"|popular(?: on .*| now| stories)?|trending(?: now| stories)?|top stories|comments?|\d+ comments?|top rated comments"
     r"|leave a (?:comment|reply)|about the author|more great .* stories|latest(?: news| headlines| stories)?"
     r"|sponsored(?: stories| content)?|around the web|from our partners|editor'?s picks|don'?t miss)\s*:?$",
