@@ -234,14 +234,20 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
     # Per unit: the list it is an item of (its outermost one), and its link and text lengths.
     lists: list = []
     links: list[tuple[int, int]] = []
-    grids = table_texts(doc.body, _TEXT_TAGS, lambda el: _clean(_element_text(el)))
+    body = doc.body
+    grids = table_texts(body, _TEXT_TAGS, lambda el: _clean(_element_text(el)))
+    # Most pages quote nothing: then no element needs its ancestors looked up.
+    quoting = (
+        next(body.iter("quote"), None) is not None or next(body.iterancestors("quote"), None) is not None
+    )
     # lxml filters by tag in C: the walks below build no Python object for other elements.
-    for el in doc.body.iter(*_TEXT_TAGS):
-        kind = _TEXT_TAGS[el.tag]
+    for el in body.iter(*_TEXT_TAGS):
+        tag = el.tag
+        children = len(el)
         # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
-        if next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
+        if children and next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
             continue
-        if grids and el.tag == "cell":
+        if grids and tag == "cell":
             # A table of short cells is one paragraph, a row a line (its first cell stands for it).
             grid = grids.get(el)
             if grid is not None:
@@ -250,13 +256,18 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
                     lists.append(None)
                     links.append((0, len(grid)))
                 continue
-        text = _clean(_element_text(el))
-        if text:
-            inside_quote = next(el.iterancestors("quote"), None) is not None
+        if children:
+            text = _clean(_element_text(el))
             # A teaser card's title is a link; an article's paragraph is mostly not.
-            link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref"))
-            units.append(Unit("quote" if inside_quote else kind, text))
-            lists.append(_outermost_list(el) if el.tag == "item" and not inside_quote else None)
+            link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref")) if text else 0
+        else:
+            # No child element (most paragraphs): its text is its own, and it holds no link.
+            text = _clean(el.text)
+            link_chars = 0
+        if text:
+            inside_quote = quoting and next(el.iterancestors("quote"), None) is not None
+            units.append(Unit("quote" if inside_quote else _TEXT_TAGS[tag], text))
+            lists.append(_outermost_list(el) if tag == "item" and not inside_quote else None)
             links.append((link_chars, len(text)))
     units, links = _join_lists(units, lists, links)
     linked = {i for i, (link_chars, chars) in enumerate(links) if link_chars >= 0.5 * chars}
