@@ -170,9 +170,11 @@ def render(tree: etree._Element) -> tuple[str, set[str], set[str]]:
     _render(body if body is not None else tree, out, captions, quotes)
     pieces: list[str] = []
     pending = 0
+    # A page has a few times more breaks than texts: the loop's common case is kept cheap.
     for x in out:
-        if isinstance(x, int):
-            pending = max(pending, x)
+        if x.__class__ is int:
+            if x > pending:
+                pending = x
             continue
         if pending:
             pieces.append("\n" * pending)
