@@ -190,5 +190,5 @@ def test_capitalised_words_counted_as_the_words_are(line):
 
     from annotator.ingest import script
 
-    words, _spaceless, upper = script._split.__wrapped__(line)
+    words, _spaceless, upper = script._split(line)
     assert upper == sum(map(str.isupper, map(itemgetter(0), words)))

@@ -33,7 +33,11 @@ FULL_STOPS = "。！？｡।۔"
 def measure(text: str) -> tuple[int, int, tuple[str, ...]]:
     """Return ``(length, lower, words)``: the line's length in words, how many of them are lower
     case (or caseless), with two characters of a spaceless script counting as one word, and the
-    words themselves (``words_of``)."""
+    words themselves (``words_of``).
+
+    Not through ``words_of``'s cache: ``lines._measured`` caches its answer for each line, and
+    the word tuples of every line of every page, kept there, cost more to evict (each word freed
+    long after it was made) than the few lines ``words_of`` is asked about cost to split again."""
     words, spaceless, upper = _split(text)
     lower = len(words) - upper
     extra = (spaceless + 1) // 2
@@ -43,16 +47,12 @@ def measure(text: str) -> tuple[int, int, tuple[str, ...]]:
 def words_of(text: str) -> tuple[str, ...]:
     """The line's words (for stop-word counts); spaceless scripts contribute none."""
     # The cached tuple itself: it cannot be changed, so no copy is needed.
-    return _split(text)[0]
+    return _cached_split(text)[0]
 
 
-@lru_cache(maxsize=4096)
 def _split(text: str) -> tuple[tuple[str, ...], int, int]:
     """The words of ``text`` outside spaceless scripts, how many spaceless characters it has, and
-    how many of the words start with a capital.
-
-    Cached: the cleaner asks for a line's length and then its words, and a batch of pages from
-    one site repeats its menus and footers."""
+    how many of the words start with a capital."""
     if text.isascii():
         # No spaceless script is ASCII, and ASCII_WORD finds WORD's words in ASCII text.
         if "'" not in text:
@@ -70,6 +70,11 @@ def _split(text: str) -> tuple[tuple[str, ...], int, int]:
         text = SPACELESS.sub(" ", text)
     words = tuple(WORD.findall(text))
     return words, spaceless, _capitalised(words)
+
+
+# The header reader asks for the words of its lines several times, and a batch of pages from one
+# site repeats its menus and footers.
+_cached_split = lru_cache(maxsize=4096)(_split)
 
 
 def _capitalised(words: tuple[str, ...]) -> int:
