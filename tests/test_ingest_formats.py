@@ -2,6 +2,7 @@
 
 import codecs
 import json
+from pathlib import Path
 
 import pytest
 
@@ -298,3 +299,36 @@ def test_html_fragments_and_whole_page_forms(page):
     assert [u.text for u in doc.units if u.kind == "body"] == [
         "The council backed plans for a new park on Tuesday, after years of campaigning by residents."
     ]
+
+
+# The HTML path parses a page the way trafilatura's load_html does, less a scan it can skip: the
+# tree trafilatura extracts from must be the one it would build itself, or the extraction drifts.
+@pytest.mark.parametrize(
+    "page",
+    [
+        HTML,
+        HTML.replace(
+            "<!doctype html>", '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://x/y.dtd">'
+        ),
+        HTML.replace("<!doctype html>", "<!DOCTYPE html/>\n"),
+        HTML.replace('<html lang="en">', '<html lang="en"/>\n'),
+        HTML.replace("voted", "vo\x0bted\x00"),
+        HTML.replace("voted", "vo\ufffeted"),
+        HTML.replace("voted", "vo\ud800ted"),
+        "<p>A lone paragraph</p>",
+        "<div><p>One</p><p>Two</p></div>",
+        "",
+        "   ",
+        *[p.read_text(encoding="utf-8") for p in sorted(Path(__file__).parent.glob("data/**/*.html"))],
+    ],
+)
+def test_html_pages_parse_as_trafilatura_parses_them(page):
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from annotator.ingest.html import _load_html
+
+    ours, theirs = _load_html(page), load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert etree.tostring(ours, encoding="unicode") == etree.tostring(theirs, encoding="unicode")

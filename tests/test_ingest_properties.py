@@ -179,3 +179,16 @@ def test_one_reading_finds_what_a_substring_test_per_phrase_finds(pieces):
     found = furniture.phrases_in(low)
     for bit, phrases in _PHRASE_LISTS.items():
         assert bool(found & bit) == any(p in low for p in phrases), (bit, low)
+
+
+# A line's count of capitalised words is read off its bytes in ASCII text (a speed-up): it must be
+# the count of its words that start with a capital, as any other line counts them.
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("aZbYc .,-'1é\t"), max_size=60))
+def test_capitalised_words_counted_as_the_words_are(line):
+    from operator import itemgetter
+
+    from annotator.ingest import script
+
+    words, _spaceless, upper = script._split(line)
+    assert upper == sum(map(str.isupper, map(itemgetter(0), words)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from functools import lru_cache
 
 # Month names and their usual abbreviations in English, German, French, Spanish, Portuguese,
@@ -84,7 +85,21 @@ def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bo
     # The header reader asks about each of its lines three or four times, and pages of one site
     # repeat their datelines' shapes; the year is in the key because two-digit years are read
     # against it.
-    return _find_date(text, reference_date, dt.date.today().year)
+    return _find_date(text, reference_date, _this_year())
+
+
+# The local year, and the moment (``time.time()``) it ends.
+_YEAR = [0, 0.0]
+
+
+def _this_year() -> int:
+    """``dt.date.today().year``, read from the calendar only once the year read last has ended:
+    the header reader asks for a date on each of its lines, and reading the calendar cost more
+    than looking a line up in ``_find_date``'s cache."""
+    if time.time() >= _YEAR[1]:
+        year = dt.date.today().year
+        _YEAR[:] = [year, time.mktime((year + 1, 1, 1, 0, 0, 0, 0, 0, -1))]
+    return _YEAR[0]
 
 
 @lru_cache(maxsize=4096)
@@ -118,7 +133,7 @@ def _iso_from_match(m: re.Match) -> str | None:
         if g.get("yy"):
             # The century that puts the year no later than next year.
             year = 2000 + int(g["yy"])
-            if year > dt.date.today().year + 1:
+            if year > _this_year() + 1:
                 year -= 100
         else:
             year = int(g["y"])

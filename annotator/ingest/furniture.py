@@ -126,13 +126,17 @@ APPEAL = re.compile(
 )
 # Each alternative of APPEAL contains one of these words (in order: the four cookie notices,
 # "by clicking ... accept/agree", donate x2, support, donation/contribution/gift, become a,
-# subscribe, sign up for our).  Add the word of a new alternative here.
+# subscribe, sign up for our).  Add the word of a new alternative here.  The rarest fixed text
+# of each stands for it: news prose often "agreed" or "accepted", or reports "support for"
+# something, and each such line would cost a search of the whole pattern.
 _APPEAL_HINTS = (
     "cookies",
-    "accept",
-    "agree",
+    "by choosing ",
+    "by clicking ",
+    "by selecting ",
     "donate",
-    "support ",
+    "support us",
+    "support our ",
     "donation ",
     "contribution ",
     "gift ",

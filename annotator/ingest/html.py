@@ -19,7 +19,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
-from trafilatura.utils import load_html
+from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER, is_dubious_html, load_html
 
 from .header import split_credit
 from .merge import BODY_KINDS, merge_units
@@ -112,7 +112,7 @@ def extract_html(
         "url": url or "",
         "language": "",
     }
-    tree = load_html(html)
+    tree = _load_html(html)
     if tree is None:
         # trafilatura refuses fragments such as a lone "<p>...</p>"; lxml parses them.
         try:
@@ -152,6 +152,41 @@ def extract_html(
     return meta, headline_units(units, meta, text_meta.get("title") or "", shown, held, heading), dropped
 
 
+def _load_html(html: str):
+    """trafilatura's ``load_html(html)``, less its search of the whole page for the characters
+    XML forbids when the page has none (nearly every page): a regex over each character, a third
+    of the parse's time, where this test takes a third of the regex's.  Any other page, or any
+    step off the common path, goes to the library call itself.  ``tests`` hold the two equal.
+    """
+    page = html
+    try:
+        raw = html.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return load_html(page)
+    if len(raw.translate(None, _XML_FORBIDDEN)) != len(raw) or "\ufffe" in html or "\uffff" in html:
+        return load_html(page)
+    beginning = html[:50].lower()
+    if is_dubious_html(beginning):
+        return load_html(page)
+    # The rest of the library's repair (trafilatura.utils.repair_faulty_html).
+    if "doctype" in beginning:
+        firstline, _, rest = html.partition("\n")
+        html = DOCTYPE_TAG.sub("", firstline, count=1) + "\n" + rest
+    for line in html[:4096].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            html = FAULTY_HTML.sub(r"\1>", html, count=1)
+            break
+    try:
+        tree = lxml.html.fromstring(html, parser=HTML_PARSER)
+    except Exception:  # noqa: BLE001 - the library's fallbacks decide
+        return load_html(page)
+    return tree if len(tree) else load_html(page)
+
+
+# What trafilatura's INVALID_XML_CHARS matches below U+FFFE: the C0 controls but tab, LF and CR.
+_XML_FORBIDDEN = bytes(c for c in range(32) if c not in (9, 10, 13))
+
+
 def _retag(unit: Unit, captions: set[str], quotes: set[str]) -> Unit:
     if unit.kind in ("body", "subheading") and unit.text in captions:
         text, credit = split_credit(unit.text)
@@ -170,9 +205,11 @@ def render(tree: etree._Element) -> tuple[str, set[str], set[str]]:
     _render(body if body is not None else tree, out, captions, quotes)
     pieces: list[str] = []
     pending = 0
+    # A page has a few times more breaks than texts: the loop's common case is kept cheap.
     for x in out:
-        if isinstance(x, int):
-            pending = max(pending, x)
+        if x.__class__ is int:
+            if x > pending:
+                pending = x
             continue
         if pending:
             pieces.append("\n" * pending)
@@ -234,14 +271,20 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
     # Per unit: the list it is an item of (its outermost one), and its link and text lengths.
     lists: list = []
     links: list[tuple[int, int]] = []
-    grids = table_texts(doc.body, _TEXT_TAGS, lambda el: _clean(_element_text(el)))
+    body = doc.body
+    grids = table_texts(body, _TEXT_TAGS, lambda el: _clean(_element_text(el)))
+    # Most pages quote nothing: then no element needs its ancestors looked up.
+    quoting = (
+        next(body.iter("quote"), None) is not None or next(body.iterancestors("quote"), None) is not None
+    )
     # lxml filters by tag in C: the walks below build no Python object for other elements.
-    for el in doc.body.iter(*_TEXT_TAGS):
-        kind = _TEXT_TAGS[el.tag]
+    for el in body.iter(*_TEXT_TAGS):
+        tag = el.tag
+        children = len(el)
         # Nested text elements (a <p> inside a <quote>) are emitted once, by the innermost.
-        if next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
+        if children and next(el.iterdescendants(*_TEXT_TAGS), None) is not None:
             continue
-        if grids and el.tag == "cell":
+        if grids and tag == "cell":
             # A table of short cells is one paragraph, a row a line (its first cell stands for it).
             grid = grids.get(el)
             if grid is not None:
@@ -250,13 +293,18 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
                     lists.append(None)
                     links.append((0, len(grid)))
                 continue
-        text = _clean(_element_text(el))
-        if text:
-            inside_quote = next(el.iterancestors("quote"), None) is not None
+        if children:
+            text = _clean(_element_text(el))
             # A teaser card's title is a link; an article's paragraph is mostly not.
-            link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref"))
-            units.append(Unit("quote" if inside_quote else kind, text))
-            lists.append(_outermost_list(el) if el.tag == "item" and not inside_quote else None)
+            link_chars = sum(len(_clean(_element_text(r))) for r in el.iter("ref")) if text else 0
+        else:
+            # No child element (most paragraphs): its text is its own, and it holds no link.
+            text = _clean(el.text)
+            link_chars = 0
+        if text:
+            inside_quote = quoting and next(el.iterancestors("quote"), None) is not None
+            units.append(Unit("quote" if inside_quote else _TEXT_TAGS[tag], text))
+            lists.append(_outermost_list(el) if tag == "item" and not inside_quote else None)
             links.append((link_chars, len(text)))
     units, links = _join_lists(units, lists, links)
     linked = {i for i, (link_chars, chars) in enumerate(links) if link_chars >= 0.5 * chars}

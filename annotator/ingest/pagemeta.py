@@ -185,7 +185,11 @@ _DIGITS = re.compile(r"\d+")
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+# Compiled once, as the folds of a page are several: re's cache lookup costs as much as a short search.
+_TOKEN = re.compile(r"\w+")
 
 
 _BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
@@ -226,7 +230,7 @@ def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: st
         meta["title"] = head
     elif title and meta["outlet"]:
         # "Headline - Site" where Site is the outlet: the headline alone.
-        parts = re.split(r"\s+[-–—|:•·]\s+", title)
+        parts = _TITLE_PARTS.split(title)
         if len(parts) > 1 and _fold(parts[-1]) == _fold(meta["outlet"]):
             meta["title"] = title[: title.rfind(parts[-1])].rstrip(" -–—|:•·")
     for key, value in found.items():
@@ -262,6 +266,7 @@ def _printed_names(byline: str, rendered: str, declared: set[str]) -> str:
     return ("; " if ";" in seps else ", ").join(kept)
 
 
+_TITLE_PARTS = re.compile(r"\s+[-–—|:•·]\s+")
 _TITLE_SUFFIX = re.compile(r"^\s+[-–—|:•·]\s+\S.{0,60}$")
 
 

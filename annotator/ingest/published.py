@@ -198,7 +198,12 @@ def _date_by_headline(tree, title: str):
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+# Compiled once, as the folds of a page are several: re's cache lookup costs as much as a short search.
+_TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 
 
 def _headline_element(tree, title: str):
@@ -282,7 +287,7 @@ def _dates_near(items, budget: int, backwards: bool = False):
         # A dateline is a short line of its own; a date inside prose is something the story tells.
         found = m.find_date(text) if len(text) <= _DATELINE_CHARS else None
         if found:
-            label = re.split(r"\d", text, maxsplit=1)[0]
+            label = _DIGIT.split(text, maxsplit=1)[0]
             if backwards or not _updated((previous + " " + label)[-60:]):
                 return found[0], None
         previous = text

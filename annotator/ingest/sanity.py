@@ -43,9 +43,9 @@ def plausible_outlet(value: str) -> bool:
 
 def plausible_byline(value: str) -> bool:
     """Names (capitalised words, with particles, joined by commas or "and") or an agency."""
-    if any(c.isdigit() for c in value) or value.rstrip().endswith(("?", "!")):
+    if any(map(str.isdigit, value)) or value.rstrip().endswith(("?", "!")):
         return False
-    names = [n for n in re.split(r"\s*(?:[,;&/]|\band\b)\s*", value) if n.strip()]
+    names = [n for n in _NAMES_SEP.split(value) if n.strip()]
     if not names or len(names) > 8:
         return False
     for name in names:
@@ -115,16 +115,25 @@ def tidy_byline(value: str, outlet: str = "") -> str:
 
 
 def _fold(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_TOKEN.findall(text.casefold()))
+
+
+# Compiled once: check_meta folds half a dozen strings a page, and re's cache lookup for a
+# pattern given as a string costs as much as the search of a short one.
+_TOKEN = re.compile(r"\w+")
+_NAMES_SEP = re.compile(r"\s*(?:[,;&/]|\band\b)\s*")
 
 
 def _part_of_headline(outlet: str, title: str) -> bool:
     """A subtitle taken for the site name (a title "Diet plan - lose 10 kg fast" split at its
     dash when the page shows "Diet plan - lose 10 kilos in 14 days"): three words or more, half
     of them the headline's.  A site's name is rarely half of its headlines."""
-    words, head = _fold(outlet).split(), set(_fold(title).split())
+    words = _fold(outlet).split()
+    if len(words) < 3:
+        return False  # most names, and the headline need not be read
+    head = set(_fold(title).split())
     shared = sum(w in head for w in words)
-    return len(words) >= 3 and shared >= 2 and shared >= 0.5 * len(words)
+    return shared >= 2 and shared >= 0.5 * len(words)
 
 
 def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
