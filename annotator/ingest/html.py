@@ -19,7 +19,12 @@ import lxml.html
 import trafilatura
 from lxml import etree
 from trafilatura.settings import Extractor
-from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER, is_dubious_html, load_html
+from trafilatura.utils import load_html
+
+try:  # the library's page repair, reused by ``_load_html``
+    from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, HTML_PARSER, is_dubious_html
+except ImportError:  # a trafilatura that moved them: ``_load_html`` is the library call alone
+    DOCTYPE_TAG = FAULTY_HTML = HTML_PARSER = is_dubious_html = None
 
 from .header import split_credit
 from .merge import BODY_KINDS, merge_units
@@ -159,6 +164,8 @@ def _load_html(html: str):
     step off the common path, goes to the library call itself.  ``tests`` hold the two equal.
     """
     page = html
+    if DOCTYPE_TAG is None:
+        return load_html(page)
     try:
         raw = html.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate
