@@ -30,6 +30,7 @@ from .header import split_credit
 from .merge import BODY_KINDS, merge_units
 from .merge import key as fold_key
 from .models import Dropped, Unit
+from .pagemeta import clean_value as _clean
 from .pagemeta import headline_units, read_page_meta, without_byline_line
 from .tables import table_texts
 from .text import clean_text
@@ -382,7 +383,3 @@ def _element_text(el) -> str:
 def _html_lang(tree) -> str:
     lang = tree.get("lang") or ""
     return lang.split("-")[0].lower() if lang else ""
-
-
-def _clean(value: str | None) -> str:
-    return " ".join((value or "").split())

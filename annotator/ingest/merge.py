@@ -25,12 +25,11 @@ from collections import Counter
 from functools import lru_cache
 
 from .models import Unit
+from .script import fold as key
 
 BODY_KINDS = frozenset({"body", "subheading", "quote"})
 _HEADER_KINDS = frozenset({"headline", "standfirst"})
 _TOKEN = re.compile(r"\w+")
-# Each byte that \w does not match in ASCII text (all but letters, digits and "_") becomes a space.
-_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
 _LINKED_SHARE = 0.3
 _HEADING_SHARE = 0.6
 _MIN_CHARS = 50
@@ -41,16 +40,6 @@ _MIN_FRAGMENT = 12
 # when its pieces hold most of its words.
 _PIECE_SHARE = 0.8
 _COVERED_SHARE = 0.8
-
-
-@lru_cache(maxsize=8192)
-def key(text: str) -> str:
-    """Text folded to its word tokens, so two renderings of one paragraph compare equal."""
-    if text.isascii():
-        # In ASCII text _TOKEN's \w is a letter, a digit or "_", and casefold() is lower(): with
-        # every other byte made a space, split() finds the same tokens, in a third of the time.
-        return b" ".join(text.encode("ascii").translate(_ASCII_WORD_BYTES).lower().split()).decode("ascii")
-    return " ".join(_TOKEN.findall(text.casefold()))
 
 
 def merge_units(

@@ -27,9 +27,9 @@ from trafilatura.utils import line_processing
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from . import meta as m
-from .merge import key as fold_key
 from .models import Unit
 from .published import publication_date
+from .script import fold as _fold
 
 
 def read_page_meta(
@@ -41,13 +41,13 @@ def read_page_meta(
 
     The last reader of ``tree``: the author search prunes it."""
     doc, page_url = _page_metadata(tree, url)
-    meta["title"] = _clean(doc.title)
-    meta["outlet"] = _clean(doc.sitename)
-    meta["byline"] = _clean(doc.author)
-    meta["url"] = _clean(doc.url) or (url or "")
-    meta["language"] = _clean(getattr(doc, "language", None)) or lang
+    meta["title"] = clean_value(doc.title)
+    meta["outlet"] = clean_value(doc.sitename)
+    meta["byline"] = clean_value(doc.author)
+    meta["url"] = clean_value(doc.url) or (url or "")
+    meta["language"] = clean_value(getattr(doc, "language", None)) or lang
     cats = [c for c in (doc.categories or []) if c and c.strip()]
-    meta["section"] = _clean(cats[0]) if cats else ""
+    meta["section"] = clean_value(cats[0]) if cats else ""
     meta["published"] = publication_date(tree, lambda: _htmldate(tree, page_url), meta["title"], meta["url"])
     handles = {_fold(h) for h in _HANDLE_META(tree)}
     declared = {_fold(a) for a in _AUTHOR_META(tree)}
@@ -61,7 +61,7 @@ def read_page_meta(
     page_title = " ".join((tree.findtext("head/title") or "").split())
     if not meta["byline"] and not text_meta.get("byline"):
         # Last reader of the tree: the author search prunes it.
-        meta["byline"] = _clean(_page_author(tree))
+        meta["byline"] = clean_value(_page_author(tree))
     _prefer_text_meta(meta, text_meta, handles, page_title)
     meta["byline"] = _printed_names(meta["byline"], rendered, declared)
     return heading, shown_lines
@@ -135,7 +135,7 @@ def _htmldate(tree, url: str | None) -> str:
     """htmldate's date for the page, as trafilatura's metadata search asks for it."""
     params = set_date_params(False)
     params["url"] = url
-    return _clean(find_date(tree, **params))
+    return clean_value(find_date(tree, **params))
 
 
 def _page_author(tree) -> str:
@@ -182,14 +182,6 @@ def without_byline_line(units: list[Unit], byline: str, published: str) -> tuple
 
 _ISO_DATE = re.compile(r"(?:19|20)\d\d-\d\d-\d\d")
 _DIGITS = re.compile(r"\d+")
-
-
-def _fold(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.casefold()))
-
-
-# Compiled once, as the folds of a page are several: re's cache lookup costs as much as a short search.
-_TOKEN = re.compile(r"\w+")
 
 
 _BARE_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
@@ -307,7 +299,7 @@ def headline_units(
     if shown:
         # The line the cleaner took for the headline is not it, the page shows its title: when
         # trafilatura holds that line inside the article, it stays there, with trafilatura's kind.
-        kind = held.get(fold_key(found)) if found else None
+        kind = held.get(_fold(found)) if found else None
         rest = [
             Unit(kind, u.text) if kind and u.kind == "headline" and u.text == found else u
             for u in units
@@ -330,5 +322,6 @@ def _shown_lines(rendered: str) -> set[str]:
     return {" ".join(line.split()) for line in rendered.splitlines()}
 
 
-def _clean(value: str | None) -> str:
+def clean_value(value: str | None) -> str:
+    """A metadata value with its whitespace collapsed ("" for None)."""
     return " ".join((value or "").split())

@@ -25,6 +25,7 @@ from lxml import etree
 
 from . import dates as m
 from .meta import TITLE_SEP
+from .script import fold as _fold
 
 # Meta tags (name, property or itemprop, lower-cased) that carry the publication time.
 _PUBLISHED_META = frozenset(
@@ -197,12 +198,6 @@ def _date_by_headline(tree, title: str):
     return _dates_near(_preceding(head), _BEFORE_CHARS, backwards=True)
 
 
-def _fold(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.casefold()))
-
-
-# Compiled once, as the folds of a page are several: re's cache lookup costs as much as a short search.
-_TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 
 

@@ -16,6 +16,7 @@ import re
 
 from .models import Unit
 from .script import SPACELESS as _SPACELESS
+from .script import fold as _fold
 
 # Words that label page furniture and so turn up where a name was looked for.
 _NOT_OUTLET = frozenset(
@@ -114,13 +115,6 @@ def tidy_byline(value: str, outlet: str = "") -> str:
     return sep.join(kept)
 
 
-def _fold(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.casefold()))
-
-
-# Compiled once: check_meta folds half a dozen strings a page, and re's cache lookup for a
-# pattern given as a string costs as much as the search of a short one.
-_TOKEN = re.compile(r"\w+")
 _NAMES_SEP = re.compile(r"\s*(?:[,;&/]|\band\b)\s*")
 
 

@@ -80,3 +80,19 @@ _cached_split = lru_cache(maxsize=4096)(_split)
 def _capitalised(words: tuple[str, ...]) -> int:
     # Every match has a first letter; map() keeps the count out of the interpreter's loop.
     return sum(map(str.isupper, map(itemgetter(0), words)))
+
+
+# Each byte that \w does not match in ASCII text (all but letters, digits and "_") becomes a space.
+_ASCII_WORD_BYTES = bytes(c if chr(c).isascii() and (chr(c).isalnum() or c == 95) else 32 for c in range(256))
+_TOKEN = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Text folded to its word tokens, lower case, one space apart, so that two renderings of
+    one paragraph, a title with its punctuation and without, compare equal."""
+    if text.isascii():
+        # In ASCII text \w is a letter, a digit or "_", and casefold() is lower(): with every
+        # other byte made a space, split() finds the same tokens, in a third of the time.
+        return b" ".join(text.encode("ascii").translate(_ASCII_WORD_BYTES).lower().split()).decode("ascii")
+    return " ".join(_TOKEN.findall(text.casefold()))
