@@ -29,6 +29,7 @@ from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 from . import meta as m
 from .models import Unit
 from .published import publication_date
+from .sanity import BYLINE_SEP
 from .script import fold as _fold
 
 
@@ -230,9 +231,6 @@ def _prefer_text_meta(meta: dict, found: dict, handles: set[str], page_title: st
             meta[key] = value
 
 
-_NAME_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
-
-
 def _printed_names(byline: str, rendered: str, declared: set[str]) -> str:
     """``byline`` less the names the page does not print (``rendered``, its visible text) when
     it prints others ("Publisher; Jo Lee"), or, when it prints none, less those its author tag
@@ -240,7 +238,7 @@ def _printed_names(byline: str, rendered: str, declared: set[str]) -> str:
     JSON-LD ("jo_admin"), a commenter.  The byline is what readers see; empty is better."""
     if not byline:
         return byline
-    pieces = _NAME_SEP.split(byline)
+    pieces = BYLINE_SEP.split(byline)
     names, seps = [n for n in pieces[0::2] if n.strip()], pieces[1::2]
     folded = None
     kept = []

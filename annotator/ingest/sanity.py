@@ -74,7 +74,7 @@ _CREDENTIALS = frozenset(
     "ms msc ma ba bs bsc mba mph phd md do rd rdn ld ldn rn bsn msn np dnp pharmd psyd lcsw jd esq "
     "cpa cfa cfp cpt cscs cde dds dvm mfa facp".split()
 )
-_BYLINE_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
+BYLINE_SEP = re.compile(r"\s*(;|,|&|\band\b)\s*")
 
 
 def tidy_outlet(value: str) -> str:
@@ -85,7 +85,7 @@ def tidy_outlet(value: str) -> str:
 
 def tidy_byline(value: str, outlet: str = "") -> str:
     """``value`` without the parts that name no author (see the module's docstring)."""
-    pieces = _BYLINE_SEP.split(value.strip())
+    pieces = BYLINE_SEP.split(value.strip())
     names, seps = pieces[0::2], pieces[1::2]
     out_fold = f" {_fold(outlet)} " if outlet else ""
     kept: list[str] = []
