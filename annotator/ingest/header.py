@@ -57,7 +57,8 @@ def is_headline(ln: _Line, least: int = 3) -> bool:
         and not ln.glued
         and not ln.credit
         and not ln.stop
-        and not (ln.text.endswith(".") and not ln.text.endswith("..."))
+        # A sentence, quoted or not ("“Nobody saw this coming.”"): a paragraph or a pull quote.
+        and not ((t := ln.text.rstrip(_CLOSING_QUOTES)).endswith(".") and not t.endswith("..."))
         and len(ln.text) <= 250
         and "://" not in ln.text
         and not is_furniture(ln.text.lower())
@@ -73,6 +74,7 @@ def is_headline(ln: _Line, least: int = 3) -> bool:
     )
 
 
+_CLOSING_QUOTES = "\"'”’»"
 _LINK_MARKS = ("»", "›", "→")
 _BACK_MARKS = ("«", "‹", "←")
 _DATELINE = re.compile(
@@ -105,11 +107,12 @@ def read_header(
     # A copied page opens with its <title> ("Headline - Site"): a later line that repeats it is
     # the headline however it looks (two words, a final full stop, a trademark glued to a word),
     # wherever it sits before the body.
-    heads = _title_heads(first) if len(lines) > 1 else []
+    heads = page_title_heads(lines)
     # The heads' words, found once rather than again for each line compared with them.
     head_words = [set(_words(h)) for h in heads]
     marks: dict[str, bool] = {}  # each line is looked at under several candidates
     title_like: dict[int, bool] = {}  # ... and as one
+    deks: set[str] | None = None  # standfirsts' texts, found when a long candidate is met
     for i in range(0 if heads else lo, start):
         ln = lines[i]
         titled = i > 0 and bool(heads) and _repeats_title(ln, heads, head_words)
@@ -121,6 +124,11 @@ def read_header(
             or not _headline_at(lines, i, start, marks, title_like)
             or m.section_from_breadcrumb(ln.text)
             or (_labelled(lines, i - 1) and _labelled(lines, i + 1))
+            # A headline stands over its byline: the line under one is the author's role
+            # ("General Assignment Reporter"), and a name over a date is the byline itself.
+            or (i > 0 and lines[i - 1].words <= 12 and m.find_byline(lines[i - 1].text, ln.text))
+            or _name_dated(lines, i, start)
+            or _in_dated_list(lines, i, start, title_like)
         ):
             continue
         score = min(ln.words, 12) / 4 - (start - i) * 0.05
@@ -131,17 +139,37 @@ def read_header(
         elif i > 0 and (first.startswith(ln.text) or ln.text in first):
             score += 3
         # Repeated as the page's title, an image's alt text, a breadcrumb; a line printed more
-        # often than that is a menu's or a series' ("Part 3" on every card).
-        if ln.dup == 2 or (ln.dup > 2 and ln.block == 1):
+        # often than that is a menu's or a series' ("Part 3" on every card).  Text copied
+        # without its <title> has no alt texts either: there a line printed twice is as likely
+        # a menu entry printed in the desktop and the mobile menu ("Continue reading"), unless
+        # the copies stand together.
+        if (ln.dup == 2 or (ln.dup > 2 and ln.block == 1)) and (heads or _printed_twice(lines, i)):
             score += 2
         if ln.gap and ln.after_gap:
             score += 1
         if ln.lower_ratio > 0.6:
             score -= 1
+        # A long line right under a shorter title-like one is the standfirst under its headline,
+        # and so is its copy further down (the standfirst printed again over the body).
+        if ln.words > 15:
+            if deks is None:
+                deks = _standfirsts(lines, lo, start, title_like)
+            if ln.text in deks:
+                score -= 2
         # A byline or dateline usually sits right under the headline (looked for only when it
         # would make this line the best so far).
-        if score + 1.5 > best_score and _credited(lines, i, start, marks, title_like):
+        if score + 3 > best_score and _credited(lines, i, start, marks, title_like):
             score += 1.5
+            # A byline right under it, "By" and a name, marks a headline wherever it sits:
+            # teasers of other stories between it and the body carry none.  Under a title-like
+            # line, it is a subtitle over the byline.
+            if (
+                i + 1 < start
+                and lines[i + 1].words <= 12
+                and m.find_byline(lines[i + 1].text)
+                and not (i > 0 and lines[i - 1].text != ln.text and _title_like(lines, i - 1, title_like))
+            ):
+                score += 1.5
         if score > best_score:
             best, best_score = i, score
     units: list[Unit] = []
@@ -242,15 +270,73 @@ def _name_over_date(lines: list[_Line], head: int, start: int) -> str:
     return ""
 
 
+def _in_dated_list(lines: list[_Line], i: int, start: int, titled: dict[int, bool]) -> bool:
+    """Whether line ``i`` is one of a list of other stories' titles, each with its date or time
+    ("Title", "31. Oktober 2023", "Title", "30. Oktober 2023"; or the time first): a date under
+    a title makes a headline only when the shape does not repeat."""
+
+    def dated(k: int) -> bool:
+        ln = lines[k]
+        return ln.words <= 6 and (m.find_date(ln.text) is not None or bool(_CLOCK.search(ln.text)))
+
+    for a in (i - 3, i - 2, i - 1, i):  # a window of four lines: title, date, title, date or date first
+        if a < 0 or a + 3 >= start:
+            continue
+        titles = (a, a + 2) if (a - i) % 2 == 0 else (a + 1, a + 3)
+        dates = (a + 1, a + 3) if (a - i) % 2 == 0 else (a, a + 2)
+        if all(dated(k) for k in dates) and all(_title_like(lines, k, titled) for k in titles):
+            return True
+    return False
+
+
+_CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)")
+
+
+def _printed_twice(lines: list[_Line], i: int) -> bool:
+    """Whether line ``i``, of four words or more (not a button's label), is printed twice in a row."""
+    return lines[i].words >= 4 and (
+        (i > 0 and lines[i - 1].text == lines[i].text)
+        or (i + 1 < len(lines) and lines[i + 1].text == lines[i].text)
+    )
+
+
+def _standfirsts(lines: list[_Line], lo: int, start: int, titled: dict[int, bool]) -> set[str]:
+    """The texts of lines of more than 15 words right under a shorter title-like line, between
+    ``lo`` and the body's ``start``."""
+    return {
+        lines[k].text
+        for k in range(max(lo, 1), start)
+        if lines[k].words > 15
+        and 5 <= lines[k - 1].words < lines[k].words
+        and _title_like(lines, k - 1, titled)
+    }
+
+
+def _name_dated(lines: list[_Line], i: int, start: int) -> bool:
+    """Whether line ``i`` is an author's name printed without "By", a date on the line under it
+    ("Christoph von Ritter", "24. April 2020")."""
+    return (
+        i + 1 < start
+        and _one_name(lines[i].text)
+        and lines[i + 1].words <= 12
+        and m.find_date(lines[i + 1].text) is not None
+    )
+
+
 def _one_name(text: str) -> bool:
     words = text.split()
     return (
         2 <= len(words) <= 4
         and not text.isupper()
+        and all(w.replace(".", "").replace("-", "").replace("'", "").isalpha() for w in words)
         and all(
-            w[:1].isupper() and w.replace(".", "").replace("-", "").replace("'", "").isalpha() for w in words
+            w[:1].isupper() or (0 < k < len(words) - 1 and w in _NAME_PARTICLES) for k, w in enumerate(words)
         )
     )
+
+
+# Lower-case words inside a family name ("Christoph von Ritter", "Jan de Vries").
+_NAME_PARTICLES = frozenset("von van der den de da del della di du dos das la le bin ibn al".split())
 
 
 # The article begins within this many lines of a text's first line: the text is the article alone.
@@ -284,6 +370,34 @@ def title_line(first: _Line) -> bool:
         and "://" not in text
         and m.find_date(text) is None
         and not m.find_byline(text)
+    )
+
+
+def page_title_heads(lines: list[_Line]) -> list[str]:
+    """The headline the text's first line shows when it is the page's <title> (a page copied
+    with its head); [] when it is not one.  A first line printed three times or more is a menu
+    entry (the desktop and the mobile menu), as in a page copied from the browser's window."""
+    first = lines[0] if len(lines) > 1 else None
+    if first is None or first.dup > 2 or first.boiler or first.furniture:
+        return []
+    # A short first line printed again, with no site part, is as likely the site's name over
+    # its logo (a page copied from the window) as a <title>: it is no headline however placed.
+    if first.dup == 2 and first.words <= 3 and not m.TITLE_SEP.search(first.text):
+        return []
+    return _title_heads(first.text)
+
+
+def titled_opening(lines: list[_Line], start: int) -> bool:
+    """Whether the body's first line repeats the page's <title>: the headline, even when it reads
+    as a sentence ("How Can We Plan for the Future?")."""
+    heads = page_title_heads(lines) if start > 0 else []
+    ln = lines[start] if heads and start < len(lines) else None
+    return (
+        ln is not None
+        and ln.block == 1
+        and ln.words <= 30
+        and not ln.text.endswith(".")
+        and _repeats_title(ln, heads, [set(_words(h)) for h in heads])
     )
 
 
@@ -343,7 +457,11 @@ def _credits(text: str, seen: dict[str, bool], after: str | None = None) -> bool
         # "by" opens a byline in any script ("by 山田事務所 ／ 2016.12.01"); the byline reader
         # wants a capitalised name.
         found = seen[text] = text[:3].casefold() == "by " or bool(m.find_byline(text) or m.find_date(text))
-    return found or (after is not None and text.strip().lower() == "by" and bool(m.find_byline(text, after)))
+    return found or (
+        after is not None
+        and text.strip().lower().rstrip(":") in m.BY_ALONE
+        and bool(m.find_byline(text, after))
+    )
 
 
 # How far under a headline its byline may sit, past a standfirst, labels and share buttons.
@@ -362,12 +480,15 @@ def _credited(lines: list[_Line], i: int, start: int, seen: dict[str, bool], tit
     down past a standfirst sentence, page furniture and labels of a word or two ("Share",
     "Next post"), with no other title-like line between (a site's tagline above the headline is
     not credited by the headline's byline)."""
-    end = min(start, i + 1 + _CREDIT_REACH)
+    end = reach = min(start, i + 1 + _CREDIT_REACH)
     k = i + 1
     while k < end:
         ln = lines[k]
         after = lines[k + 1].text if k + 1 < len(lines) else None
         if ln.words <= 20 and _credits(ln.text, seen, after):
+            return True
+        # A bare name over a date credits the title nearest above it only.
+        if end == reach and _name_dated(lines, k, start):
             return True
         if ln.boiler or ln.furniture or ln.words < 3 or (_labelled(lines, k - 1) and _labelled(lines, k + 1)):
             pass  # a label, a share button, a field's value: never title-like, looked past

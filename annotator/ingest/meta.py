@@ -85,8 +85,16 @@ _MONTH_WORDS = {
 
 # "By" on a line of its own, the name on the next, in the languages news is written in.  Only
 # alone: inside a line "von", "por" or "di" are prepositions ("Die Zukunft von Berlin").
-_BY_ALONE = frozenset(
+BY_ALONE = frozenset(
     "by|written by|words by|von|autor|autorin|por|par|auteur|di|door|от|автор|av|af|przez".split("|")
+)
+
+
+# "By" in other languages opening a line that holds a name and at most a date after it ("Par
+# Henri Frasque", "Von Jo Lee | 2. Mai"); the name's words capitalised, so that a headline opening
+# with a preposition ("Por qué votar") is not read as one.
+_BY_OPENING = re.compile(
+    r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|[Dd]i|[Aa]v|[Aa]f|[Pp]rzez)\s+(" + _NAME + r")\s*(?=$|[|•·—–,\d-])"
 )
 
 
@@ -97,13 +105,17 @@ def find_byline(line: str, next_line: str | None = None) -> str | None:
     Cached: the header reader asks about each of its lines several times."""
     if len(line) > 160:
         return None
-    if line.strip().lower().rstrip(":") in _BY_ALONE and next_line:
+    if line.strip().lower().rstrip(":") in BY_ALONE and next_line:
         name = cut_name(next_line)
         if name and len(name.split()) <= 8 and name[:1].isupper():
             return name
         return None
     m = _BYLINE.search(line)
     if not m:
+        m = _BY_OPENING.match(line)
+        if m:
+            name = cut_name(m.group(1))
+            return name if 2 <= len(name.split()) <= 5 else None
         return None
     # "By" must open the line, follow a date or separator, or a word or two ("Story by"), not
     # sit inside a headline or a sentence ("Park Approved After Campaign By Residents").

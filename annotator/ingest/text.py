@@ -28,6 +28,7 @@ from .header import (
     read_footer,
     read_header,
     title_line,
+    titled_opening,
 )
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
@@ -108,6 +109,10 @@ def clean_text(
             and body[0].text == lines[start].text
         ):
             body[0] = Unit("headline", body[0].text)
+    if body and body[0].kind == "body" and body[0].text == lines[start].text and titled_opening(lines, start):
+        # The body found opens with the line the page's <title> names: its headline, kept apart
+        # from the header search's candidates because it reads as prose (a question, a quote).
+        body[0] = Unit("headline", body[0].text)
     if _title_block(lines, start, body):
         # Clean text: a title of its own at the very top, then the paragraphs.  A question or
         # an exclamation there is the headline, not the first paragraph.
