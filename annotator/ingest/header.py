@@ -124,11 +124,6 @@ def read_header(
             or not _headline_at(lines, i, start, marks, title_like)
             or m.section_from_breadcrumb(ln.text)
             or (_labelled(lines, i - 1) and _labelled(lines, i + 1))
-            # A headline stands over its byline: the line under one is the author's role
-            # ("General Assignment Reporter"), and a name over a date is the byline itself.
-            or (i > 0 and lines[i - 1].words <= 12 and m.find_byline(lines[i - 1].text, ln.text))
-            or _name_dated(lines, i, start)
-            or _in_dated_list(lines, i, start, title_like)
         ):
             continue
         score = min(ln.words, 12) / 4 - (start - i) * 0.05
@@ -156,21 +151,21 @@ def read_header(
                 deks = _standfirsts(lines, lo, start, title_like)
             if ln.text in deks:
                 score -= 2
+        # A byline right under it, "By" and a name, marks a headline wherever it sits: teasers
+        # of other stories between it and the body carry none.  Under a title-like line, it is
+        # a subtitle over the byline.
+        if (
+            i + 1 < start
+            and lines[i + 1].words <= 12
+            and m.find_byline(lines[i + 1].text)
+            and not (i > 0 and lines[i - 1].text != ln.text and _title_like(lines, i - 1, title_like))
+        ):
+            score += 3
         # A byline or dateline usually sits right under the headline (looked for only when it
         # would make this line the best so far).
-        if score + 3 > best_score and _credited(lines, i, start, marks, title_like):
+        elif score + 1.5 > best_score and _credited(lines, i, start, marks, title_like):
             score += 1.5
-            # A byline right under it, "By" and a name, marks a headline wherever it sits:
-            # teasers of other stories between it and the body carry none.  Under a title-like
-            # line, it is a subtitle over the byline.
-            if (
-                i + 1 < start
-                and lines[i + 1].words <= 12
-                and m.find_byline(lines[i + 1].text)
-                and not (i > 0 and lines[i - 1].text != ln.text and _title_like(lines, i - 1, title_like))
-            ):
-                score += 1.5
-        if score > best_score:
+        if score > best_score and (titled or not _not_headline(lines, i, start, title_like)):
             best, best_score = i, score
     units: list[Unit] = []
     if best is not None:
@@ -268,6 +263,19 @@ def _name_over_date(lines: list[_Line], head: int, start: int) -> str:
         if dated and _one_name(name):
             return name
     return ""
+
+
+def _not_headline(lines: list[_Line], i: int, start: int, titled: dict[int, bool]) -> bool:
+    """Whether title-like line ``i`` is shown by its neighbours to be something else (asked only
+    of the best line so far: the tests are dearer than the score)."""
+    ln = lines[i]
+    return (
+        # A headline stands over its byline: the line under one is the author's role ("General
+        # Assignment Reporter"), and a name over a date is the byline itself.
+        (i > 0 and lines[i - 1].words <= 12 and bool(m.find_byline(lines[i - 1].text, ln.text)))
+        or _name_dated(lines, i, start)
+        or _in_dated_list(lines, i, start, titled)
+    )
 
 
 def _in_dated_list(lines: list[_Line], i: int, start: int, titled: dict[int, bool]) -> bool:
