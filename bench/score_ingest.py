@@ -14,8 +14,8 @@ The "scraped2" set is the scraped pages copied the other way: the set's own rend
 (``render_page_text.py``, imported) run in the other mode than ``scraped/`` holds (browser
 select-all for a naive scraper's text and back), so a rule fitted to one way of copying shows.
 The "copied" set is the 40 date pages (other sites than the 54) copied as text both ways by the
-same renderer, scored on the headline only: right when it is the page's visible <h1> or its
-og:title (the page's own words, never our HTML reading's).
+same renderer, scored on the date and the headline: right when it is the page's visible <h1> or
+its og:title (the page's own words, never our HTML reading's).
 Then a per-page table of every page where ours scores below trafilatura (and, with
 ``--against``, below an earlier run saved with ``--json``), and every page with a non-empty
 expected body that came out empty.
@@ -181,7 +181,8 @@ def load_items(sc, dev: Path, name: str, gold: dict) -> list[tuple[dict, bytes, 
             if not heads:
                 continue  # a page without a headline of its own scores nothing
             for mode in ("browser", "naive"):
-                item = {"id": f"{it['id']}.{mode[0]}", "render_mode": mode, "gold": {"headline": heads}}
+                gold_meta = {"headline": heads, "date": it["meta"]["date"]}
+                item = {"id": f"{it['id']}.{mode[0]}", "render_mode": mode, "gold": gold_meta}
                 out.append((item, render(page, mode).encode("utf-8"), it["id"] + ".txt"))
         return out
     items = json.loads((dev / name / "manifest.json").read_text(encoding="utf-8"))["items"]

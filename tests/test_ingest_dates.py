@@ -174,3 +174,35 @@ def test_a_year_first_date_with_dots_or_slashes_is_read_and_a_version_number_is_
     assert find_date("by 山田法律事務所 ／ 2021.03.15") == ("2021-03-15", False)
     assert find_date("投稿日 2021/03/15 09:30") == ("2021-03-15T09:30", True)
     assert find_date("firmware v2021.03.15") is None
+
+
+PARAS_TEXT = {
+    "en": (
+        "The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
+        "engineers say are long overdue, after a survey found cracks in three of its pillars."
+    ),
+    "fr": (
+        "Le conseil du port a voté mardi soir la fermeture de la vieille jetée pour des travaux que "
+        "les ingénieurs jugent urgents, après une étude qui a trouvé des fissures dans les piliers."
+    ),
+}
+
+
+def _copied(lang: str, dateline: str, *more: str) -> str:
+    text = "\n\n".join(["Accueil", "La jetée ferme pour l'hiver", dateline, *[PARAS_TEXT[lang]] * 3, *more])
+    [doc] = read_document(text.encode(), name="page.txt")
+    return doc.meta["published"]
+
+
+def test_a_slashed_date_is_read_day_first_where_the_page_is_not_english():
+    assert _copied("fr", "Publié le 02/11/2023 à 15h57").startswith("2023-11-02")
+    # An English page keeps month first...
+    assert _copied("en", "Published 02/11/2023 3:57 pm").startswith("2023-02-11")
+    # ... unless its own dates are written day first (a day over 12 elsewhere on the page).
+    assert _copied("en", "Published 02/11/2023 3:57 pm", "Comments", "Jo Lee 28/10/2023").startswith(
+        "2023-11-02"
+    )
+    # And a French page whose dates are month first says so too.
+    assert _copied("fr", "Publié le 02/11/2023", "Commentaires", "Jo Lee 10/28/2023").startswith("2023-02-11")
+    assert find_date("02/11/2023", None, True) == ("2023-11-02", False)
+    assert find_date("10/28/2023", None, True) == ("2023-10-28", False)

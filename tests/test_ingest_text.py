@@ -140,6 +140,12 @@ def test_guess_language_needs_enough_words():
     assert guess_language("Hello") == ""
 
 
+def test_guess_language_knows_vietnamese():
+    # Its dates are day first (2/11/2023 is 2 November): the language decides how they are read.
+    text = "Ông cho biết các doanh nghiệp đã được hỗ trợ và những người lao động có thu nhập thấp sẽ không phải nộp thuế trong năm này."
+    assert guess_language(text) == "vi"
+
+
 def test_clean_text_of_empty_and_blank_input():
     assert clean_text("")[1] == []
     assert clean_text("\n \n\t\n")[1] == []

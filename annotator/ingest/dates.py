@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterable
 from functools import lru_cache
 
 # Month names and their usual abbreviations in English, German, French, Spanish, Portuguese,
@@ -77,15 +78,35 @@ _RELATIVE = re.compile(
 _ASCII_DIGIT = re.compile(r"[0-9]")
 
 
-def find_date(text: str, reference_date: dt.date | None = None) -> tuple[str, bool] | None:
+def find_date(
+    text: str, reference_date: dt.date | None = None, day_first: bool = False
+) -> tuple[str, bool] | None:
     """Return ``(iso, has_time)`` for the first date in ``text``, or None.
 
-    Relative dates ("2 hours ago") count only when ``reference_date`` is given.
+    Relative dates ("2 hours ago") count only when ``reference_date`` is given.  ``day_first``
+    reads 02/11/2023 as 2 November (the page's own order, see ``day_first_page``); dots and a
+    first number over 12 mean day first anyway.
     """
     # The header reader asks about each of its lines three or four times, and pages of one site
     # repeat their datelines' shapes; the year is in the key because two-digit years are read
     # against it.
-    return _find_date(text, reference_date, _this_year())
+    return _find_date(text, reference_date, _this_year(), day_first)
+
+
+_SLASHED = re.compile(r"(?<![\d.:/])(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?:19|20)\d\d(?![\d.])")
+
+
+def day_first_page(texts: Iterable[str], language: str) -> bool:
+    """Whether a page writes a date with slashes day first (02/11/2023 for 2 November): as its
+    own dates show where one number is over 12 (28/10/2023, 10/28/2023), else as every language
+    but English does.  An English page with no such date keeps month first."""
+    votes = 0
+    for text in texts:
+        if "/" in text and len(text) <= 200:
+            for m in _SLASHED.finditer(text):
+                a, b = int(m["a"]), int(m["b"])
+                votes += (a > 12 >= b) - (b > 12 >= a)
+    return votes > 0 if votes else language not in ("", "en")
 
 
 # The local year, and the moment (``time.time()``) it ends.
@@ -103,13 +124,15 @@ def _this_year() -> int:
 
 
 @lru_cache(maxsize=4096)
-def _find_date(text: str, reference_date: dt.date | None, _year: int) -> tuple[str, bool] | None:
+def _find_date(
+    text: str, reference_date: dt.date | None, _year: int, day_first: bool
+) -> tuple[str, bool] | None:
     best = None
     # Every written date holds an ASCII digit (the patterns' [0-3], [01], 19|20): most lines
     # have none, and skipping them saves running the patterns on each.
     for rx in _DATE_RES if _ASCII_DIGIT.search(text) else ():
         for m in rx.finditer(text):
-            iso = _iso_from_match(m)
+            iso = _iso_from_match(m, day_first)
             if iso and "T" not in iso:
                 before = _TIME_BEFORE.search(text[max(0, m.start() - 24) : m.start()])
                 if before:
@@ -127,7 +150,7 @@ def _find_date(text: str, reference_date: dt.date | None, _year: int) -> tuple[s
     return None
 
 
-def _iso_from_match(m: re.Match) -> str | None:
+def _iso_from_match(m: re.Match, day_first: bool = False) -> str | None:
     g = m.groupdict()
     try:
         if g.get("yy"):
@@ -145,7 +168,7 @@ def _iso_from_match(m: re.Match) -> str | None:
             a, b = int(g["a"]), int(g["b"])
             # Month first unless that cannot be (13.01.2024); "." usually means day first.
             sep_dot = "." in m.group(0)[:6]
-            month, day = (b, a) if (a > 12 or sep_dot) and b <= 12 else (a, b)
+            month, day = (b, a) if (a > 12 or sep_dot or day_first) and b <= 12 else (a, b)
         else:
             month, day = int(g["m"]), int(g["d"])
         date = dt.date(year, month, day)

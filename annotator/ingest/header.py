@@ -92,12 +92,18 @@ def _labelled(lines: list[_Line], k: int) -> bool:
 
 
 def read_header(
-    lines: list[_Line], start: int, used: set[int], ref: dt.date | None, bare_names: bool = False
+    lines: list[_Line],
+    start: int,
+    used: set[int],
+    ref: dt.date | None,
+    bare_names: bool = False,
+    day_first: bool = False,
 ) -> tuple[list[Unit], dict]:
     """Return the units before the body (headline, standfirst, captions) and the metadata found there.
 
     With ``bare_names`` (page text read on its own, which has no author tags to fall back on), a
-    name under the headline without "By" but with a date beside or under it is the byline."""
+    name under the headline without "By" but with a date beside or under it is the byline.
+    ``day_first``: the page writes 02/11/2023 for 2 November."""
     meta = empty_meta()
     lo = max(0, start - _HEADER_WINDOW)
     first = lines[0].text
@@ -216,7 +222,7 @@ def read_header(
             if by and by != meta["title"]:
                 meta["byline"] = by
         if len(t) <= 200:
-            found = m.find_date(t, ref)
+            found = m.find_date(t, ref, day_first)
             if found and (dated is None or (found[1] and not dated[1])):
                 dated = found
     if bare_names and not meta["byline"] and best is not None:
@@ -509,7 +515,11 @@ def _credited(lines: list[_Line], i: int, start: int, seen: dict[str, bool], tit
     return False
 
 
-def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None, language: str = "") -> None:
+def read_footer(
+    lines: list[_Line], end: int, meta: dict, ref: dt.date | None, language: str, day_first: bool = False
+) -> None:
+    """Fill the outlet (a brand or copyright line), the date when the header had none (under the
+    article) and the ``language`` (declared, or guessed by ``page_language``)."""
     brand = holder = None
     for ln in lines:
         if ln.words > 40:
@@ -525,12 +535,17 @@ def read_footer(lines: list[_Line], end: int, meta: dict, ref: dt.date | None, l
     if not meta["published"]:
         for ln in lines[end : end + 30]:
             if len(ln.text) <= 200:
-                found = m.find_date(ln.text, ref)
+                found = m.find_date(ln.text, ref, day_first)
                 if found:
                     meta["published"] = found[0]
                     break
-    # Guessed only when the page does not declare it: the guess reads up to 20,000 characters.
-    meta["language"] = language or guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
+    meta["language"] = language
+
+
+def page_language(lines: list[_Line], declared: str = "") -> str:
+    """The page's language: as declared, else guessed from its prose (up to 20,000 characters,
+    read only when nothing is declared)."""
+    return declared or guess_language(" ".join(ln.text for ln in lines[:400] if ln.prose))
 
 
 # The commonest function words of a few languages: enough to name the language of a news text.
@@ -542,6 +557,7 @@ _LANG_WORDS = {
     "it": "il la che di e per una non del della sono con è gli le un",
     "nl": "de het een en van is dat op niet met voor zijn te in die",
     "pt": "o a os as que de e não para com uma do da em no na",
+    "vi": "và của có là không được cho trong những một các với người này đã để khi từ",
 }
 _LANG_SETS = {k: frozenset(v.split()) for k, v in _LANG_WORDS.items()}
 

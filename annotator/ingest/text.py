@@ -19,12 +19,14 @@ from itertools import groupby
 from . import meta as m
 from .blocks import join_blocks
 from .core import body_span
+from .dates import day_first_page
 from .furniture import READ_MORE, STOP, STOPWORDS
 from .header import (
     caption_unit,
     empty_meta,
     is_headline,
     opening_title,
+    page_language,
     read_footer,
     read_header,
     title_line,
@@ -117,7 +119,11 @@ def clean_text(
         # Clean text: a title of its own at the very top, then the paragraphs.  A question or
         # an exclamation there is the headline, not the first paragraph.
         body[0] = Unit("headline", body[0].text)
-    header, meta = read_header(lines, start, used, reference_date, bare_names=join_blocks)
+    language = page_language(lines, language)
+    day_first = day_first_page((ln.text for ln in lines), language)
+    header, meta = read_header(
+        lines, start, used, reference_date, bare_names=join_blocks, day_first=day_first
+    )
     if join_blocks and opening_title(lines, start, used, meta["title"]):
         # A text that is the article alone opens with its title: the line the header search
         # preferred (the longer one nearer the body) is the article's first paragraph.
@@ -130,7 +136,7 @@ def clean_text(
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
         header, body = body[:1] + header, body[1:]
-    read_footer(lines, end, meta, reference_date, language)
+    read_footer(lines, end, meta, reference_date, language, day_first)
     units = header + body
     dropped = [Dropped(ln.text, _reason(ln, i, start, end)) for i, ln in enumerate(lines) if i not in used]
     return meta, units, dropped
