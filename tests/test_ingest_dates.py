@@ -3,6 +3,8 @@
 Each page here is invented; each failure class came out wrong before the rule it tests.
 """
 
+import datetime as dt
+
 import pytest
 
 from annotator.ingest import read_document
@@ -206,3 +208,69 @@ def test_a_slashed_date_is_read_day_first_where_the_page_is_not_english():
     assert _copied("fr", "Publié le 02/11/2023", "Commentaires", "Jo Lee 10/28/2023").startswith("2023-02-11")
     assert find_date("02/11/2023", None, True) == ("2023-11-02", False)
     assert find_date("10/28/2023", None, True) == ("2023-10-28", False)
+
+
+HEAD_TEXT = "Harbour board closes the old ferry pier for winter repairs"
+
+
+def _text_page(*lines: str) -> dict:
+    body = [
+        PARAS_TEXT["en"],
+        PARAS_TEXT["en"].replace("Tuesday", "Monday"),
+        PARAS_TEXT["en"].replace("three", "four"),
+    ]
+    [doc] = read_document(
+        "\n\n".join([*lines, *body]).encode(), name="page.txt", reference_date=dt.date(2024, 5, 1)
+    )
+    return doc.meta
+
+
+def test_the_dateline_under_the_headline_beats_the_days_date_in_the_top_bar():
+    meta = _text_page(
+        "Thursday, November 9, 2023", "News", "Sport", HEAD_TEXT, "By Jo Lee", "Oct 10, 2023", "Share"
+    )
+    assert meta["title"] == HEAD_TEXT
+    assert meta["published"] == "2023-10-10"
+
+
+def test_under_the_headline_the_posted_date_beats_the_updated_one():
+    meta = _text_page(
+        "News", HEAD_TEXT, "By Jo Lee", "Updated: 18 Nov 2019 9:38 pm", "Posted: 18 Nov 2019 8:11 pm"
+    )
+    assert meta["published"] == "2019-11-18T20:11"
+
+
+def test_today_is_a_date_alone_or_labelled_not_as_a_word_of_a_name():
+    ref = dt.date(2024, 5, 1)
+    assert find_date("Updated today", ref) == ("2024-05-01", False)
+    assert find_date("Today, 10:15", ref) == ("2024-05-01", False)
+    assert find_date("Florida Today", ref) is None
+    assert find_date("Support our reporting: donate today", ref) is None
+    meta = _text_page("News", HEAD_TEXT, "Ada Quill", "Coastline Today", "Published 2:16 AM EST Nov 20, 2019")
+    assert meta["published"] == "2019-11-20T02:16"
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("13. 1. 2020", "2020-01-13"),  # day and month with spaces after their points
+        ("14. 01. 2020, 10:15", "2020-01-14T10:15"),
+        ("th3Chris28.09.1913:39", "2019-09-28T13:39"),  # a forum's name, date and time glued
+        ("28.09.2019 13:39", "2019-09-28T13:39"),
+    ],
+)
+def test_dotted_dates_spaced_or_glued_to_a_time_are_read(text, iso):
+    assert find_date(text) == (iso, "T" in iso)
+
+
+def test_a_dateline_at_the_top_of_the_body_dates_a_page_whose_header_has_none():
+    # The header (menus only) has no date; the line under the body's first paragraph does.
+    def published(line: str) -> str:
+        more = "Ferries will use the freight quay until the work is finished, which the board expects to take most of the winter."
+        paras = [PARAS_TEXT["en"], line, PARAS_TEXT["en"].replace("three", "four"), more]
+        [doc] = read_document("\n\n".join(["News", "Sport", "Weather", *paras]).encode(), name="page.txt")
+        return doc.meta["published"]
+
+    assert published("November 8, 2023 | 1:49 PM") == "2023-11-08T13:49"
+    # An embedded post's signature dates the post, not the page.
+    assert published("— Coastal Rail (@coastalrail) June 2, 2023") == ""

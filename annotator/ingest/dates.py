@@ -54,7 +54,9 @@ _DATE_RES = [
         re.I,
     ),
     re.compile(
-        r"(?<![\d.:/])(?P<a>[0-3]?\d)[./](?P<b>[0-3]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d.])" + _TIME, re.I
+        r"(?<![\d.:/])(?P<a>[0-3]?\d)(?:/|\. ?)(?P<b>[0-3]?\d)(?:/|\. ?)(?P<y>(?:19|20)\d\d)(?![\d.]|:\d)"
+        + _TIME,
+        re.I,
     ),
     # Year first with dots or slashes, as East Asian pages print dates: 2016.12.01, 2016/12/01 (not a
     # version number: v2016.12.01).
@@ -63,6 +65,11 @@ _DATE_RES = [
     ),
     # Day, month and a two-digit year, zero-padded as German and French pages print them: 28.09.19.
     re.compile(r"(?<![\d.:/])(?P<d>[0-3]\d)\.(?P<m>[01]\d)\.(?P<yy>\d\d)(?![\d.])" + _TIME, re.I),
+    # ... with its time glued on, as a forum's post header may print them ("28.09.1913:39": the
+    # 28th of September 2019, 13:39; not the year 1913).
+    re.compile(
+        r"(?<![\d.:/])(?P<d>[0-3]\d)\.(?P<m>[01]\d)\.(?P<yy>\d\d)(?P<h>[01]\d|2[0-3]):(?P<mi>[0-5]\d)(?!\d)"
+    ),
     # Chinese, Japanese and Korean: 2024年3月5日, 2024년 3월 5일.
     re.compile(
         r"(?P<y>(?:19|20)\d\d)\s*[年년]\s*(?P<m>[01]?\d)\s*[月월]\s*(?P<d>[0-3]?\d)\s*[日일]"
@@ -76,6 +83,8 @@ _RELATIVE = re.compile(
 
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_TODAY_LABELS = frozenset(("", "updated", "last updated", "published", "posted", "added"))
+_CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)")
 
 
 def find_date(
@@ -145,7 +154,11 @@ def _find_date(
         return best[1], "T" in best[1]
     if reference_date is not None:
         m = _RELATIVE.search(text)
-        if m:
+        # "Today" opening the line ("Today, 10:15", "Updated today") or with a time is a date;
+        # after other words it is a word of a headline or a name ("Florida Today").
+        if m and (
+            not m["word"] or text[: m.start()].strip(" :,|-").lower() in _TODAY_LABELS or _CLOCK.search(text)
+        ):
             return _relative(m, reference_date), False
     return None
 

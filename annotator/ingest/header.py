@@ -75,6 +75,10 @@ def is_headline(ln: _Line, least: int = 3) -> bool:
 
 
 _CLOSING_QUOTES = "\"'”’»"
+_UPDATE = re.compile(
+    r"\W*(?:last\s+)?(?:updated|modified|aktualisiert|geändert|mis à jour|actualizado|atualizado|aggiornato)\b",
+    re.I,
+)
 _LINK_MARKS = ("»", "›", "→")
 _BACK_MARKS = ("«", "‹", "←")
 _DATELINE = re.compile(
@@ -209,8 +213,10 @@ def read_header(
                 units.append(Unit("standfirst", ln.text))
                 used.add(i)
                 standfirst_done = True
-    # Dates, bylines and breadcrumbs: search the header, nearest the top first.
-    dated = None
+    # Dates, bylines and breadcrumbs: search the header, nearest the top first; but the first
+    # date under the headline (not an update's) is its dateline, and a date over the headline
+    # may be the day's date in the site's top bar.
+    dated = under = None
     for i in range(lo if best is None else max(0, min(lo, best - 10)), start):
         t = lines[i].text
         if not meta["section"] and (best is None or i >= best - 8 or not t[4:5].isupper()):
@@ -221,14 +227,28 @@ def read_header(
             by = m.find_byline(t, lines[i + 1].text if i + 1 < len(lines) else None)
             if by and by != meta["title"]:
                 meta["byline"] = by
-        if len(t) <= 200:
+        if len(t) <= 200 and not _signed(t):
             found = m.find_date(t, ref, day_first)
             if found and (dated is None or (found[1] and not dated[1])):
                 dated = found
+            if found and under is None and best is not None and best < i <= best + 8 and not _UPDATE.match(t):
+                # A written date only: "today" may be a word of a subtitle or of a name.
+                under = m.find_date(t, None, day_first)
+    if dated is None:
+        # None above the body: a dateline the body found begins with (the headline read as its
+        # first paragraph, the date under it).
+        for i in range(start, min(len(lines), start + 6)):
+            if (
+                lines[i].words <= 12
+                and not _signed(lines[i].text)
+                and (found := m.find_date(lines[i].text, None, day_first))
+            ):
+                dated = found
+                break
     if bare_names and not meta["byline"] and best is not None:
         meta["byline"] = _name_over_date(lines, best, start)
-    if dated:
-        meta["published"] = dated[0]
+    if under or dated:
+        meta["published"] = (under or dated)[0]
     meta["outlet"] = m.outlet_from_title(first, meta["title"]) or "" if lines and best != 0 else ""
     return units, meta
 
@@ -269,6 +289,17 @@ def _name_over_date(lines: list[_Line], head: int, start: int) -> str:
         if dated and _one_name(name):
             return name
     return ""
+
+
+def _signed(text: str) -> bool:
+    """Whether the line signs an embedded post or a quote ("— Coastal Rail (@coastalrail) June
+    2, 2023"): its date is the post's, not the page's."""
+    return "(@" in text or bool(_SIGNATURE.match(text))
+
+
+# A dash, a name, then its handle or the date after a comma ("— Jo Lee, March 2, 2020"); not a
+# dateline after a dash ("- Nov. 18th 2019 8:54 am").
+_SIGNATURE = re.compile(r"[—―–-]\s*[^\W\d]+(?:\s+[^\W\d]+)*\s*[(,]")
 
 
 def _not_headline(lines: list[_Line], i: int, start: int, titled: dict[int, bool]) -> bool:
