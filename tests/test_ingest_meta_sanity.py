@@ -213,3 +213,12 @@ def test_a_site_credited_as_its_own_author_is_no_byline(site, byline, kept):
     [doc] = read_document(_html(head, top=f"<h1>Council backs riverside park</h1><p>by {byline}</p>"))
     assert doc.meta["outlet"] == site
     assert doc.meta["byline"] == kept
+
+
+def test_a_section_field_that_holds_the_headline_names_no_section():
+    head = '<meta property="article:section" content="Council Backs Riverside Park">'
+    [doc] = read_document(_html(head), format="html")
+    assert doc.meta["title"] == "Council backs riverside park"
+    assert doc.meta["section"] == ""
+    [doc] = read_document(_html('<meta property="article:section" content="Local news">'), format="html")
+    assert doc.meta["section"] == "Local news"

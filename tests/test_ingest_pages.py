@@ -59,3 +59,27 @@ def test_there_are_enough_pages():
 def test_relative_date_needs_reference():
     src = _source(DATA / "related_comments.expected.json")
     assert read_document(src.read_bytes())[0].meta["published"] == ""
+
+
+# A slideshow: each slide's text is in a <caption>, and the only <p> on the page are the menu's
+# promotions.  trafilatura's fast pass keeps the menu; its fallback extractors find the slides.
+SLIDESHOW = (
+    '<html><body><main class="pageHolder"><div id="topnavBlk" class="nav_block clr"><nav id="topnav" '
+    'class="level2 contentwrapper"><div class="moreNav"><div class="subsecnav"><div class="flt brandSolution">'
+    '<div class="flt BSChild"><p>How partners help in wealth creation</p></div><div class="flt BSChild">'
+    '<p>Hunt for the brightest engineers in town</p></div><div class="flt BSChild"><p>Harbour Awareness '
+    'Initiative</p></div></div></div></div></nav></div><div id="pageContent_s"><main class="clr customclr">'
+    '<section itemtype="http://schema.org/ImageGallery" itemscope="itemscope" class="slideshowPackage" '
+    'data-totalslides="5"><section itemtype="http://schema.org/ImageObject" itemprop="associatedMedia" '
+    'itemscope="itemscope" class="flt slides" id="https://news.example/pier/slide-4" data-slideno="4" '
+    'data-totalslides="5" data-title="A second quay"><caption>In a departure from the old plans, the harbour '
+    "board gets a second quay instead of the pier, which the engineers said could not be saved. <em>Image "
+    "credit: Harbour Board</em></caption></section></section></main></div></main></body></html>"
+)
+
+
+def test_a_page_whose_prose_the_fast_extraction_misses_is_read_with_the_librarys_fallback():
+    [doc] = read_document(SLIDESHOW.encode(), format="html")
+    body = [u.text for u in doc.units if u.kind == "body"]
+    assert any(t.startswith("In a departure from the old plans") for t in body)
+    assert not any("wealth creation" in t for t in body)

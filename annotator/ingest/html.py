@@ -270,6 +270,12 @@ def _trafilatura_units(tree, url: str | None) -> tuple[list[Unit], set[int], set
     and the folded text of the paragraphs in the reader comments."""
     # bare_extraction copies the tree it is given, so the parse is shared and the tree unchanged.
     doc = trafilatura.bare_extraction(tree, options=_extractor(url))
+    if doc is None or doc.body is None or not _has_prose(doc.body):
+        # The fast pass found next to nothing (a slideshow whose slides it left out): the
+        # library's fallback extractors may find more.
+        again = trafilatura.bare_extraction(tree, options=_extractor(url, fast=False))
+        if again is not None and again.body is not None and _has_prose(again.body):
+            doc = again
     if doc is None or doc.body is None:
         return [], set(), set()
     comments = set()
@@ -357,13 +363,29 @@ _OPTIONS = Extractor(
     links=True,
     with_metadata=False,
 )
+# The same with the library's fallback extractors, for a page the fast pass finds no prose in.
+_OPTIONS_FULL = copy.copy(_OPTIONS)
+_OPTIONS_FULL.fast = False
 
 
-def _extractor(url: str | None) -> Extractor:
+def _has_prose(body) -> bool:
+    """Whether an extracted body holds a paragraph of prose (150 characters or more) or enough
+    short ones (400 characters: a results table, a page of short lines)."""
+    total = 0
+    for el in body.iter("p"):
+        n = len(_element_text(el))
+        if n >= 150:
+            return True
+        total += n
+    return total >= 400
+
+
+def _extractor(url: str | None, fast: bool = True) -> Extractor:
+    base = _OPTIONS if fast else _OPTIONS_FULL
     if not url:
-        return _OPTIONS
+        return base
     # trafilatura copies the options it changes, so the shared ones serve every page.
-    options = copy.copy(_OPTIONS)
+    options = copy.copy(base)
     options.url = url
     options.source = url.encode("utf-8", "replace").decode("utf-8")
     return options

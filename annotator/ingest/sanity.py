@@ -154,6 +154,8 @@ def check_meta(meta: dict, units: list[Unit]) -> list[Unit]:
         and (f" {byline} " in f" {outlet} " or (_SPACELESS.search(byline) and byline in outlet))
     ):
         meta["byline"] = ""
+    if meta.get("section") and _fold(meta["section"]) == _fold(meta.get("title") or ""):
+        meta["section"] = ""  # a page's "section" field that holds its headline names no section
     if outlet and _fold(meta.get("title") or "") == outlet:
         meta["title"] = ""
         return [u for u in units if not (u.kind == "headline" and _fold(u.text) == outlet)]
