@@ -78,10 +78,21 @@ def _thread_start(lines: list[_Line]) -> int | None:
     # The article's own dateline is stamped too; the thread starts at the first entry with a
     # paragraph (not a one-line teaser) before it, and takes in a heading right before it.
     first = _first_paragraph(lines)
+    shapes = [_stamp_shape(lines[e].text) for e in entries]
     for k in range(len(entries) - 2):
+        # Comments are stamped alike ("Am 29. Mai um 14:38 von Hugo", "Am 29. Mai um 23:16 von
+        # Jo"); the article's dateline under its standfirst, stamped otherwise ("von Jo Lee am 29.
+        # Mai, 14:14 Uhr") before two alike, is no comment though prose follows it: the thread
+        # is the two alike.
+        own = shapes[k] != shapes[k + 1] == shapes[k + 2]
         if first < entries[k]:
-            return _with_heading(lines, entries[k])
+            return _with_heading(lines, entries[k + 1] if own else entries[k])
     return None
+
+
+def _stamp_shape(text: str) -> tuple[str, ...]:
+    """A stamp's words in lower case, without the names, dates and times that change."""
+    return tuple(w for w in text.split() if w.isalpha() and w.islower())
 
 
 def _first_paragraph(lines: list[_Line]) -> int:
