@@ -147,12 +147,24 @@ def _cards_start(lines: list[_Line]) -> int | None:
     return None if best is None else _with_heading(lines, best)
 
 
+# How many short lines a paragraph ending with a colon may announce.
+_ANNOUNCED = 30
+
+
 def _best_run(lines: list[_Line], lo: int, hi: int) -> tuple[float, tuple[int, int]]:
     best, best_span = 0.0, (lo, lo)
     cur, start = 0.0, lo
+    listed = 0  # lines still announced by a paragraph ending with a colon ("the facts:")
     for i in range(lo, hi):
         ln = lines[i]
         s = _score(ln)
+        if ln.prose:
+            listed = _ANNOUNCED if ln.text.endswith(":") else 0
+        elif listed:
+            # What a paragraph announces (a list of facts, of names, of dates) is the article's,
+            # up to its next paragraph: short lines there do not break it.
+            listed -= 1
+            s = max(s, 0.0) if s == -4 else s
         if cur <= 0:
             cur, start = s, i
         else:
@@ -177,10 +189,18 @@ def _trim(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     run: list[int] = []
     for i in range(start, end):
         if lines[i].prose:
-            split = bool(run) and (
-                len(run) >= 3
-                or any(lines[k].credit or lines[k].stop or lines[k].furniture for k in run)
-                or (len(run) >= 2 and any(lines[k].boiler for k in run))
+            # A run that a paragraph ending with a colon announces is part of what it announces.
+            announced = (
+                bool(clusters) and lines[clusters[-1][-1]].text.endswith(":") and len(run) <= _ANNOUNCED
+            )
+            split = (
+                bool(run)
+                and not announced
+                and (
+                    len(run) >= 3
+                    or any(lines[k].credit or lines[k].stop or lines[k].furniture for k in run)
+                    or (len(run) >= 2 and any(lines[k].boiler for k in run))
+                )
             )
             if not clusters or split:
                 clusters.append([])
