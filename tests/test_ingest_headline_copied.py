@@ -151,3 +151,26 @@ def test_a_quoted_sentence_printed_twice_is_a_pull_quote_not_the_headline():
         [*MENU, head, STANDFIRST, "By Jo Lee", "April 17, 2022", caption, "Share", "Tweet", quote, quote]
     )
     assert doc.meta["title"] == head
+
+
+def test_a_summary_of_two_sentences_is_no_headline_and_a_german_photo_credit_makes_a_caption():
+    summary = (
+        "Aufregung im Hafen! Aus dem Stand heraus hat der Hafenrat die alte Anlegestelle gesperrt, "
+        "weil Gutachter Risse in den Pfeilern fanden ..."
+    )
+    head = "Die alte Anlegestelle schließt für den Winter"
+    caption = "Die Fähren legen bald am Frachtkai an. ...Archivfoto: ON"
+    share = ["Teilen", "Facebook", "Twitter", "E-Mail", "Drucken", "Merken"]
+    doc = _read([*MENU, summary, *share, "KOMMENTAR", head, "Share", caption])
+    assert doc.meta["title"] == head
+    assert [(u.text, u.credit) for u in doc.units if u.kind == "caption"] == [
+        ("Die Fähren legen bald am Frachtkai an. ...", "ON")
+    ]
+
+
+def test_photo_credits_in_other_languages_are_credits_and_a_heading_about_photos_is_not():
+    from annotator.ingest.header import split_credit
+
+    assert split_credit("Der Hafen im Winter. Foto: Jo Lee") == ("Der Hafen im Winter.", "Jo Lee")
+    assert split_credit("Der Hafen im Winter. Bild: dpa") == ("Der Hafen im Winter.", "dpa")
+    assert split_credit("Die Fotos: eine Auswahl") == ("Die Fotos: eine Auswahl", None)

@@ -291,6 +291,8 @@ READ_MORE = re.compile(
 )
 CREDIT = re.compile(
     r"(?:©|\b(?:photo(?:graph)?s?|image|picture|pictured|credit|illustration|video)\s*(?:by|:|credit:?)"
+    # ... and in other languages, a compound too ("Foto:", "Archivfoto:", "Bild:", "Crédit :").
+    r"|(?:^|[.…!?]\s*)(?:\w*fotos?|bild(?:er)?|cr[ée]dits?|crédito)\s*:"
     r"|\b(?:getty images|reuters|associated press|ap photo|shutterstock|alamy|istock(?:photo)?|file photo"
     r"|courtesy of|via getty)\b|\((?:source|credit|photo|image)s?:)"
 )
@@ -300,6 +302,9 @@ CREDIT = re.compile(
 CREDIT_ACRONYM = re.compile(r"\b(?:AFP|EPA)(?:\)?\s*$|/|-EFE\b)")
 CREDIT_HINTS = (
     "©",
+    "foto",
+    "bild",
+    "créd",
     "source",
     "photo",
     "image",
@@ -322,7 +327,7 @@ PAREN_CREDIT = re.compile(
 )
 CREDIT_SPLIT = re.compile(
     r"\s*(?:©|\((?:photo|image|credit)[^)]*\)|\b(?:photo(?:graph)?|image|picture|credit|illustration)s?"
-    r"\s*(?:by|:|credit:?)\s*)",
+    r"\s*(?:by|:|credit:?)\s*|(?<=[.…!?])\s*(?:\w*fotos?|bild)\s*:\s*)",
     re.I,
 )
 # A sentence end, maybe followed by closing quotes or brackets and by emoji or other symbols.

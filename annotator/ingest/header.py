@@ -154,6 +154,10 @@ def read_header(
             score += 1
         if ln.lower_ratio > 0.6:
             score -= 1
+        # A long line of two sentences is a summary ("Upset in the stronghold! The newcomer
+        # wins..."), not a headline.
+        if ln.words > 15 and _two_sentences(ln.text):
+            score -= 2
         # A long line right under a shorter title-like one is the standfirst under its headline,
         # and so is its copy further down (the standfirst printed again over the body).
         if ln.words > 15:
@@ -335,6 +339,15 @@ def _in_dated_list(lines: list[_Line], i: int, start: int, titled: dict[int, boo
 
 
 _CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)")
+
+
+def _two_sentences(text: str) -> bool:
+    """Whether a sentence ends inside ``text`` and another starts ("...bei Fulda! Aus dem..."); a
+    point after a capital or a lone letter (an initial, "U.S.", "Dr.") ends none."""
+    return any(m.group(2).isupper() for m in _SENTENCE_END.finditer(text))
+
+
+_SENTENCE_END = re.compile(r"[^\W\d_][^\W\d_A-Z]([.!?])\s+(\w)")
 
 
 def _printed_twice(lines: list[_Line], i: int) -> bool:
