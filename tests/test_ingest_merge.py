@@ -247,3 +247,17 @@ def test_the_items_of_a_kept_list_are_not_also_offered_as_dropped_lines():
     doc = read_document(page.encode(), format="html")[0]
     assert "\n".join(items) in [u.text for u in doc.units]
     assert not set(items) & {d.text for d in doc.dropped}
+
+
+def test_a_closing_run_of_links_the_page_text_joins_otherwise_is_trimmed_with_its_heading():
+    # trafilatura gives each advertiser as "Name Town" (a link); the page's text has the name and
+    # the town on lines of their own, which the cleaner dropped: no line of the run is found among
+    # the dropped ones, but each is links, after the article's last paragraph.
+    ads = ["Harbour Bakery Ltd Northport", "Quay Motors Ltd Eastbay", "Pier Cafe Ltd Northport"]
+    extracted = [*body(P1, P2, P3), Unit("subheading", "FIND THE RIGHT ONE"), *body(*ads)]
+    dropped = ["FIND THE RIGHT ONE", "Harbour Bakery Ltd", "Northport", "Quay Motors Ltd", "Eastbay"]
+    merged = merge_units(extracted, {4, 5, 6}, set(), body(P1, P2, P3), dropped)
+    assert texts(merged) == [P1, P2, P3]
+    # A closing paragraph that is a link but the cleaner's body stays.
+    merged = merge_units([*body(P1, P2, P3)], {2}, set(), body(P1, P2, P3), [])
+    assert texts(merged) == [P1, P2, P3]

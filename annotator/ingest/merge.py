@@ -84,6 +84,13 @@ def merge_units(
         lo += 1
     while hi > lo and rejected(extracted[hi - 1]):
         hi -= 1
+    # Then a closing run of links the cleaner did not keep as body, and the heading over it (a
+    # list of advertisers whose lines the page's text joins otherwise).
+    while hi > lo and (
+        (hi - 1 in linked and kinds.get(key(extracted[hi - 1].text)) not in BODY_KINDS)
+        or (extracted[hi - 1].kind == "subheading" and rejected(extracted[hi - 1]))
+    ):
+        hi -= 1
     # An edge run the cleaner rejected is furniture when links make a good part of it (teaser
     # cards, "more from" lists); without links it is as likely a recipe or a results table.
     # A run of headings with hardly a paragraph among them is a list of story titles too.
