@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from annotator.ingest import IngestError, read_document  # noqa: E402
+from annotator.ingest.decode import decode_bytes  # noqa: E402
 
 BODY = {"body", "subheading", "quote"}
 SETS = ("html", "scraped", "scraped2", "dates", "clean", "copied")
@@ -176,7 +177,7 @@ def load_items(sc, dev: Path, name: str, gold: dict) -> list[tuple[dict, bytes, 
         render = _load_module(dev / "render_page_text.py", "dev_render").render
         out = []
         for it in json.loads((dev / "dates" / "manifest.json").read_text(encoding="utf-8"))["items"]:
-            page = (dev / it["input"]).read_text(encoding="utf-8", errors="replace")
+            page = decode_bytes((dev / it["input"]).read_bytes())  # the page's own charset
             heads = _page_headlines(page)
             if not heads:
                 continue  # a page without a headline of its own scores nothing
