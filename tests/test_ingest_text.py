@@ -5,7 +5,8 @@ import datetime as dt
 import pytest
 
 from annotator.ingest import meta
-from annotator.ingest.header import guess_language, split_credit
+from annotator.ingest.header import split_credit
+from annotator.ingest.language import guess_language
 from annotator.ingest.lines import _rejoin
 from annotator.ingest.text import clean_text
 

@@ -26,12 +26,12 @@ from .header import (
     empty_meta,
     is_headline,
     opening_title,
-    page_language,
     read_footer,
     read_header,
     title_line,
     titled_opening,
 )
+from .language import page_language
 from .lines import _Line, split_lines
 from .models import Dropped, Unit
 from .tables import mark_tables, take_table
