@@ -174,3 +174,20 @@ def test_photo_credits_in_other_languages_are_credits_and_a_heading_about_photos
     assert split_credit("Der Hafen im Winter. Foto: Jo Lee") == ("Der Hafen im Winter.", "Jo Lee")
     assert split_credit("Der Hafen im Winter. Bild: dpa") == ("Der Hafen im Winter.", "dpa")
     assert split_credit("Die Fotos: eine Auswahl") == ("Die Fotos: eine Auswahl", None)
+
+
+def test_a_question_over_its_dateline_at_the_top_of_the_body_is_the_headline():
+    # The prose measure starts the body at the question; the header above is the site's menu.
+    question = "How Can We Plan for the Future of the Pier?"
+    menu = ["The Print Edition", "Give a Gift", "Subscribe", "Ideas", "Popular", "Latest", "Sign In"]
+    credit = [
+        "August 23, 2020",
+        "Ada Quill",
+        "Harbour correspondent at the Courier",
+        "Jo Lee / AP",
+        "Link Copied",
+    ]
+    doc = _read([*menu, question, STANDFIRST, *credit])
+    assert doc.meta["title"] == question
+    assert doc.units[0].kind == "headline"
+    assert question not in [u.text for u in doc.units[1:]]

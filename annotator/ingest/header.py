@@ -122,7 +122,10 @@ def read_header(
     marks: dict[str, bool] = {}  # each line is looked at under several candidates
     title_like: dict[int, bool] = {}  # ... and as one
     deks: set[str] | None = None  # standfirsts' texts, found when a long candidate is met
-    for i in range(0 if heads else lo, start):
+    # The body's first line competes too when a byline or dateline sits under it: the prose
+    # measure may take a headline (a question, a long title) for the article's first paragraph.
+    last = start + 1 if credited_opening(lines, start) else start
+    for i in range(0 if heads else lo, last):
         ln = lines[i]
         titled = i > 0 and bool(heads) and _repeats_title(ln, heads, head_words)
         if titled:
@@ -455,6 +458,19 @@ def titled_opening(lines: list[_Line], start: int) -> bool:
         and ln.words <= 30
         and not ln.text.endswith(".")
         and _repeats_title(ln, heads, [set(_words(h)) for h in heads])
+    )
+
+
+def credited_opening(lines: list[_Line], start: int) -> bool:
+    """Whether the body's first line may be a headline: title-like, with a byline or dateline
+    under it (a question, a title the prose measure took for a short paragraph)."""
+    ln = lines[start] if start < len(lines) else None
+    return (
+        ln is not None
+        and ln.block == 1
+        and ln.words <= 20
+        and is_headline(ln, 4)
+        and _credited(lines, start, min(len(lines), start + 1 + _CREDIT_REACH), {}, {})
     )
 
 

@@ -132,6 +132,8 @@ def clean_text(
         ]
         used.add(0)
         meta["title"], meta["outlet"] = lines[0].text, ""
+    if body and body[0].kind == "body" and meta["title"] == body[0].text == lines[start].text:
+        body = body[1:]  # the header search took the body's first line for the headline
     if body and body[0].kind == "headline":
         header = [u for u in header if u.kind != "headline"]
         meta["title"] = body[0].text
