@@ -5,15 +5,8 @@ its date).  Each page here is invented; each came out with a wrong headline befo
 
 from annotator.ingest import read_document
 from annotator.ingest.meta import find_byline
+from tests.test_ingest_headline import PARAS
 
-PARAS = [
-    "The harbour board voted on Tuesday evening to close the old ferry pier for repairs that "
-    "engineers say are long overdue, after a survey found cracks in three of its pillars.",
-    "Ferries will use the freight quay until the work is finished, which the board expects to "
-    "take most of the winter, and timetables will change from the first of next month.",
-    "Residents who rely on the early crossing asked the board to keep the first sailing, and a "
-    "spokeswoman said the operator was looking at whether that could be done safely.",
-]
 HEAD = "Harbour board closes the old ferry pier for winter repairs"
 STANDFIRST = "Engineers found cracks in three pillars of the pier and want it shut before the storms."
 MENU = ["News", "Sport", "Weather", "Opinion", "Culture"]

@@ -84,7 +84,8 @@ _RELATIVE = re.compile(
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _TODAY_LABELS = frozenset(("", "updated", "last updated", "published", "posted", "added"))
-_CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.][0-5]\d(?!\d)")
+# A clock time on its own ("10:15", "15.30", "15h57").
+CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)")
 
 
 def find_date(
@@ -157,7 +158,7 @@ def _find_date(
         # "Today" opening the line ("Today, 10:15", "Updated today") or with a time is a date;
         # after other words it is a word of a headline or a name ("Florida Today").
         if m and (
-            not m["word"] or text[: m.start()].strip(" :,|-").lower() in _TODAY_LABELS or _CLOCK.search(text)
+            not m["word"] or text[: m.start()].strip(" :,|-").lower() in _TODAY_LABELS or CLOCK.search(text)
         ):
             return _relative(m, reference_date), False
     return None

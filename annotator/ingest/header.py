@@ -8,9 +8,10 @@ import re
 from typing import TYPE_CHECKING
 
 from . import meta as m
+from .dates import CLOCK
 from .furniture import CREDIT_SPLIT, PAREN_CREDIT, WORD, is_furniture
 from .models import Unit
-from .sanity import PHOTO_CREDIT
+from .sanity import NAME_PARTICLES, PHOTO_CREDIT
 from .script import words_of
 
 if TYPE_CHECKING:
@@ -328,7 +329,7 @@ def _in_dated_list(lines: list[_Line], i: int, start: int, titled: dict[int, boo
 
     def dated(k: int) -> bool:
         ln = lines[k]
-        return ln.words <= 6 and (m.find_date(ln.text) is not None or bool(_CLOCK.search(ln.text)))
+        return ln.words <= 6 and (m.find_date(ln.text) is not None or bool(CLOCK.search(ln.text)))
 
     for a in (i - 3, i - 2, i - 1, i):  # a window of four lines: title, date, title, date or date first
         if a < 0 or a + 3 >= start:
@@ -338,9 +339,6 @@ def _in_dated_list(lines: list[_Line], i: int, start: int, titled: dict[int, boo
         if all(dated(k) for k in dates) and all(_title_like(lines, k, titled) for k in titles):
             return True
     return False
-
-
-_CLOCK = re.compile(r"(?<!\d)(?:[01]?\d|2[0-3])[:.h][0-5]\d(?!\d)")
 
 
 def _two_sentences(text: str) -> bool:
@@ -390,13 +388,9 @@ def _one_name(text: str) -> bool:
         and not text.isupper()
         and all(w.replace(".", "").replace("-", "").replace("'", "").isalpha() for w in words)
         and all(
-            w[:1].isupper() or (0 < k < len(words) - 1 and w in _NAME_PARTICLES) for k, w in enumerate(words)
+            w[:1].isupper() or (0 < k < len(words) - 1 and w in NAME_PARTICLES) for k, w in enumerate(words)
         )
     )
-
-
-# Lower-case words inside a family name ("Christoph von Ritter", "Jan de Vries").
-_NAME_PARTICLES = frozenset("von van der den de da del della di du dos das la le bin ibn al".split())
 
 
 # The article begins within this many lines of a text's first line: the text is the article alone.

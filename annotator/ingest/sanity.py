@@ -25,10 +25,12 @@ _NOT_OUTLET = frozenset(
 )
 #: Words of a picture credit: a copyright line holding one names a photographer, not the outlet.
 PHOTO_CREDIT = ("photo", "image", "pictur", "credit", "illustrat", "getty", "shutterstock")
-# Lower-case words a list of names may hold ("Ana de la Cruz and Tom van Dijk").
-_NAME_PARTICLES = frozenset(
-    "and de da do dos das del della di du la le van von der den ter bin binti al el y e et und".split()
+# Lower-case words inside a family name ("Ana de la Cruz", "Christoph von Ritter").
+NAME_PARTICLES = frozenset(
+    "de da do dos das del della di du la le van von der den ter bin binti ibn al el".split()
 )
+# ... and those a list of names may hold too ("Ana de la Cruz and Tom van Dijk").
+_NAME_PARTICLES = NAME_PARTICLES | {"and", "y", "e", "et", "und"}
 _WORD = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*")
 
 
